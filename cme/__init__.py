@@ -1,0 +1,1 @@
+"""cme: casework, data matching and accountability for a council's Children Missing Education service."""

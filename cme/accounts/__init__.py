@@ -1,0 +1,1 @@
+"""Users, roles, teams and partner organisations; two-factor sign-in; the role predicates every app shares."""

@@ -1,0 +1,156 @@
+"""Writes to accounts: every function takes the acting user explicitly and validates before saving."""
+
+from datetime import timedelta
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
+
+from cme.common.errors import ApplicationError
+
+from .enums import OrganisationKind, Role
+from .models import Organisation, Team, User
+
+ERROR_SELF_DEACTIVATE = "You cannot deactivate your own account."
+ERROR_USERNAME_TAKEN = "That username is already in use."
+ERROR_NO_SUCH_USER = "There is no active user with that username."
+ERROR_TOKEN_DAYS = "A token must expire after between 1 and 365 days."  # noqa: S105 - a message, not a secret
+ERROR_TEAM_EXISTS = "A team with that name already exists."
+ERROR_ORGANISATION_EXISTS = "An organisation with that name already exists."
+
+
+def _bind_role(user: User, *, role: Role, school, organisation) -> None:
+    """Set the role and the one binding it allows: a school for school users, an organisation for partners."""
+    user.role = role
+    user.school = school if role == Role.SCHOOL_USER else None
+    user.organisation = organisation if role == Role.PARTNER_USER else None
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: Role,
+    password: str | None,
+    team: Team | None = None,
+    school=None,
+    organisation: Organisation | None = None,
+    job_title: str = "",
+) -> User:
+    """Create a user with one role. `password` None leaves the account unable to sign in until one is set.
+
+    `actor` is None only for the demo loader and the command line, which act for the operator.
+    """
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(ERROR_USERNAME_TAKEN, field="username")
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, team=team)
+    user.job_title = job_title
+    _bind_role(user, role=role, school=school, organisation=organisation)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: Role,
+    team: Team | None,
+    school=None,
+    organisation: Organisation | None = None,
+    job_title: str = "",
+    is_active: bool = True,
+) -> User:
+    """Change a user's details, role or binding; an administrator may not deactivate their own account."""
+    if user.pk == actor.pk and not is_active:
+        raise ApplicationError(ERROR_SELF_DEACTIVATE, field="is_active")
+    user.first_name, user.last_name, user.email, user.team, user.job_title = (
+        first_name,
+        last_name,
+        email,
+        team,
+        job_title,
+    )
+    user.is_active = is_active
+    _bind_role(user, role=role, school=school, organisation=organisation)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: User, user: User) -> int:
+    """Remove the user's authenticator devices so they must set one up at their next sign-in; returns how many."""
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    return deleted
+
+
+def user_unlock(*, actor: User, user: User) -> None:
+    """Clear the failed sign-in attempts that locked `user` out (django-axes keeps them by username)."""
+    axes_reset(username=user.username)
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """Return the user's unconfirmed authenticator device, creating one with a fresh secret if there is none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm `device` if `token` is its current code; any older confirmed devices of the user are removed."""
+    if device.user_id != user.pk or not device.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
+
+
+@transaction.atomic
+def team_create(*, actor: User | None, name: str, description: str = "") -> Team:
+    if Team.objects.filter(name__iexact=name).exists():
+        raise ApplicationError(ERROR_TEAM_EXISTS, field="name")
+    team = Team(name=name, description=description)
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def organisation_create(*, actor: User | None, name: str, kind: OrganisationKind, email: str = "") -> Organisation:
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ApplicationError(ERROR_ORGANISATION_EXISTS, field="name")
+    organisation = Organisation(name=name, kind=kind, email=email)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+def api_token_create(*, actor: User | None, username: str, days: int = 90) -> str:
+    """Create an API token for the active user `username` and return it; only its hash is stored."""
+    if not 1 <= days <= 365:
+        raise ApplicationError(ERROR_TOKEN_DAYS, field="days")
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise ApplicationError(ERROR_NO_SUCH_USER, field="username")
+    _, token = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
+    return token

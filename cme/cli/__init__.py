@@ -1,0 +1,26 @@
+"""The `cme` console script: cme's own commands, and Django's management commands passed through.
+
+cme run [--host H] [--port P]     the web server and the background task worker, together
+cme demo-data [--force]           load the synthetic demo borough into an empty database
+cme token create USERNAME         print a new API token for USERNAME
+cme <anything else>               a Django management command (migrate, check, db_worker, …)
+"""
+
+import os
+import sys
+
+# Our subcommands use hyphens; Django's command modules cannot.
+ALIASES = {"demo-data": "demo_data"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    argv[0] = ALIASES.get(argv[0], argv[0])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["cme", *argv])
+    return 0

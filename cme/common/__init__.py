@@ -1,0 +1,1 @@
+"""Base classes and small shared types; no domain logic lives here."""

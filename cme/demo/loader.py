@@ -1,0 +1,259 @@
+"""Writes a generated synthetic borough into the database, with one demo user per role (demo mode only)."""
+
+from dataclasses import dataclass
+
+import phonenumbers
+from django.conf import settings
+from django.db import transaction
+
+from cme.accounts.enums import OrganisationKind, Role
+from cme.accounts.models import Organisation, Team, User
+from cme.accounts.services import organisation_create, team_create, user_create
+from cme.people.models import Address, Carer, CarerRelationship, Child, Residence
+from cme.schools.models import Enrolment, School
+
+from .generator import Borough
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README; refused outside demo mode
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    first_name: str
+    last_name: str
+    job_title: str
+
+
+# The stable demo sign-ins, one per role (README, design.md). Names are invented.
+DEMO_USERS = (
+    DemoUser("officer", Role.CME_OFFICER, "Olivia", "Okafor", "CME officer"),
+    DemoUser("manager", Role.CME_MANAGER, "Marcus", "Reid", "CME team manager"),
+    DemoUser("school", Role.SCHOOL_USER, "Sunita", "Bhatt", "Attendance officer"),
+    DemoUser("partner", Role.PARTNER_USER, "Patrick", "Doyle", "Social worker"),
+    DemoUser("dpo", Role.DPO, "Dana", "Price", "Data protection officer"),
+    DemoUser("analyst", Role.ANALYST, "Anil", "Kapoor", "Data analyst"),
+    DemoUser("sysadmin", Role.SYSADMIN, "Sam", "Adeyemi", "Systems administrator"),
+)
+DEMO_TEAMS = (("North team", "Wards north of the river"), ("South team", "Wards south of the river"))
+DEMO_ORGANISATIONS = (
+    ("Wyndley Children's Social Care", OrganisationKind.CHILDRENS_SOCIAL_CARE, "mash@example.org"),
+    ("Wyndley Police Safeguarding Hub", OrganisationKind.POLICE, "safeguarding@example.org"),
+    ("Wyndley School Nursing Service", OrganisationKind.HEALTH, "schoolnursing@example.org"),
+    ("Wyndley Youth Justice Service", OrganisationKind.YOUTH_JUSTICE, "yjs@example.org"),
+)
+
+
+class DemoDataRefused(Exception):
+    """The demo data may not be loaded here: not demo mode, or the database already holds data."""
+
+
+def database_is_empty() -> bool:
+    return not (User.objects.exists() or School.objects.exists() or Child.objects.exists())
+
+
+@transaction.atomic
+def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
+    """Load `borough` and the demo users; all or nothing. Returns how many rows of each kind were written.
+
+    Refused outside demo mode (production must never hold accounts with a published password), and refused
+    on a database that holds anything unless `force`, which first removes what is there.
+    """
+    if not settings.CME_DEMO:
+        raise DemoDataRefused("Demo data can only be loaded in demo mode (CME_DEMO=1); production settings refuse it.")
+    if not database_is_empty():
+        if not force:
+            raise DemoDataRefused("The database is not empty. Use --force to replace its contents with demo data.")
+        _clear()
+    schools = _load_schools(borough)
+    addresses = _load_addresses(borough)
+    children = _load_children(borough)
+    carers = _load_carers(borough)
+    counts = {
+        "schools": len(schools),
+        "addresses": len(addresses),
+        "children": len(children),
+        "carers": len(carers),
+        "relationships": _load_relationships(borough, children, carers),
+        "residences": _load_residences(borough, addresses, children, carers),
+        "enrolments": _load_enrolments(borough, schools, children),
+    }
+    counts["users"] = _load_users(schools)
+    return counts
+
+
+def _clear() -> None:
+    """Remove everything the demo loader writes, children's records first (they protect schools and addresses)."""
+    for model in (Enrolment, Residence, CarerRelationship, Child, Carer, Address, User, Team, Organisation, School):
+        model.objects.all().delete()
+
+
+def _e164(number: str) -> str:
+    """National format to E.164. Ofcom's drama ranges parse though the library calls them invalid numbers."""
+    if not number:
+        return ""
+    return phonenumbers.format_number(phonenumbers.parse(number, "GB"), phonenumbers.PhoneNumberFormat.E164)
+
+
+def _load_schools(borough: Borough) -> dict[str, School]:
+    rows = [
+        School(
+            urn=int(school.urn),
+            ukprn=school.ukprn,
+            la_code=school.la_code,
+            la_name=school.la_name,
+            establishment_number=school.establishment_number,
+            name=school.name,
+            type_code=school.type_code,
+            type_name=school.type_name,
+            type_group=school.type_group,
+            status=school.status,
+            open_date=school.open_date,
+            close_date=school.close_date,
+            phase_code=school.phase_code,
+            phase_name=school.phase_name,
+            statutory_low_age=school.statutory_low_age,
+            statutory_high_age=school.statutory_high_age,
+            gender=school.gender,
+            sixth_form=school.sixth_form,
+            street=school.street,
+            locality=school.locality,
+            town=school.town,
+            postcode=school.postcode,
+            telephone=school.telephone,
+            website=school.website,
+            head_name=f"{school.head_first_name} {school.head_last_name}".strip(),
+            number_of_pupils=school.number_of_pupils,
+            capacity=school.capacity,
+        )
+        for school in borough.schools
+    ]
+    School.objects.bulk_create(rows, batch_size=BATCH)
+    return {str(school.urn): school for school in School.objects.all()}
+
+
+def _load_addresses(borough: Borough) -> dict[str, Address]:
+    ids = [address.id for address in borough.addresses]
+    rows = [
+        Address(uprn=a.uprn, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode) for a in borough.addresses
+    ]
+    Address.objects.bulk_create(rows, batch_size=BATCH)
+    return dict(zip(ids, rows, strict=True))
+
+
+def _load_children(borough: Borough) -> dict[str, Child]:
+    ids = [child.id for child in borough.children]
+    rows = [
+        Child(
+            given_name=c.given_name,
+            middle_names=c.middle_names,
+            family_name=c.family_name,
+            preferred_name=c.preferred_name,
+            former_family_name=c.former_family_name,
+            sex=c.sex,
+            date_of_birth=c.date_of_birth,
+            upn=c.upn,
+            former_upn=c.former_upn,
+            nhs_number=c.nhs_number,
+            ethnicity=c.ethnicity,
+            sen_provision=c.sen_provision,
+        )
+        for c in borough.children
+    ]
+    Child.objects.bulk_create(rows, batch_size=BATCH)
+    return dict(zip(ids, rows, strict=True))
+
+
+def _load_carers(borough: Borough) -> dict[str, Carer]:
+    ids = [carer.id for carer in borough.carers]
+    rows = [
+        Carer(
+            title=c.title,
+            given_name=c.given_name,
+            middle_names=c.middle_names,
+            family_name=c.family_name,
+            sex=c.sex,
+            date_of_birth=c.date_of_birth,
+            marital_status=c.marital_status,
+            phone_mobile=_e164(c.phone_mobile),
+            phone_home=_e164(c.phone_home),
+            email=c.email,
+        )
+        for c in borough.carers
+    ]
+    Carer.objects.bulk_create(rows, batch_size=BATCH)
+    return dict(zip(ids, rows, strict=True))
+
+
+def _load_relationships(borough: Borough, children: dict[str, Child], carers: dict[str, Carer]) -> int:
+    rows = [
+        CarerRelationship(
+            carer=carers[r.carer_id],
+            child=children[r.child_id],
+            kind=r.relationship,
+            parental_responsibility=r.parental_responsibility,
+            lives_with=r.lives_with,
+        )
+        for r in borough.relationships
+    ]
+    CarerRelationship.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _load_residences(borough: Borough, addresses: dict[str, Address], children, carers) -> int:
+    """Each household member lives at the household's address; movers lived at the previous one until the move."""
+    rows = []
+    for household in borough.households:
+        members = [("child", children[i]) for i in household.child_ids] + [
+            ("carer", carers[i]) for i in household.carer_ids
+        ]
+        for kind, person in members:
+            moved_in = getattr(household, "moved_in", None)
+            rows.append(Residence(address=addresses[household.address_id], valid_from=moved_in, **{kind: person}))
+            if household.previous_address_id:
+                rows.append(
+                    Residence(address=addresses[household.previous_address_id], valid_to=moved_in, **{kind: person})
+                )
+    Residence.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _load_enrolments(borough: Borough, schools: dict[str, School], children: dict[str, Child]) -> int:
+    rows = [
+        Enrolment(
+            child=children[e.child_id],
+            school=schools[str(e.school_urn)],
+            status=e.status,
+            start_date=e.start_date,
+            leave_date=e.leave_date,
+            deletion_ground=e.deletion_ground or "",
+        )
+        for e in borough.enrolments
+    ]
+    Enrolment.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _load_users(schools: dict[str, School]) -> int:
+    teams = [team_create(actor=None, name=name, description=description) for name, description in DEMO_TEAMS]
+    organisations = [organisation_create(actor=None, name=n, kind=k, email=e) for n, k, e in DEMO_ORGANISATIONS]
+    demo_school = next(
+        s for s in sorted(schools.values(), key=lambda s: s.urn) if s.is_open and "Primary" in s.phase_name
+    )
+    for demo in DEMO_USERS:
+        user_create(
+            actor=None,
+            username=demo.username,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            email=f"{demo.username}@example.org",
+            role=demo.role,
+            password=DEMO_PASSWORD,
+            team=teams[0] if demo.role in (Role.CME_OFFICER, Role.CME_MANAGER) else None,
+            school=demo_school if demo.role == Role.SCHOOL_USER else None,
+            organisation=organisations[0] if demo.role == Role.PARTNER_USER else None,
+            job_title=demo.job_title,
+        )
+    return len(DEMO_USERS)

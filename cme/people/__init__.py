@@ -1,0 +1,1 @@
+"""Children, carers, their relationships and their addresses over time."""

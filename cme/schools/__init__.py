@@ -1,0 +1,1 @@
+"""Schools from the national register extract, and children's enrolments at them."""

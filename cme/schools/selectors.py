@@ -1,0 +1,34 @@
+"""Reads of schools."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Enrolment, School
+
+
+def school_list(*, search: str = "", phase: str = "") -> QuerySet[School]:
+    """Schools with the number of pupils currently on roll in cme, for the register page."""
+    on_roll = Count("enrolments", filter=Q(enrolments__leave_date__isnull=True))
+    schools = School.objects.annotate(on_roll=on_roll).order_by("name", "urn")
+    if search:
+        schools = schools.filter(Q(name__icontains=search) | Q(urn__startswith=search) | Q(postcode__icontains=search))
+    if phase:
+        schools = schools.filter(phase_name=phase)
+    return schools
+
+
+def school_get(*, urn: int) -> School | None:
+    return school_list().filter(urn=urn).first()
+
+
+def school_phases() -> list[str]:
+    return list(
+        School.objects.exclude(phase_name="").order_by("phase_name").values_list("phase_name", flat=True).distinct()
+    )
+
+
+def school_counts() -> dict[str, int]:
+    """Open schools and pupils currently on roll at them."""
+    return {
+        "open": School.objects.filter(status__istartswith="open").count(),
+        "on_roll": Enrolment.objects.filter(leave_date__isnull=True).count(),
+    }

@@ -1,0 +1,237 @@
+"""Settings for cme: one module, configured by environment variables, safe by default.
+
+Production is the default posture: DEBUG off, a secret key required, HTTPS-only cookies and HSTS.
+`make run` sets DEBUG=1 and CME_DEMO=1 for a local demonstration on http://127.0.0.1:8000.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("CME_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env(
+    DEBUG=(bool, False),
+    CME_DEMO=(bool, False),
+    ALLOWED_HOSTS=(list, []),
+    CSRF_TRUSTED_ORIGINS=(list, []),
+    CME_SECURE_SSL_REDIRECT=(bool, True),
+    CME_HSTS_SECONDS=(int, 31_536_000),
+    CME_HSTS_PRELOAD=(bool, True),
+    CME_BEHIND_TLS_PROXY=(bool, False),
+    CME_SESSION_IDLE_SECONDS=(int, 30 * 60),
+    CME_LOCKOUT_FAILURES=(int, 5),
+    CME_LOCKOUT_MINUTES=(int, 30),
+)
+
+DEBUG = env("DEBUG")
+
+# Demo mode switches off two-factor sign-in and allows the demo users with a shared password.
+# It exists for `make run` on a laptop; a deployment with DEBUG off refuses it outright.
+CME_DEMO = env("CME_DEMO")
+if CME_DEMO and not DEBUG:
+    raise ImproperlyConfigured(
+        "CME_DEMO=1 is for local demonstration only (no two-factor sign-in, shared demo passwords). "
+        "Production settings (DEBUG off) refuse it: unset CME_DEMO."
+    )
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set: cme refuses to start in production without one.")
+    SECRET_KEY = "dev-only-not-secret-" + "x" * 40
+
+ALLOWED_HOSTS = env("ALLOWED_HOSTS") or (["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
+
+# --- The council this installation serves (shown in the header, footer and public pages) ---
+CME_COUNCIL_NAME = env.str("CME_COUNCIL_NAME", default="Wyndley Borough Council")
+CME_SERVICE_NAME = env.str("CME_SERVICE_NAME", default="Children missing education")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rules",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    # cme's own apps, domain first; web and api are adapters over them.
+    "cme.common",
+    "cme.council",
+    "cme.accounts",
+    "cme.schools",
+    "cme.people",
+    "cme.web",
+    "cme.api",
+    "cme.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cme.accounts.middleware.SignInRequiredMiddleware",
+    "cme.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "cme.urls"
+WSGI_APPLICATION = "cme.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "cme.web.context_processors.service",
+            ],
+        },
+    }
+]
+
+# --- Database: SQLite under var/ by default; PostgreSQL through DATABASE_URL ---
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cme.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The web server and the task worker share the file: wait for locks, and take the write lock
+    # at the start of a transaction so two writers never deadlock on an upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts, sign-in, lockout, sessions ---
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "web:sign-in"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:signed-out"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # must come first: refuses locked-out sign-ins
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AXES_FAILURE_LIMIT = env("CME_LOCKOUT_FAILURES")
+AXES_COOLOFF_TIME = timedelta(minutes=env("CME_LOCKOUT_MINUTES"))
+# Lock the account after repeated failures, and the address too, against one machine trying many usernames.
+# Behind a proxy, set AXES_IPWARE_PROXY_COUNT (see docs/operating.md) so the real client address is counted.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cme.web.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Idle timeout: every request renews the session; 30 minutes without one ends it.
+SESSION_COOKIE_AGE = env("CME_SESSION_IDLE_SECONDS")
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_NAME = "cme_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_NAME = "cme_csrftoken"
+CSRF_COOKIE_HTTPONLY = True
+OTP_TOTP_ISSUER = CME_COUNCIL_NAME
+
+# --- HTTPS and browser security (production posture unless DEBUG) ---
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = not DEBUG and env("CME_SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = 0 if DEBUG else env("CME_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG and env("CME_HSTS_PRELOAD")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env("CME_BEHIND_TLS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Static files: GOV.UK Frontend compiled into cme/web/static/cme/build by `make assets` ---
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "files"}},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
+
+
+# --- Forms ---
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+# --- API ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["cme.api.permissions.HasNamedPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+}
+REST_KNOX = {"TOKEN_TTL": timedelta(days=90), "AUTO_REFRESH": False}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "cme API",
+    "DESCRIPTION": "Children missing education casework. Token authentication: `Authorization: Token <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["cme.api.permissions.HasNamedPermission"],
+    "SERVE_AUTHENTICATION": ["knox.auth.TokenAuthentication"],
+}
+
+# --- Background tasks: database-backed queue, worked by `cme run` / `manage.py db_worker` ---
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("CME_LOG_LEVEL", default="INFO")},
+    # Request bodies and query strings can carry personal data: keep Django's request logger quiet.
+    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,39 @@
+"""The service navigation: which sections a signed-in user sees, decided by the same permissions the views check."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str
+    section: str  # the URL namespace prefix that marks the item current
+
+
+NAV_ITEMS = (
+    NavItem("Home", "web:home", "web.view_home", "home"),
+    NavItem("Schools", "web:schools:list", "schools.view_school", "schools"),
+    NavItem("Users", "web:manage:user-list", "accounts.manage_users", "manage-users"),
+    NavItem("Teams", "web:manage:team-list", "accounts.manage_teams", "manage-teams"),
+    NavItem("Organisations", "web:manage:organisation-list", "accounts.manage_organisations", "manage-organisations"),
+    NavItem("Settings", "web:manage:council-settings", "council.change_settings", "manage-settings"),
+    NavItem("Your account", "web:account", "accounts.view_own_account", "account"),
+)
+
+
+def navigation_for(request) -> list[dict]:
+    """The items `request.user` may open; the one whose section matches the current view's `nav_section` is marked."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    match = getattr(request, "resolver_match", None)
+    view_class = getattr(getattr(match, "func", None), "view_class", None)
+    section = getattr(view_class, "nav_section", "")
+    return [
+        {"label": item.label, "href": reverse(item.url_name), "current": item.section == section}
+        for item in NAV_ITEMS
+        if user.has_perm(item.permission)
+    ]

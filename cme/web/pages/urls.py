@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("privacy/", views.PrivacyNoticeView.as_view(), name="privacy"),
+    path("cookies/", views.CookiesView.as_view(), name="cookies"),
+    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("health/", views.health, name="health"),
+]

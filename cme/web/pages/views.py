@@ -1,0 +1,44 @@
+"""The home page, the public information pages and the health check."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponse
+from django.views.generic import TemplateView
+
+from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
+
+from .cookies import necessary_cookies
+from .summary import home_summary_for
+
+
+class HomeView(PermissionRequiredMixin, TemplateView):
+    permission_required = "web.view_home"
+    template_name = "pages/home.html"
+    nav_section = "home"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(summary=home_summary_for(user=self.request.user), **kwargs)
+
+
+class PrivacyNoticeView(PublicPageMixin, TemplateView):
+    # A placeholder until the privacy issue renders the notice from the data catalogue.
+    template_name = "pages/privacy.html"
+
+
+class CookiesView(PublicPageMixin, TemplateView):
+    template_name = "pages/cookies.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(necessary_cookies=necessary_cookies(), **kwargs)
+
+
+class AccessibilityStatementView(PublicPageMixin, TemplateView):
+    template_name = "pages/accessibility.html"
+
+
+@login_not_required
+def health(request) -> HttpResponse:
+    """For load balancers and `make run`: answers 200 once the database answers. Reveals nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

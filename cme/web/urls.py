@@ -1,0 +1,51 @@
+"""Every page of the web adapter, namespaced `web:`."""
+
+from django.urls import include, path
+
+from .accounts import manage_views
+from .accounts import views as account_views
+from .council import views as council_views
+from .pages.urls import urlpatterns as page_urls
+from .schools import views as school_views
+
+app_name = "web"
+
+manage_urls = (
+    [
+        path("users/", manage_views.UserListView.as_view(), name="user-list"),
+        path("users/new/", manage_views.UserCreateView.as_view(), name="user-create"),
+        path("users/<int:user_id>/", manage_views.UserUpdateView.as_view(), name="user-update"),
+        path(
+            "users/<int:user_id>/reset-two-factor/",
+            manage_views.UserTwoFactorResetView.as_view(),
+            name="user-reset-two-factor",
+        ),
+        path("users/<int:user_id>/unlock/", manage_views.UserUnlockView.as_view(), name="user-unlock"),
+        path("teams/", manage_views.TeamListView.as_view(), name="team-list"),
+        path("teams/new/", manage_views.TeamCreateView.as_view(), name="team-create"),
+        path("organisations/", manage_views.OrganisationListView.as_view(), name="organisation-list"),
+        path("organisations/new/", manage_views.OrganisationCreateView.as_view(), name="organisation-create"),
+        path("settings/", council_views.CouncilSettingsView.as_view(), name="council-settings"),
+    ],
+    "manage",
+)
+
+school_urls = (
+    [
+        path("", school_views.SchoolListView.as_view(), name="list"),
+        path("<int:urn>/", school_views.SchoolDetailView.as_view(), name="detail"),
+    ],
+    "schools",
+)
+
+urlpatterns = [
+    *page_urls,
+    path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
+    path("signed-out/", account_views.SignedOutView.as_view(), name="signed-out"),
+    path("account/", account_views.AccountView.as_view(), name="account"),
+    path("account/two-factor/set-up/", account_views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
+    path("account/two-factor/", account_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
+    path("schools/", include(school_urls)),
+    path("manage/", include(manage_urls)),
+]

@@ -1,0 +1,100 @@
+"""Every page each demo role can reach, signed in through the real sign-in page, scanned with axe-core."""
+
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import Resolver404, resolve
+
+from cme.demo.loader import DEMO_PASSWORD, DEMO_USERS
+
+pytestmark = pytest.mark.browser
+
+PUBLIC_PAGES = ["/sign-in/", "/signed-out/", "/privacy/", "/cookies/", "/accessibility/"]
+# A page shape (URL name) is scanned a few times, not once per user or school, to keep the crawl short.
+VISITS_PER_URL_NAME = 2
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{base_url}/")
+
+
+def reachable_pages(page, base_url: str) -> list[str]:
+    """Breadth-first over same-site links from the home page, GET only (sign-out is a POST form, so never followed)."""
+    seen_names: dict[str, int] = {}
+    queue, visited = deque(["/"]), []
+    while queue:
+        path = queue.popleft()
+        try:
+            name = resolve(urlsplit(path).path).view_name
+        except Resolver404:
+            name = path
+        if path in visited or seen_names.get(name, 0) >= VISITS_PER_URL_NAME or path.startswith(("/api/", "/static/")):
+            continue
+        seen_names[name] = seen_names.get(name, 0) + 1
+        visited.append(path)
+        page.goto(base_url + path)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            target = urldefrag(href)[0]
+            if target.startswith("/") and target not in visited:
+                queue.append(target)
+    return visited
+
+
+def violations_on(page) -> list[str]:
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]]
+
+
+def test_public_pages_have_no_accessibility_violations(browser, live_server, demo_borough):
+    page = browser.new_page()
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(live_server.url + path)
+        found[path] = violations_on(page)
+    assert found == {key: [] for key in PUBLIC_PAGES}
+
+
+@pytest.mark.parametrize("username", [user.username for user in DEMO_USERS])
+def test_every_page_a_role_can_reach_has_no_accessibility_violations(browser, live_server, demo_borough, username):
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, live_server.url, username)
+    pages = reachable_pages(page, live_server.url)
+    assert "/account/" in pages and len(pages) >= 3
+    found = {}
+    for path in pages:
+        page.goto(live_server.url + path)
+        found[path] = violations_on(page)
+    context.close()
+    assert found == {key: [] for key in pages}
+
+
+def test_the_service_works_with_javascript_off(browser, live_server, demo_borough):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url, "officer")
+    page.click("text=Schools")
+    page.fill("#q", "primary")
+    page.click("button:has-text('Filter')")
+    assert "q=primary" in page.url
+    assert page.locator("table.govuk-table tbody tr").count() >= 1
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url(f"{live_server.url}/signed-out/")
+    context.close()
+
+
+def test_a_form_error_is_summarised_and_linked_to_its_field(browser, live_server, demo_borough):
+    page = browser.new_page()
+    page.goto(live_server.url + "/sign-in/")
+    page.click("button[type=submit], input[type=submit]")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert page.title().startswith("Error:")
+    summary.locator("a", has_text="Enter your username").click()
+    assert page.evaluate("document.activeElement.id") == "id_username"

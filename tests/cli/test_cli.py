@@ -1,0 +1,42 @@
+"""The `cme` console script: token creation, demo data, and Django's commands passed through."""
+
+import io
+from contextlib import redirect_stdout
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from cme.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cme_token_create_prints_a_token_that_opens_the_api(officer):
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(["token", "create", officer.username])
+    token = out.getvalue().strip()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get(reverse("api:me")).json()["username"] == officer.username
+
+
+def test_cme_token_create_names_an_unknown_user_as_the_error():
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("token", "create", "nobody")
+
+
+def test_other_arguments_pass_through_to_django_commands():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(["check"])
+    assert "no issues" in out.getvalue()
+
+
+def test_help_lists_the_subcommands():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["--help"]) == 0
+    assert "cme run" in out.getvalue() and "cme demo-data" in out.getvalue() and "cme token create" in out.getvalue()

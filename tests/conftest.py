@@ -1,0 +1,59 @@
+"""Shared fixtures: factories as fixtures, one user per role, and a client signed in as any of them."""
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from pytest_factoryboy import register
+
+from cme.accounts.enums import Role
+
+from .factories.accounts import OrganisationFactory, TeamFactory, TOTPDeviceFactory, UserFactory
+from .factories.people import CarerFactory, ChildFactory
+from .factories.schools import EnrolmentFactory, SchoolFactory
+
+register(UserFactory)
+register(TeamFactory)
+register(OrganisationFactory)
+register(TOTPDeviceFactory, "totp_device")
+register(SchoolFactory)
+register(EnrolmentFactory)
+register(ChildFactory)
+register(CarerFactory)
+
+# Fixture name -> role, matching the demo usernames where they exist.
+ROLE_FIXTURES = {
+    "officer": Role.CME_OFFICER,
+    "manager": Role.CME_MANAGER,
+    "school_user": Role.SCHOOL_USER,
+    "partner_user": Role.PARTNER_USER,
+    "dpo": Role.DPO,
+    "analyst": Role.ANALYST,
+    "sysadmin": Role.SYSADMIN,
+}
+
+
+def _role_fixture(role: Role):
+    @pytest.fixture
+    def user_with_role(db, user_factory):
+        return user_factory(role=role, username=f"test-{role}")
+
+    return user_with_role
+
+
+for _name, _role in ROLE_FIXTURES.items():
+    globals()[_name] = _role_fixture(_role)
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign `client` in as `user`; `two_factor=True` also marks the session as having passed the TOTP step."""
+
+    def _sign_in(user, *, two_factor: bool = True):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        if two_factor:
+            device = TOTPDeviceFactory(user=user)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return client
+
+    return _sign_in

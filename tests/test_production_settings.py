@@ -1,0 +1,59 @@
+"""Production posture: no start without a secret key, no demo mode, and `check --deploy` clean."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cme(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    """Run `cme` in a fresh interpreter with production-like environment variables (nothing inherited that matters)."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "CME_DEMO", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
+    clean.update({"CME_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cme.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-c", "from cme.cli import main; main()", *args],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def production_env() -> dict[str, str]:
+    return {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "cme.example.org"}
+
+
+def test_check_deploy_passes_with_no_warnings_under_production_settings(tmp_path):
+    result = run_cme("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = run_cme("check", tmp_path=tmp_path, ALLOWED_HOSTS="cme.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_demo_mode(tmp_path):
+    result = run_cme("check", tmp_path=tmp_path, CME_DEMO="1", **production_env())
+    assert result.returncode != 0
+    assert "CME_DEMO=1 is for local demonstration only" in result.stderr
+
+
+def test_production_settings_are_https_only_with_hsts(tmp_path):
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS > 0)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CME_DEMO"}}
+    env.update({"CME_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cme.settings", **production_env()})
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True", "True", "True", "True"]
