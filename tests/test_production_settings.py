@@ -9,13 +9,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Variables a developer's or CI's shell may hold that a production deployment would not.
+NOT_PRODUCTION = {
+    "DEBUG",
+    "CME_DEMO",
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def run_cme(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     """Run `cme` in a fresh interpreter with production-like environment variables (nothing inherited that matters)."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "CME_DEMO", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_PRODUCTION}
     clean.update({"CME_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cme.settings", **env})
     return subprocess.run(
         [sys.executable, "-c", "from cme.cli import main; main()", *args],
@@ -51,7 +58,7 @@ def test_production_settings_are_https_only_with_hsts(tmp_path):
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
         "s.SECURE_HSTS_SECONDS > 0)"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CME_DEMO"}}
+    env = {k: v for k, v in os.environ.items() if k not in NOT_PRODUCTION}
     env.update({"CME_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cme.settings", **production_env()})
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True

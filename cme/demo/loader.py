@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 import phonenumbers
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 
 from cme.accounts.enums import OrganisationKind, Role
 from cme.accounts.models import Organisation, Team, User
 from cme.accounts.services import organisation_create, team_create, user_create
+from cme.people.enums import MaritalStatus, RelationshipKind
 from cme.people.models import Address, Carer, CarerRelationship, Child, Residence
 from cme.schools.models import Enrolment, School
 
@@ -88,6 +89,14 @@ def _clear() -> None:
     """Remove everything the demo loader writes, children's records first (they protect schools and addresses)."""
     for model in (Enrolment, Residence, CarerRelationship, Child, Carer, Address, User, Team, Organisation, School):
         model.objects.all().delete()
+
+
+def _code(choices: type[models.TextChoices], value: str) -> str:
+    """The generator's words ("civil partnership", "step-parent") as the model's codes; unknown words are a bug."""
+    code = value.replace(" ", "_").replace("-", "_").replace("/", "_")
+    if code and code not in choices.values:
+        raise ValueError(f"{value!r} is not one of {choices.__name__}")
+    return code
 
 
 def _e164(number: str) -> str:
@@ -176,7 +185,7 @@ def _load_carers(borough: Borough) -> dict[str, Carer]:
             family_name=c.family_name,
             sex=c.sex,
             date_of_birth=c.date_of_birth,
-            marital_status=c.marital_status,
+            marital_status=_code(MaritalStatus, c.marital_status),
             phone_mobile=_e164(c.phone_mobile),
             phone_home=_e164(c.phone_home),
             email=c.email,
@@ -192,7 +201,7 @@ def _load_relationships(borough: Borough, children: dict[str, Child], carers: di
         CarerRelationship(
             carer=carers[r.carer_id],
             child=children[r.child_id],
-            kind=r.relationship,
+            kind=_code(RelationshipKind, r.relationship),
             parental_responsibility=r.parental_responsibility,
             lives_with=r.lives_with,
         )

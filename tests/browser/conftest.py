@@ -30,11 +30,12 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the same test need this.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the same test need this.
+    # Set only while the browser tests run, so no later test (or subprocess) inherits it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
@@ -44,7 +45,6 @@ def browser():
 def demo_borough(transactional_db, settings):
     """A small synthetic borough and the seven demo users, in demo mode (no two-factor step)."""
     from cme.demo.generator import generate_borough
-
     from cme.demo.loader import demo_data_load
 
     settings.CME_DEMO = True

@@ -1,0 +1,1 @@
+"""Synthetic demonstration data: a fictional borough for demos, tests and benchmarks."""

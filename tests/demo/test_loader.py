@@ -1,0 +1,88 @@
+"""Loading the synthetic borough: all of it, one demo user per role, and only where demo mode allows it."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cme.accounts.enums import Role
+from cme.accounts.models import User
+from cme.demo.generator import generate_borough
+from cme.demo.loader import DEMO_PASSWORD, DEMO_USERS, DemoDataRefused, demo_data_load
+from cme.people.models import Carer, CarerRelationship, Child, Residence
+from cme.schools.models import Enrolment, School
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_borough():
+    return generate_borough(seed=11, children=300, schools=8)
+
+
+def test_the_whole_borough_and_the_demo_users_are_loaded(settings, small_borough):
+    settings.CME_DEMO = True
+    counts = demo_data_load(borough=small_borough)
+    assert Child.objects.count() == counts["children"] == len(small_borough.children)
+    assert Carer.objects.count() == len(small_borough.carers)
+    assert School.objects.count() == len(small_borough.schools)
+    assert Enrolment.objects.count() == len(small_borough.enrolments)
+    assert CarerRelationship.objects.count() == len(small_borough.relationships)
+    assert Residence.objects.filter(child__isnull=False).count() >= len(small_borough.children)
+    assert {user.username: user.role for user in User.objects.all()} == {u.username: u.role for u in DEMO_USERS}
+
+
+def test_demo_users_sign_in_with_the_published_password(settings, small_borough):
+    settings.CME_DEMO = True
+    demo_data_load(borough=small_borough)
+    for demo in DEMO_USERS:
+        assert User.objects.get(username=demo.username).check_password(DEMO_PASSWORD)
+    assert User.objects.get(username="school").school is not None
+    assert User.objects.get(username="partner").organisation is not None
+    assert User.objects.get(username="officer").team is not None
+
+
+def test_phone_numbers_are_stored_in_e164(settings, small_borough):
+    settings.CME_DEMO = True
+    demo_data_load(borough=small_borough)
+    phones = [p for p in Carer.objects.values_list("phone_mobile", flat=True) if p]
+    assert phones and all(p.startswith("+447700900") and len(p) == 13 for p in phones)
+
+
+def test_production_settings_refuse_to_create_demo_users(settings, small_borough):
+    settings.CME_DEMO = False
+    with pytest.raises(DemoDataRefused, match="only be loaded in demo mode"):
+        demo_data_load(borough=small_borough)
+    assert not User.objects.exists()
+
+
+def test_a_database_with_data_is_refused_unless_forced(settings, small_borough, user_factory):
+    settings.CME_DEMO = True
+    user_factory(role=Role.ANALYST, username="existing")
+    with pytest.raises(DemoDataRefused, match="not empty"):
+        demo_data_load(borough=small_borough)
+    assert User.objects.filter(username="existing").exists()
+    demo_data_load(borough=small_borough, force=True)
+    assert not User.objects.filter(username="existing").exists()
+    assert Child.objects.count() == len(small_borough.children)
+
+
+def test_the_command_refuses_a_non_empty_database_and_if_empty_skips_quietly(settings, user_factory):
+    settings.CME_DEMO = True
+    user_factory(role=Role.ANALYST)
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("demo_data", "--children", "100")
+    out = io.StringIO()
+    call_command("demo_data", "--if-empty", stdout=out)
+    assert "already holds data" in out.getvalue()
+
+
+def test_every_stored_code_is_one_the_models_allow(settings, small_borough):
+    settings.CME_DEMO = True
+    demo_data_load(borough=small_borough)
+    for model in (Child, Carer, CarerRelationship, School, Enrolment):
+        for field in model._meta.get_fields():
+            if getattr(field, "choices", None):
+                stored = set(model.objects.values_list(field.name, flat=True).distinct()) - {""}
+                allowed = {value for value, _ in field.flatchoices}
+                assert stored <= allowed, f"{model.__name__}.{field.name}: {stored - allowed}"
