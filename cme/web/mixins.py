@@ -1,8 +1,14 @@
 """View mixins: every page either names the permission it needs or says outright that it is public."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ImproperlyConfigured
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin as RulesPermissionRequiredMixin
+
+from cme.common.errors import ApplicationError
 
 
 class PermissionRequiredMixin(RulesPermissionRequiredMixin):
@@ -36,3 +42,34 @@ class TwoFactorExemptMixin:
         view = super().as_view(**initkwargs)
         view.two_factor_exempt = True
         return view
+
+
+class ServiceFormView(PermissionRequiredMixin, FormView):
+    """A form page whose valid submission calls one service.
+
+    Subclasses implement `perform(form)` (call the service, return what it made) and `success_message(result)`,
+    and set `success_url_name`. An ApplicationError from the service goes back onto the form, on its field when it
+    names one, so the page re-displays with a GOV.UK error summary and nothing is saved.
+    """
+
+    template_name = "layouts/form_page.html"
+    success_url_name = ""
+
+    def perform(self, form):
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form).")
+
+    def success_message(self, result) -> str:
+        return ""
+
+    def get_success_url(self) -> str:
+        return reverse(self.success_url_name)
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        if message := self.success_message(result):
+            messages.success(self.request, message)
+        return redirect(self.get_success_url())

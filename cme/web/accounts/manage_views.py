@@ -1,22 +1,17 @@
 """The system administrator's pages: users, teams and partner organisations."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import FormView, ListView
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import ListView
 
 from cme.accounts import services
 from cme.accounts.enums import Role
 from cme.accounts.models import User
 from cme.accounts.selectors import organisation_list, team_list, user_list
-from cme.common.errors import ApplicationError
 from cme.web.forms import GovukForm
-from cme.web.mixins import PermissionRequiredMixin
+from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from .forms import OrganisationForm, TeamForm, UserCreateForm, UserUpdateForm
-
-
-def _apply_error(form, error: ApplicationError):
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class UserListView(PermissionRequiredMixin, ListView):
@@ -34,23 +29,22 @@ class UserListView(PermissionRequiredMixin, ListView):
         )
 
 
-class UserCreateView(PermissionRequiredMixin, FormView):
+class UserCreateView(ServiceFormView):
     permission_required = "accounts.manage_users"
-    template_name = "layouts/form_page.html"
     form_class = UserCreateForm
     nav_section = "manage-users"
+    success_url_name = "web:manage:user-list"
 
-    def form_valid(self, form):
-        try:
-            user = services.user_create(actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            _apply_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"User {user.username} added.")
-        return redirect("web:manage:user-list")
+    def perform(self, form):
+        return services.user_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, user) -> str:
+        return f"User {user.username} added."
 
 
 class _UserObjectMixin:
+    """Loads the user being managed (`subject`) from the URL; the administrator's own account is `request.user`."""
+
     def dispatch(self, request, *args, **kwargs):
         self.subject = get_object_or_404(User, pk=kwargs["user_id"])
         return super().dispatch(request, *args, **kwargs)
@@ -59,41 +53,37 @@ class _UserObjectMixin:
         return super().get_context_data(subject=self.subject, **kwargs)
 
 
-class UserUpdateView(PermissionRequiredMixin, _UserObjectMixin, FormView):
+class UserUpdateView(_UserObjectMixin, ServiceFormView):
     permission_required = "accounts.manage_users"
     template_name = "manage/user_update.html"
     form_class = UserUpdateForm
     nav_section = "manage-users"
+    success_url_name = "web:manage:user-list"
 
     def get_initial(self):
-        user = self.subject
-        return {
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "job_title": user.job_title,
-            "role": user.role,
-            "team": user.team,
-            "school": user.school,
-            "organisation": user.organisation,
-            "is_active": user.is_active,
-        }
+        fields = (
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "role",
+            "team",
+            "school",
+            "organisation",
+            "is_active",
+        )
+        return {name: getattr(self.subject, name) for name in fields}
 
-    def form_valid(self, form):
-        try:
-            services.user_update(actor=self.request.user, user=self.subject, **form.cleaned_data)
-        except ApplicationError as error:
-            _apply_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"User {self.subject.username} updated.")
-        return redirect("web:manage:user-list")
+    def perform(self, form):
+        return services.user_update(actor=self.request.user, user=self.subject, **form.cleaned_data)
+
+    def success_message(self, user) -> str:
+        return f"User {user.username} updated."
 
 
-class ConfirmForm(GovukForm):
-    """A question page with no fields: the button is the answer."""
+class _UserActionView(_UserObjectMixin, ServiceFormView):
+    """A question page with no fields about one user: the button is the answer; back to their page afterwards."""
 
-
-class _UserActionView(PermissionRequiredMixin, _UserObjectMixin, FormView):
     permission_required = "accounts.manage_users"
     template_name = "manage/user_action.html"
     nav_section = "manage-users"
@@ -103,10 +93,13 @@ class _UserActionView(PermissionRequiredMixin, _UserObjectMixin, FormView):
 
     def get_form_class(self):
         attributes = {"title": self.title.format(user=self.subject.display_name), "submit_label": self.submit_label}
-        return type("ConfirmActionForm", (ConfirmForm,), attributes)
+        return type("ConfirmActionForm", (GovukForm,), attributes)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(explanation=self.explanation, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("web:manage:user-update", args=[self.subject.pk])
 
 
 class UserTwoFactorResetView(_UserActionView):
@@ -116,10 +109,11 @@ class UserTwoFactorResetView(_UserActionView):
         "Their authenticator app will stop working for this service. They set up a new one when they next sign in."
     )
 
-    def form_valid(self, form):
-        services.user_two_factor_reset(actor=self.request.user, user=self.subject)
-        messages.success(self.request, f"Two-factor sign-in reset for {self.subject.username}.")
-        return redirect("web:manage:user-update", user_id=self.subject.pk)
+    def perform(self, form):
+        return services.user_two_factor_reset(actor=self.request.user, user=self.subject)
+
+    def success_message(self, result) -> str:
+        return f"Two-factor sign-in reset for {self.subject.username}."
 
 
 class UserUnlockView(_UserActionView):
@@ -127,10 +121,11 @@ class UserUnlockView(_UserActionView):
     submit_label = "Unlock account"
     explanation = "This clears their failed sign-in attempts so they can sign in again straight away."
 
-    def form_valid(self, form):
-        services.user_unlock(actor=self.request.user, user=self.subject)
-        messages.success(self.request, f"{self.subject.username} can sign in again.")
-        return redirect("web:manage:user-update", user_id=self.subject.pk)
+    def perform(self, form):
+        return services.user_unlock(actor=self.request.user, user=self.subject)
+
+    def success_message(self, result) -> str:
+        return f"{self.subject.username} can sign in again."
 
 
 class TeamListView(PermissionRequiredMixin, ListView):
@@ -142,20 +137,17 @@ class TeamListView(PermissionRequiredMixin, ListView):
         return team_list()
 
 
-class TeamCreateView(PermissionRequiredMixin, FormView):
+class TeamCreateView(ServiceFormView):
     permission_required = "accounts.manage_teams"
-    template_name = "layouts/form_page.html"
     form_class = TeamForm
     nav_section = "manage-teams"
+    success_url_name = "web:manage:team-list"
 
-    def form_valid(self, form):
-        try:
-            services.team_create(actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            _apply_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Team {form.cleaned_data['name']} added.")
-        return redirect("web:manage:team-list")
+    def perform(self, form):
+        return services.team_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, team) -> str:
+        return f"Team {team.name} added."
 
 
 class OrganisationListView(PermissionRequiredMixin, ListView):
@@ -167,17 +159,14 @@ class OrganisationListView(PermissionRequiredMixin, ListView):
         return organisation_list()
 
 
-class OrganisationCreateView(PermissionRequiredMixin, FormView):
+class OrganisationCreateView(ServiceFormView):
     permission_required = "accounts.manage_organisations"
-    template_name = "layouts/form_page.html"
     form_class = OrganisationForm
     nav_section = "manage-organisations"
+    success_url_name = "web:manage:organisation-list"
 
-    def form_valid(self, form):
-        try:
-            services.organisation_create(actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            _apply_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Organisation {form.cleaned_data['name']} added.")
-        return redirect("web:manage:organisation-list")
+    def perform(self, form):
+        return services.organisation_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, organisation) -> str:
+        return f"Organisation {organisation.name} added."

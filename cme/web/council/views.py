@@ -1,15 +1,12 @@
 """The council's settings page, for the system administrator."""
 
 from django import forms
-from django.contrib import messages
-from django.shortcuts import redirect
-from django.views.generic import FormView
 
 from cme.council.models import CouncilSettings
 from cme.council.selectors import council_settings_get
 from cme.council.services import EDITABLE_FIELDS, council_settings_update
 from cme.web.forms import GovukModelForm
-from cme.web.mixins import PermissionRequiredMixin
+from cme.web.mixins import ServiceFormView
 
 
 class CouncilSettingsForm(GovukModelForm):
@@ -45,16 +42,18 @@ class CouncilSettingsForm(GovukModelForm):
         }
 
 
-class CouncilSettingsView(PermissionRequiredMixin, FormView):
+class CouncilSettingsView(ServiceFormView):
     permission_required = "council.change_settings"
-    template_name = "layouts/form_page.html"
     form_class = CouncilSettingsForm
     nav_section = "manage-settings"
+    success_url_name = "web:manage:council-settings"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": council_settings_get()}
 
-    def form_valid(self, form):
-        council_settings_update(actor=self.request.user, **{name: form.cleaned_data[name] for name in EDITABLE_FIELDS})
-        messages.success(self.request, "Settings saved.")
-        return redirect("web:manage:council-settings")
+    def perform(self, form):
+        changes = {name: form.cleaned_data[name] for name in EDITABLE_FIELDS}
+        return council_settings_update(actor=self.request.user, **changes)
+
+    def success_message(self, council) -> str:
+        return "Settings saved."
