@@ -50,3 +50,12 @@ def demo_borough(transactional_db, settings):
     settings.CME_DEMO = True
     settings.AXES_ENABLED = False  # the crawl signs in many times from one address
     return demo_data_load(borough=generate_borough(seed=7, children=200, schools=6))
+
+
+@pytest.fixture
+def page(browser):
+    """A page in its own browser context, closed after the test so no request outlives the live server."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -51,8 +51,7 @@ def violations_on(page) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in results.response["violations"]]
 
 
-def test_public_pages_have_no_accessibility_violations(browser, live_server, demo_borough):
-    page = browser.new_page()
+def test_public_pages_have_no_accessibility_violations(page, live_server, demo_borough):
     found = {}
     for path in PUBLIC_PAGES:
         page.goto(live_server.url + path)
@@ -61,9 +60,7 @@ def test_public_pages_have_no_accessibility_violations(browser, live_server, dem
 
 
 @pytest.mark.parametrize("username", [user.username for user in DEMO_USERS])
-def test_every_page_a_role_can_reach_has_no_accessibility_violations(browser, live_server, demo_borough, username):
-    context = browser.new_context()
-    page = context.new_page()
+def test_every_page_a_role_can_reach_has_no_accessibility_violations(page, live_server, demo_borough, username):
     sign_in(page, live_server.url, username)
     pages = reachable_pages(page, live_server.url)
     assert "/account/" in pages and len(pages) >= 3
@@ -71,7 +68,6 @@ def test_every_page_a_role_can_reach_has_no_accessibility_violations(browser, li
     for path in pages:
         page.goto(live_server.url + path)
         found[path] = violations_on(page)
-    context.close()
     assert found == {key: [] for key in pages}
 
 
@@ -89,8 +85,7 @@ def test_the_service_works_with_javascript_off(browser, live_server, demo_boroug
     context.close()
 
 
-def test_a_form_error_is_summarised_and_linked_to_its_field(browser, live_server, demo_borough):
-    page = browser.new_page()
+def test_a_form_error_is_summarised_and_linked_to_its_field(page, live_server, demo_borough):
     page.goto(live_server.url + "/sign-in/")
     page.click("button[type=submit], input[type=submit]")
     summary = page.locator(".govuk-error-summary")

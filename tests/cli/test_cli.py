@@ -13,6 +13,13 @@ from cme.cli import main
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection(monkeypatch):
+    # A real `cme` run closes its database connections on exit (BaseCommand.run_from_argv); inside a test that
+    # would close the connection holding the test's transaction, which PostgreSQL cannot reopen mid-transaction.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+
+
 def test_cme_token_create_prints_a_token_that_opens_the_api(officer):
     out = io.StringIO()
     with redirect_stdout(out):
