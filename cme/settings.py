@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "cme.accounts",
     "cme.schools",
     "cme.people",
+    "cme.cases",
+    "cme.privacy",
     "cme.web",
     "cme.api",
     "cme.cli",
@@ -190,6 +192,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Case documents: outside the web root, never served as static files ---
+CME_DOCUMENT_ROOT = Path(env.str("CME_DOCUMENT_ROOT", default=str(VAR_DIR / "documents")))
+CME_DOCUMENT_MAX_BYTES = env.int("CME_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 

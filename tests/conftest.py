@@ -7,6 +7,7 @@ from pytest_factoryboy import register
 from cme.accounts.enums import Role
 
 from .factories.accounts import OrganisationFactory, TeamFactory, TOTPDeviceFactory, UserFactory
+from .factories.cases import CaseFactory, EnquiryFactory, NoteFactory, ReferralFactory
 from .factories.people import CarerFactory, ChildFactory
 from .factories.schools import EnrolmentFactory, SchoolFactory
 
@@ -18,6 +19,10 @@ register(SchoolFactory)
 register(EnrolmentFactory)
 register(ChildFactory)
 register(CarerFactory)
+register(ReferralFactory)
+register(CaseFactory)
+register(EnquiryFactory)
+register(NoteFactory)
 
 # Fixture name -> role, matching the demo usernames where they exist.
 ROLE_FIXTURES = {

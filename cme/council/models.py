@@ -27,3 +27,45 @@ class CouncilSettings(TimestampedModel):
 
     def __str__(self) -> str:
         return self.council_name
+
+
+class TermPeriod(TimestampedModel):
+    """A stretch of term the council publishes, e.g. "Autumn 1 2026": both days are included.
+
+    Half-terms and holidays are the gaps between periods; weekends and bank holidays inside a period are still not
+    school days. The school-day clocks count over these rows (`school_calendar_get`). Periods never overlap: the
+    service `term_period_create` refuses that, since the database cannot check it on SQLite.
+    """
+
+    name = models.CharField(max_length=60, help_text="For example, Autumn 1 2026.")
+    first_day = models.DateField("First day")
+    last_day = models.DateField("Last day")
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="council_termperiod_last_day_not_before_first_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.first_day} to {self.last_day})"
+
+
+class ClosureDay(TimestampedModel):
+    """A weekday in term that is not a school day across the council's area, with the reason.
+
+    For a council-wide INSET day, a closure (snow, an election), or a bank holiday announced after the installed
+    `holidays` release knew of it (the 2022 state funeral was announced ten days ahead).
+    """
+
+    day = models.DateField(unique=True)
+    reason = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.reason}"

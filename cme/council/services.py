@@ -1,10 +1,13 @@
-"""Writes to the council's settings."""
+"""Writes to the council's settings and its school calendar."""
+
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from cme.accounts.models import User
+from cme.common.errors import ApplicationError
 
-from .models import CouncilSettings
+from .models import ClosureDay, CouncilSettings, TermPeriod
 from .selectors import council_settings_get
 
 EDITABLE_FIELDS = (
@@ -31,3 +34,88 @@ def council_settings_update(*, actor: User, **changes: str) -> CouncilSettings:
     council.full_clean()
     council.save()
     return council
+
+
+# A single term runs about 16 weeks (autumn: early September to mid December). A longer period is almost always a
+# mistyped year, which would silently make a whole year of weekdays into school days.
+LONGEST_TERM_PERIOD = timedelta(weeks=18)
+
+ERROR_TERM_NAME_MISSING = "Enter a name for the term period, for example Autumn 1 2026."
+ERROR_TERM_ENDS_BEFORE_IT_STARTS = "The last day must be the same as or after the first day."
+ERROR_TERM_TOO_LONG = "A term period must be 18 weeks or shorter. Check the year, or enter each term separately."
+ERROR_TERM_OVERLAPS = "These dates overlap {name}, {first_day} to {last_day}."
+ERROR_CLOSURE_REASON_MISSING = "Enter why schools are closed on this day."
+ERROR_CLOSURE_EXISTS = "A closure day is already recorded on {day}: {reason}."
+
+
+def _format_day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _lock_calendar() -> None:
+    """Serialise writes to the school calendar, so two people cannot both pass the overlap check and then both save.
+
+    The settings row is the lock: there is exactly one. (On SQLite, which allows one writer at a time, this is a
+    no-op; PostgreSQL waits here.)
+    """
+    council_settings_get()
+    CouncilSettings.objects.select_for_update().get(pk=1)
+
+
+@transaction.atomic
+def term_period_create(*, actor: User | None, name: str, first_day: date, last_day: date) -> TermPeriod:
+    """Record a term period (both days included). Refuses, naming the field, a missing name, a period that ends
+    before it starts or is longer than LONGEST_TERM_PERIOD, and one overlapping a period already entered.
+
+    `actor` is None only for the demo loader and the command line, which act for the operator.
+    """
+    name = name.strip()
+    if not name:
+        raise ApplicationError(ERROR_TERM_NAME_MISSING, field="name")
+    if last_day < first_day:
+        raise ApplicationError(ERROR_TERM_ENDS_BEFORE_IT_STARTS, field="last_day")
+    if last_day - first_day >= LONGEST_TERM_PERIOD:
+        raise ApplicationError(ERROR_TERM_TOO_LONG, field="last_day")
+    _lock_calendar()
+    clash = TermPeriod.objects.filter(first_day__lte=last_day, last_day__gte=first_day).order_by("first_day").first()
+    if clash is not None:
+        # Point at the date that falls inside the other period; if the new one encloses it, at the first day.
+        field = (
+            "last_day" if clash.first_day <= last_day <= clash.last_day and first_day < clash.first_day else "first_day"
+        )
+        message = ERROR_TERM_OVERLAPS.format(
+            name=clash.name, first_day=_format_day(clash.first_day), last_day=_format_day(clash.last_day)
+        )
+        raise ApplicationError(message, field=field)
+    term_period = TermPeriod(name=name, first_day=first_day, last_day=last_day)
+    term_period.full_clean()
+    term_period.save()
+    return term_period
+
+
+@transaction.atomic
+def term_period_delete(*, actor: User | None, term_period: TermPeriod) -> None:
+    """Remove a term period, e.g. one entered with the wrong dates (delete it, then create it again)."""
+    term_period.delete()
+
+
+@transaction.atomic
+def closure_day_create(*, actor: User | None, day: date, reason: str) -> ClosureDay:
+    """Record a day in term when schools are closed across the area; refuses a second closure on the same day."""
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError(ERROR_CLOSURE_REASON_MISSING, field="reason")
+    _lock_calendar()
+    existing = ClosureDay.objects.filter(day=day).first()
+    if existing is not None:
+        raise ApplicationError(ERROR_CLOSURE_EXISTS.format(day=_format_day(day), reason=existing.reason), field="day")
+    closure = ClosureDay(day=day, reason=reason)
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
+@transaction.atomic
+def closure_day_delete(*, actor: User | None, closure_day: ClosureDay) -> None:
+    """Remove a closure day entered by mistake."""
+    closure_day.delete()

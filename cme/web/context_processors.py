@@ -1,6 +1,7 @@
 """Template context every page needs: the council, the service name, the navigation and demo mode."""
 
 from django.conf import settings
+from django.utils import timezone
 
 from cme.council.selectors import council_settings_get
 
@@ -13,4 +14,5 @@ def service(request) -> dict:
         "service_name": settings.CME_SERVICE_NAME,
         "navigation": navigation_for(request),
         "demo_mode": settings.CME_DEMO,
+        "today": timezone.localdate(),
     }

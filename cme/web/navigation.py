@@ -15,6 +15,9 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("Home", "web:home", "web.view_home", "home"),
+    NavItem("Cases", "web:cases:list", "cases.view_caseload", "cases"),
+    NavItem("Referrals", "web:referrals:list", "cases.view_referral", "referrals"),
+    NavItem("Caseload", "web:cases:caseload", "cases.view_team_caseload", "caseload"),
     NavItem("Schools", "web:schools:list", "schools.view_school", "schools"),
     NavItem("Users", "web:manage:user-list", "accounts.manage_users", "manage-users"),
     NavItem("Teams", "web:manage:team-list", "accounts.manage_teams", "manage-teams"),

@@ -4,13 +4,21 @@ The matrix below must name every URL pattern; adding a URL without deciding who 
 `test_every_url_pattern_has_an_entry_in_the_matrix`.
 """
 
+from dataclasses import dataclass
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cme.accounts.enums import Role
+from cme.cases.enums import DocumentKind
+from cme.cases.services import document_upload
 
 from tests.conftest import ROLE_FIXTURES
 
 ROLES = tuple(ROLE_FIXTURES)
 COUNCIL_STAFF = ("officer", "manager", "dpo", "analyst", "sysadmin")
+CASEWORKERS = ("officer", "manager")
 
 
 def only(*allowed: str, granted: int = 200, refused: int = 403) -> dict[str, int]:
@@ -47,6 +55,29 @@ MATRIX = {
     "web:manage:organisation-list": ("page", only("sysadmin")),
     "web:manage:organisation-create": ("page", only("sysadmin")),
     "web:manage:council-settings": ("page", only("sysadmin")),
+    "web:cases:list": ("page", only(*CASEWORKERS)),
+    "web:cases:caseload": ("page", only("manager")),
+    # The matrix case belongs to the officer's team, so both caseworkers may open and work it. Everyone else gets
+    # 404 for a case or referral page: being refused a record must not reveal that it exists.
+    "web:cases:detail": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:status": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:risk": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:reallocate": ("page", {**only("manager", refused=404), "officer": 403}),
+    "web:cases:escalate": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:sao": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:close": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:reopen": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:enquiry-create": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:enquiry-response": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:note-create": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:note-correct": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:document-upload": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:document-download": ("page", only(*CASEWORKERS, refused=404)),
+    "web:referrals:list": ("page", only(*CASEWORKERS)),
+    "web:referrals:create": ("page", only(*CASEWORKERS)),
+    "web:referrals:detail": ("page", only(*CASEWORKERS, refused=404)),
+    "web:referrals:accept": ("page", only(*CASEWORKERS, refused=404)),
+    "web:referrals:no-further-action": ("page", only(*CASEWORKERS, refused=404)),
     "api:schema": ("api", everyone()),
     "api:me": ("api", everyone()),
     "api:school-list": ("api", only(*COUNCIL_STAFF)),
@@ -68,13 +99,64 @@ def all_url_names(resolver=None, namespace: str = "") -> set[str]:
     return names
 
 
-def url_for(name: str, *, school, subject) -> str:
-    kwargs = {}
-    if name.endswith(("school-detail", "schools:detail")):
-        kwargs = {"urn": school.urn}
-    elif name.startswith("web:manage:user-") and name not in {"web:manage:user-list", "web:manage:user-create"}:
-        kwargs = {"user_id": subject.pk}
-    return reverse(name, kwargs=kwargs)
+@dataclass
+class World:
+    """One of everything a URL can name: a school, a user to manage, and a case with its records."""
+
+    school: object
+    subject: object
+    team: object
+    case: object
+    enquiry: object
+    note: object
+    document: object
+    referral: object
+
+
+@pytest.fixture
+def world(school_factory, user_factory, team_factory, case_factory, enquiry_factory, note_factory,
+          referral_factory, settings, tmp_path) -> World:  # fmt: skip
+    settings.CME_DOCUMENT_ROOT = tmp_path
+    team = team_factory(name="Matrix team")
+    case = case_factory(officer=user_factory(role=Role.CME_OFFICER, team=team), team=team)
+    document = document_upload(case=case, actor=case.officer, kind=DocumentKind.LETTER, title="Letter",
+                               uploaded_file=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n"))  # fmt: skip
+    return World(
+        school=school_factory(), subject=user_factory(), team=team, case=case, enquiry=enquiry_factory(case=case),
+        note=note_factory(case=case), document=document, referral=referral_factory(child=case.child),
+    )  # fmt: skip
+
+
+def url_for(name: str, world: World) -> str:
+    """The URL for `name`, filling each of its parameters from `world`."""
+    values = {
+        "urn": world.school.urn,
+        "user_id": world.subject.pk,
+        "case_id": world.case.pk,
+        "enquiry_id": world.enquiry.pk,
+        "note_id": world.note.pk,
+        "document_id": world.document.pk,
+        "referral_id": world.referral.pk,
+        "child_id": world.case.child_id,
+    }
+    (parameters,) = _parameters(name)
+    return reverse(name, kwargs={key: values[key] for key in parameters})
+
+
+def _parameters(name: str) -> list[list[str]]:
+    """The parameter names of the URL pattern `name` (namespaced), found by walking the resolver."""
+    found = []
+
+    def walk(resolver, prefix: str, converters: list[str]):
+        for pattern in resolver.url_patterns:
+            names = converters + list(pattern.pattern.converters)
+            if isinstance(pattern, URLResolver):
+                walk(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix, names)
+            elif f"{prefix}{pattern.name}" == name:
+                found.append(names)
+
+    walk(get_resolver(), "", [])
+    return found
 
 
 def test_every_url_pattern_has_an_entry_in_the_matrix():
@@ -85,9 +167,9 @@ def test_every_url_pattern_has_an_entry_in_the_matrix():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_anonymous_visitors_are_sent_to_sign_in_or_refused(client, name, school_factory, user_factory):
+def test_anonymous_visitors_are_sent_to_sign_in_or_refused(client, name, world):
     kind, _ = MATRIX[name]
-    url = url_for(name, school=school_factory(), subject=user_factory())
+    url = url_for(name, world)
     response = client.get(url)
     if kind == "public":
         assert response.status_code == 200
@@ -101,14 +183,16 @@ def test_anonymous_visitors_are_sent_to_sign_in_or_refused(client, name, school_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_the_pages_its_purpose_needs(request, sign_in, role, school_factory, user_factory):
+def test_each_role_gets_exactly_the_pages_its_purpose_needs(request, sign_in, role, world):
     user = request.getfixturevalue(role)
-    school, subject = school_factory(), user_factory()
+    if role == "officer":
+        user.team = world.team  # an officer of the case's team; other teams' officers see nothing (test_policies)
+        user.save()
     client = sign_in(user)
     api_client = _api_client_for(user)
     observed, expected = {}, {}
     for name, (kind, statuses) in MATRIX.items():
-        url = url_for(name, school=school, subject=subject)
+        url = url_for(name, world)
         response = api_client.get(url) if kind == "api" else client.get(url)
         observed[name], expected[name] = response.status_code, statuses[role]
     assert observed == expected

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.views.generic import TemplateView
 
+from cme.cases.selectors import dashboard_for
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
 
 from .cookies import necessary_cookies
@@ -17,7 +18,9 @@ class HomeView(PermissionRequiredMixin, TemplateView):
     nav_section = "home"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(summary=home_summary_for(user=self.request.user), **kwargs)
+        user = self.request.user
+        dashboard = dashboard_for(user=user) if user.has_perm("cases.view_caseload") else None
+        return super().get_context_data(summary=home_summary_for(user=user), dashboard=dashboard, **kwargs)
 
 
 class PrivacyNoticeView(PublicPageMixin, TemplateView):

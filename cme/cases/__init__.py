@@ -1,0 +1,1 @@
+"""CME casework: referrals, cases, enquiries, notes, documents, decisions, outcomes and statutory clocks."""

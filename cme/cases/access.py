@@ -1,0 +1,28 @@
+"""Checked reads: the one door a view, endpoint or command uses to open a case. Forbidden looks like missing."""
+
+from django.http import Http404
+
+from cme.accounts.models import User
+
+from .models import Case, Referral
+from .selectors import case_detail, case_list_for_user, referral_list_for_user
+
+
+def access_case(*, user: User, case_id: int, detail: bool = False) -> Case:
+    """The case if `user` may see it (with its page's related rows when `detail`); otherwise 404, as if absent.
+
+    Auditing every read arrives with the audit trail (a later issue) in this one place.
+    """
+    case = (
+        case_detail(case_id=case_id, user=user) if detail else case_list_for_user(user=user).filter(pk=case_id).first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def access_referral(*, user: User, referral_id: int) -> Referral:
+    referral = referral_list_for_user(user=user).filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    return referral

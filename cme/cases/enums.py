@@ -1,0 +1,136 @@
+"""Code sets for casework (domain.md sections 2.6, 3, 4)."""
+
+from django.db import models
+
+
+class ReferralSource(models.TextChoices):
+    SCHOOL = "school", "A school"
+    PROFESSIONAL = "professional", "A professional"
+    PUBLIC = "public", "A member of the public"
+    OTHER_COUNCIL = "other_council", "Another council"
+    DATA_MATCH = "data_match", "Data matching"
+    INTERNAL = "internal", "Within the council"
+
+
+class ReferralStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ACCEPTED = "accepted", "Accepted"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class CaseStatus(models.TextChoices):
+    """A case's lifecycle. Every move between these is a person's recorded decision (see services.cases)."""
+
+    OPEN = "open", "Open"
+    ENQUIRIES = "enquiries", "Making enquiries"
+    LOCATED = "located", "Child located"
+    CLOSED = "closed", "Closed"
+
+
+# The moves an officer may make by hand; closing and reopening have their own decisions with extra fields.
+STATUS_MOVES = {
+    CaseStatus.OPEN: {CaseStatus.ENQUIRIES, CaseStatus.LOCATED},
+    CaseStatus.ENQUIRIES: {CaseStatus.LOCATED, CaseStatus.OPEN},
+    CaseStatus.LOCATED: {CaseStatus.ENQUIRIES},
+    CaseStatus.CLOSED: set(),
+}
+
+
+class RiskLevel(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class CmeReason(models.TextChoices):
+    """Why the child is, or may be, missing education: the case's primary reason (LA practice, domain.md 2.6)."""
+
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", "Whereabouts unknown: all contact failed"
+    MOVED_DESTINATION_UNKNOWN = "moved_destination_unknown", "Moved away, destination school unknown"
+    NEW_TO_AREA = "new_to_area", "New to the area, no school place"
+    PLACE_NOT_TAKEN_UP = "place_not_taken_up", "Did not take up an offered school place"
+    REMOVED_FROM_ROLL = "removed_from_roll", "Removed from a school roll, no known destination"
+    EXCLUDED_NO_PROVISION = "excluded_no_provision", "Excluded with no alternative provision"
+    UNSUITABLE_HOME_EDUCATION = "unsuitable_home_education", "Home education judged unsuitable"
+    REDUCED_TIMETABLE = "reduced_timetable", "At risk: part-time timetable"
+    OTHER = "other", "Other"
+
+
+class EnquiryAgency(models.TextChoices):
+    """The checks a CME officer makes to find a child: every agency the privacy notice names, and the usual ones."""
+
+    SCHOOL = "school", "Last known school"
+    ADMISSIONS = "admissions", "School admissions"
+    HOUSING = "housing", "Housing"
+    COUNCIL_TAX = "council_tax", "Council tax"
+    BENEFITS = "benefits", "Benefits"
+    GP_HEALTH = "gp_health", "GP and health services"
+    SCHOOL_NURSING = "school_nursing", "School nursing"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HOME_OFFICE = "home_office", "Home Office (UK border agency)"
+    PROBATION = "probation", "Probation"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice service"
+    EARLY_HELP = "early_help", "Early help"
+    OTHER_COUNCIL = "other_council", "Another council's CME officer"
+    HOME_VISIT = "home_visit", "Home visit"
+    LOST_PUPIL_DATABASE = "lost_pupil_database", "Lost pupil database (School to School)"
+
+
+class EnquiryResult(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting a response"
+    NO_TRACE = "no_trace", "No trace of the child"
+    INFORMATION_FOUND = "information_found", "Information found"
+    CHILD_LOCATED = "child_located", "Child located"
+    NO_RESPONSE = "no_response", "No response"
+
+
+class DecisionKind(models.TextChoices):
+    """Every decision the service makes is one of these, made and signed by a person with a rationale."""
+
+    ACCEPT_REFERRAL = "accept_referral", "Accept referral"
+    NO_FURTHER_ACTION = "no_further_action", "No further action on referral"
+    CHANGE_STATUS = "change_status", "Change case status"
+    SET_RISK = "set_risk", "Set risk level"
+    REALLOCATE = "reallocate", "Reallocate case"
+    ESCALATE_SOCIAL_CARE = "escalate_social_care", "Escalate to children's social care"
+    ESCALATE_POLICE = "escalate_police", "Escalate to the police"
+    REFER_OTHER_COUNCIL = "refer_other_council", "Refer to another council"
+    START_SAO = "start_sao", "Start school attendance order steps"
+    CLOSE_CASE = "close_case", "Close case"
+    REOPEN_CASE = "reopen_case", "Reopen case"
+
+
+# Decisions that send information about the child outside the CME service: each is also a disclosure.
+DISCLOSING_DECISIONS = {
+    DecisionKind.ESCALATE_SOCIAL_CARE,
+    DecisionKind.ESCALATE_POLICE,
+    DecisionKind.REFER_OTHER_COUNCIL,
+}
+
+
+class Outcome(models.TextChoices):
+    """How a case ended (domain.md section 4)."""
+
+    ON_ROLL_THIS_LA = "on_roll_this_la", "On roll at a school in this council's area"
+    ON_ROLL_OTHER_LA = "on_roll_other_la", "On roll in another English council's area"
+    WALES_SCOTLAND_NI = "wales_scotland_ni", "In Wales, Scotland or Northern Ireland"
+    MOVED_ABROAD_CONFIRMED = "moved_abroad_confirmed", "Moved abroad (confirmed)"
+    MOVED_ABROAD_UNCONFIRMED = "moved_abroad_unconfirmed", "Moved abroad (not confirmed)"
+    EHE_SUITABLE = "ehe_suitable", "Home education judged suitable"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Section 19, alternative provision or EOTAS arranged"
+    SAO_SERVED = "sao_served", "School attendance order served"
+    REFERRED_SOCIAL_CARE_POLICE = "referred_social_care_police", "Referred to children's social care or police"
+    WHEREABOUTS_UNKNOWN = "whereabouts_unknown", "Whereabouts unknown after full enquiries"
+    END_OF_COMPULSORY_AGE = "end_of_compulsory_age", "Reached the end of compulsory school age"
+    DIED = "died", "Died"
+
+
+class DocumentKind(models.TextChoices):
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    REPORT = "report", "Report"
+    PHOTO = "photo", "Photograph"
+    FORM = "form", "Form"
+    OTHER = "other", "Other"

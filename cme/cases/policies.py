@@ -1,0 +1,30 @@
+"""Who may see and work on referrals and cases: officers their team's (and their own) cases, managers every case.
+
+School users, partner agency users, analysts and the system administrator see no case data at all.
+"""
+
+import rules
+
+from cme.accounts.policies import is_caseworker, is_manager, is_officer
+
+
+@rules.predicate
+def is_allocated_officer(user, case) -> bool:
+    return case is not None and case.officer_id is not None and case.officer_id == user.pk
+
+
+@rules.predicate
+def is_in_case_team(user, case) -> bool:
+    return case is not None and user.team_id is not None and case.team_id == user.team_id
+
+
+can_work_case = is_manager | (is_officer & (is_allocated_officer | is_in_case_team))
+
+rules.add_perm("cases.view_caseload", is_caseworker)  # the dashboard and lists, filtered by case_list_for_user
+rules.add_perm("cases.view_case", can_work_case)
+rules.add_perm("cases.work_case", can_work_case)  # enquiries, notes, documents, decisions on the case
+rules.add_perm("cases.reallocate_case", is_manager)
+rules.add_perm("cases.view_team_caseload", is_manager)
+rules.add_perm("cases.view_referral", is_caseworker)
+rules.add_perm("cases.create_referral", is_caseworker)
+rules.add_perm("cases.triage_referral", is_caseworker)

@@ -1,0 +1,154 @@
+"""Reads for casework: what a user may see, the dashboard, caseloads, a case's timeline. No side effects."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cme.accounts.enums import Role
+from cme.accounts.models import User
+
+from .enums import CaseStatus, EnquiryResult, ReferralStatus
+from .models import Case, Decision, Document, Enquiry, Note, Referral
+
+
+def case_list_for_user(*, user: User) -> QuerySet[Case]:
+    """Cases `user` may see: every case for a manager; for an officer, their own and their team's; else none."""
+    cases = Case.objects.select_related("child", "officer", "team")
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if user.role == Role.CME_MANAGER:
+        return cases
+    if user.role == Role.CME_OFFICER:
+        visible = Q(officer=user)
+        if user.team_id:
+            visible |= Q(team_id=user.team_id)
+        return cases.filter(visible)
+    return cases.none()
+
+
+def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.exclude(status=CaseStatus.CLOSED)
+
+
+def overdue_cases(cases: QuerySet[Case], *, today: date | None = None) -> QuerySet[Case]:
+    """Open cases whose current stage was due before today."""
+    return open_cases(cases).filter(due_on__lt=today or timezone.localdate())
+
+
+def referral_list_for_user(*, user: User, status: str = "") -> QuerySet[Referral]:
+    """Referrals are triaged by the service as a whole, so every caseworker sees them."""
+    if not user.is_authenticated or user.role not in (Role.CME_OFFICER, Role.CME_MANAGER):
+        return Referral.objects.none()
+    referrals = Referral.objects.select_related("child", "case", "recorded_by")
+    return referrals.filter(status=status) if status else referrals
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    my_cases: list[Case]
+    overdue: list[Case]
+    new_referrals: list[Referral]
+    my_open_count: int
+    overdue_count: int
+    new_referral_count: int
+
+
+DASHBOARD_ROWS = 25
+
+
+def dashboard_for(*, user: User, today: date | None = None) -> Dashboard:
+    """An officer's working view: their open cases, what is overdue in what they can see, and untriaged referrals."""
+    visible = case_list_for_user(user=user)
+    mine = open_cases(visible).filter(officer=user).order_by("due_on", "pk")
+    overdue = overdue_cases(visible, today=today).order_by("due_on", "pk")
+    new = referral_list_for_user(user=user, status=ReferralStatus.RECEIVED).order_by("received_on", "pk")
+    return Dashboard(
+        my_cases=list(mine[:DASHBOARD_ROWS]),
+        overdue=list(overdue[:DASHBOARD_ROWS]),
+        new_referrals=list(new[:DASHBOARD_ROWS]),
+        my_open_count=mine.count(),
+        overdue_count=overdue.count(),
+        new_referral_count=new.count(),
+    )
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    officer: User
+    open_cases: int
+    overdue: int
+    high_risk: int
+
+
+def team_caseload(*, manager: User, today: date | None = None) -> list[CaseloadRow]:
+    """Each caseworker's open cases, overdue and high-risk counts: one query, for a manager balancing work."""
+    today = today or timezone.localdate()
+    open_filter = ~Q(cases__status=CaseStatus.CLOSED)
+    officers = (
+        User.objects.filter(is_active=True, role__in=(Role.CME_OFFICER, Role.CME_MANAGER))
+        .select_related("team")
+        .annotate(
+            open_count=Count("cases", filter=open_filter),
+            overdue_count=Count("cases", filter=open_filter & Q(cases__due_on__lt=today)),
+            high_risk_count=Count("cases", filter=open_filter & Q(cases__risk_level="high")),
+        )
+        .order_by("team__name", "last_name", "first_name")
+    )
+    return [CaseloadRow(o, o.open_count, o.overdue_count, o.high_risk_count) for o in officers]
+
+
+def case_detail(*, case_id: int, user: User) -> Case | None:
+    """The case with everything its page shows, in a fixed number of queries however long the case has run."""
+    current_notes = Note.objects.select_related("author", "corrects").annotate(
+        is_corrected=Exists(Note.objects.filter(corrects=OuterRef("pk")))
+    )
+    return (
+        case_list_for_user(user=user)
+        .prefetch_related(
+            Prefetch("enquiries", queryset=Enquiry.objects.select_related("recorded_by", "evidence")),
+            Prefetch("notes", queryset=current_notes),
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("decided_by")),
+            Prefetch("referrals", queryset=Referral.objects.select_related("recorded_by")),
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # "decision", "note", "enquiry", "response", "document", "referral"
+    title: str
+    by: User | None
+    text: str = ""
+
+
+def case_timeline(*, case: Case) -> list[TimelineEntry]:
+    """Everything that happened on the case, newest first, from the rows `case_detail` prefetched (no queries)."""
+    entries = [
+        TimelineEntry(d.decided_at, "decision", d.get_kind_display(), d.decided_by, d.rationale)
+        for d in case.decisions.all()
+    ]
+    entries += [
+        TimelineEntry(n.created_at, "note", "Note corrected" if n.corrects_id else "Note added", n.author, n.text)
+        for n in case.notes.all()
+    ]
+    entries += [
+        TimelineEntry(e.created_at, "enquiry", f"Enquiry: {e.get_agency_display()}", e.recorded_by)
+        for e in case.enquiries.all()
+    ]
+    entries += [
+        TimelineEntry(
+            e.updated_at, "response", f"Response: {e.get_agency_display()} – {e.get_result_display()}", None, e.findings
+        )
+        for e in case.enquiries.all()
+        if e.result != EnquiryResult.AWAITING
+    ]
+    entries += [
+        TimelineEntry(d.uploaded_at, "document", f"Document: {d.title}", d.uploaded_by) for d in case.documents.all()
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -1,0 +1,135 @@
+"""Changes to a case: status, risk, allocation, escalation, closure. Each is a person's recorded decision."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from cme.accounts.enums import Role
+from cme.accounts.models import Team, User
+from cme.common.errors import ApplicationError
+from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
+from cme.privacy.services import disclosure_record
+
+from ..clocks import CASE_REVIEW_DAYS, INITIAL_CHECKS_DAYS
+from ..enums import STATUS_MOVES, CaseStatus, DecisionKind, Outcome, RiskLevel
+from ..models import Case, Decision
+from .common import decision_record, due_date, require_rationale, versioned_update
+
+ERROR_CLOSED = "This case is closed. Reopen it before changing it."
+ERROR_NOT_CLOSED = "Only a closed case can be reopened."
+ERROR_STATUS_MOVE = "A case cannot move from {current} to {new}."
+ERROR_NOT_AN_OFFICER = "Cases can only be allocated to an active CME officer or manager."
+ERROR_NO_RECIPIENT = "Enter who the information was shared with"
+
+# Who an escalation goes to, and on what basis: the notice's "safeguarding and legal powers" purpose.
+ESCALATIONS = {
+    DecisionKind.ESCALATE_SOCIAL_CARE: "Children's social care",
+    DecisionKind.ESCALATE_POLICE: "Police",
+    DecisionKind.REFER_OTHER_COUNCIL: "Another council",
+}
+ESCALATION_CATEGORIES = [DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.EDUCATION, DataCategory.CASEWORK]
+
+
+def _require_open(case: Case, rationale: str) -> None:
+    """Every change below needs an open case and a reason; both are checked before anything is written."""
+    require_rationale(rationale)
+    if case.status == CaseStatus.CLOSED:
+        raise ApplicationError(ERROR_CLOSED)
+
+
+@transaction.atomic
+def case_status_change(*, case: Case, actor: User, status: CaseStatus, rationale: str,
+                       expected_version: int | None = None) -> Case:  # fmt: skip
+    """Move an open case between open, enquiries and located. Closing and reopening have their own services."""
+    _require_open(case, rationale)
+    if status not in STATUS_MOVES[CaseStatus(case.status)]:
+        raise ApplicationError(
+            ERROR_STATUS_MOVE.format(current=case.get_status_display(), new=CaseStatus(status).label), field="status"
+        )
+    details = {"from": case.status, "to": status}
+    review_days = INITIAL_CHECKS_DAYS if status == CaseStatus.ENQUIRIES else CASE_REVIEW_DAYS
+    today = timezone.localdate()
+    versioned_update(case, expected_version=expected_version, status=status,
+                     due_on=due_date(start=today, school_days=review_days))  # fmt: skip
+    decision_record(actor=actor, kind=DecisionKind.CHANGE_STATUS, rationale=rationale, case=case, details=details)
+    return case
+
+
+@transaction.atomic
+def case_set_risk(*, case: Case, actor: User, risk_level: RiskLevel, rationale: str,
+                  expected_version: int | None = None) -> Case:  # fmt: skip
+    """A person's judgement of the risk to the child; the system never sets it."""
+    _require_open(case, rationale)
+    details = {"from": case.risk_level, "to": risk_level}
+    versioned_update(case, expected_version=expected_version, risk_level=risk_level)
+    decision_record(actor=actor, kind=DecisionKind.SET_RISK, rationale=rationale, case=case, details=details)
+    return case
+
+
+@transaction.atomic
+def case_reallocate(*, case: Case, actor: User, officer: User, rationale: str, team: Team | None = None,
+                    expected_version: int | None = None) -> Case:  # fmt: skip
+    """Give the case to `officer` (and their team unless another is named)."""
+    _require_open(case, rationale)
+    if not officer.is_active or officer.role not in (Role.CME_OFFICER, Role.CME_MANAGER):
+        raise ApplicationError(ERROR_NOT_AN_OFFICER, field="officer")
+    team = team or officer.team
+    details = {"from_officer": case.officer_id, "to_officer": officer.pk, "from_team": case.team_id,
+               "to_team": team.pk if team else None}  # fmt: skip
+    versioned_update(case, expected_version=expected_version, officer=officer, team=team)
+    decision_record(actor=actor, kind=DecisionKind.REALLOCATE, rationale=rationale, case=case, details=details)
+    return case
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, actor: User, kind: DecisionKind, recipient: str, rationale: str,
+                  lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK) -> Decision:  # fmt: skip
+    """Escalate to children's social care or the police, or refer to another council: a decision and a disclosure.
+
+    The case stays open (the CME duty continues until the child is found in education).
+    """
+    if kind not in ESCALATIONS:
+        raise ValueError(f"{kind} is not an escalation")
+    _require_open(case, rationale)
+    if not recipient.strip():
+        raise ApplicationError(ERROR_NO_RECIPIENT, field="recipient")
+    decision = decision_record(actor=actor, kind=kind, rationale=rationale, case=case,
+                               details={"recipient": recipient.strip()})  # fmt: skip
+    disclosure_record(
+        actor=actor, direction=Direction.SHARED_OUT, organisation=recipient.strip(),
+        data_categories=ESCALATION_CATEGORIES, purpose=Purpose.SAFEGUARDING, lawful_basis=lawful_basis,
+        subject=case.child, cause=decision, description=f"{DecisionKind(kind).label}: {rationale.strip()}",
+    )  # fmt: skip
+    return decision
+
+
+@transaction.atomic
+def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
+    """Start school attendance order steps (the s437 notice to parents); the steps themselves are a later feature."""
+    _require_open(case, rationale)
+    return decision_record(actor=actor, kind=DecisionKind.START_SAO, rationale=rationale, case=case)
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: User, outcome: Outcome, rationale: str,
+               expected_version: int | None = None) -> Case:  # fmt: skip
+    """Close the case with an outcome from the outcome list."""
+    _require_open(case, rationale)
+    details = {"from": case.status, "outcome": outcome}
+    versioned_update(case, expected_version=expected_version, status=CaseStatus.CLOSED, outcome=outcome,
+                     closed_on=timezone.localdate(), due_on=None)  # fmt: skip
+    decision_record(actor=actor, kind=DecisionKind.CLOSE_CASE, rationale=rationale, case=case, details=details)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: int | None = None) -> Case:
+    """Reopen a closed case (new information about the child); it goes back to making enquiries."""
+    require_rationale(rationale)
+    if case.status != CaseStatus.CLOSED:
+        raise ApplicationError(ERROR_NOT_CLOSED)
+    details = {"previous_outcome": case.outcome}
+    today = timezone.localdate()
+    versioned_update(case, expected_version=expected_version, status=CaseStatus.ENQUIRIES, outcome="",
+                     closed_on=None, due_on=due_date(start=today, school_days=INITIAL_CHECKS_DAYS))  # fmt: skip
+    decision_record(actor=actor, kind=DecisionKind.REOPEN_CASE, rationale=rationale, case=case, details=details)
+    return case

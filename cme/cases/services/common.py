@@ -1,0 +1,57 @@
+"""Helpers the casework services share: recording a decision, guarding against stale edits, the clocks."""
+
+from datetime import date
+
+from django.db.models import F, Model
+from django.utils import timezone
+
+from cme.common.errors import ApplicationError
+from cme.council.selectors import school_calendar_get
+
+from ..clocks import CalendarGap, clock_due_date
+from ..enums import DecisionKind
+from ..models import Case, Decision
+
+ERROR_STALE = "Someone else changed this case while you were working on it. Check their changes, then try again."
+ERROR_NO_RATIONALE = "Enter the reason for your decision"
+
+
+class StaleEditError(ApplicationError):
+    """The record changed after the person read it; nothing was saved."""
+
+
+def require_rationale(rationale: str) -> str:
+    """Check before changing anything that the person gave a reason; returns it trimmed."""
+    if not rationale or not rationale.strip():
+        raise ApplicationError(ERROR_NO_RATIONALE, field="rationale")
+    return rationale.strip()
+
+
+def decision_record(*, actor, kind: DecisionKind, rationale: str, case: Case | None = None, referral=None,
+                    details: dict | None = None) -> Decision:  # fmt: skip
+    """Write the decision that a change is made under. Every case or referral change goes through one of these."""
+    return Decision.objects.create(
+        kind=kind, case=case, referral=referral, rationale=require_rationale(rationale), details=details or {},
+        decided_by=actor,
+    )  # fmt: skip
+
+
+def versioned_update(instance: Model, *, expected_version: int | None, **changes) -> None:
+    """Save `changes` only if the row is still at `expected_version` (None: the version the caller read).
+
+    A conditional UPDATE, so of two people saving at once only the first wins; the second gets StaleEditError
+    and nothing of theirs is written.
+    """
+    version = instance.version if expected_version is None else expected_version
+    rows = type(instance).objects.filter(pk=instance.pk, version=version)
+    if rows.update(**changes, version=F("version") + 1, updated_at=timezone.now()) != 1:
+        raise StaleEditError(ERROR_STALE)
+    instance.refresh_from_db()
+
+
+def due_date(*, start: date, school_days: int) -> date | None:
+    """`start` plus `school_days` school days, or None when the council's term dates do not reach that far."""
+    try:
+        return clock_due_date(start=start, school_days=school_days, calendar=school_calendar_get())
+    except CalendarGap:
+        return None

@@ -1,0 +1,62 @@
+"""Enquiries to agencies: asking, and recording what came back."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from cme.common.errors import ApplicationError
+
+from ..clocks import ENQUIRY_RESPONSE_DAYS
+from ..enums import CaseStatus, EnquiryAgency, EnquiryResult
+from ..models import Case, Document, Enquiry
+from .common import due_date, versioned_update
+
+ERROR_CLOSED = "This case is closed. Reopen it before making enquiries."
+ERROR_FUTURE = "The date cannot be in the future"
+ERROR_BEFORE_REQUEST = "The response date must be the same as or after the date the enquiry was made"
+ERROR_RESULT_NEEDED = "Choose what the enquiry found"
+ERROR_EVIDENCE_OTHER_CASE = "The evidence must be a document on this case"
+
+
+@transaction.atomic
+def enquiry_request(*, case: Case, actor, agency: EnquiryAgency, requested_on: date, contact_name: str = "",
+                    contact_details: str = "", joint_enquiry: bool = False) -> Enquiry:  # fmt: skip
+    """Record that an enquiry was made; its response is due ENQUIRY_RESPONSE_DAYS school days later."""
+    if case.status == CaseStatus.CLOSED:
+        raise ApplicationError(ERROR_CLOSED)
+    if requested_on > timezone.localdate():
+        raise ApplicationError(ERROR_FUTURE, field="requested_on")
+    enquiry = Enquiry(
+        case=case, agency=agency, requested_on=requested_on, contact_name=contact_name,
+        contact_details=contact_details, joint_enquiry=joint_enquiry, recorded_by=actor,
+        response_due_on=due_date(start=requested_on, school_days=ENQUIRY_RESPONSE_DAYS),
+    )  # fmt: skip
+    enquiry.full_clean()
+    enquiry.save()
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_record_response(
+    *,
+    enquiry: Enquiry,
+    actor,
+    responded_on: date,
+    result: EnquiryResult,
+    findings: str = "",
+    evidence: Document | None = None,
+    expected_version: int | None = None,
+) -> Enquiry:
+    """Record the agency's answer. Finding the child here does not change the case: an officer decides that."""
+    if result == EnquiryResult.AWAITING:
+        raise ApplicationError(ERROR_RESULT_NEEDED, field="result")
+    if responded_on > timezone.localdate():
+        raise ApplicationError(ERROR_FUTURE, field="responded_on")
+    if responded_on < enquiry.requested_on:
+        raise ApplicationError(ERROR_BEFORE_REQUEST, field="responded_on")
+    if evidence is not None and evidence.case_id != enquiry.case_id:
+        raise ApplicationError(ERROR_EVIDENCE_OTHER_CASE, field="evidence")
+    versioned_update(enquiry, expected_version=expected_version, responded_on=responded_on, result=result,
+                     findings=findings, evidence=evidence)  # fmt: skip
+    return enquiry

@@ -1,0 +1,33 @@
+"""The disclosure log: every sharing out and every receipt in of personal data, with who, why and on what basis.
+
+The privacy app imports no other app (design.md): who the disclosure is about and what caused it are held as
+content type and id, so any model can be named without privacy depending on it.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .enums import Direction, LawfulBasis, Purpose
+
+
+class Disclosure(models.Model):
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    organisation = models.CharField(max_length=200, help_text="Who received the data, or who sent it.")
+    data_categories = models.JSONField(default=list, help_text="DataCategory codes.")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    description = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(help_text="The person the data is about.")
+    cause_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cause_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The decision, import or export.")
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"]), models.Index(fields=["occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.organisation} ({self.occurred_at:%Y-%m-%d})"

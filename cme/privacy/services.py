@@ -1,0 +1,41 @@
+"""Writes to the disclosure log. Called inside the transaction of the change that shared or received the data."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .enums import DataCategory, Direction, LawfulBasis, Purpose
+from .models import Disclosure
+
+
+def disclosure_record(
+    *,
+    actor,
+    direction: Direction,
+    organisation: str,
+    data_categories: list[DataCategory],
+    purpose: Purpose,
+    lawful_basis: LawfulBasis,
+    subject: models.Model,
+    cause: models.Model | None = None,
+    description: str = "",
+) -> Disclosure:
+    """Record that personal data about `subject` went to, or came from, `organisation`."""
+    unknown = set(data_categories) - set(DataCategory.values)
+    if unknown or not data_categories:
+        raise ValueError(f"Data categories must be DataCategory codes, got {sorted(unknown) or 'none'}")
+    disclosure = Disclosure(
+        direction=direction,
+        organisation=organisation,
+        data_categories=sorted(data_categories),
+        purpose=purpose,
+        lawful_basis=lawful_basis,
+        description=description,
+        recorded_by=actor,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        cause_type=ContentType.objects.get_for_model(cause) if cause is not None else None,
+        cause_id=cause.pk if cause is not None else None,
+    )
+    disclosure.full_clean()
+    disclosure.save()
+    return disclosure

@@ -1,0 +1,38 @@
+"""Casework URLs: `web:cases:…` and `web:referrals:…`."""
+
+from django.urls import path
+
+from . import views
+
+case_urls = (
+    [
+        path("", views.CaseListView.as_view(), name="list"),
+        path("caseload/", views.CaseloadView.as_view(), name="caseload"),
+        path("<int:case_id>/", views.CaseDetailView.as_view(), name="detail"),
+        path("<int:case_id>/status/", views.CaseStatusView.as_view(), name="status"),
+        path("<int:case_id>/risk/", views.CaseRiskView.as_view(), name="risk"),
+        path("<int:case_id>/reallocate/", views.CaseReallocateView.as_view(), name="reallocate"),
+        path("<int:case_id>/escalate/", views.CaseEscalateView.as_view(), name="escalate"),
+        path("<int:case_id>/school-attendance-order/", views.CaseSaoView.as_view(), name="sao"),
+        path("<int:case_id>/close/", views.CaseCloseView.as_view(), name="close"),
+        path("<int:case_id>/reopen/", views.CaseReopenView.as_view(), name="reopen"),
+        path("<int:case_id>/enquiries/new/", views.EnquiryCreateView.as_view(), name="enquiry-create"),
+        path("<int:case_id>/enquiries/<int:enquiry_id>/response/", views.EnquiryResponseView.as_view(), name="enquiry-response"),
+        path("<int:case_id>/notes/new/", views.NoteCreateView.as_view(), name="note-create"),
+        path("<int:case_id>/notes/<int:note_id>/correct/", views.NoteCorrectView.as_view(), name="note-correct"),
+        path("<int:case_id>/documents/new/", views.DocumentUploadView.as_view(), name="document-upload"),
+        path("<int:case_id>/documents/<int:document_id>/", views.DocumentDownloadView.as_view(), name="document-download"),
+    ],
+    "cases",
+)
+
+referral_urls = (
+    [
+        path("", views.ReferralListView.as_view(), name="list"),
+        path("new/<int:child_id>/", views.ReferralCreateView.as_view(), name="create"),
+        path("<int:referral_id>/", views.ReferralDetailView.as_view(), name="detail"),
+        path("<int:referral_id>/accept/", views.ReferralAcceptView.as_view(), name="accept"),
+        path("<int:referral_id>/no-further-action/", views.ReferralNoFurtherActionView.as_view(), name="no-further-action"),
+    ],
+    "referrals",
+)

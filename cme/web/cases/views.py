@@ -1,0 +1,396 @@
+"""Casework pages: referrals and their triage, the case page, and every action on a case."""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from cme.cases import services
+from cme.cases.access import access_case, access_referral
+from cme.cases.enums import CaseStatus, EnquiryAgency, ReferralStatus
+from cme.cases.models import Document, Enquiry, Note
+from cme.cases.selectors import case_list_for_user, case_timeline, open_cases, referral_list_for_user, team_caseload
+from cme.people.models import Child
+from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+
+from . import forms
+
+
+class CaseAccessMixin:
+    """Opens the case named in the URL through `access_case` (404 if the user may not see it) before anything else.
+
+    The permission check then runs against the case itself (`get_permission_object`).
+    """
+
+    permission_required = "cases.work_case"
+    nav_section = "cases"
+    template_name = "cases/case_form.html"
+    load_detail = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.case = access_case(user=request.user, case_id=kwargs["case_id"], detail=self.load_detail)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.case
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("web:cases:detail", args=[self.case.pk])
+
+
+class CaseListView(PermissionRequiredMixin, ListView):
+    permission_required = "cases.view_caseload"
+    template_name = "cases/case_list.html"
+    nav_section = "cases"
+    paginate_by = 50
+
+    def get_queryset(self):
+        cases = case_list_for_user(user=self.request.user)
+        status = self.request.GET.get("status", "open")
+        if status == "open":
+            cases = open_cases(cases)
+        elif status in CaseStatus.values:
+            cases = cases.filter(status=status)
+        if self.request.GET.get("mine"):
+            cases = cases.filter(officer=self.request.user)
+        return cases.order_by("due_on", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=CaseStatus.choices, status=self.request.GET.get("status", "open"),
+            mine=bool(self.request.GET.get("mine")), **kwargs,
+        )  # fmt: skip
+
+
+class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "cases.view_case"
+    template_name = "cases/case_detail.html"
+    load_detail = True
+
+    def get_context_data(self, **kwargs):
+        case = self.case
+        enquiries = list(case.enquiries.all())
+        checklist = [(agency, [e for e in enquiries if e.agency == agency]) for agency in EnquiryAgency]
+        carers = case.child.carer_relationships.select_related("carer").order_by("-parental_responsibility", "pk")
+        return super().get_context_data(
+            timeline=case_timeline(case=case),
+            checklist=checklist,
+            carer_relationships=list(carers),
+            notes=[note for note in case.notes.all() if not note.is_corrected],
+            can_reallocate=self.request.user.has_perm("cases.reallocate_case", case),
+            **kwargs,
+        )
+
+
+class CaseloadView(PermissionRequiredMixin, TemplateView):
+    """A manager's view of every caseworker's load, to balance work."""
+
+    permission_required = "cases.view_team_caseload"
+    template_name = "cases/caseload.html"
+    nav_section = "caseload"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=team_caseload(manager=self.request.user), **kwargs)
+
+
+class _CaseFormView(CaseAccessMixin, ServiceFormView):
+    """A form about one case whose versioned fields start from the case as read."""
+
+    def get_initial(self):
+        return {"version": self.case.version}
+
+
+class CaseStatusView(_CaseFormView):
+    form_class = forms.CaseStatusForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.case_status_change(case=self.case, actor=self.request.user, status=data["status"],
+                                           rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+
+    def success_message(self, case) -> str:
+        return f"Status changed to {case.get_status_display().lower()}."
+
+
+class CaseRiskView(_CaseFormView):
+    form_class = forms.CaseRiskForm
+
+    def get_initial(self):
+        return {**super().get_initial(), "risk_level": self.case.risk_level}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.case_set_risk(case=self.case, actor=self.request.user, risk_level=data["risk_level"],
+                                      rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+
+    def success_message(self, case) -> str:
+        return f"Risk level set to {case.get_risk_level_display().lower()}."
+
+
+class CaseReallocateView(_CaseFormView):
+    permission_required = "cases.reallocate_case"
+    form_class = forms.CaseReallocateForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.case_reallocate(case=self.case, actor=self.request.user, officer=data["officer"],
+                                        rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+
+    def success_message(self, case) -> str:
+        return f"Case allocated to {case.officer.display_name}."
+
+
+class CaseEscalateView(CaseAccessMixin, ServiceFormView):
+    form_class = forms.CaseEscalateForm
+
+    def perform(self, form):
+        return services.case_escalate(case=self.case, actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, decision) -> str:
+        return f"{decision.get_kind_display()} recorded, and the disclosure logged."
+
+
+class CaseSaoView(CaseAccessMixin, ServiceFormView):
+    form_class = type("SaoForm", (forms.RationaleForm,), {"title": "Start school attendance order steps",
+                                                          "submit_label": "Record decision"})  # fmt: skip
+
+    def perform(self, form):
+        return services.case_start_sao(case=self.case, actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, decision) -> str:
+        return "Decision to start school attendance order steps recorded."
+
+
+class CaseCloseView(_CaseFormView):
+    form_class = forms.CaseCloseForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.case_close(case=self.case, actor=self.request.user, outcome=data["outcome"],
+                                   rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+
+    def success_message(self, case) -> str:
+        return f"Case closed: {case.get_outcome_display().lower()}."
+
+
+class CaseReopenView(_CaseFormView):
+    form_class = forms.CaseReopenForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.case_reopen(case=self.case, actor=self.request.user, rationale=data["rationale"],
+                                    expected_version=data["version"])  # fmt: skip
+
+    def success_message(self, case) -> str:
+        return "Case reopened."
+
+
+class EnquiryCreateView(CaseAccessMixin, ServiceFormView):
+    form_class = forms.EnquiryForm
+
+    def get_initial(self):
+        agency = self.request.GET.get("agency", "")
+        return {"agency": agency} if agency in EnquiryAgency.values else {}
+
+    def perform(self, form):
+        return services.enquiry_request(case=self.case, actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, enquiry) -> str:
+        return f"Enquiry to {enquiry.get_agency_display().lower()} recorded."
+
+
+class EnquiryResponseView(CaseAccessMixin, ServiceFormView):
+    form_class = forms.EnquiryResponseForm
+    template_name = "cases/enquiry_response.html"
+
+    def get_enquiry(self) -> Enquiry:
+        return get_object_or_404(Enquiry, pk=self.kwargs["enquiry_id"], case=self.case)
+
+    def get_initial(self):
+        return {"version": self.get_enquiry().version}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(enquiry=self.get_enquiry(), **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.enquiry_record_response(
+            enquiry=self.get_enquiry(), actor=self.request.user, responded_on=data["responded_on"],
+            result=data["result"], findings=data["findings"], expected_version=data["version"],
+        )  # fmt: skip
+
+    def success_message(self, enquiry) -> str:
+        return f"Response from {enquiry.get_agency_display().lower()} recorded."
+
+
+class NoteCreateView(CaseAccessMixin, ServiceFormView):
+    form_class = forms.NoteForm
+
+    def perform(self, form):
+        return services.note_add(case=self.case, actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, note) -> str:
+        return "Note added."
+
+
+class NoteCorrectView(CaseAccessMixin, ServiceFormView):
+    form_class = forms.NoteCorrectForm
+    template_name = "cases/note_correct.html"
+
+    def get_note(self) -> Note:
+        return get_object_or_404(Note, pk=self.kwargs["note_id"], case=self.case)
+
+    def get_initial(self):
+        return {"text": self.get_note().text}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(note=self.get_note(), **kwargs)
+
+    def perform(self, form):
+        return services.note_correct(note=self.get_note(), actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, note) -> str:
+        return "Note corrected. The original is kept with the case history."
+
+
+class DocumentUploadView(CaseAccessMixin, ServiceFormView):
+    form_class = forms.DocumentForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.document_upload(case=self.case, actor=self.request.user, uploaded_file=data["file"],
+                                        kind=data["kind"], title=data["title_text"])  # fmt: skip
+
+    def success_message(self, document) -> str:
+        return f"Document {document.title} uploaded."
+
+
+class DocumentDownloadView(CaseAccessMixin, PermissionRequiredMixin, View):
+    """Streams the stored file as an attachment, after recording the download."""
+
+    def get(self, request, case_id: int, document_id: int):
+        document = get_object_or_404(Document, pk=document_id, case=self.case)
+        download = services.document_download_open(document=document, actor=request.user)
+        response = FileResponse(download.file, as_attachment=True, filename=document.original_name,
+                                content_type=document.content_type)  # fmt: skip
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReferralListView(PermissionRequiredMixin, ListView):
+    permission_required = "cases.view_referral"
+    template_name = "cases/referral_list.html"
+    nav_section = "referrals"
+    paginate_by = 50
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", ReferralStatus.RECEIVED)
+        status = status if status in ReferralStatus.values else ""
+        return referral_list_for_user(user=self.request.user, status=status).order_by("received_on", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(statuses=ReferralStatus.choices,
+                                        status=self.request.GET.get("status", ReferralStatus.RECEIVED), **kwargs)  # fmt: skip
+
+
+class ReferralCreateView(ServiceFormView):
+    """Record a referral about a child already known (from the child's page or search)."""
+
+    permission_required = "cases.create_referral"
+    form_class = forms.ReferralForm
+    template_name = "cases/referral_form.html"
+    nav_section = "referrals"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.child = get_object_or_404(Child, pk=kwargs["child_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(child=self.child, **kwargs)
+
+    def perform(self, form):
+        self.referral = services.referral_create(actor=self.request.user, child=self.child, **form.cleaned_data)
+        return self.referral
+
+    def get_success_url(self) -> str:
+        return reverse("web:referrals:detail", args=[self.referral.pk])
+
+    def success_message(self, referral) -> str:
+        return "Referral recorded. It is waiting to be triaged."
+
+
+class ReferralAccessMixin:
+    """Opens the referral in the URL through `access_referral` (404 if the user may not see it) before anything else."""
+
+    nav_section = "referrals"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.referral = access_referral(user=request.user, referral_id=kwargs["referral_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(referral=self.referral, **kwargs)
+
+
+class ReferralDetailView(ReferralAccessMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "cases.view_referral"
+    template_name = "cases/referral_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(decisions=self.referral.decisions.select_related("decided_by"), **kwargs)
+
+
+class _ReferralTriageView(ReferralAccessMixin, ServiceFormView):
+    permission_required = "cases.triage_referral"
+
+
+class ReferralAcceptView(_ReferralTriageView):
+    form_class = forms.ReferralAcceptForm
+    template_name = "cases/referral_triage.html"
+
+    def open_cases(self):
+        return list(open_cases(case_list_for_user(user=self.request.user)).filter(child_id=self.referral.child_id))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "open_cases": self.open_cases()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        existing = None
+        if data["case"] != "new":
+            existing = next(case for case in self.open_cases() if str(case.pk) == data["case"])
+        self.accepted = services.referral_accept(
+            referral=self.referral, actor=self.request.user, rationale=data["rationale"], case=existing,
+            primary_reason=data["primary_reason"] or None, became_cme_on=data["became_cme_on"],
+            risk_level=data["risk_level"],
+        )  # fmt: skip
+        return self.accepted
+
+    def get_success_url(self) -> str:
+        return reverse("web:cases:detail", args=[self.accepted.pk])
+
+    def success_message(self, case) -> str:
+        return f"Referral accepted into {case.reference}."
+
+
+class ReferralNoFurtherActionView(_ReferralTriageView):
+    form_class = type("NfaForm", (forms.RationaleForm,), {"title": "No further action", "submit_label": "Record decision"})
+    template_name = "cases/referral_triage.html"
+
+    def perform(self, form):
+        return services.referral_no_further_action(referral=self.referral, actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return reverse("web:referrals:list")
+
+    def success_message(self, referral) -> str:
+        return "Referral closed with no further action."
