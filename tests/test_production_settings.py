@@ -26,8 +26,13 @@ def run_cme(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
     clean.update({"CME_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cme.settings", **env})
     return subprocess.run(
         [sys.executable, "-c", "from cme.cli import main; main()", *args],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def production_env() -> dict[str, str]:

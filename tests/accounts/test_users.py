@@ -61,44 +61,93 @@ def test_superusers_cannot_exist():
 
 def test_user_create_refuses_a_taken_username_and_a_weak_password(officer):
     with pytest.raises(ApplicationError, match="already in use"):
-        user_create(actor=None, username=officer.username.upper(), first_name="A", last_name="B",
-                    email="a@example.org", role=Role.ANALYST, password="a-long-enough-passphrase")  # fmt: skip
+        user_create(
+            actor=None,
+            username=officer.username.upper(),
+            first_name="A",
+            last_name="B",
+            email="a@example.org",
+            role=Role.ANALYST,
+            password="a-long-enough-passphrase",
+        )
     with pytest.raises(Exception, match="too short"):
-        user_create(actor=None, username="new", first_name="A", last_name="B", email="a@example.org",
-                    role=Role.ANALYST, password="short")  # fmt: skip
+        user_create(
+            actor=None,
+            username="new",
+            first_name="A",
+            last_name="B",
+            email="a@example.org",
+            role=Role.ANALYST,
+            password="short",
+        )
     assert not User.objects.filter(username="new").exists()
 
 
 def test_changing_role_drops_a_binding_the_new_role_does_not_allow(sysadmin, school):
-    user = user_create(actor=sysadmin, username="moving", first_name="M", last_name="V", email="m@example.org",
-                       role=Role.SCHOOL_USER, school=school, password="a-long-enough-passphrase")  # fmt: skip
-    user_update(actor=sysadmin, user=user, first_name="M", last_name="V", email="m@example.org",
-                role=Role.CME_OFFICER, team=None, school=school)  # fmt: skip
+    user = user_create(
+        actor=sysadmin,
+        username="moving",
+        first_name="M",
+        last_name="V",
+        email="m@example.org",
+        role=Role.SCHOOL_USER,
+        school=school,
+        password="a-long-enough-passphrase",
+    )
+    user_update(
+        actor=sysadmin,
+        user=user,
+        first_name="M",
+        last_name="V",
+        email="m@example.org",
+        role=Role.CME_OFFICER,
+        team=None,
+        school=school,
+    )
     user.refresh_from_db()
     assert user.role == Role.CME_OFFICER and user.school is None
 
 
 def test_an_administrator_cannot_deactivate_themselves(sysadmin):
     with pytest.raises(ApplicationError, match="your own account"):
-        user_update(actor=sysadmin, user=sysadmin, first_name="S", last_name="A", email="s@example.org",
-                    role=Role.SYSADMIN, team=None, is_active=False)  # fmt: skip
+        user_update(
+            actor=sysadmin,
+            user=sysadmin,
+            first_name="S",
+            last_name="A",
+            email="s@example.org",
+            role=Role.SYSADMIN,
+            team=None,
+            is_active=False,
+        )
 
 
 def test_adding_a_user_through_the_page(sign_in, sysadmin, school):
     client = sign_in(sysadmin)
     form = {
-        "username": "newschooluser", "first_name": "Nadia", "last_name": "Shah", "email": "nadia@example.org",
-        "job_title": "Attendance lead", "role": Role.SCHOOL_USER, "school": school.pk,
+        "username": "newschooluser",
+        "first_name": "Nadia",
+        "last_name": "Shah",
+        "email": "nadia@example.org",
+        "job_title": "Attendance lead",
+        "role": Role.SCHOOL_USER,
+        "school": school.pk,
         "password": "a-long-enough-passphrase",
-    }  # fmt: skip
+    }
     response = client.post(reverse("web:manage:user-create"), form)
     assert response.status_code == 302
     assert User.objects.get(username="newschooluser").school == school
 
 
 def test_a_school_user_without_a_school_is_refused_with_an_error_summary(sign_in, sysadmin):
-    form = {"username": "x1", "first_name": "X", "last_name": "Y", "email": "x@example.org",
-            "role": Role.SCHOOL_USER, "password": "a-long-enough-passphrase"}  # fmt: skip
+    form = {
+        "username": "x1",
+        "first_name": "X",
+        "last_name": "Y",
+        "email": "x@example.org",
+        "role": Role.SCHOOL_USER,
+        "password": "a-long-enough-passphrase",
+    }
     response = sign_in(sysadmin).post(reverse("web:manage:user-create"), form)
     html = response.content.decode()
     assert response.status_code == 200

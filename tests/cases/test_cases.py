@@ -46,11 +46,17 @@ def test_a_change_without_a_rationale_changes_nothing(officer, case):
 def test_the_second_of_two_simultaneous_edits_is_refused_and_overwrites_nothing(officer, manager, case):
     read_by_officer = case.version
     read_by_manager = case.version
-    case_set_risk(case=case, actor=officer, risk_level=RiskLevel.HIGH, rationale="Known to police",
-                  expected_version=read_by_officer)  # fmt: skip
+    case_set_risk(
+        case=case,
+        actor=officer,
+        risk_level=RiskLevel.HIGH,
+        rationale="Known to police",
+        expected_version=read_by_officer,
+    )
     with pytest.raises(StaleEditError, match="Someone else changed this case"):
-        case_set_risk(case=case, actor=manager, risk_level=RiskLevel.LOW, rationale="Seems fine",
-                      expected_version=read_by_manager)  # fmt: skip
+        case_set_risk(
+            case=case, actor=manager, risk_level=RiskLevel.LOW, rationale="Seems fine", expected_version=read_by_manager
+        )
     case.refresh_from_db()
     assert case.risk_level == RiskLevel.HIGH and case.decisions.count() == 1
 
@@ -65,8 +71,13 @@ def test_closing_needs_an_outcome_and_reopening_clears_it(officer, case):
 
 
 def test_an_escalation_is_a_decision_and_a_disclosure(officer, case):
-    decision = case_escalate(case=case, actor=officer, kind=DecisionKind.ESCALATE_SOCIAL_CARE,
-                             recipient="Wyndley MASH", rationale="Child on a CP plan and missing")  # fmt: skip
+    decision = case_escalate(
+        case=case,
+        actor=officer,
+        kind=DecisionKind.ESCALATE_SOCIAL_CARE,
+        recipient="Wyndley MASH",
+        rationale="Child on a CP plan and missing",
+    )
     disclosure = Disclosure.objects.get()
     assert disclosure.direction == Direction.SHARED_OUT and disclosure.organisation == "Wyndley MASH"
     assert disclosure.purpose == Purpose.SAFEGUARDING and disclosure.recorded_by == officer

@@ -19,28 +19,51 @@ def _today(time_machine):
 
 
 def test_an_anonymous_public_referral_names_nobody(officer, child):
-    referral = referral_create(actor=officer, child=child, source=ReferralSource.PUBLIC, received_on=TODAY,
-                               concerns="Children at no 4 never go to school", is_anonymous=True)  # fmt: skip
+    referral = referral_create(
+        actor=officer,
+        child=child,
+        source=ReferralSource.PUBLIC,
+        received_on=TODAY,
+        concerns="Children at no 4 never go to school",
+        is_anonymous=True,
+    )
     assert referral.is_anonymous and referral.referrer_name == ""
     with pytest.raises(ApplicationError, match="cannot record the referrer"):
-        referral_create(actor=officer, child=child, source=ReferralSource.PUBLIC, received_on=TODAY,
-                        concerns="…", is_anonymous=True, referrer_name="A neighbour")  # fmt: skip
+        referral_create(
+            actor=officer,
+            child=child,
+            source=ReferralSource.PUBLIC,
+            received_on=TODAY,
+            concerns="…",
+            is_anonymous=True,
+            referrer_name="A neighbour",
+        )
     with pytest.raises(ApplicationError, match="Only a member of the public"):
-        referral_create(actor=officer, child=child, source=ReferralSource.SCHOOL, received_on=TODAY,
-                        concerns="…", is_anonymous=True)  # fmt: skip
+        referral_create(
+            actor=officer, child=child, source=ReferralSource.SCHOOL, received_on=TODAY, concerns="…", is_anonymous=True
+        )
 
 
 def test_a_referral_cannot_be_dated_in_the_future(officer, child):
     with pytest.raises(ApplicationError, match="future"):
-        referral_create(actor=officer, child=child, source=ReferralSource.SCHOOL,
-                        received_on=TODAY + datetime.timedelta(days=1), concerns="…")  # fmt: skip
+        referral_create(
+            actor=officer,
+            child=child,
+            source=ReferralSource.SCHOOL,
+            received_on=TODAY + datetime.timedelta(days=1),
+            concerns="…",
+        )
 
 
 def test_accepting_a_referral_opens_a_case_allocated_to_the_officer_with_a_due_date(officer, referral_factory):
     referral = referral_factory(recorded_by=officer)
-    case = referral_accept(referral=referral, actor=officer, rationale="Not on any roll since May",
-                           primary_reason=CmeReason.MOVED_DESTINATION_UNKNOWN,
-                           became_cme_on=datetime.date(2026, 11, 2))  # fmt: skip
+    case = referral_accept(
+        referral=referral,
+        actor=officer,
+        rationale="Not on any roll since May",
+        primary_reason=CmeReason.MOVED_DESTINATION_UNKNOWN,
+        became_cme_on=datetime.date(2026, 11, 2),
+    )
     referral.refresh_from_db()
     assert case.child == referral.child and case.officer == officer and case.team == officer.team
     assert case.status == CaseStatus.OPEN and case.due_on > TODAY
@@ -63,8 +86,9 @@ def test_triage_needs_a_rationale_and_happens_once(officer, referral):
         referral_no_further_action(referral=referral, actor=officer, rationale="  ")
     referral_no_further_action(referral=referral, actor=officer, rationale="On roll at Larkfield since 3 Nov")
     with pytest.raises(ApplicationError, match="already been triaged"):
-        referral_accept(referral=referral, actor=officer, rationale="x", primary_reason=CmeReason.OTHER,
-                        became_cme_on=TODAY)  # fmt: skip
+        referral_accept(
+            referral=referral, actor=officer, rationale="x", primary_reason=CmeReason.OTHER, became_cme_on=TODAY
+        )
     assert not Case.objects.exists()
 
 

@@ -32,14 +32,25 @@ def documents_in_tmp(settings, tmp_path):
 
 
 def test_an_enquiry_gets_a_due_date_and_its_answer_cannot_predate_it(officer, case):
-    enquiry = enquiry_request(case=case, actor=officer, agency=EnquiryAgency.HOUSING,
-                              requested_on=datetime.date(2026, 11, 3), contact_name="Tenancy team")  # fmt: skip
+    enquiry = enquiry_request(
+        case=case,
+        actor=officer,
+        agency=EnquiryAgency.HOUSING,
+        requested_on=datetime.date(2026, 11, 3),
+        contact_name="Tenancy team",
+    )
     assert enquiry.response_due_on > enquiry.requested_on
     with pytest.raises(ApplicationError, match="same as or after"):
-        enquiry_record_response(enquiry=enquiry, actor=officer, responded_on=datetime.date(2026, 11, 2),
-                                result=EnquiryResult.NO_TRACE)  # fmt: skip
-    enquiry_record_response(enquiry=enquiry, actor=officer, responded_on=datetime.date(2026, 11, 5),
-                            result=EnquiryResult.INFORMATION_FOUND, findings="Tenancy ended 30 Oct")  # fmt: skip
+        enquiry_record_response(
+            enquiry=enquiry, actor=officer, responded_on=datetime.date(2026, 11, 2), result=EnquiryResult.NO_TRACE
+        )
+    enquiry_record_response(
+        enquiry=enquiry,
+        actor=officer,
+        responded_on=datetime.date(2026, 11, 5),
+        result=EnquiryResult.INFORMATION_FOUND,
+        findings="Tenancy ended 30 Oct",
+    )
     assert enquiry.is_answered and enquiry.version == 2
 
 
@@ -53,15 +64,30 @@ def test_a_correction_keeps_the_original_note(officer, case):
 
 
 def test_documents_are_checked_by_content_not_name(officer, case):
-    document = document_upload(case=case, actor=officer, kind=DocumentKind.LETTER, title="Letter to parent",
-                               uploaded_file=SimpleUploadedFile("letter.pdf", PDF))  # fmt: skip
+    document = document_upload(
+        case=case,
+        actor=officer,
+        kind=DocumentKind.LETTER,
+        title="Letter to parent",
+        uploaded_file=SimpleUploadedFile("letter.pdf", PDF),
+    )
     assert document.content_type == "application/pdf" and document.size_bytes == len(PDF)
     assert "letter" not in document.file.name  # the stored name reveals nothing
     with pytest.raises(DocumentRefused, match="must be a PDF"):
-        document_upload(case=case, actor=officer, kind=DocumentKind.LETTER, title="Not really a PDF",
-                        uploaded_file=SimpleUploadedFile("evil.pdf", b"#!/bin/sh\nrm -rf /\n"))  # fmt: skip
-    image = document_upload(case=case, actor=officer, kind=DocumentKind.PHOTO, title="Calling card",
-                            uploaded_file=SimpleUploadedFile("card.txt", PNG))  # fmt: skip
+        document_upload(
+            case=case,
+            actor=officer,
+            kind=DocumentKind.LETTER,
+            title="Not really a PDF",
+            uploaded_file=SimpleUploadedFile("evil.pdf", b"#!/bin/sh\nrm -rf /\n"),
+        )
+    image = document_upload(
+        case=case,
+        actor=officer,
+        kind=DocumentKind.PHOTO,
+        title="Calling card",
+        uploaded_file=SimpleUploadedFile("card.txt", PNG),
+    )
     assert image.content_type == "image/png"
 
 
@@ -76,24 +102,44 @@ def test_word_and_excel_files_are_told_apart_from_other_zips(officer, case):
             zipped.writestr(part, "<x/>")
         return buffer.getvalue()
 
-    word = document_upload(case=case, actor=officer, kind=DocumentKind.FORM, title="Form",
-                           uploaded_file=SimpleUploadedFile("form.docx", archive("word/document.xml")))  # fmt: skip
+    word = document_upload(
+        case=case,
+        actor=officer,
+        kind=DocumentKind.FORM,
+        title="Form",
+        uploaded_file=SimpleUploadedFile("form.docx", archive("word/document.xml")),
+    )
     assert word.content_type.endswith("wordprocessingml.document")
     with pytest.raises(DocumentRefused):
-        document_upload(case=case, actor=officer, kind=DocumentKind.OTHER, title="Zip",
-                        uploaded_file=SimpleUploadedFile("form.docx", archive("payload.exe")))  # fmt: skip
+        document_upload(
+            case=case,
+            actor=officer,
+            kind=DocumentKind.OTHER,
+            title="Zip",
+            uploaded_file=SimpleUploadedFile("form.docx", archive("payload.exe")),
+        )
 
 
 def test_documents_over_the_size_limit_are_refused(officer, case, settings):
     settings.CME_DOCUMENT_MAX_BYTES = 10
     with pytest.raises(DocumentRefused, match="smaller than"):
-        document_upload(case=case, actor=officer, kind=DocumentKind.LETTER, title="Big",
-                        uploaded_file=SimpleUploadedFile("big.pdf", PDF))  # fmt: skip
+        document_upload(
+            case=case,
+            actor=officer,
+            kind=DocumentKind.LETTER,
+            title="Big",
+            uploaded_file=SimpleUploadedFile("big.pdf", PDF),
+        )
 
 
 def test_every_download_is_recorded(officer, case):
-    document = document_upload(case=case, actor=officer, kind=DocumentKind.LETTER, title="Letter",
-                               uploaded_file=SimpleUploadedFile("letter.pdf", PDF))  # fmt: skip
+    document = document_upload(
+        case=case,
+        actor=officer,
+        kind=DocumentKind.LETTER,
+        title="Letter",
+        uploaded_file=SimpleUploadedFile("letter.pdf", PDF),
+    )
     download = document_download_open(document=document, actor=officer)
     assert download.file.read() == PDF
     download.file.close()

@@ -37,8 +37,13 @@ def date_fields(name: str, day: datetime.date) -> dict[str, str]:
 def test_accepting_a_referral_through_the_page_opens_the_case(sign_in, officer, referral_factory):
     referral = referral_factory()
     client = sign_in(officer)
-    form = {"case": "new", "primary_reason": "whereabouts_unknown", "risk_level": "medium",
-            "rationale": "No school place since moving in", **date_fields("became_cme_on", datetime.date(2026, 9, 3))}  # fmt: skip
+    form = {
+        "case": "new",
+        "primary_reason": "whereabouts_unknown",
+        "risk_level": "medium",
+        "rationale": "No school place since moving in",
+        **date_fields("became_cme_on", datetime.date(2026, 9, 3)),
+    }
     response = client.post(reverse("web:referrals:accept", args=[referral.pk]), form)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
@@ -48,8 +53,9 @@ def test_accepting_a_referral_through_the_page_opens_the_case(sign_in, officer, 
 
 
 def test_a_new_case_without_its_reason_is_refused_with_an_error_summary(sign_in, officer, referral):
-    response = sign_in(officer).post(reverse("web:referrals:accept", args=[referral.pk]),
-                                     {"case": "new", "risk_level": "low", "rationale": "x"})  # fmt: skip
+    response = sign_in(officer).post(
+        reverse("web:referrals:accept", args=[referral.pk]), {"case": "new", "risk_level": "low", "rationale": "x"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in html
     assert "Choose the main reason the child may be missing education" in html
@@ -67,14 +73,20 @@ def test_the_case_page_lists_every_agency_on_the_checklist(sign_in, officer, cas
 
 def test_recording_an_enquiry_and_its_response(sign_in, officer, case):
     client = sign_in(officer)
-    client.post(reverse("web:cases:enquiry-create", args=[case.pk]),
-                {"agency": "council_tax", **date_fields("requested_on", datetime.date(2026, 11, 3))})  # fmt: skip
+    client.post(
+        reverse("web:cases:enquiry-create", args=[case.pk]),
+        {"agency": "council_tax", **date_fields("requested_on", datetime.date(2026, 11, 3))},
+    )
     enquiry = Enquiry.objects.get(case=case)
     response = client.post(
         reverse("web:cases:enquiry-response", args=[case.pk, enquiry.pk]),
-        {"version": enquiry.version, "result": "information_found", "findings": "Account closed 1 Oct",
-         **date_fields("responded_on", datetime.date(2026, 11, 5))},
-    )  # fmt: skip
+        {
+            "version": enquiry.version,
+            "result": "information_found",
+            "findings": "Account closed 1 Oct",
+            **date_fields("responded_on", datetime.date(2026, 11, 5)),
+        },
+    )
     assert response.status_code == 302
     enquiry.refresh_from_db()
     assert enquiry.result == "information_found" and enquiry.findings == "Account closed 1 Oct"
@@ -83,10 +95,14 @@ def test_recording_an_enquiry_and_its_response(sign_in, officer, case):
 def test_a_stale_form_is_refused_with_a_clear_message_and_overwrites_nothing(sign_in, officer, case):
     client = sign_in(officer)
     stale_version = case.version
-    client.post(reverse("web:cases:risk", args=[case.pk]),
-                {"version": stale_version, "risk_level": "high", "rationale": "Known to police"})  # fmt: skip
-    response = client.post(reverse("web:cases:risk", args=[case.pk]),
-                           {"version": stale_version, "risk_level": "low", "rationale": "Looks fine"})  # fmt: skip
+    client.post(
+        reverse("web:cases:risk", args=[case.pk]),
+        {"version": stale_version, "risk_level": "high", "rationale": "Known to police"},
+    )
+    response = client.post(
+        reverse("web:cases:risk", args=[case.pk]),
+        {"version": stale_version, "risk_level": "low", "rationale": "Looks fine"},
+    )
     assert response.status_code == 200
     assert "Someone else changed this case" in response.content.decode()
     case.refresh_from_db()
@@ -97,8 +113,10 @@ def test_notes_are_corrected_not_edited(sign_in, officer, case):
     client = sign_in(officer)
     client.post(reverse("web:cases:note-create", args=[case.pk]), {"text": "Visited 12 Elm Road"})
     original = Note.objects.get(case=case)
-    client.post(reverse("web:cases:note-correct", args=[case.pk, original.pk]),
-                {"text": "Visited 12 Elm Close", "reason": "Wrong street"})  # fmt: skip
+    client.post(
+        reverse("web:cases:note-correct", args=[case.pk, original.pk]),
+        {"text": "Visited 12 Elm Close", "reason": "Wrong street"},
+    )
     assert Note.objects.filter(case=case).count() == 2
     html = client.get(reverse("web:cases:detail", args=[case.pk])).content.decode()
     assert "Visited 12 Elm Close" in html and "Wrong street" in html
@@ -108,8 +126,10 @@ def test_documents_upload_and_download_with_the_download_recorded(sign_in, offic
     settings.CME_DOCUMENT_ROOT = tmp_path
     client = sign_in(officer)
     pdf = SimpleUploadedFile("visit.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    client.post(reverse("web:cases:document-upload", args=[case.pk]),
-                {"file": pdf, "kind": "report", "title_text": "Home visit report"})  # fmt: skip
+    client.post(
+        reverse("web:cases:document-upload", args=[case.pk]),
+        {"file": pdf, "kind": "report", "title_text": "Home visit report"},
+    )
     document = case.documents.get()
     response = client.get(reverse("web:cases:document-download", args=[case.pk, document.pk]))
     assert response.status_code == 200
@@ -121,24 +141,31 @@ def test_documents_upload_and_download_with_the_download_recorded(sign_in, offic
 def test_a_refused_upload_says_why(sign_in, officer, case, settings, tmp_path):
     settings.CME_DOCUMENT_ROOT = tmp_path
     fake = SimpleUploadedFile("visit.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = sign_in(officer).post(reverse("web:cases:document-upload", args=[case.pk]),
-                                     {"file": fake, "kind": "report", "title_text": "Report"})  # fmt: skip
+    response = sign_in(officer).post(
+        reverse("web:cases:document-upload", args=[case.pk]), {"file": fake, "kind": "report", "title_text": "Report"}
+    )
     assert "The file must be a PDF" in response.content.decode()
     assert not case.documents.exists()
 
 
 def test_escalating_records_a_decision_and_a_disclosure(sign_in, officer, case):
-    sign_in(officer).post(reverse("web:cases:escalate", args=[case.pk]),
-                          {"kind": "escalate_police", "recipient": "Police safeguarding hub",
-                           "rationale": "Family believed to have left with the child against a court order"})  # fmt: skip
+    sign_in(officer).post(
+        reverse("web:cases:escalate", args=[case.pk]),
+        {
+            "kind": "escalate_police",
+            "recipient": "Police safeguarding hub",
+            "rationale": "Family believed to have left with the child against a court order",
+        },
+    )
     assert Decision.objects.get(case=case).kind == DecisionKind.ESCALATE_POLICE
     assert Disclosure.objects.get().organisation == "Police safeguarding hub"
 
 
 def test_closing_the_case_through_the_page(sign_in, officer, case):
-    response = sign_in(officer).post(reverse("web:cases:close", args=[case.pk]),
-                                     {"version": case.version, "outcome": "on_roll_other_la",
-                                      "rationale": "Confirmed by Leeds CME officer"})  # fmt: skip
+    response = sign_in(officer).post(
+        reverse("web:cases:close", args=[case.pk]),
+        {"version": case.version, "outcome": "on_roll_other_la", "rationale": "Confirmed by Leeds CME officer"},
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED

@@ -10,9 +10,13 @@ class Note(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField()
     corrects = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
         help_text="The note this one replaces; each note can be corrected once, so corrections form a chain.",
-    )  # fmt: skip
+    )
     correction_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:

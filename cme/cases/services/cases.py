@@ -37,8 +37,9 @@ def _require_open(case: Case, rationale: str) -> None:
 
 
 @transaction.atomic
-def case_status_change(*, case: Case, actor: User, status: CaseStatus, rationale: str,
-                       expected_version: int | None = None) -> Case:  # fmt: skip
+def case_status_change(
+    *, case: Case, actor: User, status: CaseStatus, rationale: str, expected_version: int | None = None
+) -> Case:
     """Move an open case between open, enquiries and located. Closing and reopening have their own services."""
     _require_open(case, rationale)
     if status not in STATUS_MOVES[CaseStatus(case.status)]:
@@ -48,15 +49,17 @@ def case_status_change(*, case: Case, actor: User, status: CaseStatus, rationale
     details = {"from": case.status, "to": status}
     review_days = INITIAL_CHECKS_DAYS if status == CaseStatus.ENQUIRIES else CASE_REVIEW_DAYS
     today = timezone.localdate()
-    versioned_update(case, expected_version=expected_version, status=status,
-                     due_on=due_date(start=today, school_days=review_days))  # fmt: skip
+    versioned_update(
+        case, expected_version=expected_version, status=status, due_on=due_date(start=today, school_days=review_days)
+    )
     decision_record(actor=actor, kind=DecisionKind.CHANGE_STATUS, rationale=rationale, case=case, details=details)
     return case
 
 
 @transaction.atomic
-def case_set_risk(*, case: Case, actor: User, risk_level: RiskLevel, rationale: str,
-                  expected_version: int | None = None) -> Case:  # fmt: skip
+def case_set_risk(
+    *, case: Case, actor: User, risk_level: RiskLevel, rationale: str, expected_version: int | None = None
+) -> Case:
     """A person's judgement of the risk to the child; the system never sets it."""
     _require_open(case, rationale)
     details = {"from": case.risk_level, "to": risk_level}
@@ -66,23 +69,41 @@ def case_set_risk(*, case: Case, actor: User, risk_level: RiskLevel, rationale: 
 
 
 @transaction.atomic
-def case_reallocate(*, case: Case, actor: User, officer: User, rationale: str, team: Team | None = None,
-                    expected_version: int | None = None) -> Case:  # fmt: skip
+def case_reallocate(
+    *,
+    case: Case,
+    actor: User,
+    officer: User,
+    rationale: str,
+    team: Team | None = None,
+    expected_version: int | None = None,
+) -> Case:
     """Give the case to `officer` (and their team unless another is named)."""
     _require_open(case, rationale)
     if not officer.is_active or officer.role not in (Role.CME_OFFICER, Role.CME_MANAGER):
         raise ApplicationError(ERROR_NOT_AN_OFFICER, field="officer")
     team = team or officer.team
-    details = {"from_officer": case.officer_id, "to_officer": officer.pk, "from_team": case.team_id,
-               "to_team": team.pk if team else None}  # fmt: skip
+    details = {
+        "from_officer": case.officer_id,
+        "to_officer": officer.pk,
+        "from_team": case.team_id,
+        "to_team": team.pk if team else None,
+    }
     versioned_update(case, expected_version=expected_version, officer=officer, team=team)
     decision_record(actor=actor, kind=DecisionKind.REALLOCATE, rationale=rationale, case=case, details=details)
     return case
 
 
 @transaction.atomic
-def case_escalate(*, case: Case, actor: User, kind: DecisionKind, recipient: str, rationale: str,
-                  lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK) -> Decision:  # fmt: skip
+def case_escalate(
+    *,
+    case: Case,
+    actor: User,
+    kind: DecisionKind,
+    recipient: str,
+    rationale: str,
+    lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK,
+) -> Decision:
     """Escalate to children's social care or the police, or refer to another council: a decision and a disclosure.
 
     The case stays open (the CME duty continues until the child is found in education).
@@ -92,13 +113,20 @@ def case_escalate(*, case: Case, actor: User, kind: DecisionKind, recipient: str
     _require_open(case, rationale)
     if not recipient.strip():
         raise ApplicationError(ERROR_NO_RECIPIENT, field="recipient")
-    decision = decision_record(actor=actor, kind=kind, rationale=rationale, case=case,
-                               details={"recipient": recipient.strip()})  # fmt: skip
+    decision = decision_record(
+        actor=actor, kind=kind, rationale=rationale, case=case, details={"recipient": recipient.strip()}
+    )
     disclosure_record(
-        actor=actor, direction=Direction.SHARED_OUT, organisation=recipient.strip(),
-        data_categories=ESCALATION_CATEGORIES, purpose=Purpose.SAFEGUARDING, lawful_basis=lawful_basis,
-        subject=case.child, cause=decision, description=f"{DecisionKind(kind).label}: {rationale.strip()}",
-    )  # fmt: skip
+        actor=actor,
+        direction=Direction.SHARED_OUT,
+        organisation=recipient.strip(),
+        data_categories=ESCALATION_CATEGORIES,
+        purpose=Purpose.SAFEGUARDING,
+        lawful_basis=lawful_basis,
+        subject=case.child,
+        cause=decision,
+        description=f"{DecisionKind(kind).label}: {rationale.strip()}",
+    )
     return decision
 
 
@@ -110,13 +138,20 @@ def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
 
 
 @transaction.atomic
-def case_close(*, case: Case, actor: User, outcome: Outcome, rationale: str,
-               expected_version: int | None = None) -> Case:  # fmt: skip
+def case_close(
+    *, case: Case, actor: User, outcome: Outcome, rationale: str, expected_version: int | None = None
+) -> Case:
     """Close the case with an outcome from the outcome list."""
     _require_open(case, rationale)
     details = {"from": case.status, "outcome": outcome}
-    versioned_update(case, expected_version=expected_version, status=CaseStatus.CLOSED, outcome=outcome,
-                     closed_on=timezone.localdate(), due_on=None)  # fmt: skip
+    versioned_update(
+        case,
+        expected_version=expected_version,
+        status=CaseStatus.CLOSED,
+        outcome=outcome,
+        closed_on=timezone.localdate(),
+        due_on=None,
+    )
     decision_record(actor=actor, kind=DecisionKind.CLOSE_CASE, rationale=rationale, case=case, details=details)
     return case
 
@@ -129,7 +164,13 @@ def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: in
         raise ApplicationError(ERROR_NOT_CLOSED)
     details = {"previous_outcome": case.outcome}
     today = timezone.localdate()
-    versioned_update(case, expected_version=expected_version, status=CaseStatus.ENQUIRIES, outcome="",
-                     closed_on=None, due_on=due_date(start=today, school_days=INITIAL_CHECKS_DAYS))  # fmt: skip
+    versioned_update(
+        case,
+        expected_version=expected_version,
+        status=CaseStatus.ENQUIRIES,
+        outcome="",
+        closed_on=None,
+        due_on=due_date(start=today, school_days=INITIAL_CHECKS_DAYS),
+    )
     decision_record(actor=actor, kind=DecisionKind.REOPEN_CASE, rationale=rationale, case=case, details=details)
     return case

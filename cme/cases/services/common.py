@@ -27,13 +27,18 @@ def require_rationale(rationale: str) -> str:
     return rationale.strip()
 
 
-def decision_record(*, actor, kind: DecisionKind, rationale: str, case: Case | None = None, referral=None,
-                    details: dict | None = None) -> Decision:  # fmt: skip
+def decision_record(
+    *, actor, kind: DecisionKind, rationale: str, case: Case | None = None, referral=None, details: dict | None = None
+) -> Decision:
     """Write the decision that a change is made under. Every case or referral change goes through one of these."""
     return Decision.objects.create(
-        kind=kind, case=case, referral=referral, rationale=require_rationale(rationale), details=details or {},
+        kind=kind,
+        case=case,
+        referral=referral,
+        rationale=require_rationale(rationale),
+        details=details or {},
         decided_by=actor,
-    )  # fmt: skip
+    )
 
 
 def versioned_update(instance: Model, *, expected_version: int | None, **changes) -> None:

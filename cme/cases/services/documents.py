@@ -88,9 +88,15 @@ def document_upload(*, case: Case, actor, uploaded_file: File, kind: DocumentKin
         digest.update(chunk)
     uploaded_file.seek(0)
     document = Document(
-        case=case, kind=kind, title=title.strip() or uploaded_file.name, original_name=uploaded_file.name[:255],
-        content_type=content_type, size_bytes=uploaded_file.size, sha256=digest.hexdigest(), uploaded_by=actor,
-    )  # fmt: skip
+        case=case,
+        kind=kind,
+        title=title.strip() or uploaded_file.name,
+        original_name=uploaded_file.name[:255],
+        content_type=content_type,
+        size_bytes=uploaded_file.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
     # The file is written before the row commits; if the transaction then rolls back, an unreferenced file is left
     # behind (never a row without its file). The retention sweep in a later issue removes such orphans.
     document.file.save("upload", uploaded_file, save=False)

@@ -20,18 +20,31 @@ ERROR_EVIDENCE_OTHER_CASE = "The evidence must be a document on this case"
 
 
 @transaction.atomic
-def enquiry_request(*, case: Case, actor, agency: EnquiryAgency, requested_on: date, contact_name: str = "",
-                    contact_details: str = "", joint_enquiry: bool = False) -> Enquiry:  # fmt: skip
+def enquiry_request(
+    *,
+    case: Case,
+    actor,
+    agency: EnquiryAgency,
+    requested_on: date,
+    contact_name: str = "",
+    contact_details: str = "",
+    joint_enquiry: bool = False,
+) -> Enquiry:
     """Record that an enquiry was made; its response is due ENQUIRY_RESPONSE_DAYS school days later."""
     if case.status == CaseStatus.CLOSED:
         raise ApplicationError(ERROR_CLOSED)
     if requested_on > timezone.localdate():
         raise ApplicationError(ERROR_FUTURE, field="requested_on")
     enquiry = Enquiry(
-        case=case, agency=agency, requested_on=requested_on, contact_name=contact_name,
-        contact_details=contact_details, joint_enquiry=joint_enquiry, recorded_by=actor,
+        case=case,
+        agency=agency,
+        requested_on=requested_on,
+        contact_name=contact_name,
+        contact_details=contact_details,
+        joint_enquiry=joint_enquiry,
+        recorded_by=actor,
         response_due_on=due_date(start=requested_on, school_days=ENQUIRY_RESPONSE_DAYS),
-    )  # fmt: skip
+    )
     enquiry.full_clean()
     enquiry.save()
     return enquiry
@@ -57,6 +70,12 @@ def enquiry_record_response(
         raise ApplicationError(ERROR_BEFORE_REQUEST, field="responded_on")
     if evidence is not None and evidence.case_id != enquiry.case_id:
         raise ApplicationError(ERROR_EVIDENCE_OTHER_CASE, field="evidence")
-    versioned_update(enquiry, expected_version=expected_version, responded_on=responded_on, result=result,
-                     findings=findings, evidence=evidence)  # fmt: skip
+    versioned_update(
+        enquiry,
+        expected_version=expected_version,
+        responded_on=responded_on,
+        result=result,
+        findings=findings,
+        evidence=evidence,
+    )
     return enquiry

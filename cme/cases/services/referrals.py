@@ -44,10 +44,18 @@ def referral_create(
     if received_on > timezone.localdate():
         raise ApplicationError(ERROR_FUTURE_DATE, field="received_on")
     referral = Referral(
-        child=child, source=source, received_on=received_on, concerns=concerns, is_anonymous=is_anonymous,
-        referrer_name=referrer_name, referrer_role=referrer_role, referrer_organisation=referrer_organisation,
-        referrer_phone=referrer_phone, referrer_email=referrer_email, recorded_by=actor,
-    )  # fmt: skip
+        child=child,
+        source=source,
+        received_on=received_on,
+        concerns=concerns,
+        is_anonymous=is_anonymous,
+        referrer_name=referrer_name,
+        referrer_role=referrer_role,
+        referrer_organisation=referrer_organisation,
+        referrer_phone=referrer_phone,
+        referrer_email=referrer_email,
+        recorded_by=actor,
+    )
     referral.full_clean()
     referral.save()
     return referral
@@ -99,14 +107,25 @@ def referral_accept(
             raise ApplicationError(ERROR_FUTURE_DATE, field="became_cme_on")
         today = timezone.localdate()
         case = Case.objects.create(
-            child_id=referral.child_id, status=CaseStatus.OPEN, team=actor.team, officer=actor,
-            risk_level=risk_level, primary_reason=primary_reason, became_cme_on=became_cme_on,
-            opened_by=actor, opened_on=today, due_on=due_date(start=today, school_days=INITIAL_CHECKS_DAYS),
-        )  # fmt: skip
+            child_id=referral.child_id,
+            status=CaseStatus.OPEN,
+            team=actor.team,
+            officer=actor,
+            risk_level=risk_level,
+            primary_reason=primary_reason,
+            became_cme_on=became_cme_on,
+            opened_by=actor,
+            opened_on=today,
+            due_on=due_date(start=today, school_days=INITIAL_CHECKS_DAYS),
+        )
     decision_record(
-        actor=actor, kind=DecisionKind.ACCEPT_REFERRAL, rationale=rationale, case=case, referral=referral,
+        actor=actor,
+        kind=DecisionKind.ACCEPT_REFERRAL,
+        rationale=rationale,
+        case=case,
+        referral=referral,
         details={"new_case": is_new_case},
-    )  # fmt: skip
+    )
     _triage(referral, actor=actor, status=ReferralStatus.ACCEPTED, rationale=rationale, case=case)
     return case
 

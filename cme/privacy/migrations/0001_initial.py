@@ -6,35 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('out', 'Shared out'), ('in', 'Received in')], max_length=3)),
-                ('organisation', models.CharField(help_text='Who received the data, or who sent it.', max_length=200)),
-                ('data_categories', models.JSONField(default=list, help_text='DataCategory codes.')),
-                ('purpose', models.CharField(choices=[('administer_service', 'Administering the service'), ('support_decisions', 'Making decisions about support'), ('identify_cme', 'Identifying children missing, or at risk of missing, education'), ('locate', 'Enquiries to find where a child is'), ('staff_training', 'Staff education, training and development'), ('safeguarding', 'Safeguarding and using legal powers'), ('analytics', 'Analysis to understand and plan support'), ('equal_opportunities', 'Equal opportunities monitoring')], max_length=30)),
-                ('lawful_basis', models.CharField(choices=[('legal_obligation', 'Legal obligation (UK GDPR Art. 6(1)(c))'), ('public_task', 'Public task (UK GDPR Art. 6(1)(e))'), ('vital_interests', 'Vital interests (UK GDPR Art. 6(1)(d))')], max_length=30)),
-                ('description', models.TextField(blank=True)),
-                ('occurred_at', models.DateTimeField(auto_now_add=True)),
-                ('subject_id', models.PositiveBigIntegerField(help_text='The person the data is about.')),
-                ('cause_id', models.PositiveBigIntegerField(blank=True, help_text='The decision, import or export.', null=True)),
-                ('cause_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("direction", models.CharField(choices=[("out", "Shared out"), ("in", "Received in")], max_length=3)),
+                ("organisation", models.CharField(help_text="Who received the data, or who sent it.", max_length=200)),
+                ("data_categories", models.JSONField(default=list, help_text="DataCategory codes.")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("administer_service", "Administering the service"),
+                            ("support_decisions", "Making decisions about support"),
+                            ("identify_cme", "Identifying children missing, or at risk of missing, education"),
+                            ("locate", "Enquiries to find where a child is"),
+                            ("staff_training", "Staff education, training and development"),
+                            ("safeguarding", "Safeguarding and using legal powers"),
+                            ("analytics", "Analysis to understand and plan support"),
+                            ("equal_opportunities", "Equal opportunities monitoring"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "lawful_basis",
+                    models.CharField(
+                        choices=[
+                            ("legal_obligation", "Legal obligation (UK GDPR Art. 6(1)(c))"),
+                            ("public_task", "Public task (UK GDPR Art. 6(1)(e))"),
+                            ("vital_interests", "Vital interests (UK GDPR Art. 6(1)(d))"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("occurred_at", models.DateTimeField(auto_now_add=True)),
+                ("subject_id", models.PositiveBigIntegerField(help_text="The person the data is about.")),
+                (
+                    "cause_id",
+                    models.PositiveBigIntegerField(blank=True, help_text="The decision, import or export.", null=True),
+                ),
+                (
+                    "cause_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="contenttypes.contenttype"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-pk'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id'], name='privacy_dis_subject_7aed2b_idx'), models.Index(fields=['occurred_at'], name='privacy_dis_occurre_31b8f1_idx')],
+                "ordering": ["-occurred_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["subject_type", "subject_id"], name="privacy_dis_subject_7aed2b_idx"),
+                    models.Index(fields=["occurred_at"], name="privacy_dis_occurre_31b8f1_idx"),
+                ],
             },
         ),
     ]

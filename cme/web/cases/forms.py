@@ -44,35 +44,44 @@ class ReferralForm(GovukForm):
     title = "Record a referral"
     submit_label = "Save referral"
     source = forms.ChoiceField(
-        label="Who made the referral?", choices=ReferralSource.choices, widget=forms.RadioSelect,
+        label="Who made the referral?",
+        choices=ReferralSource.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose who made the referral"},
-    )  # fmt: skip
+    )
     received_on = date_field("Date received")
     concerns = forms.CharField(
-        label="What did they tell us?", widget=forms.Textarea(attrs={"rows": 6}),
+        label="What did they tell us?",
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter what the referrer told us"},
-    )  # fmt: skip
+    )
     is_anonymous = forms.BooleanField(label="The referrer did not give their name", required=False)
     referrer_name = forms.CharField(label="Referrer's name", required=False, max_length=150)
     referrer_role = forms.CharField(label="Referrer's role", required=False, max_length=150)
     referrer_organisation = forms.CharField(label="Referrer's organisation", required=False, max_length=200)
     referrer_phone = forms.CharField(label="Referrer's telephone number", required=False, max_length=30)
     referrer_email = forms.EmailField(
-        label="Referrer's email address", required=False,
+        label="Referrer's email address",
+        required=False,
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
-    )  # fmt: skip
+    )
 
 
 class ReferralAcceptForm(GovukForm):
     title = "Accept the referral"
     submit_label = "Accept referral"
-    case = forms.ChoiceField(label="Which case?", widget=forms.RadioSelect, error_messages={"required": "Choose a case"})
+    case = forms.ChoiceField(
+        label="Which case?", widget=forms.RadioSelect, error_messages={"required": "Choose a case"}
+    )
     primary_reason = forms.ChoiceField(
-        label="Main reason the child may be missing education (new case)", required=False,
+        label="Main reason the child may be missing education (new case)",
+        required=False,
         choices=[("", "Choose a reason"), *CmeReason.choices],
-    )  # fmt: skip
+    )
     became_cme_on = date_field("Date the child became missing education (new case)", required=False)
-    risk_level = forms.ChoiceField(label="Risk level (new case)", choices=RiskLevel.choices, initial=RiskLevel.NOT_ASSESSED)
+    risk_level = forms.ChoiceField(
+        label="Risk level (new case)", choices=RiskLevel.choices, initial=RiskLevel.NOT_ASSESSED
+    )
     rationale = rationale_field()
 
     def __init__(self, *args, open_cases=(), **kwargs):
@@ -100,7 +109,9 @@ class RationaleForm(GovukForm):
 class CaseStatusForm(VersionedForm):
     title = "Change the case status"
     submit_label = "Change status"
-    status = forms.ChoiceField(label="New status", widget=forms.RadioSelect, error_messages={"required": "Choose the new status"})
+    status = forms.ChoiceField(
+        label="New status", widget=forms.RadioSelect, error_messages={"required": "Choose the new status"}
+    )
     rationale = rationale_field()
 
     def __init__(self, *args, case, **kwargs):
@@ -112,8 +123,12 @@ class CaseStatusForm(VersionedForm):
 class CaseRiskForm(VersionedForm):
     title = "Set the risk level"
     submit_label = "Set risk level"
-    risk_level = forms.ChoiceField(label="Risk level", choices=RiskLevel.choices, widget=forms.RadioSelect,
-                                   error_messages={"required": "Choose a risk level"})  # fmt: skip
+    risk_level = forms.ChoiceField(
+        label="Risk level",
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a risk level"},
+    )
     rationale = rationale_field()
 
 
@@ -121,9 +136,11 @@ class CaseReallocateForm(VersionedForm):
     title = "Reallocate the case"
     submit_label = "Reallocate"
     officer = forms.ModelChoiceField(
-        label="Officer", queryset=User.objects.filter(is_active=True, role__in=(Role.CME_OFFICER, Role.CME_MANAGER)),
-        empty_label="Choose an officer", error_messages={"required": "Choose the officer to allocate the case to"},
-    )  # fmt: skip
+        label="Officer",
+        queryset=User.objects.filter(is_active=True, role__in=(Role.CME_OFFICER, Role.CME_MANAGER)),
+        empty_label="Choose an officer",
+        error_messages={"required": "Choose the officer to allocate the case to"},
+    )
     rationale = rationale_field()
 
 
@@ -131,22 +148,31 @@ class CaseEscalateForm(GovukForm):
     title = "Escalate or refer the case"
     submit_label = "Record escalation"
     kind = forms.ChoiceField(
-        label="Escalate to", widget=forms.RadioSelect, error_messages={"required": "Choose who you escalated to"},
-        choices=[(k.value, k.label) for k in (DecisionKind.ESCALATE_SOCIAL_CARE, DecisionKind.ESCALATE_POLICE,
-                                              DecisionKind.REFER_OTHER_COUNCIL)],
-    )  # fmt: skip
+        label="Escalate to",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who you escalated to"},
+        choices=[
+            (k.value, k.label)
+            for k in (DecisionKind.ESCALATE_SOCIAL_CARE, DecisionKind.ESCALATE_POLICE, DecisionKind.REFER_OTHER_COUNCIL)
+        ],
+    )
     recipient = forms.CharField(
-        label="Team or organisation that received the information", max_length=200,
+        label="Team or organisation that received the information",
+        max_length=200,
         error_messages={"required": "Enter who the information was shared with"},
-    )  # fmt: skip
+    )
     rationale = rationale_field("Why, and what did you share?")
 
 
 class CaseCloseForm(VersionedForm):
     title = "Close the case"
     submit_label = "Close case"
-    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices, widget=forms.RadioSelect,
-                                error_messages={"required": "Choose the outcome"})  # fmt: skip
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome"},
+    )
     rationale = rationale_field("Why are you closing the case?")
 
 
@@ -159,8 +185,11 @@ class CaseReopenForm(VersionedForm):
 class EnquiryForm(GovukForm):
     title = "Record an enquiry"
     submit_label = "Save enquiry"
-    agency = forms.ChoiceField(label="Who did you ask?", choices=[("", "Choose an agency or check"), *EnquiryAgency.choices],
-                               error_messages={"required": "Choose who you asked"})  # fmt: skip
+    agency = forms.ChoiceField(
+        label="Who did you ask?",
+        choices=[("", "Choose an agency or check"), *EnquiryAgency.choices],
+        error_messages={"required": "Choose who you asked"},
+    )
     requested_on = date_field("Date of the enquiry")
     contact_name = forms.CharField(label="Name of the person contacted", required=False, max_length=150)
     contact_details = forms.CharField(label="Team, telephone number or email used", required=False, max_length=200)
@@ -174,32 +203,51 @@ class EnquiryResponseForm(VersionedForm):
     submit_label = "Save response"
     responded_on = date_field("Date of the response")
     result = forms.ChoiceField(
-        label="What did the enquiry find?", widget=forms.RadioSelect, error_messages={"required": "Choose what the enquiry found"},
+        label="What did the enquiry find?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the enquiry found"},
         choices=[(r.value, r.label) for r in EnquiryResult if r != EnquiryResult.AWAITING],
-    )  # fmt: skip
+    )
     findings = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class NoteForm(GovukForm):
     title = "Add a file note"
     submit_label = "Save note"
-    text = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": "Enter the note"})
+    text = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": "Enter the note"}
+    )
 
 
 class NoteCorrectForm(GovukForm):
     title = "Correct a file note"
     submit_label = "Save correction"
-    text = forms.CharField(label="Corrected note", widget=forms.Textarea(attrs={"rows": 8}),
-                           error_messages={"required": "Enter the corrected note"})  # fmt: skip
-    reason = forms.CharField(label="Why are you correcting it?", max_length=300,
-                             error_messages={"required": "Enter why you are correcting the note"})  # fmt: skip
+    text = forms.CharField(
+        label="Corrected note",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Enter the corrected note"},
+    )
+    reason = forms.CharField(
+        label="Why are you correcting it?",
+        max_length=300,
+        error_messages={"required": "Enter why you are correcting the note"},
+    )
 
 
 class DocumentForm(GovukForm):
     title = "Upload a document"
     submit_label = "Upload"
-    file = forms.FileField(label="File", help_text="PDF, PNG, JPEG, Word or Excel, up to 20 MB.",
-                           error_messages={"required": "Choose a file to upload"})  # fmt: skip
-    kind = forms.ChoiceField(label="Type of document", choices=DocumentKind.choices, widget=forms.RadioSelect,
-                             error_messages={"required": "Choose the type of document"})  # fmt: skip
-    title_text = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title for the document"})
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, PNG, JPEG, Word or Excel, up to 20 MB.",
+        error_messages={"required": "Choose a file to upload"},
+    )
+    kind = forms.ChoiceField(
+        label="Type of document",
+        choices=DocumentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of document"},
+    )
+    title_text = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title for the document"}
+    )

@@ -17,11 +17,17 @@ case_urls = (
         path("<int:case_id>/close/", views.CaseCloseView.as_view(), name="close"),
         path("<int:case_id>/reopen/", views.CaseReopenView.as_view(), name="reopen"),
         path("<int:case_id>/enquiries/new/", views.EnquiryCreateView.as_view(), name="enquiry-create"),
-        path("<int:case_id>/enquiries/<int:enquiry_id>/response/", views.EnquiryResponseView.as_view(), name="enquiry-response"),
+        path(
+            "<int:case_id>/enquiries/<int:enquiry_id>/response/",
+            views.EnquiryResponseView.as_view(),
+            name="enquiry-response",
+        ),
         path("<int:case_id>/notes/new/", views.NoteCreateView.as_view(), name="note-create"),
         path("<int:case_id>/notes/<int:note_id>/correct/", views.NoteCorrectView.as_view(), name="note-correct"),
         path("<int:case_id>/documents/new/", views.DocumentUploadView.as_view(), name="document-upload"),
-        path("<int:case_id>/documents/<int:document_id>/", views.DocumentDownloadView.as_view(), name="document-download"),
+        path(
+            "<int:case_id>/documents/<int:document_id>/", views.DocumentDownloadView.as_view(), name="document-download"
+        ),
     ],
     "cases",
 )
@@ -32,7 +38,11 @@ referral_urls = (
         path("new/<int:child_id>/", views.ReferralCreateView.as_view(), name="create"),
         path("<int:referral_id>/", views.ReferralDetailView.as_view(), name="detail"),
         path("<int:referral_id>/accept/", views.ReferralAcceptView.as_view(), name="accept"),
-        path("<int:referral_id>/no-further-action/", views.ReferralNoFurtherActionView.as_view(), name="no-further-action"),
+        path(
+            "<int:referral_id>/no-further-action/",
+            views.ReferralNoFurtherActionView.as_view(),
+            name="no-further-action",
+        ),
     ],
     "referrals",
 )

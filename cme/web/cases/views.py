@@ -62,9 +62,11 @@ class CaseListView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            statuses=CaseStatus.choices, status=self.request.GET.get("status", "open"),
-            mine=bool(self.request.GET.get("mine")), **kwargs,
-        )  # fmt: skip
+            statuses=CaseStatus.choices,
+            status=self.request.GET.get("status", "open"),
+            mine=bool(self.request.GET.get("mine")),
+            **kwargs,
+        )
 
 
 class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
@@ -113,8 +115,13 @@ class CaseStatusView(_CaseFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.case_status_change(case=self.case, actor=self.request.user, status=data["status"],
-                                           rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+        return services.case_status_change(
+            case=self.case,
+            actor=self.request.user,
+            status=data["status"],
+            rationale=data["rationale"],
+            expected_version=data["version"],
+        )
 
     def success_message(self, case) -> str:
         return f"Status changed to {case.get_status_display().lower()}."
@@ -128,8 +135,13 @@ class CaseRiskView(_CaseFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.case_set_risk(case=self.case, actor=self.request.user, risk_level=data["risk_level"],
-                                      rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+        return services.case_set_risk(
+            case=self.case,
+            actor=self.request.user,
+            risk_level=data["risk_level"],
+            rationale=data["rationale"],
+            expected_version=data["version"],
+        )
 
     def success_message(self, case) -> str:
         return f"Risk level set to {case.get_risk_level_display().lower()}."
@@ -141,8 +153,13 @@ class CaseReallocateView(_CaseFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.case_reallocate(case=self.case, actor=self.request.user, officer=data["officer"],
-                                        rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+        return services.case_reallocate(
+            case=self.case,
+            actor=self.request.user,
+            officer=data["officer"],
+            rationale=data["rationale"],
+            expected_version=data["version"],
+        )
 
     def success_message(self, case) -> str:
         return f"Case allocated to {case.officer.display_name}."
@@ -159,8 +176,11 @@ class CaseEscalateView(CaseAccessMixin, ServiceFormView):
 
 
 class CaseSaoView(CaseAccessMixin, ServiceFormView):
-    form_class = type("SaoForm", (forms.RationaleForm,), {"title": "Start school attendance order steps",
-                                                          "submit_label": "Record decision"})  # fmt: skip
+    form_class = type(
+        "SaoForm",
+        (forms.RationaleForm,),
+        {"title": "Start school attendance order steps", "submit_label": "Record decision"},
+    )
 
     def perform(self, form):
         return services.case_start_sao(case=self.case, actor=self.request.user, **form.cleaned_data)
@@ -174,8 +194,13 @@ class CaseCloseView(_CaseFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.case_close(case=self.case, actor=self.request.user, outcome=data["outcome"],
-                                   rationale=data["rationale"], expected_version=data["version"])  # fmt: skip
+        return services.case_close(
+            case=self.case,
+            actor=self.request.user,
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            expected_version=data["version"],
+        )
 
     def success_message(self, case) -> str:
         return f"Case closed: {case.get_outcome_display().lower()}."
@@ -186,8 +211,9 @@ class CaseReopenView(_CaseFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.case_reopen(case=self.case, actor=self.request.user, rationale=data["rationale"],
-                                    expected_version=data["version"])  # fmt: skip
+        return services.case_reopen(
+            case=self.case, actor=self.request.user, rationale=data["rationale"], expected_version=data["version"]
+        )
 
     def success_message(self, case) -> str:
         return "Case reopened."
@@ -223,9 +249,13 @@ class EnquiryResponseView(CaseAccessMixin, ServiceFormView):
     def perform(self, form):
         data = form.cleaned_data
         return services.enquiry_record_response(
-            enquiry=self.get_enquiry(), actor=self.request.user, responded_on=data["responded_on"],
-            result=data["result"], findings=data["findings"], expected_version=data["version"],
-        )  # fmt: skip
+            enquiry=self.get_enquiry(),
+            actor=self.request.user,
+            responded_on=data["responded_on"],
+            result=data["result"],
+            findings=data["findings"],
+            expected_version=data["version"],
+        )
 
     def success_message(self, enquiry) -> str:
         return f"Response from {enquiry.get_agency_display().lower()} recorded."
@@ -266,8 +296,13 @@ class DocumentUploadView(CaseAccessMixin, ServiceFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.document_upload(case=self.case, actor=self.request.user, uploaded_file=data["file"],
-                                        kind=data["kind"], title=data["title_text"])  # fmt: skip
+        return services.document_upload(
+            case=self.case,
+            actor=self.request.user,
+            uploaded_file=data["file"],
+            kind=data["kind"],
+            title=data["title_text"],
+        )
 
     def success_message(self, document) -> str:
         return f"Document {document.title} uploaded."
@@ -279,8 +314,9 @@ class DocumentDownloadView(CaseAccessMixin, PermissionRequiredMixin, View):
     def get(self, request, case_id: int, document_id: int):
         document = get_object_or_404(Document, pk=document_id, case=self.case)
         download = services.document_download_open(document=document, actor=request.user)
-        response = FileResponse(download.file, as_attachment=True, filename=document.original_name,
-                                content_type=document.content_type)  # fmt: skip
+        response = FileResponse(
+            download.file, as_attachment=True, filename=document.original_name, content_type=document.content_type
+        )
         response["Cache-Control"] = "no-store"
         return response
 
@@ -297,8 +333,9 @@ class ReferralListView(PermissionRequiredMixin, ListView):
         return referral_list_for_user(user=self.request.user, status=status).order_by("received_on", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(statuses=ReferralStatus.choices,
-                                        status=self.request.GET.get("status", ReferralStatus.RECEIVED), **kwargs)  # fmt: skip
+        return super().get_context_data(
+            statuses=ReferralStatus.choices, status=self.request.GET.get("status", ReferralStatus.RECEIVED), **kwargs
+        )
 
 
 class ReferralCreateView(ServiceFormView):
@@ -369,10 +406,14 @@ class ReferralAcceptView(_ReferralTriageView):
         if data["case"] != "new":
             existing = next(case for case in self.open_cases() if str(case.pk) == data["case"])
         self.accepted = services.referral_accept(
-            referral=self.referral, actor=self.request.user, rationale=data["rationale"], case=existing,
-            primary_reason=data["primary_reason"] or None, became_cme_on=data["became_cme_on"],
+            referral=self.referral,
+            actor=self.request.user,
+            rationale=data["rationale"],
+            case=existing,
+            primary_reason=data["primary_reason"] or None,
+            became_cme_on=data["became_cme_on"],
             risk_level=data["risk_level"],
-        )  # fmt: skip
+        )
         return self.accepted
 
     def get_success_url(self) -> str:
@@ -383,7 +424,9 @@ class ReferralAcceptView(_ReferralTriageView):
 
 
 class ReferralNoFurtherActionView(_ReferralTriageView):
-    form_class = type("NfaForm", (forms.RationaleForm,), {"title": "No further action", "submit_label": "Record decision"})
+    form_class = type(
+        "NfaForm", (forms.RationaleForm,), {"title": "No further action", "submit_label": "Record decision"}
+    )
     template_name = "cases/referral_triage.html"
 
     def perform(self, form):

@@ -24,10 +24,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, workers: int, **options):
         web = [
-            sys.executable, "-m", "gunicorn", "cme.wsgi",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-            "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cme.wsgi",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
+        ]
         worker = [sys.executable, "-m", "django", "db_worker", "--queue-name", "*"]
         processes = [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603 - our own interpreter and args
         self.announce(host, port)
