@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from .v1 import cases, people, referrals
 from .v1.accounts import MeApi
 from .v1.schools import SchoolDetailApi, SchoolListApi
 
@@ -14,9 +15,57 @@ class SchemaApi(SpectacularAPIView):
 
 app_name = "api"
 
+case_urls = [
+    path("cases/", cases.CaseListApi.as_view(), name="case-list"),
+    path("cases/<int:case_id>/", cases.CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<int:case_id>/status/", cases.CaseStatusChangeApi.as_view(), name="case-status"),
+    path("cases/<int:case_id>/risk/", cases.CaseSetRiskApi.as_view(), name="case-risk"),
+    path("cases/<int:case_id>/reallocate/", cases.CaseReallocateApi.as_view(), name="case-reallocate"),
+    path("cases/<int:case_id>/escalate/", cases.CaseEscalateApi.as_view(), name="case-escalate"),
+    path("cases/<int:case_id>/school-attendance-order/", cases.CaseStartSaoApi.as_view(), name="case-sao"),
+    path("cases/<int:case_id>/close/", cases.CaseCloseApi.as_view(), name="case-close"),
+    path("cases/<int:case_id>/reopen/", cases.CaseReopenApi.as_view(), name="case-reopen"),
+    path("cases/<int:case_id>/decisions/", cases.CaseDecisionListApi.as_view(), name="case-decision-list"),
+    path("cases/<int:case_id>/enquiries/", cases.EnquiryListApi.as_view(), name="enquiry-list"),
+    path("cases/<int:case_id>/enquiries/create/", cases.EnquiryCreateApi.as_view(), name="enquiry-create"),
+    path(
+        "cases/<int:case_id>/enquiries/<int:enquiry_id>/response/",
+        cases.EnquiryResponseRecordApi.as_view(),
+        name="enquiry-response",
+    ),
+    path("cases/<int:case_id>/notes/", cases.NoteListApi.as_view(), name="note-list"),
+    path("cases/<int:case_id>/notes/create/", cases.NoteCreateApi.as_view(), name="note-create"),
+    path("cases/<int:case_id>/notes/<int:note_id>/correct/", cases.NoteCorrectApi.as_view(), name="note-correct"),
+]
+
+referral_urls = [
+    path("referrals/", referrals.ReferralListApi.as_view(), name="referral-list"),
+    path("referrals/create/", referrals.ReferralCreateApi.as_view(), name="referral-create"),
+    path("referrals/<int:referral_id>/", referrals.ReferralDetailApi.as_view(), name="referral-detail"),
+    path("referrals/<int:referral_id>/accept/", referrals.ReferralAcceptApi.as_view(), name="referral-accept"),
+    path(
+        "referrals/<int:referral_id>/no-further-action/",
+        referrals.ReferralNoFurtherActionApi.as_view(),
+        name="referral-no-further-action",
+    ),
+]
+
+people_urls = [
+    path("children/", people.ChildSearchApi.as_view(), name="child-search"),
+    path("children/create/", people.ChildCreateApi.as_view(), name="child-create"),
+    path("children/<int:child_id>/", people.ChildDetailApi.as_view(), name="child-detail"),
+    path("children/<int:child_id>/update/", people.ChildUpdateApi.as_view(), name="child-update"),
+    path("carers/create/", people.CarerCreateApi.as_view(), name="carer-create"),
+    path("carers/<int:carer_id>/", people.CarerDetailApi.as_view(), name="carer-detail"),
+    path("carers/<int:carer_id>/link/", people.CarerLinkApi.as_view(), name="carer-link"),
+]
+
 urlpatterns = [
     path("schema/", SchemaApi.as_view(), name="schema"),
     path("me/", MeApi.as_view(), name="me"),
     path("schools/", SchoolListApi.as_view(), name="school-list"),
     path("schools/<int:urn>/", SchoolDetailApi.as_view(), name="school-detail"),
+    *case_urls,
+    *referral_urls,
+    *people_urls,
 ]

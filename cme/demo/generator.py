@@ -10,6 +10,14 @@ from itertools import accumulate, pairwise
 from nhs_number import calculate_checksum
 from stdnum.gb import upn as stdnum_upn
 
+from cme.people.ages import (
+    compulsory_school_age_end,
+    compulsory_school_age_start,
+    is_compulsory_school_age,
+    national_curriculum_year,
+    school_year_start,
+)
+
 from .names import (
     BUILDING_SUFFIXES,
     ENGLISH_KNOWN_AS,
@@ -322,47 +330,16 @@ class Borough:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# School year and compulsory school age (domain.md 1.4)
-
-
-def school_year_start(day: date) -> int:
-    """The calendar year in which the school year containing `day` began (school years start on 1 September)."""
-    return day.year if day.month >= 9 else day.year - 1
+# School years and terms (compulsory school age and year groups come from cme.people.ages, domain.md 1.4)
 
 
 def year_group_for(date_of_birth: date, school_year: int) -> int:
-    """National curriculum year in `school_year` for a child born on `date_of_birth` (-1 nursery, 0 reception).
+    """National curriculum year in the school year starting in `school_year` (-1 nursery, 0 reception).
 
     >>> year_group_for(date(2015, 9, 1), 2026), year_group_for(date(2016, 8, 31), 2026)
     (6, 6)
     """
-    return school_year - school_year_start(date_of_birth) - 5
-
-
-def _birthday(date_of_birth: date, years: int) -> date:
-    try:
-        return date_of_birth.replace(year=date_of_birth.year + years)
-    except ValueError:  # born on 29 February: the birthday falls on 1 March in other years
-        return date(date_of_birth.year + years, 3, 1)
-
-
-def compulsory_school_age_start(date_of_birth: date) -> date:
-    """The first prescribed day (31 March, 31 August, 31 December) on or after the fifth birthday."""
-    fifth = _birthday(date_of_birth, 5)
-    year = fifth.year
-    return min(
-        day for day in (date(year, 3, 31), date(year, 8, 31), date(year, 12, 31), date(year + 1, 3, 31)) if day >= fifth
-    )
-
-
-def compulsory_school_age_end(date_of_birth: date) -> date:
-    """The last Friday in June of the school year in which the child turns 16."""
-    june_30 = date(school_year_start(_birthday(date_of_birth, 16)) + 1, 6, 30)
-    return june_30 - timedelta(days=(june_30.weekday() - 4) % 7)
-
-
-def is_compulsory_school_age(date_of_birth: date, on: date) -> bool:
-    return compulsory_school_age_start(date_of_birth) <= on <= compulsory_school_age_end(date_of_birth)
+    return national_curriculum_year(date_of_birth, date(school_year, 9, 1))
 
 
 def _weekday_on_or_after(day: date) -> date:

@@ -1,19 +1,33 @@
 """Writes a generated synthetic borough into the database, with one demo user per role (demo mode only)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-import phonenumbers
 from django.conf import settings
 from django.db import models, transaction
 
 from cme.accounts.enums import OrganisationKind, Role
 from cme.accounts.models import Organisation, Team, User
 from cme.accounts.services import organisation_create, team_create, user_create
-from cme.people.enums import MaritalStatus, RelationshipKind
-from cme.people.models import Address, Carer, CarerRelationship, Child, Residence
+from cme.cases.models import Case, Decision, Document, DocumentDownload, Enquiry, Note, Referral
+from cme.people.enums import ContactKind, ContactLabel, MaritalStatus, PersonNameKind, RelationshipKind
+from cme.people.identifiers import phone_to_e164
+from cme.people.models import (
+    Address,
+    Carer,
+    CarerRelationship,
+    Child,
+    ContactPoint,
+    FormerUpn,
+    PersonName,
+    Residence,
+)
+from cme.people.names import search_keys_fill
+from cme.privacy.models import Disclosure
 from cme.schools.models import Enrolment, School
 
-from .generator import Borough
+from .casework import demo_casework_load
+from .generator import Borough, CarerRecord
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README; refused outside demo mode
 BATCH = 2000
@@ -82,12 +96,16 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
         "enrolments": _load_enrolments(borough, schools, children),
     }
     counts["users"] = _load_users(schools)
+    counts.update(demo_casework_load(borough=borough, children=children, seed=borough.seed))
     return counts
 
 
 def _clear() -> None:
-    """Remove everything the demo loader writes, children's records first (they protect schools and addresses)."""
-    for model in (Enrolment, Residence, CarerRelationship, Child, Carer, Address, User, Team, Organisation, School):
+    """Remove everything the demo loader writes: casework first (it protects the users who wrote it), then children's
+    records (they protect schools and addresses), then accounts and schools."""
+    casework = (Disclosure, DocumentDownload, Decision, Note, Enquiry, Document, Referral, Case)
+    people = (Residence, ContactPoint, PersonName, FormerUpn, CarerRelationship, Child, Carer, Address)
+    for model in (*casework, Enrolment, *people, User, Team, Organisation, School):
         model.objects.all().delete()
 
 
@@ -97,13 +115,6 @@ def _code(choices: type[models.TextChoices], value: str) -> str:
     if code and code not in choices.values:
         raise ValueError(f"{value!r} is not one of {choices.__name__}")
     return code
-
-
-def _e164(number: str) -> str:
-    """National format to E.164. Ofcom's drama ranges parse though the library calls them invalid numbers."""
-    if not number:
-        return ""
-    return phonenumbers.format_number(phonenumbers.parse(number, "GB"), phonenumbers.PhoneNumberFormat.E164)
 
 
 def _load_schools(borough: Borough) -> dict[str, School]:
@@ -153,47 +164,76 @@ def _load_addresses(borough: Borough) -> dict[str, Address]:
 
 
 def _load_children(borough: Borough) -> dict[str, Child]:
+    """Children, with their former family names and former UPNs in their own tables; search keys filled here
+    because bulk_create bypasses the services that normally set them."""
     ids = [child.id for child in borough.children]
     rows = [
-        Child(
-            given_name=c.given_name,
-            middle_names=c.middle_names,
-            family_name=c.family_name,
-            preferred_name=c.preferred_name,
-            former_family_name=c.former_family_name,
-            sex=c.sex,
-            date_of_birth=c.date_of_birth,
-            upn=c.upn,
-            former_upn=c.former_upn,
-            nhs_number=c.nhs_number,
-            ethnicity=c.ethnicity,
-            sen_provision=c.sen_provision,
+        search_keys_fill(
+            Child(
+                given_name=c.given_name,
+                middle_names=c.middle_names,
+                family_name=c.family_name,
+                preferred_name=c.preferred_name,
+                sex=c.sex,
+                date_of_birth=c.date_of_birth,
+                upn=c.upn,
+                nhs_number=c.nhs_number,
+                ethnicity=c.ethnicity,
+                sen_provision=c.sen_provision,
+            )
         )
         for c in borough.children
     ]
     Child.objects.bulk_create(rows, batch_size=BATCH)
-    return dict(zip(ids, rows, strict=True))
+    children = dict(zip(ids, rows, strict=True))
+    former_names = [
+        search_keys_fill(PersonName(child=children[c.id], kind=PersonNameKind.FORMER, family_name=c.former_family_name))
+        for c in borough.children
+        if c.former_family_name
+    ]
+    PersonName.objects.bulk_create(former_names, batch_size=BATCH)
+    former_upns = [FormerUpn(child=children[c.id], upn=c.former_upn) for c in borough.children if c.former_upn]
+    FormerUpn.objects.bulk_create(former_upns, batch_size=BATCH)
+    return children
 
 
 def _load_carers(borough: Borough) -> dict[str, Carer]:
     ids = [carer.id for carer in borough.carers]
     rows = [
-        Carer(
-            title=c.title,
-            given_name=c.given_name,
-            middle_names=c.middle_names,
-            family_name=c.family_name,
-            sex=c.sex,
-            date_of_birth=c.date_of_birth,
-            marital_status=_code(MaritalStatus, c.marital_status),
-            phone_mobile=_e164(c.phone_mobile),
-            phone_home=_e164(c.phone_home),
-            email=c.email,
+        search_keys_fill(
+            Carer(
+                title=c.title,
+                given_name=c.given_name,
+                middle_names=c.middle_names,
+                family_name=c.family_name,
+                sex=c.sex,
+                date_of_birth=c.date_of_birth,
+                marital_status=_code(MaritalStatus, c.marital_status),
+            )
         )
         for c in borough.carers
     ]
     Carer.objects.bulk_create(rows, batch_size=BATCH)
-    return dict(zip(ids, rows, strict=True))
+    carers = dict(zip(ids, rows, strict=True))
+    contacts = [contact for c in borough.carers for contact in _contact_points(c, carers[c.id])]
+    ContactPoint.objects.bulk_create(contacts, batch_size=BATCH)
+    return carers
+
+
+def _contact_points(record: CarerRecord, carer: Carer) -> list[ContactPoint]:
+    """A carer's mobile, home phone and email. The first number of a carer living with the children is their
+    emergency number, so every household has one (domain.md 15.1: at least one emergency number)."""
+    phones = [(ContactLabel.MOBILE, record.phone_mobile), (ContactLabel.HOME, record.phone_home)]
+    rows = [
+        ContactPoint(carer=carer, kind=ContactKind.PHONE, label=label, value=phone_to_e164(number))
+        for label, number in phones
+        if number
+    ]
+    if rows and record.household_id:
+        rows[0].is_emergency = True
+    if record.email:
+        rows.append(ContactPoint(carer=carer, kind=ContactKind.EMAIL, value=record.email))
+    return rows
 
 
 def _load_relationships(borough: Borough, children: dict[str, Child], carers: dict[str, Carer]) -> int:
@@ -212,7 +252,8 @@ def _load_relationships(borough: Borough, children: dict[str, Child], carers: di
 
 
 def _load_residences(borough: Borough, addresses: dict[str, Address], children, carers) -> int:
-    """Each household member lives at the household's address; movers lived at the previous one until the move."""
+    """Each household member lives at the household's address; movers lived at the previous one until the day
+    before the move, as address_record would have recorded it."""
     rows = []
     for household in borough.households:
         members = [("child", children[i]) for i in household.child_ids] + [
@@ -222,8 +263,9 @@ def _load_residences(borough: Borough, addresses: dict[str, Address], children, 
             moved_in = getattr(household, "moved_in", None)
             rows.append(Residence(address=addresses[household.address_id], valid_from=moved_in, **{kind: person}))
             if household.previous_address_id:
+                moved_out = moved_in - timedelta(days=1) if moved_in else None
                 rows.append(
-                    Residence(address=addresses[household.previous_address_id], valid_to=moved_in, **{kind: person})
+                    Residence(address=addresses[household.previous_address_id], valid_to=moved_out, **{kind: person})
                 )
     Residence.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)

@@ -67,3 +67,24 @@ class SenProvision(models.TextChoices):
     EHC_PLAN = "E", "Education, health and care plan"
     SEN_SUPPORT = "K", "SEN support"
     NONE = "N", "No special educational need"
+
+
+class PersonNameKind(models.TextChoices):
+    """Why a child or carer has another name on record."""
+
+    FORMER = "former", "Former name"
+    ALIAS = "alias", "Alias"
+    KNOWN_AS = "known_as", "Known as"
+    TRANSLITERATION = "transliteration", "Another spelling (transliteration)"
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", "Telephone"
+    EMAIL = "email", "Email"
+
+
+class ContactLabel(models.TextChoices):
+    MOBILE = "mobile", "Mobile"
+    HOME = "home", "Home"
+    WORK = "work", "Work"
+    EMERGENCY = "emergency", "Emergency contact"

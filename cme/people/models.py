@@ -1,21 +1,67 @@
-"""Children, carers, relationships between them, and addresses with their history."""
+"""Children, carers, relationships between them, their other names, contact points and addresses with their history."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Q
 
 from cme.common.models import TimestampedModel
 
-from .enums import Ethnicity, MaritalStatus, RelationshipKind, SenProvision, Sex, Title
+from .enums import (
+    ContactKind,
+    ContactLabel,
+    Ethnicity,
+    MaritalStatus,
+    PersonNameKind,
+    RelationshipKind,
+    SenProvision,
+    Sex,
+    Title,
+)
+from .identifiers import (
+    PHONE_ERROR,
+    phone_to_e164,
+    validate_nhs_number,
+    validate_postcode,
+    validate_upn,
+    validate_uprn,
+)
+
+UPN_TAKEN_ERROR = "Another child already has this UPN. Check the UPN, or find that child: it may be the same child."
+ENDS_BEFORE_IT_STARTS_ERROR = "The end date must be the same as or after the start date"
+NAME_REQUIRED_ERROR = "Enter a first name or a last name"
+EMAIL_ERROR = "Enter an email address in the correct format, like name@example.com"
+
+
+def _belongs_to_one_person(name: str) -> models.CheckConstraint:
+    """A row about a person (name, contact point, residence) is about one child or one carer, never both or neither."""
+    return models.CheckConstraint(
+        name=name,
+        condition=(Q(child__isnull=False) & Q(carer__isnull=True)) | (Q(child__isnull=True) & Q(carer__isnull=False)),
+    )
+
+
+def _ends_after_it_starts(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        name=name,
+        condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+        violation_error_message=ENDS_BEFORE_IT_STARTS_ERROR,
+    )
+
+
+def _search_key(verbose_name: str) -> models.CharField:
+    """A normalised name key (cme.people.names) that child_search narrows on; set by services, never typed."""
+    return models.CharField(verbose_name, max_length=20, blank=True, editable=False, db_index=True)
 
 
 class Address(TimestampedModel):
     """A postal address, identified where known by its Unique Property Reference Number."""
 
-    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True)
+    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True, validators=[validate_uprn])
     line1 = models.CharField(max_length=150)
     line2 = models.CharField(max_length=150, blank=True)
     town = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=8, db_index=True)
+    postcode = models.CharField(max_length=8, db_index=True, validators=[validate_postcode])
 
     class Meta:
         verbose_name_plural = "addresses"
@@ -25,31 +71,56 @@ class Address(TimestampedModel):
 
 
 class Child(TimestampedModel):
-    """A child the service knows about, whether or not a case is open."""
+    """A child the service knows about, whether or not a case is open.
+
+    `version` counts saved changes: an edit names the version it started from and is refused if the record has
+    moved on since (cme.people.services.child_update). Former UPNs and other names are in FormerUpn and PersonName.
+    """
 
     given_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=150, blank=True)
     family_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True, help_text="The name the child is known by.")
-    former_family_name = models.CharField(max_length=100, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField()
-    upn = models.CharField("UPN", max_length=13, blank=True, db_index=True)
-    former_upn = models.CharField("Former UPN", max_length=13, blank=True)
-    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True, db_index=True, validators=[validate_upn])
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
     sen_provision = models.CharField("SEN provision", max_length=1, choices=SenProvision.choices, blank=True)
+    first_language = models.CharField(max_length=100, blank=True, help_text="As the family or school gives it.")
+    # Plain flags for now; special-category protection (encryption, narrower access) comes in a later issue.
+    looked_after = models.BooleanField("Looked after by a local authority", default=False)
+    child_protection_plan = models.BooleanField("Subject to a child protection plan", default=False)
+    traveller = models.BooleanField("From a Gypsy, Roma or Traveller family", default=False)
+    service_child = models.BooleanField("Service child (a parent in the armed forces)", default=False)
+    young_carer = models.BooleanField("Young carer", default=False)
+    ehcp = models.BooleanField("Has an education, health and care plan", default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    given_name_key = _search_key("Given name search key")
+    preferred_name_key = _search_key("Preferred name search key")
+    family_name_key = _search_key("Family name search key")
+    family_name_part_key = _search_key("Family name last part search key")
 
     class Meta:
         verbose_name_plural = "children"
         indexes = [models.Index(fields=["family_name", "given_name"]), models.Index(fields=["date_of_birth"])]
+        constraints = [
+            # Blank means "not known yet" (a child new to England has no UPN), and many children share that.
+            models.UniqueConstraint(
+                fields=["upn"],
+                condition=~Q(upn=""),
+                name="child_upn_unique_when_known",
+                violation_error_message=UPN_TAKEN_ERROR,
+                violation_error_code="unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
 
 class Carer(TimestampedModel):
-    """A parent or other adult who cares for a child."""
+    """A parent or other adult who cares for a child. Telephone numbers and emails are ContactPoint rows."""
 
     title = models.CharField(max_length=4, choices=Title.choices, blank=True)
     given_name = models.CharField(max_length=100)
@@ -58,15 +129,95 @@ class Carer(TimestampedModel):
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(null=True, blank=True)
     marital_status = models.CharField(max_length=20, choices=MaritalStatus.choices, blank=True)
-    phone_mobile = models.CharField(max_length=16, blank=True, help_text="E.164, e.g. +447700900123")
-    phone_home = models.CharField(max_length=16, blank=True, help_text="E.164")
-    email = models.EmailField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    given_name_key = _search_key("Given name search key")
+    family_name_key = _search_key("Family name search key")
+    family_name_part_key = _search_key("Family name last part search key")
 
     class Meta:
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class FormerUpn(TimestampedModel):
+    """A UPN a child had before: a temporary UPN since replaced, or one from a duplicate record since merged.
+
+    The current UPN is `Child.upn`. Former UPNs stay searchable because older returns and CTFs still use them.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="former_upns")
+    upn = models.CharField("Former UPN", max_length=13, db_index=True, validators=[validate_upn])
+
+    class Meta:
+        verbose_name = "former UPN"
+        constraints = [models.UniqueConstraint(fields=["child", "upn"], name="former_upn_once_per_child")]
+
+    def __str__(self) -> str:
+        return self.upn
+
+
+class PersonName(TimestampedModel):
+    """Another name a child or carer has had or goes by: a former name, an alias, a known-as name, another spelling.
+
+    The current legal and preferred names stay on Child and Carer; this keeps the rest, so search finds a child
+    under any of them.
+    """
+
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="other_names")
+    carer = models.ForeignKey(Carer, null=True, blank=True, on_delete=models.CASCADE, related_name="other_names")
+    kind = models.CharField(max_length=20, choices=PersonNameKind.choices)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    given_name_key = _search_key("Given name search key")
+    family_name_key = _search_key("Family name search key")
+    family_name_part_key = _search_key("Family name last part search key")
+
+    class Meta:
+        ordering = ["valid_from", "pk"]
+        constraints = [
+            _belongs_to_one_person("person_name_belongs_to_exactly_one_person"),
+            _ends_after_it_starts("person_name_ends_after_it_starts"),
+            models.CheckConstraint(
+                name="person_name_has_a_name",
+                condition=~(Q(given_name="") & Q(family_name="")),
+                violation_error_message=NAME_REQUIRED_ERROR,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+class ContactPoint(TimestampedModel):
+    """A telephone number (stored in E.164, e.g. +447700900123) or email address of a child or carer."""
+
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points")
+    carer = models.ForeignKey(Carer, null=True, blank=True, on_delete=models.CASCADE, related_name="contact_points")
+    kind = models.CharField(max_length=5, choices=ContactKind.choices)
+    label = models.CharField(max_length=10, choices=ContactLabel.choices, blank=True)
+    value = models.CharField(max_length=254)
+    is_emergency = models.BooleanField("Use in an emergency", default=False)
+
+    class Meta:
+        ordering = ["-is_emergency", "kind", "pk"]
+        constraints = [_belongs_to_one_person("contact_point_belongs_to_exactly_one_person")]
+
+    def __str__(self) -> str:
+        return self.value
+
+    def clean(self) -> None:
+        """A phone number must be stored in E.164 and an email must look like one."""
+        if self.kind == ContactKind.PHONE and (not self.value or phone_to_e164(self.value) != self.value):
+            raise ValidationError({"value": PHONE_ERROR})
+        if self.kind == ContactKind.EMAIL:
+            try:
+                EmailValidator()(self.value)
+            except ValidationError:
+                raise ValidationError({"value": EMAIL_ERROR}) from None
 
 
 class CarerRelationship(TimestampedModel):
@@ -83,7 +234,10 @@ class CarerRelationship(TimestampedModel):
 
 
 class Residence(TimestampedModel):
-    """Who lived at an address, from when to when: the address history of a child or a carer."""
+    """Who lived at an address, from when to when: the address history of a child or a carer.
+
+    A blank `valid_from` means "since before we knew"; a blank `valid_to` means they still live there.
+    """
 
     address = models.ForeignKey(Address, on_delete=models.PROTECT, related_name="residences")
     child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="residences")
@@ -94,15 +248,6 @@ class Residence(TimestampedModel):
     class Meta:
         ordering = ["-valid_from"]
         constraints = [
-            models.CheckConstraint(
-                name="residence_belongs_to_exactly_one_person",
-                condition=(Q(child__isnull=False) & Q(carer__isnull=True))
-                | (Q(child__isnull=True) & Q(carer__isnull=False)),
-            ),
-            models.CheckConstraint(
-                name="residence_ends_after_it_starts",
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
-            ),
+            _belongs_to_one_person("residence_belongs_to_exactly_one_person"),
+            _ends_after_it_starts("residence_ends_after_it_starts"),
         ]

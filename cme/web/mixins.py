@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView
@@ -44,6 +44,15 @@ class TwoFactorExemptMixin:
         return view
 
 
+def add_validation_error(form, error: ValidationError) -> None:
+    """Put a model or service ValidationError on the form: on the field it names when the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
 class ServiceFormView(PermissionRequiredMixin, FormView):
     """A form page whose valid submission calls one service.
 
@@ -69,6 +78,9 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
             result = self.perform(form)
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            add_validation_error(form, error)
             return self.form_invalid(form)
         if message := self.success_message(result):
             messages.success(self.request, message)

@@ -6,6 +6,7 @@ from .accounts import manage_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
+from .people.urls import child_urls
 from .pages.urls import urlpatterns as page_urls
 from .schools import views as school_views
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("account/two-factor/set-up/", account_views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("account/two-factor/", account_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("schools/", include(school_urls)),
+    path("children/", include(child_urls)),
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
     path("manage/", include(manage_urls)),

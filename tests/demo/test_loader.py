@@ -9,7 +9,8 @@ from cme.accounts.enums import Role
 from cme.accounts.models import User
 from cme.demo.generator import generate_borough
 from cme.demo.loader import DEMO_PASSWORD, DEMO_USERS, DemoDataRefused, demo_data_load
-from cme.people.models import Carer, CarerRelationship, Child, Residence
+from cme.people.enums import ContactKind, ContactLabel
+from cme.people.models import Carer, CarerRelationship, Child, ContactPoint, Residence
 from cme.schools.models import Enrolment, School
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,8 @@ def test_the_whole_borough_and_the_demo_users_are_loaded(settings, small_borough
     assert Enrolment.objects.count() == len(small_borough.enrolments)
     assert CarerRelationship.objects.count() == len(small_borough.relationships)
     assert Residence.objects.filter(child__isnull=False).count() >= len(small_borough.children)
-    assert {user.username: user.role for user in User.objects.all()} == {u.username: u.role for u in DEMO_USERS}
+    signing_in = {user.username: user.role for user in User.objects.all() if user.has_usable_password()}
+    assert signing_in == {u.username: u.role for u in DEMO_USERS}  # colleagues on the caseload cannot sign in
 
 
 def test_demo_users_sign_in_with_the_published_password(settings, small_borough):
@@ -45,7 +47,8 @@ def test_demo_users_sign_in_with_the_published_password(settings, small_borough)
 def test_phone_numbers_are_stored_in_e164(settings, small_borough):
     settings.CME_DEMO = True
     demo_data_load(borough=small_borough)
-    phones = [p for p in Carer.objects.values_list("phone_mobile", flat=True) if p]
+    mobiles = ContactPoint.objects.filter(kind=ContactKind.PHONE, label=ContactLabel.MOBILE)
+    phones = list(mobiles.values_list("value", flat=True))
     assert phones and all(p.startswith("+447700900") and len(p) == 13 for p in phones)
 
 
@@ -86,3 +89,19 @@ def test_every_stored_code_is_one_the_models_allow(settings, small_borough):
                 stored = set(model.objects.values_list(field.name, flat=True).distinct()) - {""}
                 allowed = {value for value, _ in field.flatchoices}
                 assert stored <= allowed, f"{model.__name__}.{field.name}: {stored - allowed}"
+
+
+def test_the_demo_has_casework_in_every_state(settings):
+    from cme.cases.enums import CaseStatus, ReferralStatus
+    from cme.cases.models import Case, Decision, Enquiry, Note, Referral
+
+    settings.CME_DEMO = True
+    demo_data_load(borough=generate_borough(seed=11, children=2000, schools=10))
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert set(Referral.objects.values_list("status", flat=True)) == set(ReferralStatus.values)
+    assert Enquiry.objects.exists() and Note.objects.exists()
+    closed = Case.objects.filter(status=CaseStatus.CLOSED)
+    assert closed.exclude(outcome="").count() == closed.count() > 0
+    # every case change has its decision, by a named person with a reason
+    assert not Decision.objects.filter(rationale="").exists()
+    assert all(case.decisions.exists() for case in Case.objects.all())

@@ -11,7 +11,7 @@ from cme.cases.access import access_case, access_referral
 from cme.cases.enums import CaseStatus, EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
 from cme.cases.selectors import case_list_for_user, case_timeline, open_cases, referral_list_for_user, team_caseload
-from cme.people.models import Child
+from cme.people.access import access_child
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -347,7 +347,8 @@ class ReferralCreateView(ServiceFormView):
     nav_section = "referrals"
 
     def dispatch(self, request, *args, **kwargs):
-        self.child = get_object_or_404(Child, pk=kwargs["child_id"])
+        if request.user.is_authenticated:
+            self.child = access_child(user=request.user, child_id=kwargs["child_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -1,0 +1,168 @@
+"""How /api/v1/ reports an error: one JSON shape for every refusal, from whichever layer refused.
+
+Every error response (400, 401, 403, 404, 405, 409, 415 …) has this body::
+
+    {
+      "message": "There is a problem",
+      "errors": {"upn": ["The UPN check letter is wrong"], "rationale": ["Enter the reason for your decision"]}
+    }
+
+- `message` is one sentence for a person: the service's own message for a broken business rule, "There is a
+  problem" when the request's fields are wrong, or why the request was refused ("Not found.").
+- `errors` maps each field of the request that is wrong to its messages, using the names the endpoint takes
+  (`case_id`, not the service's `case`). A problem with the request as a whole, not with one field, is listed under
+  `non_field_errors`. It is `{}` for 401, 403 and 404, where there is nothing to correct in the request.
+
+The same shape covers the three places input is refused: the endpoint's serializer (wrong type, unknown code,
+impossible date, missing field), Django's `ValidationError` from a model or a people service (a bad UPN or NHS number),
+and `ApplicationError` from a service (a business rule). A `StaleEditError` or `ConcurrentChangeError`, raised when
+someone else changed the record after the caller read it, answers 409 Conflict: read the record again, then retry.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import TextChoices
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from cme.cases.services.common import StaleEditError
+from cme.common.errors import ApplicationError
+from cme.people.errors import ConcurrentChangeError
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
+INVALID_REQUEST = "There is a problem"
+
+# Refusals because the record moved on after the caller read it: the request was fine, the timing was not.
+CONFLICTS = (StaleEditError, ConcurrentChangeError)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response (see the module docstring)."""
+
+    message = serializers.CharField(help_text="What went wrong, in a sentence for a person.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages for each field of the request that is wrong; `non_field_errors` for the request as a "
+        "whole. Empty when there is nothing to correct in the request.",
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+_DESCRIPTIONS = {
+    400: "The request is not valid: `errors` names each field that is wrong, and why.",
+    401: "No valid token: send `Authorization: Token <token>`.",
+    403: "Your role may not do this.",
+    404: "There is no such record, or you may not see it.",
+    409: "Someone else changed the record after you read it. Read it again, then retry.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """`@extend_schema(responses=…)` entries for the error statuses `codes`; 401 and 403 are always included."""
+    return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in {401, 403, *codes}}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: turn any refusal into the one error shape; None (a 500) for a bug."""
+    aliases = getattr(context.get("view"), "error_field_names", {})
+    if isinstance(exc, ApplicationError):
+        field = aliases.get(exc.field, exc.field) if exc.field else NON_FIELD
+        code = status.HTTP_409_CONFLICT if isinstance(exc, CONFLICTS) else status.HTTP_400_BAD_REQUEST
+        set_rollback()
+        return Response({"message": exc.message, "errors": {field: [exc.message]}}, status=code)
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return Response({"message": INVALID_REQUEST, "errors": _django_errors(exc, aliases)}, status=400)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"message": INVALID_REQUEST, "errors": _flatten(exc.detail, aliases)}
+    elif isinstance(exc, exceptions.ParseError):
+        response.data = {"message": str(exc.detail), "errors": {NON_FIELD: [str(exc.detail)]}}
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        response.data = {"message": str(detail), "errors": {}}
+    return response
+
+
+def _django_errors(exc: DjangoValidationError, aliases: dict[str, str]) -> dict[str, list[str]]:
+    if not hasattr(exc, "error_dict"):
+        return {NON_FIELD: exc.messages}
+    return {
+        NON_FIELD if field == NON_FIELD_ERRORS else aliases.get(field, field): messages
+        for field, messages in exc.message_dict.items()
+    }
+
+
+def _flatten(detail, aliases: dict[str, str], prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"field": [...]}; nested fields are dotted (`carers.0.kind`)."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = aliases.get(str(key), str(key)) if not prefix else f"{prefix}.{key}"
+            for field, messages in _flatten(value, aliases, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            for field, messages in _flatten(item, aliases, f"{prefix}.{index}" if prefix else str(index)).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or NON_FIELD: [str(message) for message in messages]}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Input fields whose refusals read the same in every endpoint. (They sit here, with the error shape, because every
+# v1 module uses them; a `cme/api/fields.py` would be a better home once the API has more of them.)
+
+# DRF's own date message ("Date has wrong format") is wrong for 2026-02-30, whose format is right.
+DATE_INVALID = "Enter a real date in the format YYYY-MM-DD, like 2016-03-14"
+
+
+def date_field(**kwargs) -> serializers.DateField:
+    """A date in ISO 8601 (`2016-03-14`); an impossible one (`2026-02-30`) is refused naming the field."""
+    return serializers.DateField(error_messages={"invalid": DATE_INVALID, "datetime": DATE_INVALID}, **kwargs)
+
+
+def code_field(
+    codes: type[TextChoices],
+    *,
+    only: list[TextChoices] | None = None,
+    blank: bool = False,
+    component: str = "",
+    **kwargs,
+) -> serializers.ChoiceField:
+    """A field taking one code of `codes` (or of `only`, a subset), refusing others: `"extreme" is not a valid choice.`
+
+    The schema describes each code set once, as a component named after it (`CaseStatus`, `RiskLevel`), shared by
+    every endpoint that takes or returns it. `blank=True` also accepts "" (not known), as a separate component
+    (`EthnicityOrBlank`). A subset needs its own `component` name.
+    """
+    members = list(only if only is not None else codes)
+    choices = [(member.value, member.label) for member in members]
+    if blank:
+        choices = [("", "Not known"), *choices]
+    name = component or codes.__name__ + ("OrBlank" if blank else "")
+    schema = {
+        "type": "string",
+        "enum": [value for value, _ in choices],
+        "description": "\n".join(f"* `{value}` - {label}" for value, label in choices),
+    }
+    if name not in _CODE_FIELDS:
+        # A class per code set, not an annotated instance: DRF rebuilds a serializer's fields from their class.
+        _CODE_FIELDS[name] = extend_schema_field(schema, component_name=name)(
+            type(f"{name}Field", (serializers.ChoiceField,), {})
+        )
+    return _CODE_FIELDS[name](choices=choices, allow_blank=blank, **kwargs)
+
+
+_CODE_FIELDS: dict[str, type[serializers.ChoiceField]] = {}

@@ -1,0 +1,361 @@
+"""Children and carers: search, read, record and update them, and link a carer to a child. Caseworkers only."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cme.people import services
+from cme.people.access import access_child
+from cme.people.enums import Ethnicity, MaritalStatus, RelationshipKind, SenProvision, Sex, Title
+from cme.people.models import Carer, Child
+from cme.people.selectors import child_carers, child_current_address, child_search
+
+from ..exceptions import NON_FIELD, code_field, date_field, error_responses
+
+# Children's and carers' records are for caseworkers (cme/people/policies.py). A carer is part of the record of the
+# children they care for, so carers are read and changed under the children's permissions.
+SEARCH_CHILDREN = "people.search_children"
+VIEW_CHILD = "people.view_child"
+CHANGE_CHILD = "people.change_child"
+
+CHILD_ID = OpenApiParameter("child_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
+CARER_ID = OpenApiParameter("carer_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+SEARCH_NEEDS_SOMETHING = "Enter a name, date of birth, UPN or postcode to search for"
+NO_SUCH_CHILD = "There is no child with this id"
+
+
+def child_for_input(*, user, child_id: int) -> Child:
+    """The child a request body names, opened through `access_child`; a 400 naming `child_id` if there is none."""
+    try:
+        return access_child(user=user, child_id=child_id)
+    except Http404:
+        raise serializers.ValidationError({"child_id": [NO_SUCH_CHILD]}) from None
+
+
+def _carer_open(carer_id: int) -> Carer:
+    # cme.people has no carer selector yet; this is the one read of a carer by id.
+    carer = Carer.objects.filter(pk=carer_id).first()
+    if carer is None:
+        raise Http404
+    return carer
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the endpoints return
+
+
+class ChildSummarySerializer(serializers.Serializer):
+    """Enough to recognise a child in a list."""
+
+    id = serializers.IntegerField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    preferred_name = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    upn = serializers.CharField(help_text="Unique pupil number; blank when not known.")
+
+
+class CarerSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = code_field(Title, blank=True)
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+
+
+class AddressSerializer(serializers.Serializer):
+    uprn = serializers.CharField(help_text="Unique property reference number; blank when not known.")
+    line1 = serializers.CharField()
+    line2 = serializers.CharField()
+    town = serializers.CharField()
+    postcode = serializers.CharField()
+
+
+class ChildCarerSerializer(serializers.Serializer):
+    """One of the child's carers and how they are related."""
+
+    carer = CarerSummarySerializer()
+    kind = code_field(RelationshipKind)
+    parental_responsibility = serializers.BooleanField()
+    lives_with = serializers.BooleanField()
+
+
+class CarerChildSerializer(serializers.Serializer):
+    """One of the carer's children and how they are related."""
+
+    child = ChildSummarySerializer()
+    kind = code_field(RelationshipKind)
+    parental_responsibility = serializers.BooleanField()
+    lives_with = serializers.BooleanField()
+
+
+class ChildSerializer(serializers.Serializer):
+    """A child's record: who they are, their carers and where they live now."""
+
+    id = serializers.IntegerField()
+    given_name = serializers.CharField()
+    middle_names = serializers.CharField()
+    family_name = serializers.CharField()
+    preferred_name = serializers.CharField()
+    sex = code_field(Sex)
+    date_of_birth = serializers.DateField()
+    upn = serializers.CharField(help_text="Unique pupil number; blank when not known.")
+    former_upns = serializers.ListField(
+        child=serializers.CharField(), source="former_upn_list", help_text="UPNs the child had before."
+    )
+    nhs_number = serializers.CharField(help_text="10 digits; blank when not known.")
+    ethnicity = code_field(Ethnicity, blank=True)
+    sen_provision = code_field(SenProvision, blank=True)
+    first_language = serializers.CharField()
+    looked_after = serializers.BooleanField()
+    child_protection_plan = serializers.BooleanField()
+    traveller = serializers.BooleanField()
+    service_child = serializers.BooleanField()
+    young_carer = serializers.BooleanField()
+    ehcp = serializers.BooleanField()
+    version = serializers.IntegerField(help_text="Send this back as `expected_version` when you update the child.")
+    carers = ChildCarerSerializer(many=True, source="carer_links")
+    current_address = AddressSerializer(allow_null=True, help_text="Where the child lives today, if known.")
+
+
+class CarerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = code_field(Title, blank=True)
+    given_name = serializers.CharField()
+    middle_names = serializers.CharField()
+    family_name = serializers.CharField()
+    sex = code_field(Sex)
+    date_of_birth = serializers.DateField(allow_null=True)
+    marital_status = code_field(MaritalStatus, blank=True)
+    version = serializers.IntegerField()
+    children = CarerChildSerializer(many=True, source="child_links")
+
+
+class RelationshipSerializer(serializers.Serializer):
+    carer_id = serializers.IntegerField()
+    child_id = serializers.IntegerField()
+    kind = code_field(RelationshipKind)
+    parental_responsibility = serializers.BooleanField()
+    lives_with = serializers.BooleanField()
+
+
+def child_data(child: Child) -> dict:
+    """The child's record as ChildSerializer gives it, with carers and current address read by the selectors."""
+    child.carer_links = list(child_carers(child=child))
+    child.current_address = child_current_address(child=child)
+    child.former_upn_list = [former.upn for former in child.former_upns.order_by("pk")]
+    return ChildSerializer(child).data
+
+
+def _carer_data(carer: Carer) -> dict:
+    carer.child_links = list(carer.relationships.select_related("child").order_by("child__date_of_birth", "pk"))
+    return CarerSerializer(carer).data
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Children
+
+
+class ChildSearchApi(APIView):
+    permission_required = SEARCH_CHILDREN
+
+    class FilterSerializer(serializers.Serializer):
+        name = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Any of their names")
+        date_of_birth = date_field(required=False)
+        upn = serializers.CharField(required=False, allow_blank=True, max_length=20)
+        postcode = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+        def validate(self, data):
+            if not any(data.values()):
+                raise serializers.ValidationError({NON_FIELD: [SEARCH_NEEDS_SOMETHING]})
+            return data
+
+    class OutputSerializer(serializers.Serializer):
+        child = ChildSummarySerializer()
+        score = serializers.FloatField(help_text="From 0 to 1: 1 agrees with everything searched for.")
+        reasons = serializers.ListField(child=serializers.CharField(), help_text="Why the child matched, in words.")
+
+        class Meta:
+            ref_name = "ChildMatch"
+
+    @extend_schema(
+        operation_id="child_search",
+        summary="Find children who may be the one described",
+        description="The 50 best matches, best first, tolerating typos, nicknames and other spellings. Nothing is "
+        "decided: a person reviews the matches.",
+        parameters=[FilterSerializer],
+        responses={200: OutputSerializer(many=True), **error_responses(400)},
+    )
+    def get(self, request) -> Response:
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        matches = child_search(**filters.validated_data)
+        return Response(self.OutputSerializer(matches, many=True).data)
+
+
+class ChildDetailApi(APIView):
+    permission_required = VIEW_CHILD
+
+    @extend_schema(
+        operation_id="child_retrieve",
+        summary="A child's record, with carers and current address",
+        parameters=[CHILD_ID],
+        responses={200: ChildSerializer, **error_responses(404)},
+    )
+    def get(self, request, child_id: int) -> Response:
+        return Response(child_data(access_child(user=request.user, child_id=child_id)))
+
+
+class ChildCreateApi(APIView):
+    permission_required = CHANGE_CHILD
+
+    class InputSerializer(serializers.Serializer):
+        given_name = serializers.CharField(max_length=100)
+        middle_names = serializers.CharField(required=False, allow_blank=True, max_length=150)
+        family_name = serializers.CharField(max_length=100)
+        preferred_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        sex = code_field(Sex, required=False)
+        date_of_birth = date_field()
+        upn = serializers.CharField(
+            required=False, allow_blank=True, max_length=20, help_text="Spaces allowed; blank when not known."
+        )
+        nhs_number = serializers.CharField(
+            required=False, allow_blank=True, max_length=20, help_text="Spaces or hyphens allowed."
+        )
+        ethnicity = code_field(Ethnicity, blank=True, required=False)
+        sen_provision = code_field(SenProvision, blank=True, required=False)
+        first_language = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        looked_after = serializers.BooleanField(required=False)
+        child_protection_plan = serializers.BooleanField(required=False)
+        traveller = serializers.BooleanField(required=False)
+        service_child = serializers.BooleanField(required=False)
+        young_carer = serializers.BooleanField(required=False)
+        ehcp = serializers.BooleanField(required=False)
+
+        class Meta:
+            ref_name = "ChildCreateInput"
+
+    @extend_schema(
+        operation_id="child_create",
+        summary="Record a child",
+        request=InputSerializer,
+        responses={201: ChildSerializer, **error_responses(400)},
+    )
+    def post(self, request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        child = services.child_create(actor=request.user, **serializer.validated_data)
+        return Response(child_data(child), status=status.HTTP_201_CREATED)
+
+
+class ChildUpdateApi(APIView):
+    permission_required = CHANGE_CHILD
+
+    class InputSerializer(ChildCreateApi.InputSerializer):
+        """Only the fields sent are changed."""
+
+        expected_version = serializers.IntegerField(
+            min_value=1, max_value=MAX_ID, help_text="The child's `version` when you read the record."
+        )
+
+        class Meta:
+            ref_name = "ChildUpdateInput"
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, field in self.fields.items():
+                field.required = name == "expected_version"
+
+    @extend_schema(
+        operation_id="child_update",
+        summary="Change a child's details",
+        description="Refused with 409 if someone saved a change after the version you read.",
+        parameters=[CHILD_ID],
+        request=InputSerializer,
+        responses={200: ChildSerializer, **error_responses(400, 404, 409)},
+    )
+    def post(self, request, child_id: int) -> Response:
+        child = access_child(user=request.user, child_id=child_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        expected_version = fields.pop("expected_version")
+        child = services.child_update(actor=request.user, child=child, expected_version=expected_version, **fields)
+        return Response(child_data(child))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Carers
+
+
+class CarerDetailApi(APIView):
+    permission_required = VIEW_CHILD
+
+    @extend_schema(
+        operation_id="carer_retrieve",
+        summary="A carer, with the children they care for",
+        parameters=[CARER_ID],
+        responses={200: CarerSerializer, **error_responses(404)},
+    )
+    def get(self, request, carer_id: int) -> Response:
+        return Response(_carer_data(_carer_open(carer_id)))
+
+
+class CarerCreateApi(APIView):
+    permission_required = CHANGE_CHILD
+
+    class InputSerializer(serializers.Serializer):
+        title = code_field(Title, blank=True, required=False)
+        given_name = serializers.CharField(max_length=100)
+        middle_names = serializers.CharField(required=False, allow_blank=True, max_length=150)
+        family_name = serializers.CharField(max_length=100)
+        sex = code_field(Sex, required=False)
+        date_of_birth = date_field(required=False, allow_null=True)
+        marital_status = code_field(MaritalStatus, blank=True, required=False)
+
+        class Meta:
+            ref_name = "CarerCreateInput"
+
+    @extend_schema(
+        operation_id="carer_create",
+        summary="Record a parent or other carer",
+        request=InputSerializer,
+        responses={201: CarerSerializer, **error_responses(400)},
+    )
+    def post(self, request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        carer = services.carer_create(actor=request.user, **serializer.validated_data)
+        return Response(_carer_data(carer), status=status.HTTP_201_CREATED)
+
+
+class CarerLinkApi(APIView):
+    permission_required = CHANGE_CHILD
+
+    class InputSerializer(serializers.Serializer):
+        child_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        kind = code_field(RelationshipKind)
+        parental_responsibility = serializers.BooleanField(default=False)
+        lives_with = serializers.BooleanField(default=True)
+
+        class Meta:
+            ref_name = "CarerLinkInput"
+
+    @extend_schema(
+        operation_id="carer_link",
+        summary="Record how a carer is related to a child",
+        description="Linking the same carer and child again replaces their one relationship.",
+        parameters=[CARER_ID],
+        request=InputSerializer,
+        responses={200: RelationshipSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, carer_id: int) -> Response:
+        carer = _carer_open(carer_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        child = child_for_input(user=request.user, child_id=data.pop("child_id"))
+        relationship = services.carer_link(actor=request.user, carer=carer, child=child, **data)
+        return Response(RelationshipSerializer(relationship).data)

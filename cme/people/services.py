@@ -1,0 +1,393 @@
+"""Writes to people: children, carers, the links between them, other names, contact points and addresses."""
+
+import copy
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cme.common.errors import ApplicationError
+
+from .enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
+from .errors import ConcurrentChangeError
+from .identifiers import nhs_number_clean, phone_to_e164, postcode_clean, upn_clean, uprn_clean
+from .models import Address, Carer, CarerRelationship, Child, ContactPoint, FormerUpn, PersonName, Residence
+from .names import search_keys_fill
+
+if TYPE_CHECKING:
+    from cme.accounts.models import User
+
+DATE_OF_BIRTH_IN_FUTURE_ERROR = "Date of birth must be in the past"
+MOVED_IN_TOO_EARLY_ERROR = "The date they moved in must be after {date}, when they moved into their current address"
+
+# Fields an officer may change through child_update and carer_update; versions and search keys follow from them.
+CHILD_FIELDS = frozenset(
+    {
+        "given_name",
+        "middle_names",
+        "family_name",
+        "preferred_name",
+        "sex",
+        "date_of_birth",
+        "upn",
+        "nhs_number",
+        "ethnicity",
+        "sen_provision",
+        "first_language",
+        "looked_after",
+        "child_protection_plan",
+        "traveller",
+        "service_child",
+        "young_carer",
+        "ehcp",
+    }
+)
+CARER_FIELDS = frozenset(
+    {"title", "given_name", "middle_names", "family_name", "sex", "date_of_birth", "marital_status"}
+)
+CHILD_SEARCH_KEYS = ("given_name_key", "preferred_name_key", "family_name_key", "family_name_part_key")
+CARER_SEARCH_KEYS = ("given_name_key", "family_name_key", "family_name_part_key")
+CHILD_IDENTIFIERS: dict[str, Callable[[str], str]] = {"upn": upn_clean, "nhs_number": nhs_number_clean}
+
+Person = Child | Carer
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Children
+
+
+@transaction.atomic
+def child_create(
+    *,
+    actor: "User | None",
+    given_name: str,
+    family_name: str,
+    date_of_birth: date,
+    middle_names: str = "",
+    preferred_name: str = "",
+    sex: Sex = Sex.UNKNOWN,
+    upn: str = "",
+    nhs_number: str = "",
+    ethnicity: str = "",
+    sen_provision: str = "",
+    first_language: str = "",
+    looked_after: bool = False,
+    child_protection_plan: bool = False,
+    traveller: bool = False,
+    service_child: bool = False,
+    young_carer: bool = False,
+    ehcp: bool = False,
+) -> Child:
+    """Record a child. UPN and NHS number are stored in their clean form; blank means not known.
+
+    Raises ValidationError naming the field: a malformed identifier, a UPN another child already has, a date of
+    birth in the future.
+    """
+    details = _cleaned(
+        {
+            "given_name": given_name,
+            "middle_names": middle_names,
+            "family_name": family_name,
+            "preferred_name": preferred_name,
+            "sex": sex,
+            "date_of_birth": date_of_birth,
+            "upn": upn,
+            "nhs_number": nhs_number,
+            "ethnicity": ethnicity,
+            "sen_provision": sen_provision,
+            "first_language": first_language,
+            "looked_after": looked_after,
+            "child_protection_plan": child_protection_plan,
+            "traveller": traveller,
+            "service_child": service_child,
+            "young_carer": young_carer,
+            "ehcp": ehcp,
+        },
+        CHILD_IDENTIFIERS,
+    )
+    child = search_keys_fill(Child(**details))
+    _date_of_birth_validate(child.date_of_birth)
+    child.full_clean()
+    child.save()
+    return child
+
+
+@transaction.atomic
+def child_update(*, actor: "User", child: Child, expected_version: int, **fields) -> Child:
+    """Change `fields` of `child`, provided nobody has saved a change since the officer saw `expected_version`.
+
+    Returns the child as now stored. A UPN that is replaced is kept as a former UPN, so records that still use it
+    find the child. Raises ConcurrentChangeError, changing nothing, if the record has moved on; ValidationError
+    naming the field for a bad value; TypeError for a field that cannot be changed here.
+    """
+    fields = _cleaned(_known_fields(fields, CHILD_FIELDS), CHILD_IDENTIFIERS)
+    edited = _edited_copy(child, fields)
+    _date_of_birth_validate(edited.date_of_birth)
+    edited.full_clean()
+    # Reading the UPN at the expected version is safe: if anyone saves in between, the version moves on and the
+    # conditional update below refuses the edit.
+    upn_before = Child.objects.filter(pk=child.pk, version=expected_version).values_list("upn", flat=True).first()
+    _update_at_version(child, expected_version, {name: getattr(edited, name) for name in (*fields, *CHILD_SEARCH_KEYS)})
+    if upn_before and upn_before != edited.upn:
+        FormerUpn.objects.get_or_create(child=child, upn=upn_before)
+    child.refresh_from_db()
+    return child
+
+
+@transaction.atomic
+def child_former_upn_add(*, actor: "User | None", child: Child, upn: str) -> FormerUpn:
+    """Record a UPN the child had before (a CTF's former UPN, a merged duplicate's); adding one twice is a no-op."""
+    upn = _cleaned({"upn": upn}, CHILD_IDENTIFIERS)["upn"]
+    former = FormerUpn.objects.filter(child=child, upn=upn).first() or FormerUpn(child=child, upn=upn)
+    former.full_clean()
+    former.save()
+    return former
+
+
+def _date_of_birth_validate(date_of_birth: date) -> None:
+    if date_of_birth > timezone.localdate():
+        raise ValidationError({"date_of_birth": DATE_OF_BIRTH_IN_FUTURE_ERROR})
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Carers
+
+
+@transaction.atomic
+def carer_create(
+    *,
+    actor: "User | None",
+    given_name: str,
+    family_name: str,
+    title: str = "",
+    middle_names: str = "",
+    sex: Sex = Sex.UNKNOWN,
+    date_of_birth: date | None = None,
+    marital_status: str = "",
+) -> Carer:
+    """Record a parent or other carer. Phone numbers and emails are added with contact_add."""
+    details = _cleaned(
+        {
+            "title": title,
+            "given_name": given_name,
+            "middle_names": middle_names,
+            "family_name": family_name,
+            "sex": sex,
+            "date_of_birth": date_of_birth,
+            "marital_status": marital_status,
+        },
+        {},
+    )
+    carer = search_keys_fill(Carer(**details))
+    if carer.date_of_birth is not None:
+        _date_of_birth_validate(carer.date_of_birth)
+    carer.full_clean()
+    carer.save()
+    return carer
+
+
+@transaction.atomic
+def carer_update(*, actor: "User", carer: Carer, expected_version: int, **fields) -> Carer:
+    """Change `fields` of `carer` unless someone saved a change after `expected_version` (as child_update)."""
+    fields = _cleaned(_known_fields(fields, CARER_FIELDS), {})
+    edited = _edited_copy(carer, fields)
+    if edited.date_of_birth is not None:
+        _date_of_birth_validate(edited.date_of_birth)
+    edited.full_clean()
+    _update_at_version(carer, expected_version, {name: getattr(edited, name) for name in (*fields, *CARER_SEARCH_KEYS)})
+    carer.refresh_from_db()
+    return carer
+
+
+@transaction.atomic
+def carer_link(
+    *,
+    actor: "User | None",
+    carer: Carer,
+    child: Child,
+    kind: RelationshipKind,
+    parental_responsibility: bool,
+    lives_with: bool,
+) -> CarerRelationship:
+    """Record how `carer` is related to `child`; linking them again updates the one relationship they have."""
+    relationship = CarerRelationship.objects.filter(carer=carer, child=child).first() or CarerRelationship(
+        carer=carer, child=child
+    )
+    relationship.kind = kind
+    relationship.parental_responsibility = parental_responsibility
+    relationship.lives_with = lives_with
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Other names, contact points and addresses of a child or carer
+
+
+@transaction.atomic
+def person_name_add(
+    *,
+    actor: "User | None",
+    person: Person,
+    kind: PersonNameKind,
+    given_name: str = "",
+    family_name: str = "",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> PersonName:
+    """Record another name of a child or carer (former name, alias, known-as, transliteration); search finds it."""
+    name = PersonName(
+        kind=kind,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        **_owner(person),
+    )
+    search_keys_fill(name)
+    name.full_clean()
+    name.save()
+    return name
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    actor: "User | None",
+    person: Person,
+    kind: ContactKind,
+    value: str,
+    label: ContactLabel | str = "",
+    is_emergency: bool = False,
+) -> ContactPoint:
+    """Record a telephone number (stored in E.164) or an email address of a child or carer."""
+    value = value.strip()
+    if kind == ContactKind.PHONE:
+        value = _cleaned({"value": value}, {"value": phone_to_e164})["value"]
+    contact = ContactPoint(kind=kind, label=label, value=value, is_emergency=is_emergency, **_owner(person))
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def address_record(
+    *,
+    actor: "User | None",
+    person: Person,
+    line1: str,
+    postcode: str,
+    valid_from: date,
+    line2: str = "",
+    town: str = "",
+    uprn: str = "",
+) -> Residence:
+    """Record that `person` lives at an address from `valid_from`, ending their current residence the day before.
+
+    The address is shared with anyone already recorded there (same UPRN or, without one, the same first line and
+    postcode). Raises ApplicationError on `valid_from` unless it is after the start of the current residence, and
+    ValidationError naming the field for a bad postcode or UPRN.
+    """
+    cleaned = _cleaned(
+        {"line1": line1, "line2": line2, "town": town, "postcode": postcode, "uprn": uprn},
+        {"postcode": postcode_clean, "uprn": uprn_clean},
+    )
+    owner = _owner(person)
+    current = list(Residence.objects.select_for_update().filter(valid_to__isnull=True, **owner))
+    _moved_in_validate(current, valid_from)
+    for residence in current:
+        residence.valid_to = valid_from - timedelta(days=1)
+        residence.full_clean()
+        residence.save(update_fields=["valid_to", "updated_at"])
+    residence = Residence(address=_address_find_or_create(**cleaned), valid_from=valid_from, **owner)
+    residence.full_clean()
+    residence.save()
+    return residence
+
+
+def _moved_in_validate(current: list[Residence], valid_from: date) -> None:
+    for residence in current:
+        if residence.valid_from is not None and valid_from <= residence.valid_from:
+            start = residence.valid_from
+            raise ApplicationError(
+                MOVED_IN_TOO_EARLY_ERROR.format(date=f"{start.day} {start:%B %Y}"), field="valid_from"
+            )
+
+
+def _address_find_or_create(*, line1: str, line2: str, town: str, postcode: str, uprn: str) -> Address:
+    if uprn:
+        found = Address.objects.filter(uprn=uprn).first()
+    else:
+        found = Address.objects.filter(uprn="", line1__iexact=line1, line2__iexact=line2, postcode=postcode).first()
+    if found is not None:
+        return found
+    address = Address(line1=line1, line2=line2, town=town, postcode=postcode, uprn=uprn)
+    address.full_clean()
+    address.save()
+    return address
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Shared steps
+
+
+def _cleaned(values: dict, identifiers: dict[str, Callable[[str], str]]) -> dict:
+    """`values` with text trimmed and each identifier in its stored form (blank stays blank).
+
+    Raises one ValidationError naming every identifier field that is wrong, so a form can show them all at once.
+    """
+    cleaned = {name: value.strip() if isinstance(value, str) else value for name, value in values.items()}
+    errors: dict[str, list[str]] = {}
+    for name, clean in identifiers.items():
+        if cleaned.get(name):
+            try:
+                cleaned[name] = clean(cleaned[name])
+            except ValidationError as error:
+                errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _known_fields(fields: dict, allowed: frozenset[str]) -> dict:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise TypeError(f"These fields cannot be changed here: {', '.join(unknown)}")
+    return fields
+
+
+def _edited_copy(instance: models.Model, fields: dict) -> models.Model:
+    """A copy of `instance` with `fields` applied and search keys refreshed, to validate before anything is saved."""
+    edited = copy.copy(instance)
+    for name, value in fields.items():
+        setattr(edited, name, value)
+    return search_keys_fill(edited)
+
+
+def _update_at_version(instance: models.Model, expected_version: int, changes: dict) -> None:
+    """Save `changes` only if the row is still at `expected_version`, moving it on by one; else change nothing.
+
+    One conditional UPDATE decides, so two officers saving at once cannot both succeed: whichever runs second
+    matches no row. Reading the row first and comparing would leave a gap between the read and the write.
+    """
+    updated = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=expected_version)
+        .update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    )
+    if not updated:
+        raise ConcurrentChangeError()
+
+
+def _owner(person: Person) -> dict:
+    """The foreign key a row about `person` sets: child or carer."""
+    if isinstance(person, Child):
+        return {"child": person}
+    if isinstance(person, Carer):
+        return {"carer": person}
+    raise TypeError(f"Expected a Child or a Carer, not {type(person).__name__}")

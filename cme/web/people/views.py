@@ -1,0 +1,169 @@
+"""Children's records: search, the child's page, adding and changing a child, carers and addresses."""
+
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from cme.cases.selectors import case_list_for_user
+from cme.people import services
+from cme.people.access import access_child
+from cme.people.enums import ContactKind
+from cme.people.selectors import (
+    child_address_history,
+    child_carers,
+    child_current_address,
+    child_search,
+    child_siblings,
+)
+from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+
+from . import forms
+
+CHILD_DETAIL_FIELDS = (
+    "given_name",
+    "middle_names",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "upn",
+    "nhs_number",
+    "first_language",
+)
+
+
+class ChildSearchView(PermissionRequiredMixin, TemplateView):
+    """Search runs on GET so results can be bookmarked and the back button works; nothing is written."""
+
+    permission_required = "people.search_children"
+    template_name = "people/child_search.html"
+    nav_section = "children"
+
+    def get_context_data(self, **kwargs):
+        form = forms.ChildSearchForm(self.request.GET or None)
+        matches = None
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            matches = child_search(
+                name=data["name"], date_of_birth=data["date_of_birth"], upn=data["upn"], postcode=data["postcode"]
+            )
+        return super().get_context_data(form=form, matches=matches, **kwargs)
+
+
+class ChildAccessMixin:
+    permission_required = "people.view_child"
+    nav_section = "children"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.child = access_child(user=request.user, child_id=kwargs["child_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(child=self.child, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("web:children:detail", args=[self.child.pk])
+
+
+class ChildDetailView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
+    template_name = "people/child_detail.html"
+
+    def get_context_data(self, **kwargs):
+        child = self.child
+        return super().get_context_data(
+            carers=child_carers(child=child).prefetch_related("carer__contact_points"),
+            current_address=child_current_address(child=child),
+            addresses=child_address_history(child=child),
+            siblings=child_siblings(child=child),
+            other_names=child.other_names.all(),
+            former_upns=child.former_upns.all(),
+            cases=case_list_for_user(user=self.request.user).filter(child=child),
+            enrolments=child.enrolments.select_related("school"),
+            **kwargs,
+        )
+
+
+class ChildCreateView(ServiceFormView):
+    permission_required = "people.change_child"
+    form_class = forms.ChildForm
+    nav_section = "children"
+
+    def perform(self, form):
+        self.child = services.child_create(actor=self.request.user, **form.cleaned_data)
+        return self.child
+
+    def get_success_url(self) -> str:
+        return reverse("web:children:detail", args=[self.child.pk])
+
+    def success_message(self, child) -> str:
+        return f"{child} added."
+
+
+class ChildUpdateView(ChildAccessMixin, ServiceFormView):
+    permission_required = "people.change_child"
+    form_class = forms.ChildUpdateForm
+    template_name = "people/child_form.html"
+
+    def get_initial(self):
+        return {**{name: getattr(self.child, name) for name in CHILD_DETAIL_FIELDS}, "version": self.child.version}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.child_update(actor=self.request.user, child=self.child, expected_version=version, **data)
+
+    def success_message(self, child) -> str:
+        return "Details saved."
+
+
+class CarerCreateView(ChildAccessMixin, ServiceFormView):
+    """Add a carer and link them to the child, with their contact details, all or nothing."""
+
+    permission_required = "people.change_child"
+    form_class = forms.CarerForm
+    template_name = "people/child_form.html"
+
+    @transaction.atomic
+    def perform(self, form):
+        data = form.cleaned_data
+        actor = self.request.user
+        carer = services.carer_create(
+            actor=actor,
+            title=data["title_choice"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            date_of_birth=data["date_of_birth"],
+            marital_status=data["marital_status"],
+        )
+        services.carer_link(
+            actor=actor,
+            carer=carer,
+            child=self.child,
+            kind=data["kind"],
+            parental_responsibility=data["parental_responsibility"],
+            lives_with=data["lives_with"],
+        )
+        if data["phone"]:
+            services.contact_add(
+                actor=actor, person=carer, kind=ContactKind.PHONE, value=data["phone"], label=data["phone_label"]
+            )
+        if data["email"]:
+            services.contact_add(actor=actor, person=carer, kind=ContactKind.EMAIL, value=data["email"])
+        return carer
+
+    def success_message(self, carer) -> str:
+        return f"{carer} added as a carer."
+
+
+class AddressRecordView(ChildAccessMixin, ServiceFormView):
+    permission_required = "people.change_child"
+    form_class = forms.AddressForm
+    template_name = "people/child_form.html"
+
+    def perform(self, form):
+        return services.address_record(actor=self.request.user, person=self.child, **form.cleaned_data)
+
+    def success_message(self, residence) -> str:
+        return "New address recorded. The previous one is kept in the address history."

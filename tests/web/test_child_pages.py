@@ -1,0 +1,100 @@
+"""Children's records through the pages: search that forgives spelling, adding, editing safely, carers, addresses."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cme.accounts.enums import Role
+from cme.people.models import Child
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(user_factory):
+    return user_factory(role=Role.CME_OFFICER, username="children-officer")
+
+
+def date_fields(name: str, day: datetime.date) -> dict[str, str]:
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+CHILD = {
+    "given_name": "Muhammad",
+    "family_name": "Khan",
+    "sex": "M",
+    **date_fields("date_of_birth", datetime.date(2015, 4, 9)),
+}
+
+
+def test_adding_a_child_and_finding_them_by_another_spelling(sign_in, officer):
+    client = sign_in(officer)
+    response = client.post(reverse("web:children:create"), CHILD)
+    child = Child.objects.get()
+    assert response["Location"] == reverse("web:children:detail", args=[child.pk])
+    html = client.get(reverse("web:children:search"), {"name": "Mohammed Khan"}).content.decode()
+    assert reverse("web:children:detail", args=[child.pk]) in html
+
+
+def test_a_bad_upn_is_refused_on_its_field(sign_in, officer):
+    response = sign_in(officer).post(reverse("web:children:create"), {**CHILD, "upn": "B801200005002"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html and 'href="#id_upn"' in html
+    assert not Child.objects.exists()
+
+
+def test_an_empty_search_says_what_to_enter(sign_in, officer):
+    html = sign_in(officer).get(reverse("web:children:search"), {"name": ""}).content.decode()
+    assert "Enter a name, date of birth, UPN or postcode" in html
+
+
+def test_a_stale_edit_is_refused_and_overwrites_nothing(sign_in, officer, child_factory):
+    child = child_factory(given_name="Aleksandra")
+    client = sign_in(officer)
+    form = {**CHILD, "given_name": "Alexandra", "family_name": child.family_name, "version": child.version}
+    assert client.post(reverse("web:children:update", args=[child.pk]), form).status_code == 302
+    again = client.post(reverse("web:children:update", args=[child.pk]), {**form, "given_name": "Ola"})
+    assert "Someone else changed this record" in again.content.decode()
+    child.refresh_from_db()
+    assert child.given_name == "Alexandra"
+
+
+def test_adding_a_carer_with_a_drama_range_phone_number(sign_in, officer, child):
+    form = {
+        "given_name": "Amina",
+        "family_name": "Khan",
+        "kind": "mother",
+        "parental_responsibility": "on",
+        "lives_with": "on",
+        "phone": "07700 900123",
+        "phone_label": "mobile",
+    }
+    sign_in(officer).post(reverse("web:children:carer-create", args=[child.pk]), form)
+    relationship = child.carer_relationships.select_related("carer").get()
+    assert relationship.parental_responsibility and relationship.carer.contact_points.get().value == "+447700900123"
+
+
+def test_recording_a_move_keeps_the_old_address(sign_in, officer, child):
+    client = sign_in(officer)
+    first = {
+        "line1": "4 Mill Lane",
+        "town": "Wyndley",
+        "postcode": "ZY1 2AB",
+        **date_fields("valid_from", datetime.date(2024, 1, 5)),
+    }
+    second = {
+        "line1": "9 Elm Close",
+        "town": "Wyndley",
+        "postcode": "zy3 4df",
+        **date_fields("valid_from", datetime.date(2026, 6, 1)),
+    }
+    client.post(reverse("web:children:address", args=[child.pk]), first)
+    client.post(reverse("web:children:address", args=[child.pk]), second)
+    html = client.get(reverse("web:children:detail", args=[child.pk])).content.decode()
+    assert "9 Elm Close" in html and "ZY3 4DF" in html and "4 Mill Lane" in html
+
+
+def test_the_child_page_links_to_a_new_referral(sign_in, officer, child):
+    html = sign_in(officer).get(reverse("web:children:detail", args=[child.pk])).content.decode()
+    assert reverse("web:referrals:create", args=[child.pk]) in html
