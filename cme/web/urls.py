@@ -6,8 +6,8 @@ from .accounts import manage_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
-from .people.urls import child_urls
 from .pages.urls import urlpatterns as page_urls
+from .people.urls import child_urls
 from .schools import views as school_views
 
 app_name = "web"
@@ -28,6 +28,9 @@ manage_urls = (
         path("organisations/", manage_views.OrganisationListView.as_view(), name="organisation-list"),
         path("organisations/new/", manage_views.OrganisationCreateView.as_view(), name="organisation-create"),
         path("settings/", council_views.CouncilSettingsView.as_view(), name="council-settings"),
+        path("term-dates/", council_views.TermDatesView.as_view(), name="term-dates"),
+        path("term-dates/new/", council_views.TermPeriodCreateView.as_view(), name="term-create"),
+        path("term-dates/closures/new/", council_views.ClosureDayCreateView.as_view(), name="closure-create"),
     ],
     "manage",
 )

@@ -100,3 +100,24 @@ def test_a_deleted_period_frees_its_dates(sysadmin, autumn_2):
 
     term_period_create(actor=sysadmin, name="Autumn 2 2026", first_day=date(2026, 11, 3), last_day=date(2026, 12, 18))
     assert [term.first_day for term in term_period_list()] == [date(2026, 11, 3)]
+
+
+def test_the_administrator_adds_a_term_through_the_page(sign_in, sysadmin):
+    from django.urls import reverse
+
+    from cme.council.models import TermPeriod
+
+    client = sign_in(sysadmin)
+    form = {
+        "name": "Autumn 1 2027",
+        "first_day_0": "2",
+        "first_day_1": "9",
+        "first_day_2": "2027",
+        "last_day_0": "22",
+        "last_day_1": "10",
+        "last_day_2": "2027",
+    }
+    assert client.post(reverse("web:manage:term-create"), form).status_code == 302
+    assert TermPeriod.objects.get().name == "Autumn 1 2027"
+    page = client.get(reverse("web:manage:term-dates")).content.decode()
+    assert "Autumn 1 2027" in page and "approximate" not in page

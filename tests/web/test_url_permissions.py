@@ -54,6 +54,9 @@ MATRIX = {
     "web:manage:organisation-list": ("page", only("sysadmin")),
     "web:manage:organisation-create": ("page", only("sysadmin")),
     "web:manage:council-settings": ("page", only("sysadmin")),
+    "web:manage:term-dates": ("page", only("sysadmin")),
+    "web:manage:term-create": ("page", only("sysadmin")),
+    "web:manage:closure-create": ("page", only("sysadmin")),
     "web:cases:list": ("page", only(*CASEWORKERS)),
     "web:cases:caseload": ("page", only("manager")),
     # The matrix case belongs to the officer's team, so both caseworkers may open and work it. Everyone else gets

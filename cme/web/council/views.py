@@ -1,12 +1,13 @@
 """The council's settings page, for the system administrator."""
 
 from django import forms
+from django.views.generic import TemplateView
 
 from cme.council.models import CouncilSettings
-from cme.council.selectors import council_settings_get
-from cme.council.services import EDITABLE_FIELDS, council_settings_update
-from cme.web.forms import GovukModelForm
-from cme.web.mixins import ServiceFormView
+from cme.council.selectors import closure_day_list, council_settings_get, school_calendar_get, term_period_list
+from cme.council.services import EDITABLE_FIELDS, closure_day_create, council_settings_update, term_period_create
+from cme.web.forms import GovukDateField, GovukForm, GovukModelForm
+from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 
 class CouncilSettingsForm(GovukModelForm):
@@ -57,3 +58,67 @@ class CouncilSettingsView(ServiceFormView):
 
     def success_message(self, council) -> str:
         return "Settings saved."
+
+
+class TermDatesView(PermissionRequiredMixin, TemplateView):
+    """The school terms and closure days the statutory clocks count over."""
+
+    permission_required = "council.change_settings"
+    template_name = "council/term_dates.html"
+    nav_section = "manage-terms"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            terms=term_period_list(), closures=closure_day_list(), calendar=school_calendar_get(), **kwargs
+        )
+
+
+class TermPeriodForm(GovukForm):
+    title = "Add a term"
+    submit_label = "Add term"
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="For example, Autumn 1 2027",
+        error_messages={"required": "Enter a name for the term"},
+    )
+    first_day = GovukDateField(label="First day")
+    last_day = GovukDateField(label="Last day")
+
+
+class ClosureDayForm(GovukForm):
+    title = "Add a closure day"
+    submit_label = "Add closure day"
+    day = GovukDateField(label="Date")
+    reason = forms.CharField(
+        label="Reason",
+        max_length=200,
+        help_text="For example, INSET day",
+        error_messages={"required": "Enter the reason the schools are closed"},
+    )
+
+
+class TermPeriodCreateView(ServiceFormView):
+    permission_required = "council.change_settings"
+    form_class = TermPeriodForm
+    nav_section = "manage-terms"
+    success_url_name = "web:manage:term-dates"
+
+    def perform(self, form):
+        return term_period_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, term) -> str:
+        return f"{term.name} added."
+
+
+class ClosureDayCreateView(ServiceFormView):
+    permission_required = "council.change_settings"
+    form_class = ClosureDayForm
+    nav_section = "manage-terms"
+    success_url_name = "web:manage:term-dates"
+
+    def perform(self, form):
+        return closure_day_create(actor=self.request.user, **form.cleaned_data)
+
+    def success_message(self, closure) -> str:
+        return "Closure day added."

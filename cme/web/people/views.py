@@ -1,7 +1,6 @@
 """Children's records: search, the child's page, adding and changing a child, carers and addresses."""
 
 from django.db import transaction
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
