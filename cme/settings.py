@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cme.people",
     "cme.cases",
     "cme.privacy",
+    "cme.audit",
     "cme.web",
     "cme.api",
     "cme.cli",
@@ -192,6 +193,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Field encryption for special-category and criminal-offence data (UK GDPR Art. 9 and 10) ---
+# Comma-separated keys, newest first: new values are sealed with the first; any listed key opens old ones, until
+# `cme keys rotate` has re-sealed everything under the first. Production must set it; DEBUG has a fixed dev key.
+CME_FIELD_KEYS = env.list("CME_FIELD_KEYS", default=[])
+if not CME_FIELD_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("CME_FIELD_KEYS must be set: special-category data is encrypted at rest.")
+    CME_FIELD_KEYS = ["ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQtMDA="]  # base64 of 32 bytes; DEBUG only
 
 # --- Case documents: outside the web root, never served as static files ---
 CME_DOCUMENT_ROOT = Path(env.str("CME_DOCUMENT_ROOT", default=str(VAR_DIR / "documents")))

@@ -1,5 +1,6 @@
 """Production posture: no start without a secret key, no demo mode, and `check --deploy` clean."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -11,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Variables a developer's or CI's shell may hold that a production deployment would not.
 NOT_PRODUCTION = {
+    "CME_FIELD_KEYS",
     "DEBUG",
     "CME_DEMO",
     "SECRET_KEY",
@@ -36,7 +38,8 @@ def run_cme(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
 
 
 def production_env() -> dict[str, str]:
-    return {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "cme.example.org"}
+    field_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    return {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "cme.example.org", "CME_FIELD_KEYS": field_key}
 
 
 def test_check_deploy_passes_with_no_warnings_under_production_settings(tmp_path):
@@ -69,3 +72,10 @@ def test_production_settings_are_https_only_with_hsts(tmp_path):
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "True", "True", "True", "True"]
+
+
+def test_production_refuses_to_start_without_field_encryption_keys(tmp_path):
+    env = {k: v for k, v in production_env().items() if k != "CME_FIELD_KEYS"}
+    result = run_cme("check", tmp_path=tmp_path, **env)
+    assert result.returncode != 0
+    assert "CME_FIELD_KEYS must be set" in result.stderr
