@@ -26,3 +26,11 @@ def access_referral(*, user: User, referral_id: int) -> Referral:
     if referral is None:
         raise Http404
     return referral
+
+
+def child_in_caseload(*, user: User, child_id: int) -> bool:
+    """Whether the child has a case `user` works: their own or their team's (a manager's: any case in the service).
+
+    Outside it, opening the child's record needs a stated purpose (privacy notice: access only for a purpose).
+    """
+    return case_list_for_user(user=user).filter(child_id=child_id).exists()

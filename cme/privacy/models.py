@@ -31,3 +31,26 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()}: {self.organisation} ({self.occurred_at:%Y-%m-%d})"
+
+
+class AccessPurpose(models.Model):
+    """A person's stated reason for opening a child's record outside their own caseload.
+
+    It covers that person and that child for the rest of the sign-in session it was stated in, so the question is
+    asked once per record per session, not on every page. The DPO reviews these.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(help_text="The person whose record was opened.")
+    purpose = models.CharField(max_length=30, choices=Purpose.choices)
+    reason = models.CharField(max_length=500)
+    session_key = models.CharField(max_length=64, db_index=True, help_text="The sign-in session it covers.")
+    stated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-stated_at", "-pk"]
+        indexes = [models.Index(fields=["user", "subject_type", "subject_id", "session_key"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.subject_type_id}:{self.subject_id} for {self.purpose}"

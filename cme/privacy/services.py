@@ -3,8 +3,10 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from cme.common.errors import ApplicationError
+
 from .enums import DataCategory, Direction, LawfulBasis, Purpose
-from .models import Disclosure
+from .models import AccessPurpose, Disclosure
 
 
 def disclosure_record(
@@ -39,3 +41,25 @@ def disclosure_record(
     disclosure.full_clean()
     disclosure.save()
     return disclosure
+
+
+ERROR_NO_REASON = "Enter why you need to open this record"
+
+
+def access_purpose_state(
+    *, actor, subject: models.Model, purpose: Purpose, reason: str, session_key: str
+) -> AccessPurpose:
+    """Record why `actor` is opening `subject`'s record outside their caseload, for this sign-in session."""
+    if not reason or not reason.strip():
+        raise ApplicationError(ERROR_NO_REASON, field="reason")
+    statement = AccessPurpose(
+        user=actor,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        purpose=purpose,
+        reason=reason.strip(),
+        session_key=session_key,
+    )
+    statement.full_clean()
+    statement.save()
+    return statement

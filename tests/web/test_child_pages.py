@@ -16,6 +16,12 @@ def officer(user_factory):
     return user_factory(role=Role.CME_OFFICER, username="children-officer")
 
 
+@pytest.fixture
+def child(case_factory, officer):
+    """A child in the officer's caseload (they work the child's case), so no purpose is asked."""
+    return case_factory(officer=officer).child
+
+
 def date_fields(name: str, day: datetime.date) -> dict[str, str]:
     return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
@@ -49,8 +55,8 @@ def test_an_empty_search_says_what_to_enter(sign_in, officer):
     assert "Enter a name, date of birth, UPN or postcode" in html
 
 
-def test_a_stale_edit_is_refused_and_overwrites_nothing(sign_in, officer, child_factory):
-    child = child_factory(given_name="Aleksandra")
+def test_a_stale_edit_is_refused_and_overwrites_nothing(sign_in, officer, case_factory, child_factory):
+    child = case_factory(officer=officer, child=child_factory(given_name="Aleksandra")).child
     client = sign_in(officer)
     form = {**CHILD, "given_name": "Alexandra", "family_name": child.family_name, "version": child.version}
     assert client.post(reverse("web:children:update", args=[child.pk]), form).status_code == 302
@@ -98,3 +104,26 @@ def test_recording_a_move_keeps_the_old_address(sign_in, officer, child):
 def test_the_child_page_links_to_a_new_referral(sign_in, officer, child):
     html = sign_in(officer).get(reverse("web:children:detail", args=[child.pk])).content.decode()
     assert reverse("web:referrals:create", args=[child.pk]) in html
+
+
+def test_a_child_outside_the_caseload_opens_only_after_a_purpose_is_given(sign_in, officer, child_factory):
+    from cme.privacy.models import AccessPurpose
+
+    stranger = child_factory()
+    client = sign_in(officer)
+    record = reverse("web:children:detail", args=[stranger.pk])
+    asked = client.get(record)
+    assert asked.status_code == 302 and asked["Location"].startswith(
+        reverse("web:children:purpose", args=[stranger.pk])
+    )
+    refused = client.post(asked["Location"], {"purpose": "locate", "reason": ""})
+    assert "Enter why you need to open this record" in refused.content.decode()
+    answered = client.post(asked["Location"], {"purpose": "locate", "reason": "A school outside our team asked"})
+    assert answered["Location"] == record
+    assert client.get(record).status_code == 200  # asked once per record per sign-in session
+    statement = AccessPurpose.objects.get()
+    assert (statement.user, statement.subject_id, statement.purpose) == (officer, stranger.pk, "locate")
+
+
+def test_a_child_in_the_caseload_opens_without_a_question(sign_in, officer, child):
+    assert sign_in(officer).get(reverse("web:children:detail", args=[child.pk])).status_code == 200

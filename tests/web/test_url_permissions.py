@@ -81,6 +81,7 @@ MATRIX = {
     "web:children:create": ("page", only(*CASEWORKERS)),
     "web:children:detail": ("page", only(*CASEWORKERS, refused=404)),
     "web:children:update": ("page", only(*CASEWORKERS, refused=404)),
+    "web:children:purpose": ("page", only(*CASEWORKERS, refused=404)),
     "web:children:carer-create": ("page", only(*CASEWORKERS, refused=404)),
     "web:children:address": ("page", only(*CASEWORKERS, refused=404)),
     "web:referrals:detail": ("page", only(*CASEWORKERS, refused=404)),

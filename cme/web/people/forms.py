@@ -3,6 +3,7 @@
 from django import forms
 
 from cme.people.enums import ContactLabel, MaritalStatus, RelationshipKind, Sex, Title
+from cme.privacy.enums import Purpose
 from cme.web.forms import GovukDateField, GovukForm
 
 
@@ -93,3 +94,21 @@ class AddressForm(GovukForm):
     postcode = forms.CharField(label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"})
     uprn = forms.CharField(label="UPRN", required=False, max_length=12, help_text="If you know it")
     valid_from = GovukDateField(label="Date they moved in")
+
+
+class AccessPurposeForm(GovukForm):
+    title = "Why do you need to open this record?"
+    submit_label = "Open the record"
+    purpose = forms.ChoiceField(
+        label="Purpose",
+        choices=Purpose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the purpose"},
+    )
+    reason = forms.CharField(
+        label="Tell us more",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, a school in another team's area asked whether we know this child.",
+        error_messages={"required": "Enter why you need to open this record"},
+    )

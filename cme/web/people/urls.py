@@ -9,6 +9,7 @@ child_urls = (
         path("", views.ChildSearchView.as_view(), name="search"),
         path("new/", views.ChildCreateView.as_view(), name="create"),
         path("<int:child_id>/", views.ChildDetailView.as_view(), name="detail"),
+        path("<int:child_id>/purpose/", views.AccessPurposeView.as_view(), name="purpose"),
         path("<int:child_id>/edit/", views.ChildUpdateView.as_view(), name="update"),
         path("<int:child_id>/carers/new/", views.CarerCreateView.as_view(), name="carer-create"),
         path("<int:child_id>/address/", views.AddressRecordView.as_view(), name="address"),

@@ -1,9 +1,14 @@
 """Children's records: search, the child's page, adding and changing a child, carers and addresses."""
 
+from urllib.parse import urlencode
+
 from django.db import transaction
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
+from cme.cases.access import child_in_caseload
 from cme.cases.selectors import case_list_for_user
 from cme.people import services
 from cme.people.access import access_child
@@ -15,6 +20,8 @@ from cme.people.selectors import (
     child_search,
     child_siblings,
 )
+from cme.privacy.selectors import access_purpose_stated
+from cme.privacy.services import access_purpose_state
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -51,18 +58,56 @@ class ChildSearchView(PermissionRequiredMixin, TemplateView):
 
 
 class ChildAccessMixin:
+    """Opens the child in the URL through `access_child` (404 if the user may not see children's records).
+
+    Outside the user's caseload the record opens only once they have said why, in this sign-in session: they are
+    sent to the purpose question first, and brought back.
+    """
+
     permission_required = "people.view_child"
     nav_section = "children"
+    asks_purpose = True
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.child = access_child(user=request.user, child_id=kwargs["child_id"])
+            if self.asks_purpose and self.purpose_needed():
+                purpose_url = reverse("web:children:purpose", args=[self.child.pk])
+                return redirect(f"{purpose_url}?{urlencode({'next': request.get_full_path()})}")
         return super().dispatch(request, *args, **kwargs)
+
+    def purpose_needed(self) -> bool:
+        user = self.request.user
+        if not user.has_perm("people.view_child") or child_in_caseload(user=user, child_id=self.child.pk):
+            return False
+        return not access_purpose_stated(user=user, subject=self.child, session_key=self.request.session.session_key)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(child=self.child, **kwargs)
 
     def get_success_url(self) -> str:
+        return reverse("web:children:detail", args=[self.child.pk])
+
+
+class AccessPurposeView(ChildAccessMixin, ServiceFormView):
+    """Why are you opening this record? Asked when the child is outside the user's caseload."""
+
+    form_class = forms.AccessPurposeForm
+    template_name = "people/access_purpose.html"
+    asks_purpose = False
+
+    def perform(self, form):
+        return access_purpose_state(
+            actor=self.request.user,
+            subject=self.child,
+            session_key=self.request.session.session_key,
+            **form.cleaned_data,
+        )
+
+    def get_success_url(self) -> str:
+        target = self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={self.request.get_host()}):
+            return target
         return reverse("web:children:detail", args=[self.child.pk])
 
 

@@ -1,0 +1,43 @@
+"""Reads for the DPO and for the purpose check: pure queries."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import QuerySet
+
+from .models import AccessPurpose, Disclosure
+
+
+def access_purpose_stated(*, user, subject: models.Model, session_key: str) -> bool:
+    """Whether `user` has already said, in this sign-in session, why they are opening `subject`'s record."""
+    if not session_key:
+        return False
+    return AccessPurpose.objects.filter(
+        user=user,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        session_key=session_key,
+    ).exists()
+
+
+def access_purpose_list(*, user_id: int | None = None, subject_id: int | None = None) -> QuerySet[AccessPurpose]:
+    """Stated purposes, newest first, for the DPO's review."""
+    statements = AccessPurpose.objects.select_related("user", "subject_type")
+    if user_id:
+        statements = statements.filter(user_id=user_id)
+    if subject_id:
+        statements = statements.filter(subject_id=subject_id)
+    return statements
+
+
+def disclosure_list(*, direction: str = "", organisation: str = "", since=None, until=None) -> QuerySet[Disclosure]:
+    """The disclosure log, newest first, filtered for the DPO."""
+    disclosures = Disclosure.objects.select_related("recorded_by", "subject_type")
+    if direction:
+        disclosures = disclosures.filter(direction=direction)
+    if organisation:
+        disclosures = disclosures.filter(organisation__icontains=organisation)
+    if since:
+        disclosures = disclosures.filter(occurred_at__date__gte=since)
+    if until:
+        disclosures = disclosures.filter(occurred_at__date__lte=until)
+    return disclosures
