@@ -65,7 +65,8 @@ _DESCRIPTIONS = {
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     """`@extend_schema(responses=…)` entries for the error statuses `codes`; 401 and 403 are always included."""
-    return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in {401, 403, *codes}}
+    wanted = sorted({401, 403, *codes})
+    return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in wanted}
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -144,13 +145,13 @@ def code_field(
     """A field taking one code of `codes` (or of `only`, a subset), refusing others: `"extreme" is not a valid choice.`
 
     The schema describes each code set once, as a component named after it (`CaseStatus`, `RiskLevel`), shared by
-    every endpoint that takes or returns it. `blank=True` also accepts "" (not known), as a separate component
-    (`EthnicityOrBlank`). A subset needs its own `component` name.
+    every endpoint that takes or returns it. `blank=True` also accepts "" (nothing recorded), as a separate component
+    (`EthnicityOrBlank`). A subset needs its own `component` name; reusing a name for other codes raises ValueError.
     """
     members = list(only if only is not None else codes)
     choices = [(member.value, member.label) for member in members]
     if blank:
-        choices = [("", "Not known"), *choices]
+        choices = [("", "Nothing recorded"), *choices]
     name = component or codes.__name__ + ("OrBlank" if blank else "")
     schema = {
         "type": "string",
@@ -159,10 +160,12 @@ def code_field(
     }
     if name not in _CODE_FIELDS:
         # A class per code set, not an annotated instance: DRF rebuilds a serializer's fields from their class.
-        _CODE_FIELDS[name] = extend_schema_field(schema, component_name=name)(
-            type(f"{name}Field", (serializers.ChoiceField,), {})
-        )
-    return _CODE_FIELDS[name](choices=choices, allow_blank=blank, **kwargs)
+        field_class = type(f"{name}Field", (serializers.ChoiceField,), {})
+        _CODE_FIELDS[name] = (extend_schema_field(schema, component_name=name)(field_class), schema)
+    field_class, described = _CODE_FIELDS[name]
+    if described != schema:
+        raise ValueError(f"The schema component {name} already describes other codes; name this subset.")
+    return field_class(choices=choices, allow_blank=blank, **kwargs)
 
 
-_CODE_FIELDS: dict[str, type[serializers.ChoiceField]] = {}
+_CODE_FIELDS: dict[str, tuple[type[serializers.ChoiceField], dict]] = {}

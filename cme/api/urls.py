@@ -55,6 +55,7 @@ people_urls = [
     path("children/create/", people.ChildCreateApi.as_view(), name="child-create"),
     path("children/<int:child_id>/", people.ChildDetailApi.as_view(), name="child-detail"),
     path("children/<int:child_id>/update/", people.ChildUpdateApi.as_view(), name="child-update"),
+    path("children/<int:child_id>/purpose/", people.ChildAccessPurposeApi.as_view(), name="child-purpose"),
     path("carers/create/", people.CarerCreateApi.as_view(), name="carer-create"),
     path("carers/<int:carer_id>/", people.CarerDetailApi.as_view(), name="carer-detail"),
     path("carers/<int:carer_id>/link/", people.CarerLinkApi.as_view(), name="carer-link"),

@@ -5,15 +5,30 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from cme.api.v1.people import PURPOSE_NEEDED
 from cme.people.errors import CONCURRENT_CHANGE_MESSAGE
 from cme.people.identifiers import NHS_NUMBER_CHECK_ERROR, UPN_CHECK_LETTER_ERROR
 from cme.people.models import CarerRelationship, Child
 from cme.people.services import address_record
+from cme.privacy.enums import Purpose
+from cme.privacy.models import AccessPurpose
 from tests.factories.people import CarerRelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
 CHILD = {"given_name": "Amira", "family_name": "Haddad", "date_of_birth": "2015-06-01", "sex": "F"}
+
+
+@pytest.fixture
+def caseload_child(child_factory, case_factory, officer):
+    """`caseload_child(**fields)`: a child with a case of the officer's, so in the caseload of officer and manager."""
+
+    def _make(**fields):
+        child = child_factory(**fields)
+        case_factory(child=child, officer=officer)
+        return child
+
+    return _make
 
 
 def child_url(name: str, child) -> str:
@@ -65,8 +80,8 @@ def test_the_child_endpoints_need_a_token(api, child_factory):
 # A child's record
 
 
-def test_a_childs_record_comes_with_carers_and_current_address(api, officer, child_factory):
-    child = child_factory(upn="B801200005001")
+def test_a_childs_record_comes_with_carers_and_current_address(api, officer, caseload_child):
+    child = caseload_child(upn="B801200005001")
     relationship = CarerRelationshipFactory(child=child)
     address_record(
         actor=officer, person=child, line1="4 Fennick Road", postcode="zy12ab", valid_from=datetime.date(2024, 1, 1)
@@ -128,8 +143,8 @@ def test_a_child_with_several_things_wrong_is_told_each_at_once(api, officer):
     assert set(response.json()["errors"]) == {"given_name", "family_name", "date_of_birth", "sex", "looked_after"}
 
 
-def test_a_childs_details_are_updated_from_the_version_read(api, officer, child_factory):
-    child = child_factory(upn="B801200005001")
+def test_a_childs_details_are_updated_from_the_version_read(api, officer, caseload_child):
+    child = caseload_child(upn="B801200005001")
     response = api(officer).post(
         child_url("child-update", child), {"preferred_name": "Mira", "expected_version": child.version}
     )
@@ -138,8 +153,8 @@ def test_a_childs_details_are_updated_from_the_version_read(api, officer, child_
     assert response.json()["given_name"] == child.given_name  # fields not sent are left alone
 
 
-def test_an_update_on_a_stale_read_is_refused_with_409_and_changes_nothing(api, officer, manager, child_factory):
-    child = child_factory()
+def test_an_update_on_a_stale_read_is_refused_with_409_and_changes_nothing(api, officer, manager, caseload_child):
+    child = caseload_child()
     api(manager).post(child_url("child-update", child), {"first_language": "Arabic", "expected_version": 1})
     response = api(officer).post(child_url("child-update", child), {"first_language": "French", "expected_version": 1})
     assert response.status_code == 409
@@ -148,23 +163,72 @@ def test_an_update_on_a_stale_read_is_refused_with_409_and_changes_nothing(api, 
     assert child.first_language == "Arabic"
 
 
-def test_an_update_must_say_which_version_it_read(api, officer, child_factory):
-    response = api(officer).post(child_url("child-update", child_factory()), {"preferred_name": "Mira"})
+def test_an_update_must_say_which_version_it_read(api, officer, caseload_child):
+    response = api(officer).post(child_url("child-update", caseload_child()), {"preferred_name": "Mira"})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["expected_version"]
 
 
-def test_an_update_with_a_bad_upn_is_refused_with_the_reason(api, officer, child_factory):
-    child = child_factory()
+def test_an_update_with_a_bad_upn_is_refused_with_the_reason(api, officer, caseload_child):
+    child = caseload_child()
     response = api(officer).post(child_url("child-update", child), {"upn": "A801200005001", "expected_version": 1})
     assert response.status_code == 400 and response.json()["errors"] == {"upn": [UPN_CHECK_LETTER_ERROR]}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A child outside the caseload: as on the pages, the record opens once the officer has said why
+
+
+def test_a_child_outside_the_caseload_opens_only_after_a_stated_purpose(api, officer, child_factory):
+    child = child_factory()
+    client = api(officer)
+    refused = client.get(child_url("child-detail", child))
+    assert refused.status_code == 403
+    assert refused.json()["message"] == PURPOSE_NEEDED.format(child_id=child.pk)
+    stated = client.post(
+        child_url("child-purpose", child), {"purpose": "locate", "reason": "A school in the south asked about her"}
+    )
+    assert stated.status_code == 201 and stated.json()["child_id"] == child.pk
+    assert client.get(child_url("child-detail", child)).status_code == 200
+    statement = AccessPurpose.objects.get()
+    assert (statement.user, statement.subject_id, statement.purpose) == (officer, child.pk, Purpose.LOCATE)
+    # The purpose covers the token it was stated with, as a stated purpose covers one sign-in session on the pages.
+    assert api(officer).get(child_url("child-detail", child)).status_code == 403
+
+
+def test_changing_a_child_outside_the_caseload_also_needs_a_purpose(api, officer, child_factory, carer_factory):
+    child = child_factory()
+    client = api(officer)
+    change = {"first_language": "Welsh", "expected_version": 1}
+    assert client.post(child_url("child-update", child), change).status_code == 403
+    link = {"child_id": child.pk, "kind": "mother"}
+    assert client.post(carer_url("carer-link", carer_factory()), link).status_code == 403
+    client.post(child_url("child-purpose", child), {"purpose": "identify_cme", "reason": "Possible duplicate record"})
+    assert client.post(child_url("child-update", child), change).status_code == 200
+
+
+def test_a_purpose_needs_a_known_purpose_and_a_reason(api, officer, child_factory):
+    response = api(officer).post(child_url("child-purpose", child_factory()), {"purpose": "curiosity", "reason": ""})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "purpose": ['"curiosity" is not a valid choice.'],
+        "reason": ["Enter why you need to open this record"],
+    }
+    assert not AccessPurpose.objects.exists()
+
+
+def test_a_childs_own_caseworkers_are_not_asked_why(api, officer, manager, caseload_child):
+    child = caseload_child()
+    assert api(officer).get(child_url("child-detail", child)).status_code == 200
+    assert api(manager).get(child_url("child-detail", child)).status_code == 200
+    assert not AccessPurpose.objects.exists()
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Carers
 
 
-def test_a_carer_is_recorded_and_linked_to_a_child(api, officer, child_factory):
-    child = child_factory()
+def test_a_carer_is_recorded_and_linked_to_a_child(api, officer, caseload_child):
+    child = caseload_child()
     client = api(officer)
     created = client.post(reverse("api:carer-create"), {"title": "Ms", "given_name": "Layla", "family_name": "Haddad"})
     assert created.status_code == 201

@@ -118,6 +118,7 @@ MATRIX = {
     "api:child-create": ("api", only(*CASEWORKERS, granted=405)),
     "api:child-detail": ("api", only(*CASEWORKERS)),
     "api:child-update": ("api", only(*CASEWORKERS, granted=405)),
+    "api:child-purpose": ("api", only(*CASEWORKERS, granted=405)),
     "api:carer-create": ("api", only(*CASEWORKERS, granted=405)),
     "api:carer-detail": ("api", only(*CASEWORKERS)),
     "api:carer-link": ("api", only(*CASEWORKERS, granted=405)),

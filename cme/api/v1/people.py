@@ -1,18 +1,26 @@
 """Children and carers: search, read, record and update them, and link a carer to a child. Caseworkers only."""
 
+import hashlib
+
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cme.cases.access import child_in_caseload
 from cme.people import services
 from cme.people.access import access_child
 from cme.people.enums import Ethnicity, MaritalStatus, RelationshipKind, SenProvision, Sex, Title
 from cme.people.models import Carer, Child
 from cme.people.selectors import child_carers, child_current_address, child_search
+from cme.privacy.enums import Purpose
+from cme.privacy.selectors import access_purpose_stated
+from cme.privacy.services import ERROR_NO_REASON, access_purpose_state
 
-from ..exceptions import NON_FIELD, code_field, date_field, error_responses
+from ..exceptions import NON_FIELD, ErrorSerializer, code_field, date_field, error_responses
 
 # Children's and carers' records are for caseworkers (cme/people/policies.py). A carer is part of the record of the
 # children they care for, so carers are read and changed under the children's permissions.
@@ -25,6 +33,15 @@ CARER_ID = OpenApiParameter("carer_id", {"type": "integer", "minimum": 1}, OpenA
 MAX_ID = 2**63 - 1  # the largest id a database row can have
 SEARCH_NEEDS_SOMETHING = "Enter a name, date of birth, UPN or postcode to search for"
 NO_SUCH_CHILD = "There is no child with this id"
+PURPOSE_NEEDED = (
+    "This child is outside your caseload. Say why you need to open their record first: "
+    "POST /api/v1/children/{child_id}/purpose/."
+)
+PURPOSE_RESPONSE = OpenApiResponse(
+    ErrorSerializer,
+    description="Your role may not do this; or the child is outside your caseload and you have not yet said why you "
+    "need their record with this token (POST /api/v1/children/{child_id}/purpose/).",
+)
 
 
 def child_for_input(*, user, child_id: int) -> Child:
@@ -33,6 +50,23 @@ def child_for_input(*, user, child_id: int) -> Child:
         return access_child(user=user, child_id=child_id)
     except Http404:
         raise serializers.ValidationError({"child_id": [NO_SUCH_CHILD]}) from None
+
+
+def _token_session(request: Request) -> str:
+    """What a stated purpose covers through the API: this token, as a session covers the pages. Only a hash of the
+    token's stored digest is kept, so nothing in the access log helps anyone sign in."""
+    return "api-token:" + hashlib.sha256(request.auth.digest.encode()).hexdigest()[:50]
+
+
+def child_open_for_purpose(request: Request, child_id: int) -> Child:
+    """The child through `access_child` (404 if absent). Outside the user's caseload, as on the pages, the record opens
+    only once they have said why (POST …/purpose/) with the token they are using; until then, 403."""
+    child = access_child(user=request.user, child_id=child_id)
+    if child_in_caseload(user=request.user, child_id=child.pk):
+        return child
+    if not access_purpose_stated(user=request.user, subject=child, session_key=_token_session(request)):
+        raise PermissionDenied(PURPOSE_NEEDED.format(child_id=child.pk))
+    return child
 
 
 def _carer_open(carer_id: int) -> Carer:
@@ -202,10 +236,10 @@ class ChildDetailApi(APIView):
         operation_id="child_retrieve",
         summary="A child's record, with carers and current address",
         parameters=[CHILD_ID],
-        responses={200: ChildSerializer, **error_responses(404)},
+        responses={200: ChildSerializer, **error_responses(404), 403: PURPOSE_RESPONSE},
     )
     def get(self, request, child_id: int) -> Response:
-        return Response(child_data(access_child(user=request.user, child_id=child_id)))
+        return Response(child_data(child_open_for_purpose(request, child_id)))
 
 
 class ChildCreateApi(APIView):
@@ -274,16 +308,58 @@ class ChildUpdateApi(APIView):
         description="Refused with 409 if someone saved a change after the version you read.",
         parameters=[CHILD_ID],
         request=InputSerializer,
-        responses={200: ChildSerializer, **error_responses(400, 404, 409)},
+        responses={200: ChildSerializer, **error_responses(400, 404, 409), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, child_id: int) -> Response:
-        child = access_child(user=request.user, child_id=child_id)
+        child = child_open_for_purpose(request, child_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         expected_version = fields.pop("expected_version")
         child = services.child_update(actor=request.user, child=child, expected_version=expected_version, **fields)
         return Response(child_data(child))
+
+
+class ChildAccessPurposeApi(APIView):
+    permission_required = VIEW_CHILD
+
+    class InputSerializer(serializers.Serializer):
+        purpose = code_field(Purpose, help_text="Which of the privacy notice's purposes you need the record for.")
+        reason = serializers.CharField(
+            max_length=500,
+            help_text="Why, in a sentence: e.g. a school in another team's area asked whether we know this child.",
+            error_messages={"required": ERROR_NO_REASON, "blank": ERROR_NO_REASON},
+        )
+
+        class Meta:
+            ref_name = "ChildAccessPurposeInput"
+
+    class OutputSerializer(serializers.Serializer):
+        child_id = serializers.IntegerField(source="subject_id")
+        purpose = code_field(Purpose)
+        reason = serializers.CharField()
+        stated_at = serializers.DateTimeField()
+
+        class Meta:
+            ref_name = "ChildAccessPurpose"
+
+    @extend_schema(
+        operation_id="child_access_purpose_state",
+        summary="Say why you need the record of a child outside your caseload",
+        description="Recorded with your name for the data protection officer. It covers this child for as long as "
+        "the token you send it with, as a stated purpose covers a sign-in session on the pages.",
+        parameters=[CHILD_ID],
+        request=InputSerializer,
+        responses={201: OutputSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, child_id: int) -> Response:
+        child = access_child(user=request.user, child_id=child_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        statement = access_purpose_state(
+            actor=request.user, subject=child, session_key=_token_session(request), **serializer.validated_data
+        )
+        return Response(self.OutputSerializer(statement).data, status=status.HTTP_201_CREATED)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -349,7 +425,7 @@ class CarerLinkApi(APIView):
         description="Linking the same carer and child again replaces their one relationship.",
         parameters=[CARER_ID],
         request=InputSerializer,
-        responses={200: RelationshipSerializer, **error_responses(400, 404)},
+        responses={200: RelationshipSerializer, **error_responses(400, 404), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, carer_id: int) -> Response:
         carer = _carer_open(carer_id)
@@ -357,5 +433,6 @@ class CarerLinkApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         child = child_for_input(user=request.user, child_id=data.pop("child_id"))
+        child_open_for_purpose(request, child.pk)
         relationship = services.carer_link(actor=request.user, carer=carer, child=child, **data)
         return Response(RelationshipSerializer(relationship).data)

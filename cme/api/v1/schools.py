@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
+from cme.api.exceptions import error_responses
 from cme.schools.selectors import school_list
 
 
@@ -34,6 +35,7 @@ class SchoolListApi(ListAPIView):
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Part of a name, URN prefix or postcode")],
         summary="List schools",
+        responses={200: SchoolSerializer(many=True), **error_responses(401, 403)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -47,6 +49,6 @@ class SchoolDetailApi(RetrieveAPIView):
     def get_queryset(self):
         return school_list()
 
-    @extend_schema(summary="One school, by URN")
+    @extend_schema(summary="One school, by URN", responses={200: SchoolSerializer, **error_responses(401, 403, 404)})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
