@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401 - registers the permissions
+        from . import policies, signals  # noqa: F401 - registers the permissions and the audit receivers

@@ -8,6 +8,8 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 
 from .enums import OrganisationKind, Role
@@ -59,6 +61,7 @@ def user_create(
         user.set_password(password)
     user.full_clean()
     user.save()
+    audit_record(actor=actor, event=AuditEvent.USER_CREATED, target=user, payload={"role": str(role)})
     return user
 
 
@@ -91,6 +94,8 @@ def user_update(
     _bind_role(user, role=role, school=school, organisation=organisation)
     user.full_clean()
     user.save()
+    event = AuditEvent.USER_CHANGED if is_active else AuditEvent.USER_DEACTIVATED
+    audit_record(actor=actor, event=event, target=user, payload={"role": str(role), "active": is_active})
     return user
 
 
@@ -98,12 +103,15 @@ def user_update(
 def user_two_factor_reset(*, actor: User, user: User) -> int:
     """Remove the user's authenticator devices so they must set one up at their next sign-in; returns how many."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, event=AuditEvent.USER_CHANGED, target=user, payload={"two_factor_reset": True})
     return deleted
 
 
+@transaction.atomic
 def user_unlock(*, actor: User, user: User) -> None:
     """Clear the failed sign-in attempts that locked `user` out (django-axes keeps them by username)."""
     axes_reset(username=user.username)
+    audit_record(actor=actor, event=AuditEvent.USER_CHANGED, target=user, payload={"unlocked": True})
 
 
 def totp_device_start(*, user: User) -> TOTPDevice:

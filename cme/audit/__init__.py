@@ -1,1 +1,1 @@
-"""The audit trail: an append-only, hash-chained record of every sign-in, read, change, search, export and disclosure."""
+"""The audit trail: an append-only, hash-chained record of every sign-in, read, change, export and disclosure."""

@@ -3,6 +3,7 @@
 from django.http import Http404
 
 from cme.accounts.models import User
+from cme.audit.services import audit_record_read
 
 from .models import Case, Referral
 from .selectors import case_detail, case_list_for_user, referral_list_for_user
@@ -25,6 +26,7 @@ def access_referral(*, user: User, referral_id: int) -> Referral:
     referral = referral_list_for_user(user=user).filter(pk=referral_id).first()
     if referral is None:
         raise Http404
+    audit_record_read(actor=user, target=referral)
     return referral
 
 

@@ -19,6 +19,12 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return 0
+    if argv[:2] == ["keys", "generate"]:
+        # A first installation has no key yet, and the settings refuse to load without one: make it before Django.
+        from cme.common.crypto import generate_key
+
+        print(generate_key())
+        return 0
     argv[0] = ALIASES.get(argv[0], argv[0])
     from django.core.management import execute_from_command_line
 

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from cme.accounts.models import User
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 
 from .models import ClosureDay, CouncilSettings, TermPeriod
@@ -33,6 +35,7 @@ def council_settings_update(*, actor: User, **changes: str) -> CouncilSettings:
         setattr(council, name, value)
     council.full_clean()
     council.save()
+    audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=council, fields=sorted(changes))
     return council
 
 
@@ -90,6 +93,7 @@ def term_period_create(*, actor: User | None, name: str, first_day: date, last_d
     term_period = TermPeriod(name=name, first_day=first_day, last_day=last_day)
     term_period.full_clean()
     term_period.save()
+    audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=term_period, payload={"term_dates": "added"})
     return term_period
 
 
@@ -112,6 +116,7 @@ def closure_day_create(*, actor: User | None, day: date, reason: str) -> Closure
     closure = ClosureDay(day=day, reason=reason)
     closure.full_clean()
     closure.save()
+    audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=closure, payload={"closure_day": "added"})
     return closure
 
 

@@ -5,6 +5,7 @@ from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Q
 
+from cme.common.crypto import EncryptedBooleanField, EncryptedCharField
 from cme.common.models import TimestampedModel
 
 from .enums import (
@@ -85,16 +86,18 @@ class Child(TimestampedModel):
     date_of_birth = models.DateField()
     upn = models.CharField("UPN", max_length=13, blank=True, db_index=True, validators=[validate_upn])
     nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
-    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
-    sen_provision = models.CharField("SEN provision", max_length=1, choices=SenProvision.choices, blank=True)
     first_language = models.CharField(max_length=100, blank=True, help_text="As the family or school gives it.")
-    # Plain flags for now; special-category protection (encryption, narrower access) comes in a later issue.
-    looked_after = models.BooleanField("Looked after by a local authority", default=False)
-    child_protection_plan = models.BooleanField("Subject to a child protection plan", default=False)
-    traveller = models.BooleanField("From a Gypsy, Roma or Traveller family", default=False)
-    service_child = models.BooleanField("Service child (a parent in the armed forces)", default=False)
-    young_carer = models.BooleanField("Young carer", default=False)
-    ehcp = models.BooleanField("Has an education, health and care plan", default=False)
+    # Special-category data (ethnicity, SEN and disability) and involvement with statutory services, sealed at rest
+    # (cme.common.crypto): the database holds tokens, Python sees the values, and nothing can filter on them in SQL.
+    # Blank and False are sealed too, so a row does not show whether a child has, say, an EHCP.
+    ethnicity = EncryptedCharField(max_length=4, choices=Ethnicity.choices, blank=True)
+    sen_provision = EncryptedCharField("SEN provision", max_length=1, choices=SenProvision.choices, blank=True)
+    looked_after = EncryptedBooleanField("Looked after by a local authority", default=False)
+    child_protection_plan = EncryptedBooleanField("Subject to a child protection plan", default=False)
+    traveller = EncryptedBooleanField("From a Gypsy, Roma or Traveller family", default=False)
+    service_child = EncryptedBooleanField("Service child (a parent in the armed forces)", default=False)
+    young_carer = EncryptedBooleanField("Young carer", default=False)
+    ehcp = EncryptedBooleanField("Has an education, health and care plan", default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     given_name_key = _search_key("Given name search key")
     preferred_name_key = _search_key("Preferred name search key")

@@ -10,7 +10,11 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.privacy.models import AccessPurpose
+from cme.privacy.services import access_purpose_state
 
 from .enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
 from .errors import ConcurrentChangeError
@@ -113,6 +117,7 @@ def child_create(
     _date_of_birth_validate(child.date_of_birth)
     child.full_clean()
     child.save()
+    audit_record(actor=actor, event=AuditEvent.CHILD_CREATED, target=child, fields=sorted(details))
     return child
 
 
@@ -135,6 +140,7 @@ def child_update(*, actor: "User", child: Child, expected_version: int, **fields
     if upn_before and upn_before != edited.upn:
         FormerUpn.objects.get_or_create(child=child, upn=upn_before)
     child.refresh_from_db()
+    audit_record(actor=actor, event=AuditEvent.CHILD_CHANGED, target=child, fields=sorted(fields))
     return child
 
 
@@ -187,6 +193,7 @@ def carer_create(
         _date_of_birth_validate(carer.date_of_birth)
     carer.full_clean()
     carer.save()
+    audit_record(actor=actor, event=AuditEvent.CARER_CREATED, target=carer, fields=sorted(details))
     return carer
 
 
@@ -200,6 +207,7 @@ def carer_update(*, actor: "User", carer: Carer, expected_version: int, **fields
     edited.full_clean()
     _update_at_version(carer, expected_version, {name: getattr(edited, name) for name in (*fields, *CARER_SEARCH_KEYS)})
     carer.refresh_from_db()
+    audit_record(actor=actor, event=AuditEvent.CARER_CHANGED, target=carer, fields=sorted(fields))
     return carer
 
 
@@ -222,6 +230,7 @@ def carer_link(
     relationship.lives_with = lives_with
     relationship.full_clean()
     relationship.save()
+    _audit_change(actor, child, ["carers"], related=carer)
     return relationship
 
 
@@ -252,6 +261,7 @@ def person_name_add(
     search_keys_fill(name)
     name.full_clean()
     name.save()
+    _audit_change(actor, person, ["other_names"])
     return name
 
 
@@ -272,6 +282,7 @@ def contact_add(
     contact = ContactPoint(kind=kind, label=label, value=value, is_emergency=is_emergency, **_owner(person))
     contact.full_clean()
     contact.save()
+    _audit_change(actor, person, ["contact_points"])
     return contact
 
 
@@ -307,7 +318,25 @@ def address_record(
     residence = Residence(address=_address_find_or_create(**cleaned), valid_from=valid_from, **owner)
     residence.full_clean()
     residence.save()
+    _audit_change(actor, person, ["address"])
     return residence
+
+
+@transaction.atomic
+def child_purpose_state(*, actor: "User", child: Child, purpose: str, reason: str, session_key: str) -> AccessPurpose:
+    """Record why `actor` opens a record outside their caseload: for the DPO's review and in the audit trail."""
+    statement = access_purpose_state(
+        actor=actor, subject=child, purpose=purpose, reason=reason, session_key=session_key
+    )
+    audit_record(
+        actor=actor, event=AuditEvent.PURPOSE_STATED, target=child, purpose=purpose, purpose_text=statement.reason
+    )
+    return statement
+
+
+def _audit_change(actor, person: Person, fields: list[str], related=None) -> None:
+    event = AuditEvent.CHILD_CHANGED if isinstance(person, Child) else AuditEvent.CARER_CHANGED
+    audit_record(actor=actor, event=event, target=person, fields=fields, related=related)
 
 
 def _moved_in_validate(current: list[Residence], valid_from: date) -> None:

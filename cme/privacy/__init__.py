@@ -1,1 +1,1 @@
-"""Accounting for personal data: disclosures now; the data catalogue, notice, rights and retention to come."""
+"""Accounting for personal data: the data catalogue, the generated notice and ROPA, disclosures, stated purposes."""

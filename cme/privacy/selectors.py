@@ -7,16 +7,21 @@ from django.db.models import QuerySet
 from .models import AccessPurpose, Disclosure
 
 
-def access_purpose_stated(*, user, subject: models.Model, session_key: str) -> bool:
-    """Whether `user` has already said, in this sign-in session, why they are opening `subject`'s record."""
+def access_purpose_current(*, user, subject: models.Model, session_key: str) -> AccessPurpose | None:
+    """What `user` last said, in this sign-in session, about why they are opening `subject`'s record; or None."""
     if not session_key:
-        return False
+        return None
     return AccessPurpose.objects.filter(
         user=user,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         session_key=session_key,
-    ).exists()
+    ).first()
+
+
+def access_purpose_stated(*, user, subject: models.Model, session_key: str) -> bool:
+    """Whether `user` has already said, in this sign-in session, why they are opening `subject`'s record."""
+    return access_purpose_current(user=user, subject=subject, session_key=session_key) is not None
 
 
 def access_purpose_list(*, user_id: int | None = None, subject_id: int | None = None) -> QuerySet[AccessPurpose]:

@@ -8,6 +8,7 @@ from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
 from .pages.urls import urlpatterns as page_urls
 from .people.urls import child_urls
+from .privacy.urls import privacy_urls
 from .schools import views as school_views
 
 app_name = "web"
@@ -53,6 +54,7 @@ urlpatterns = [
     path("account/two-factor/", account_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("schools/", include(school_urls)),
     path("children/", include(child_urls)),
+    path("privacy/", include(privacy_urls)),
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
     path("manage/", include(manage_urls)),

@@ -69,6 +69,8 @@ def test_every_page_a_role_can_reach_has_no_accessibility_violations(page, live_
         page.goto(live_server.url + path)
         found[path] = violations_on(page)
     assert found == {key: [] for key in pages}
+    # Only the strictly necessary cookies, whatever the role visited (the cookies page lists exactly these).
+    assert {cookie["name"] for cookie in page.context.cookies()} <= {"cme_session", "cme_csrftoken"}
 
 
 def test_the_service_works_with_javascript_off(browser, live_server, demo_borough):

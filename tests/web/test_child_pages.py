@@ -127,3 +127,32 @@ def test_a_child_outside_the_caseload_opens_only_after_a_purpose_is_given(sign_i
 
 def test_a_child_in_the_caseload_opens_without_a_question(sign_in, officer, child):
     assert sign_in(officer).get(reverse("web:children:detail", args=[child.pk])).status_code == 200
+
+
+def test_the_dpo_sees_the_reasons_given_and_the_disclosures(sign_in, officer, child_factory, case_factory, dpo):
+    from cme.cases.enums import DecisionKind
+    from cme.cases.services import case_escalate
+
+    stranger = child_factory()
+    client = sign_in(officer)
+    client.post(
+        reverse("web:children:purpose", args=[stranger.pk]), {"purpose": "safeguarding", "reason": "Police asked"}
+    )
+    case = case_factory(officer=officer)
+    case_escalate(case=case, actor=officer, kind=DecisionKind.ESCALATE_POLICE, recipient="Police hub", rationale="Risk")
+    dpo_client = sign_in(dpo)
+    assert "Police asked" in dpo_client.get(reverse("web:privacy:access-purposes")).content.decode()
+    assert "Police hub" in dpo_client.get(reverse("web:privacy:disclosures")).content.decode()
+
+
+def test_the_dpo_searches_the_audit_trail_by_child_and_exports_it(sign_in, officer, child, dpo):
+    client = sign_in(officer)
+    client.get(reverse("web:children:detail", args=[child.pk]))
+    dpo_client = sign_in(dpo)
+    page = dpo_client.get(reverse("web:privacy:audit"), {"child_id": child.pk}).content.decode()
+    assert "viewed" in page and officer.display_name in page
+    export = dpo_client.get(reverse("web:privacy:audit-csv"), {"child_id": child.pk})
+    assert export["Content-Type"].startswith("text/csv") and str(child.pk).encode() in export.content
+    from cme.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(event="audit_exported", actor_id=dpo.pk).exists()

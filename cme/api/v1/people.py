@@ -12,13 +12,13 @@ from rest_framework.views import APIView
 
 from cme.cases.access import child_in_caseload
 from cme.people import services
-from cme.people.access import access_child
+from cme.people.access import access_child, access_child_search, child_visible
 from cme.people.enums import Ethnicity, MaritalStatus, RelationshipKind, SenProvision, Sex, Title
 from cme.people.models import Carer, Child
-from cme.people.selectors import child_carers, child_current_address, child_search
+from cme.people.selectors import child_carers, child_current_address
 from cme.privacy.enums import Purpose
-from cme.privacy.selectors import access_purpose_stated
-from cme.privacy.services import ERROR_NO_REASON, access_purpose_state
+from cme.privacy.selectors import access_purpose_current
+from cme.privacy.services import ERROR_NO_REASON
 
 from ..exceptions import NON_FIELD, ErrorSerializer, code_field, date_field, error_responses
 
@@ -61,12 +61,13 @@ def _token_session(request: Request) -> str:
 def child_open_for_purpose(request: Request, child_id: int) -> Child:
     """The child through `access_child` (404 if absent). Outside the user's caseload, as on the pages, the record opens
     only once they have said why (POST …/purpose/) with the token they are using; until then, 403."""
-    child = access_child(user=request.user, child_id=child_id)
+    child = child_visible(user=request.user, child_id=child_id)
     if child_in_caseload(user=request.user, child_id=child.pk):
-        return child
-    if not access_purpose_stated(user=request.user, subject=child, session_key=_token_session(request)):
+        return access_child(user=request.user, child_id=child.pk)
+    statement = access_purpose_current(user=request.user, subject=child, session_key=_token_session(request))
+    if statement is None:
         raise PermissionDenied(PURPOSE_NEEDED.format(child_id=child.pk))
-    return child
+    return access_child(user=request.user, child_id=child.pk, purpose=statement.purpose, purpose_text=statement.reason)
 
 
 def _carer_open(carer_id: int) -> Carer:
@@ -225,7 +226,7 @@ class ChildSearchApi(APIView):
     def get(self, request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        matches = child_search(**filters.validated_data)
+        matches = access_child_search(user=request.user, **filters.validated_data)
         return Response(self.OutputSerializer(matches, many=True).data)
 
 
@@ -353,11 +354,11 @@ class ChildAccessPurposeApi(APIView):
         responses={201: OutputSerializer, **error_responses(400, 404)},
     )
     def post(self, request, child_id: int) -> Response:
-        child = access_child(user=request.user, child_id=child_id)
+        child = child_visible(user=request.user, child_id=child_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        statement = access_purpose_state(
-            actor=request.user, subject=child, session_key=_token_session(request), **serializer.validated_data
+        statement = services.child_purpose_state(
+            actor=request.user, child=child, session_key=_token_session(request), **serializer.validated_data
         )
         return Response(self.OutputSerializer(statement).data, status=status.HTTP_201_CREATED)
 

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from cme.accounts.enums import Role
 from cme.accounts.models import Team, User
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
@@ -12,7 +14,7 @@ from cme.privacy.services import disclosure_record
 from ..clocks import CASE_REVIEW_DAYS, INITIAL_CHECKS_DAYS
 from ..enums import STATUS_MOVES, CaseStatus, DecisionKind, Outcome, RiskLevel
 from ..models import Case, Decision
-from .common import decision_record, due_date, require_rationale, versioned_update
+from .common import audit_case_change, decision_record, due_date, require_rationale, versioned_update
 
 ERROR_CLOSED = "This case is closed. Reopen it before changing it."
 ERROR_NOT_CLOSED = "Only a closed case can be reopened."
@@ -53,6 +55,7 @@ def case_status_change(
         case, expected_version=expected_version, status=status, due_on=due_date(start=today, school_days=review_days)
     )
     decision_record(actor=actor, kind=DecisionKind.CHANGE_STATUS, rationale=rationale, case=case, details=details)
+    audit_case_change(actor=actor, case=case, fields=["status", "due_on"])
     return case
 
 
@@ -65,6 +68,7 @@ def case_set_risk(
     details = {"from": case.risk_level, "to": risk_level}
     versioned_update(case, expected_version=expected_version, risk_level=risk_level)
     decision_record(actor=actor, kind=DecisionKind.SET_RISK, rationale=rationale, case=case, details=details)
+    audit_case_change(actor=actor, case=case, fields=["risk_level"])
     return case
 
 
@@ -91,6 +95,7 @@ def case_reallocate(
     }
     versioned_update(case, expected_version=expected_version, officer=officer, team=team)
     decision_record(actor=actor, kind=DecisionKind.REALLOCATE, rationale=rationale, case=case, details=details)
+    audit_case_change(actor=actor, case=case, fields=["officer", "team"])
     return case
 
 
@@ -116,7 +121,7 @@ def case_escalate(
     decision = decision_record(
         actor=actor, kind=kind, rationale=rationale, case=case, details={"recipient": recipient.strip()}
     )
-    disclosure_record(
+    disclosure = disclosure_record(
         actor=actor,
         direction=Direction.SHARED_OUT,
         organisation=recipient.strip(),
@@ -126,6 +131,14 @@ def case_escalate(
         subject=case.child,
         cause=decision,
         description=f"{DecisionKind(kind).label}: {rationale.strip()}",
+    )
+    audit_record(
+        actor=actor,
+        event=AuditEvent.DISCLOSURE_RECORDED,
+        target=case,
+        related=disclosure,
+        payload={"direction": "out"},
+        detail={"organisation": recipient.strip()},
     )
     return decision
 
@@ -153,6 +166,7 @@ def case_close(
         due_on=None,
     )
     decision_record(actor=actor, kind=DecisionKind.CLOSE_CASE, rationale=rationale, case=case, details=details)
+    audit_case_change(actor=actor, case=case, event=AuditEvent.CASE_CLOSED, fields=["status", "outcome", "closed_on"])
     return case
 
 
@@ -173,4 +187,5 @@ def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: in
         due_on=due_date(start=today, school_days=INITIAL_CHECKS_DAYS),
     )
     decision_record(actor=actor, kind=DecisionKind.REOPEN_CASE, rationale=rationale, case=case, details=details)
+    audit_case_change(actor=actor, case=case, event=AuditEvent.CASE_REOPENED, fields=["status", "outcome", "closed_on"])
     return case

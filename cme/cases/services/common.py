@@ -5,6 +5,8 @@ from datetime import date
 from django.db.models import F, Model
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.council.selectors import school_calendar_get
 
@@ -31,7 +33,7 @@ def decision_record(
     *, actor, kind: DecisionKind, rationale: str, case: Case | None = None, referral=None, details: dict | None = None
 ) -> Decision:
     """Write the decision that a change is made under. Every case or referral change goes through one of these."""
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         kind=kind,
         case=case,
         referral=referral,
@@ -39,6 +41,16 @@ def decision_record(
         details=details or {},
         decided_by=actor,
     )
+    about = case or referral
+    audit_record(
+        actor=actor,
+        event=AuditEvent.DECISION_RECORDED,
+        target=decision,
+        related=about,
+        subject_child_id=about.child_id,
+        payload={"kind": str(kind)},
+    )
+    return decision
 
 
 def versioned_update(instance: Model, *, expected_version: int | None, **changes) -> None:
@@ -60,3 +72,8 @@ def due_date(*, start: date, school_days: int) -> date | None:
         return clock_due_date(start=start, school_days=school_days, calendar=school_calendar_get())
     except CalendarGap:
         return None
+
+
+def audit_case_change(*, actor, case: Case, event: AuditEvent = AuditEvent.CASE_CHANGED, fields=()) -> None:
+    """The audit entry for a change to `case`, written in the change's transaction."""
+    audit_record(actor=actor, event=event, target=case, fields=list(fields))

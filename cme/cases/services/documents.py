@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 
 from ..enums import DocumentKind
@@ -101,6 +103,14 @@ def document_upload(*, case: Case, actor, uploaded_file: File, kind: DocumentKin
     # behind (never a row without its file). The retention sweep in a later issue removes such orphans.
     document.file.save("upload", uploaded_file, save=False)
     document.save()
+    audit_record(
+        actor=actor,
+        event=AuditEvent.DOCUMENT_UPLOADED,
+        target=document,
+        related=case,
+        subject_child_id=case.child_id,
+        payload={"bytes": document.size_bytes},
+    )
     return document
 
 
@@ -108,4 +118,11 @@ def document_upload(*, case: Case, actor, uploaded_file: File, kind: DocumentKin
 def document_download_open(*, document: Document, actor) -> Download:
     """Record the download, then open the stored file for streaming to `actor`."""
     DocumentDownload.objects.create(document=document, downloaded_by=actor)
+    audit_record(
+        actor=actor,
+        event=AuditEvent.DOCUMENT_DOWNLOADED,
+        target=document,
+        related=("cases.case", document.case_id),
+        subject_child_id=document.case.child_id,
+    )
     return Download(document=document, file=document.file.open("rb"))

@@ -5,6 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 
 from ..clocks import ENQUIRY_RESPONSE_DAYS
@@ -47,6 +49,14 @@ def enquiry_request(
     )
     enquiry.full_clean()
     enquiry.save()
+    audit_record(
+        actor=actor,
+        event=AuditEvent.ENQUIRY_RECORDED,
+        target=enquiry,
+        related=case,
+        subject_child_id=case.child_id,
+        payload={"agency": str(agency)},
+    )
     return enquiry
 
 
@@ -70,6 +80,14 @@ def enquiry_record_response(
         raise ApplicationError(ERROR_BEFORE_REQUEST, field="responded_on")
     if evidence is not None and evidence.case_id != enquiry.case_id:
         raise ApplicationError(ERROR_EVIDENCE_OTHER_CASE, field="evidence")
+    audit_record(
+        actor=actor,
+        event=AuditEvent.ENQUIRY_RECORDED,
+        target=enquiry,
+        related=("cases.case", enquiry.case_id),
+        subject_child_id=enquiry.case.child_id,
+        fields=["responded_on", "result", "findings", "evidence"],
+    )
     versioned_update(
         enquiry,
         expected_version=expected_version,

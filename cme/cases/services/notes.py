@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 
 from ..models import Case, Note
@@ -15,7 +17,9 @@ ERROR_REASON = "Enter why you are correcting the note"
 def note_add(*, case: Case, actor, text: str) -> Note:
     if not text.strip():
         raise ApplicationError(ERROR_EMPTY, field="text")
-    return Note.objects.create(case=case, author=actor, text=text.strip())
+    note = Note.objects.create(case=case, author=actor, text=text.strip())
+    audit_record(actor=actor, event=AuditEvent.NOTE_ADDED, target=note, related=case, subject_child_id=case.child_id)
+    return note
 
 
 @transaction.atomic
@@ -28,6 +32,14 @@ def note_correct(*, note: Note, actor, text: str, reason: str) -> Note:
     note = Note.objects.select_for_update().get(pk=note.pk)
     if Note.objects.filter(corrects=note).exists():
         raise ApplicationError(ERROR_ALREADY_CORRECTED)
-    return Note.objects.create(
+    correction = Note.objects.create(
         case_id=note.case_id, author=actor, text=text.strip(), corrects=note, correction_reason=reason.strip()
     )
+    audit_record(
+        actor=actor,
+        event=AuditEvent.NOTE_CORRECTED,
+        target=correction,
+        related=note,
+        subject_child_id=note.case.child_id,
+    )
+    return correction

@@ -5,6 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.people.models import Child
 
@@ -58,6 +60,7 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
+    audit_record(actor=actor, event=AuditEvent.REFERRAL_CREATED, target=referral, payload={"source": str(source)})
     return referral
 
 
@@ -65,6 +68,9 @@ def _triage(referral: Referral, *, actor, status: ReferralStatus, rationale: str
     referral.status, referral.case = status, case
     referral.triaged_by, referral.triaged_at, referral.triage_rationale = actor, timezone.now(), rationale.strip()
     referral.save(update_fields=["status", "case", "triaged_by", "triaged_at", "triage_rationale", "updated_at"])
+    audit_record(
+        actor=actor, event=AuditEvent.REFERRAL_TRIAGED, target=referral, related=case, payload={"status": str(status)}
+    )
 
 
 def _locked_received(referral: Referral) -> Referral:
@@ -127,6 +133,8 @@ def referral_accept(
         details={"new_case": is_new_case},
     )
     _triage(referral, actor=actor, status=ReferralStatus.ACCEPTED, rationale=rationale, case=case)
+    if is_new_case:
+        audit_record(actor=actor, event=AuditEvent.CASE_OPENED, target=case, related=referral)
     return case
 
 

@@ -6,6 +6,8 @@ from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from cme.cases.selectors import dashboard_for
+from cme.council.selectors import council_settings_get
+from cme.privacy.notice import Controller, notice_build
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
 
 from .cookies import necessary_cookies
@@ -24,8 +26,13 @@ class HomeView(PermissionRequiredMixin, TemplateView):
 
 
 class PrivacyNoticeView(PublicPageMixin, TemplateView):
-    # A placeholder until the privacy issue renders the notice from the data catalogue.
+    """The privacy notice, built from the data catalogue and the council's settings (cme.privacy.notice)."""
+
     template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        notice = notice_build(controller=Controller.from_settings(council_settings_get()))
+        return super().get_context_data(notice=notice, **kwargs)
 
 
 class CookiesView(PublicPageMixin, TemplateView):

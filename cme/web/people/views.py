@@ -11,17 +11,15 @@ from django.views.generic import TemplateView
 from cme.cases.access import child_in_caseload
 from cme.cases.selectors import case_list_for_user
 from cme.people import services
-from cme.people.access import access_child
+from cme.people.access import access_child, access_child_search, child_visible
 from cme.people.enums import ContactKind
 from cme.people.selectors import (
     child_address_history,
     child_carers,
     child_current_address,
-    child_search,
     child_siblings,
 )
-from cme.privacy.selectors import access_purpose_stated
-from cme.privacy.services import access_purpose_state
+from cme.privacy.selectors import access_purpose_current
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -51,8 +49,12 @@ class ChildSearchView(PermissionRequiredMixin, TemplateView):
         matches = None
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
-            matches = child_search(
-                name=data["name"], date_of_birth=data["date_of_birth"], upn=data["upn"], postcode=data["postcode"]
+            matches = access_child_search(
+                user=self.request.user,
+                name=data["name"],
+                date_of_birth=data["date_of_birth"],
+                upn=data["upn"],
+                postcode=data["postcode"],
             )
         return super().get_context_data(form=form, matches=matches, **kwargs)
 
@@ -70,17 +72,22 @@ class ChildAccessMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.child = access_child(user=request.user, child_id=kwargs["child_id"])
-            if self.asks_purpose and self.purpose_needed():
-                purpose_url = reverse("web:children:purpose", args=[self.child.pk])
-                return redirect(f"{purpose_url}?{urlencode({'next': request.get_full_path()})}")
+            self.child = child_visible(user=request.user, child_id=kwargs["child_id"])
+            if self.asks_purpose:
+                purpose, reason = "", ""
+                if not child_in_caseload(user=request.user, child_id=self.child.pk):
+                    statement = access_purpose_current(
+                        user=request.user, subject=self.child, session_key=request.session.session_key
+                    )
+                    if statement is None:
+                        purpose_url = reverse("web:children:purpose", args=[self.child.pk])
+                        return redirect(f"{purpose_url}?{urlencode({'next': request.get_full_path()})}")
+                    purpose, reason = statement.purpose, statement.reason
+                # Only now is the record shown: the read is audited with the purpose that opened it.
+                self.child = access_child(
+                    user=request.user, child_id=self.child.pk, purpose=purpose, purpose_text=reason
+                )
         return super().dispatch(request, *args, **kwargs)
-
-    def purpose_needed(self) -> bool:
-        user = self.request.user
-        if not user.has_perm("people.view_child") or child_in_caseload(user=user, child_id=self.child.pk):
-            return False
-        return not access_purpose_stated(user=user, subject=self.child, session_key=self.request.session.session_key)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(child=self.child, **kwargs)
@@ -97,11 +104,8 @@ class AccessPurposeView(ChildAccessMixin, ServiceFormView):
     asks_purpose = False
 
     def perform(self, form):
-        return access_purpose_state(
-            actor=self.request.user,
-            subject=self.child,
-            session_key=self.request.session.session_key,
-            **form.cleaned_data,
+        return services.child_purpose_state(
+            actor=self.request.user, child=self.child, session_key=self.request.session.session_key, **form.cleaned_data
         )
 
     def get_success_url(self) -> str:

@@ -1,0 +1,70 @@
+"""The audit trail's closed vocabulary: every kind of thing an entry can record, and its plain-English label.
+
+Codes are stored in the chained entries and hashed, so a code is never renamed or reused; add new ones instead.
+"""
+
+from django.db import models
+
+
+class AuditEvent(models.TextChoices):
+    # Signing in and out (a failed sign-in has no actor: the username tried is kept in the erasable detail).
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    LOCKED_OUT = "locked_out", "Locked out after repeated failed sign-ins"
+
+    # People.
+    CHILD_VIEWED = "child_viewed", "Child's record viewed"
+    CHILD_CREATED = "child_created", "Child's record created"
+    CHILD_CHANGED = "child_changed", "Child's record changed"
+    CHILD_DELETED = "child_deleted", "Child's record deleted"
+    CARER_VIEWED = "carer_viewed", "Carer's record viewed"
+    CARER_CREATED = "carer_created", "Carer's record created"
+    CARER_CHANGED = "carer_changed", "Carer's record changed"
+    CARER_DELETED = "carer_deleted", "Carer's record deleted"
+
+    # Casework.
+    CASE_VIEWED = "case_viewed", "Case viewed"
+    CASE_OPENED = "case_opened", "Case opened"
+    CASE_CHANGED = "case_changed", "Case changed"
+    CASE_CLOSED = "case_closed", "Case closed"
+    CASE_REOPENED = "case_reopened", "Case reopened"
+    REFERRAL_VIEWED = "referral_viewed", "Referral viewed"
+    REFERRAL_CREATED = "referral_created", "Referral received"
+    REFERRAL_TRIAGED = "referral_triaged", "Referral triaged"
+    ENQUIRY_RECORDED = "enquiry_recorded", "Enquiry recorded"
+    NOTE_ADDED = "note_added", "File note added"
+    NOTE_CORRECTED = "note_corrected", "File note corrected"
+    DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
+    DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
+    DOCUMENT_DELETED = "document_deleted", "Document deleted"
+    DECISION_RECORDED = "decision_recorded", "Decision recorded"
+
+    # Finding, sharing and taking data out.
+    SEARCH = "search", "Search"
+    EXPORT = "export", "Export"
+    DISCLOSURE_RECORDED = "disclosure_recorded", "Disclosure recorded"
+    PURPOSE_STATED = "purpose_stated", "Purpose stated for opening a record"
+
+    # Administration.
+    USER_CREATED = "user_created", "User created"
+    USER_CHANGED = "user_changed", "User changed"
+    USER_DEACTIVATED = "user_deactivated", "User deactivated"
+    SETTINGS_CHANGED = "settings_changed", "Settings changed"
+    AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
+    AUDIT_DETAILS_ERASED = "audit_details_erased", "Audit details erased under the retention rules"
+
+
+# Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.
+READ_EVENTS = frozenset(
+    {
+        AuditEvent.CHILD_VIEWED,
+        AuditEvent.CARER_VIEWED,
+        AuditEvent.CASE_VIEWED,
+        AuditEvent.REFERRAL_VIEWED,
+        AuditEvent.DOCUMENT_DOWNLOADED,
+        AuditEvent.SEARCH,
+        AuditEvent.EXPORT,
+        AuditEvent.AUDIT_EXPORTED,
+    }
+)

@@ -1,0 +1,137 @@
+"""Audit entries in plain English, for the DPO's screens, exports and subject access packs: one table keyed by event.
+
+Entries hold codes and ids; the sentence is made here, when it is read, so wording can improve without touching
+the chain. The audit app imports no other app, so names of people come in from the caller (`actor_name`).
+"""
+
+from collections.abc import Mapping
+
+from .events import AuditEvent
+from .models import AuditEntry
+
+# What each event says; {actor} is who acted, {target} and {related} the objects, payload keys are available too.
+SENTENCES: dict[str, str] = {
+    AuditEvent.SIGN_IN: "{actor} signed in",
+    AuditEvent.SIGN_IN_FAILED: "{actor} failed to sign in",
+    AuditEvent.SIGN_OUT: "{actor} signed out",
+    AuditEvent.LOCKED_OUT: "{actor} was locked out after repeated failed sign-ins",
+    AuditEvent.CHILD_VIEWED: "{actor} viewed the record of {target}",
+    AuditEvent.CHILD_CREATED: "{actor} created the record of {target}",
+    AuditEvent.CHILD_CHANGED: "{actor} changed the record of {target}",
+    AuditEvent.CHILD_DELETED: "{actor} deleted the record of {target}",
+    AuditEvent.CARER_VIEWED: "{actor} viewed the record of {target}",
+    AuditEvent.CARER_CREATED: "{actor} created the record of {target}",
+    AuditEvent.CARER_CHANGED: "{actor} changed the record of {target}",
+    AuditEvent.CARER_DELETED: "{actor} deleted the record of {target}",
+    AuditEvent.CASE_VIEWED: "{actor} viewed {target}",
+    AuditEvent.CASE_OPENED: "{actor} opened {target}",
+    AuditEvent.CASE_CHANGED: "{actor} changed {target}",
+    AuditEvent.CASE_CLOSED: "{actor} closed {target}",
+    AuditEvent.CASE_REOPENED: "{actor} reopened {target}",
+    AuditEvent.REFERRAL_VIEWED: "{actor} viewed {target}",
+    AuditEvent.REFERRAL_CREATED: "{actor} recorded {target}",
+    AuditEvent.REFERRAL_TRIAGED: "{actor} triaged {target}",
+    AuditEvent.ENQUIRY_RECORDED: "{actor} recorded {target}",
+    AuditEvent.NOTE_ADDED: "{actor} added {target}",
+    AuditEvent.NOTE_CORRECTED: "{actor} corrected {target}",
+    AuditEvent.DOCUMENT_UPLOADED: "{actor} uploaded {target}",
+    AuditEvent.DOCUMENT_DOWNLOADED: "{actor} downloaded {target}",
+    AuditEvent.DOCUMENT_DELETED: "{actor} deleted {target}",
+    AuditEvent.DECISION_RECORDED: "{actor} recorded {target}",
+    AuditEvent.SEARCH: "{actor} searched",
+    AuditEvent.EXPORT: "{actor} exported {target}",
+    AuditEvent.DISCLOSURE_RECORDED: "{actor} recorded {target}",
+    AuditEvent.PURPOSE_STATED: "{actor} stated a purpose for opening the record of {target}",
+    AuditEvent.USER_CREATED: "{actor} created {target}",
+    AuditEvent.USER_CHANGED: "{actor} changed {target}",
+    AuditEvent.USER_DEACTIVATED: "{actor} deactivated {target}",
+    AuditEvent.SETTINGS_CHANGED: "{actor} changed the settings",
+    AuditEvent.AUDIT_EXPORTED: "{actor} exported the audit trail",
+    AuditEvent.AUDIT_DETAILS_ERASED: "{actor} erased the personal details of {count} audit entries",
+}
+
+# How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.
+OBJECT_NOUNS: dict[str, str] = {
+    "people.child": "child",
+    "people.carer": "carer",
+    "cases.case": "case",
+    "cases.referral": "referral",
+    "cases.enquiry": "enquiry",
+    "cases.note": "file note",
+    "cases.document": "document",
+    "cases.decision": "decision",
+    "accounts.user": "user",
+    "privacy.disclosure": "disclosure",
+    "privacy.accesspurpose": "stated purpose",
+}
+
+# The privacy notice's purposes (cme.privacy.enums.Purpose codes; a test keeps the two in step) as the end of a
+# sentence: "… viewed the record of child 123 to find where the child is".
+PURPOSE_PHRASES: dict[str, str] = {
+    "administer_service": "to administer the service",
+    "support_decisions": "to make decisions about support",
+    "identify_cme": "to identify children missing education",
+    "locate": "to find where the child is",
+    "staff_training": "for staff training",
+    "safeguarding": "to safeguard a child or use legal powers",
+    "analytics": "for analysis to plan support",
+    "equal_opportunities": "for equal opportunities monitoring",
+}
+
+
+def object_phrase(object_type: str, object_id: str) -> str:
+    """'child 123' for ("people.child", "123"); '' when there is no object."""
+    if not object_type:
+        return ""
+    noun = OBJECT_NOUNS.get(object_type, object_type.partition(".")[2].replace("_", " "))
+    return f"{noun} {object_id}".strip()
+
+
+def audit_sentence(
+    entry: AuditEntry, *, actor_name: str | None = None, purpose_phrases: Mapping[str, str] | None = None
+) -> str:
+    """One plain-English sentence for `entry`, e.g. 'Olivia Okafor viewed the record of child 123 to find where the
+    child is: “school says the family moved” (fields: address, date of birth).'
+
+    `actor_name` replaces the username the entry holds (pass the person's display name when you have it). Personal
+    detail comes from the entry's detail row when it is still held; when retention has erased it, the sentence says
+    so. Read `entry.detail` through `select_related("detail")` to avoid a query per entry.
+    """
+    detail = entry.detail_or_none
+    detail_data = detail.data_dict if detail is not None else {}
+    payload = entry.payload_data
+    actor = actor_name or entry.actor_username or ""
+    if not actor:
+        tried = detail_data.get("username")
+        actor = f"Someone signing in as “{tried}”" if tried else "Someone"
+    values = {
+        **{key: value for key, value in payload.items() if isinstance(key, str)},
+        "actor": actor,
+        "target": object_phrase(entry.target_type, entry.target_id) or "a record",
+    }
+    values.setdefault("count", "some")
+    sentence = SENTENCES.get(entry.event, "{actor}: " + entry.event).format_map(_Blank(values))
+
+    related = object_phrase(entry.related_type, entry.related_id)
+    if related and related != values["target"]:
+        sentence += f" (on {related})"
+    if entry.event == AuditEvent.SEARCH and "results" in payload:
+        sentence += f" and saw {payload['results']} results"
+    if detail is not None:
+        phrases = PURPOSE_PHRASES if purpose_phrases is None else purpose_phrases
+        if detail.purpose:
+            sentence += " " + phrases.get(detail.purpose, f"for the purpose “{detail.purpose}”")
+        if detail.purpose_text:
+            sentence += f": “{detail.purpose_text}”"
+        if detail.fields:
+            sentence += " (fields: " + ", ".join(name.replace("_", " ") for name in detail.fields) + ")"
+    elif entry.detail_hash:
+        sentence += " (details erased under the retention rules)"
+    return sentence + "."
+
+
+class _Blank(dict):
+    """A format map that leaves a missing key blank rather than failing: an old entry may lack a newer payload key."""
+
+    def __missing__(self, key: str) -> str:
+        return ""

@@ -1,0 +1,1721 @@
+"""The data catalogue: every model field that holds personal data, declared once, with why and how it is held.
+
+Each `FieldEntry` names one field (`"people.Child"`, `"ethnicity"`) and says what it is in plain words, its data
+category, whose data it is, the purposes it serves, where it may come from, who it may be shared with and the
+retention rule that governs it. The lawful basis is declared per purpose (`PURPOSES`): the Art. 6 basis, the statutes,
+and for special category and criminal offence data the Art. 9 / Art. 10 condition with its DPA 2018 Schedule 1
+paragraph. A field's conditions follow from its purposes and categories, so they cannot drift apart.
+
+Everything else is derived from here: the privacy notice and the Art. 30 record (cme.privacy.notice), and, in later
+work, which roles see which fields, what a subject access pack contains, what retention deletes and what a disclosure
+is logged as. `tests/privacy/test_catalogue_complete.py` fails when a model field is neither catalogued here nor
+declared not personal in `NOT_PERSONAL`, and when an entry names a field that no longer exists.
+
+Categories the seed notice lists that cme does not yet hold as fields of their own. Until then they can only arrive
+in free text (case notes, enquiry findings, referral concerns, decision reasons, disclosure descriptions), which is
+catalogued as possibly holding them (`may_reveal`):
+
+- benefits: the data-matching source records (cme.matching.sources, a benefits extract beside council tax and
+  housing);
+- immigration: a structured Home Office answer on an enquiry (cme.cases, the enquiry's response);
+- police and probation: a youth justice involvement flag on the child (domain.md 15.1) and structured police or
+  probation answers on enquiries;
+- offences: the same youth justice record, when the service needs more than free text to act on it.
+
+The privacy app imports no other app (design.md): models are named by their label, never imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .enums import (
+    Art10Condition,
+    DataCategory,
+    DataSubject,
+    LawfulBasis,
+    LegalClass,
+    Purpose,
+    Recipient,
+    RetentionRule,
+    Source,
+    SpecialCondition,
+)
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The vocabulary, in plain words. The notice and the ROPA print these; nothing else holds the wording.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    """A data category: what it covers in plain words, and how the law classes it."""
+
+    code: str
+    label: str
+    plain: str
+    legal_class: LegalClass = LegalClass.ORDINARY
+    why: str = ""  # for special and criminal categories: why we class it so
+
+
+@dataclass(frozen=True)
+class Statute:
+    """A statute or statutory instrument the service relies on, with what it asks of the council."""
+
+    code: str
+    title: str
+    plain: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PurposeInfo:
+    """One of the notice's eight purposes, with its Art. 6 basis and, for special and criminal data, its condition.
+
+    `shares` says whether information used for this purpose is ever sent outside the service; purposes that only use
+    information within the service list no recipients in the record of processing.
+    """
+
+    code: str
+    label: str
+    plain: str
+    lawful_bases: tuple[LawfulBasis, ...]
+    statutes: tuple[str, ...]
+    special_conditions: tuple[SpecialCondition, ...]
+    criminal_conditions: tuple[Art10Condition, ...]
+    shares: bool
+
+
+@dataclass(frozen=True)
+class PartyInfo:
+    """A source or recipient of personal data."""
+
+    code: str
+    label: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """A retention rule: what it covers, how long, from when, and why. `years` is None when no fixed term applies."""
+
+    code: str
+    label: str
+    applies_to: str
+    period: str
+    starts_from: str
+    years: int | None
+    configurable: bool
+    why: str
+
+
+CATEGORIES: Mapping[str, CategoryInfo] = MappingProxyType(
+    {
+        DataCategory.IDENTITY: CategoryInfo(
+            DataCategory.IDENTITY,
+            "Who someone is",
+            "Names (including former names, other spellings and the name a child is known by), title, date of birth, "
+            "sex, and reference numbers such as a child's unique pupil number and NHS number.",
+        ),
+        DataCategory.CONTACT: CategoryInfo(
+            DataCategory.CONTACT,
+            "How to reach someone",
+            "Home addresses, past addresses and the dates of each move, telephone numbers and email addresses.",
+        ),
+        DataCategory.FAMILY: CategoryInfo(
+            DataCategory.FAMILY,
+            "Family and household",
+            "Who a child lives with, who cares for them and who has parental responsibility, brothers and sisters, "
+            "whether a parent is married or in a civil partnership, and circumstances such as being a young carer "
+            "or having a parent in the armed forces.",
+        ),
+        DataCategory.EDUCATION: CategoryInfo(
+            DataCategory.EDUCATION,
+            "Schools and education",
+            "Which schools a child has attended, when they joined and left, why their name was taken off a school "
+            "roll, and their first language.",
+        ),
+        DataCategory.BENEFITS: CategoryInfo(
+            DataCategory.BENEFITS,
+            "Benefits",
+            "Whether a family receives benefits, where this helps to show where a child is living.",
+        ),
+        DataCategory.IMMIGRATION: CategoryInfo(
+            DataCategory.IMMIGRATION,
+            "Immigration",
+            "A family's dealings with the Home Office over immigration, where this helps to show whether a child "
+            "has left or arrived in the country.",
+        ),
+        DataCategory.POLICE_PROBATION: CategoryInfo(
+            DataCategory.POLICE_PROBATION,
+            "Police and probation",
+            "Whether a child or someone in their family is known to the police or to probation services.",
+            LegalClass.CRIMINAL,
+            "It can reveal offences or alleged offences, so we protect it as criminal offence data.",
+        ),
+        DataCategory.ETHNICITY: CategoryInfo(
+            DataCategory.ETHNICITY,
+            "Ethnic background",
+            "A child's ethnic background, including whether they are from a Gypsy, Roma or Traveller family.",
+            LegalClass.SPECIAL,
+            "It reveals racial or ethnic origin.",
+        ),
+        DataCategory.CRIMINAL_OFFENCE: CategoryInfo(
+            DataCategory.CRIMINAL_OFFENCE,
+            "Offences",
+            "Offences or alleged offences, court proceedings, their outcomes and sentences, when another agency "
+            "tells us about them.",
+            LegalClass.CRIMINAL,
+            "It is information about offences and criminal proceedings.",
+        ),
+        DataCategory.SEN_DISABILITY: CategoryInfo(
+            DataCategory.SEN_DISABILITY,
+            "Special educational needs and disability",
+            "Special educational needs, disabilities, and whether a child has an education, health and care plan.",
+            LegalClass.SPECIAL,
+            "It can reveal a child's health.",
+        ),
+        DataCategory.STATUTORY_SERVICES: CategoryInfo(
+            DataCategory.STATUTORY_SERVICES,
+            "Other services involved with the family",
+            "Whether a child is known to children's social care, is looked after by a council or has a child "
+            "protection plan, and their involvement with school nursing, the police, probation, early help or the "
+            "youth offending team.",
+            LegalClass.SPECIAL,
+            "It can reveal a child's health or welfare, so we give it the protection of special category data.",
+        ),
+        DataCategory.CASEWORK: CategoryInfo(
+            DataCategory.CASEWORK,
+            "Our work on a case",
+            "Referrals and who made them, our enquiries and what they found, file notes, letters and reports, our "
+            "decisions and the reasons for them, and how each case ended.",
+        ),
+        DataCategory.ACCOUNT: CategoryInfo(
+            DataCategory.ACCOUNT,
+            "Accounts of people who use the system",
+            "For council, school and partner staff who sign in: their role, team or organisation, job title and "
+            "sign-in details.",
+        ),
+        DataCategory.ACCOUNTABILITY: CategoryInfo(
+            DataCategory.ACCOUNTABILITY,
+            "Records of who did what",
+            "Who looked at a record and why, who changed it, who downloaded a document, and what was shared with "
+            "whom, when and on what basis.",
+        ),
+    }
+)
+
+STATUTES: Mapping[str, Statute] = MappingProxyType(
+    {
+        s.code: s
+        for s in (
+            Statute(
+                "ea1996_s436a",
+                "Education Act 1996, section 436A",
+                "The council must find out, as far as it can, which children in its area are of compulsory school "
+                "age and are neither on a school roll nor receiving a suitable education otherwise.",
+                "https://www.legislation.gov.uk/ukpga/1996/56/section/436A",
+            ),
+            Statute(
+                "cme_guidance",
+                "Children missing education: statutory guidance for local authorities (Department for Education)",
+                "Section 436A requires the council to follow this guidance on how to find and track these children.",
+                "https://www.gov.uk/government/publications/children-missing-education",
+            ),
+            Statute(
+                "registration_regs_2024",
+                "School Attendance (Pupil Registration) (England) Regulations 2024",
+                "Schools must tell the council when a pupil joins or leaves their roll, and about long absences.",
+                "https://www.legislation.gov.uk/uksi/2024/208",
+            ),
+            Statute(
+                "ea1996_s437",
+                "Education Act 1996, sections 437 to 443",
+                "School attendance orders: what the council may do when a child is not receiving a suitable education.",
+                "https://www.legislation.gov.uk/ukpga/1996/56/section/437",
+            ),
+            Statute(
+                "ea1996_s19",
+                "Education Act 1996, section 19",
+                "The council must arrange suitable education for children who, because of illness, exclusion or "
+                "otherwise, would not receive it.",
+                "https://www.legislation.gov.uk/ukpga/1996/56/section/19",
+            ),
+            Statute(
+                "ea2002_s175",
+                "Education Act 2002, section 175",
+                "The council must carry out its education work in a way that keeps children safe and promotes "
+                "their welfare.",
+                "https://www.legislation.gov.uk/ukpga/2002/32/section/175",
+            ),
+            Statute(
+                "ca1989_s17_s47",
+                "Children Act 1989, sections 17 and 47",
+                "Support for children in need, and enquiries when a child may be at risk of significant harm.",
+                "https://www.legislation.gov.uk/ukpga/1989/41/section/47",
+            ),
+            Statute(
+                "ca2004_s10_s11",
+                "Children Act 2004, sections 10 and 11",
+                "Councils and their partners must work together to improve children's well-being and make "
+                "arrangements to keep them safe.",
+                "https://www.legislation.gov.uk/ukpga/2004/31/section/10",
+            ),
+            Statute(
+                "cfa2014_part3",
+                "Children and Families Act 2014, Part 3",
+                "The council must identify children in its area who have, or may have, special educational needs "
+                "or a disability, and make sure they get the right support.",
+                "https://www.legislation.gov.uk/ukpga/2014/6/part/3",
+            ),
+            Statute(
+                "cda1998_s17_s115",
+                "Crime and Disorder Act 1998, sections 17 and 115",
+                "The council must consider how its work can prevent crime and disorder, and may share information "
+                "with the police and others for that purpose.",
+                "https://www.legislation.gov.uk/ukpga/1998/37/section/17",
+            ),
+            Statute(
+                "eqa2010_s149",
+                "Equality Act 2010, section 149",
+                "The public sector equality duty: the council must consider how its work affects people with "
+                "different protected characteristics.",
+                "https://www.legislation.gov.uk/ukpga/2010/15/section/149",
+            ),
+        )
+    }
+)
+
+_OBLIGATION_AND_TASK = (LawfulBasis.LEGAL_OBLIGATION, LawfulBasis.PUBLIC_TASK)
+_TASK = (LawfulBasis.PUBLIC_TASK,)
+_STATUTORY = (SpecialCondition.STATUTORY_PURPOSES,)
+_STATUTORY_ART10 = (Art10Condition.STATUTORY_PURPOSES,)
+
+PURPOSES: Mapping[str, PurposeInfo] = MappingProxyType(
+    {
+        Purpose.ADMINISTER_SERVICE: PurposeInfo(
+            Purpose.ADMINISTER_SERVICE,
+            "Running the service",
+            "Keeping each child's record, giving work to officers, and keeping the records the law expects of us, "
+            "such as who looked at or shared information.",
+            _TASK,
+            ("ea1996_s436a",),
+            _STATUTORY,
+            _STATUTORY_ART10,
+            shares=False,
+        ),
+        Purpose.SUPPORT_DECISIONS: PurposeInfo(
+            Purpose.SUPPORT_DECISIONS,
+            "Deciding what help a child needs",
+            "Deciding, child by child, what help a child and their family need from us and from others, and "
+            "recording who decided and why.",
+            _TASK,
+            ("ea1996_s19", "cfa2014_part3", "ea1996_s437"),
+            _STATUTORY,
+            _STATUTORY_ART10,
+            shares=True,
+        ),
+        Purpose.IDENTIFY_CME: PurposeInfo(
+            Purpose.IDENTIFY_CME,
+            "Finding children who are missing education",
+            "Finding out which children living here are of school age and are not on a school roll or not getting "
+            "a suitable full-time education, and noticing those at risk of it, such as a child on a part-time "
+            "timetable.",
+            _OBLIGATION_AND_TASK,
+            ("ea1996_s436a", "cme_guidance", "registration_regs_2024"),
+            _STATUTORY,
+            _STATUTORY_ART10,
+            shares=True,
+        ),
+        Purpose.LOCATE: PurposeInfo(
+            Purpose.LOCATE,
+            "Finding out where a child is",
+            "Asking schools, other councils and other services, promptly, where a child is living when their school "
+            "and we have lost touch with them.",
+            _OBLIGATION_AND_TASK,
+            ("ea1996_s436a", "cme_guidance", "ca2004_s10_s11"),
+            _STATUTORY,
+            _STATUTORY_ART10,
+            shares=True,
+        ),
+        Purpose.STAFF_TRAINING: PurposeInfo(
+            Purpose.STAFF_TRAINING,
+            "Training and supervising our staff",
+            "Reviewing cases with officers in supervision, and training and developing our staff, so that every "
+            "child gets the right support.",
+            _TASK,
+            ("ea2002_s175",),
+            _STATUTORY,
+            _STATUTORY_ART10,
+            shares=False,
+        ),
+        Purpose.SAFEGUARDING: PurposeInfo(
+            Purpose.SAFEGUARDING,
+            "Keeping children safe",
+            "Protecting children from harm and using the council's legal powers where needed, for example by "
+            "telling children's social care or the police about a child, or taking steps towards a school "
+            "attendance order.",
+            _OBLIGATION_AND_TASK,
+            ("ea2002_s175", "ca1989_s17_s47", "ca2004_s10_s11", "ea1996_s437", "cda1998_s17_s115"),
+            (SpecialCondition.SAFEGUARDING, SpecialCondition.STATUTORY_PURPOSES),
+            (Art10Condition.SAFEGUARDING, Art10Condition.STATUTORY_PURPOSES),
+            shares=True,
+        ),
+        Purpose.ANALYTICS: PurposeInfo(
+            Purpose.ANALYTICS,
+            "Understanding and planning support",
+            "Analysing our work to understand what support children need and to make sure it is there. Where we "
+            "can, we use information that does not name anyone.",
+            _TASK,
+            ("ea1996_s436a", "ca2004_s10_s11"),
+            _STATUTORY,
+            _STATUTORY_ART10,
+            shares=False,
+        ),
+        Purpose.EQUAL_OPPORTUNITIES: PurposeInfo(
+            Purpose.EQUAL_OPPORTUNITIES,
+            "Checking we treat everyone fairly",
+            "Monitoring whether children of every background, sex and need get the same access to education and to "
+            "our help.",
+            _OBLIGATION_AND_TASK,
+            ("eqa2010_s149",),
+            (SpecialCondition.EQUALITY,),
+            (),  # Sch. 1 para 8 covers ethnicity, religion, health and sexual orientation, never offences.
+            shares=False,
+        ),
+    }
+)
+
+# What each lawful basis and condition means, in plain words, for the notice.
+LAWFUL_BASIS_PLAIN: Mapping[str, str] = MappingProxyType(
+    {
+        LawfulBasis.LEGAL_OBLIGATION: "The law requires the council to do this.",
+        LawfulBasis.PUBLIC_TASK: "It is part of the council's official work, set out in law, in the public interest.",
+        LawfulBasis.VITAL_INTERESTS: "It is needed to protect someone's life.",
+    }
+)
+
+CONDITION_PLAIN: Mapping[str, str] = MappingProxyType(
+    {
+        SpecialCondition.STATUTORY_PURPOSES: "It is needed to carry out the council's duties set out in law, for "
+        "reasons of substantial public interest.",
+        SpecialCondition.EQUALITY: "It is needed to check that people of different ethnic backgrounds, or with "
+        "different health needs or disabilities, are treated fairly. It is never used to make a decision about "
+        "one person.",
+        SpecialCondition.SAFEGUARDING: "It is needed to protect a child from neglect or harm, where asking for "
+        "consent is not possible, could not reasonably be expected, or would put the child at risk.",
+        Art10Condition.STATUTORY_PURPOSES: "It is needed to carry out the council's duties set out in law.",
+        Art10Condition.SAFEGUARDING: "It is needed to protect a child from neglect or harm.",
+    }
+)
+
+# Sch. 1 para 8(1) names the data it covers: racial or ethnic origin, religious or philosophical beliefs, health and
+# sexual orientation. Of our categories, ethnicity and SEN/disability (health) qualify.
+SPECIAL_CONDITION_SCOPE: Mapping[str, frozenset[str]] = MappingProxyType(
+    {SpecialCondition.EQUALITY: frozenset({DataCategory.ETHNICITY, DataCategory.SEN_DISABILITY})}
+)
+
+SUBJECTS: Mapping[str, str] = MappingProxyType({subject: subject.label for subject in DataSubject})
+
+SOURCES: Mapping[str, PartyInfo] = MappingProxyType(
+    {
+        p.code: p
+        for p in (
+            PartyInfo(Source.FAMILY, "The child and their family", "Children, parents and carers themselves."),
+            PartyInfo(
+                Source.SCHOOL,
+                "Schools",
+                "Schools and academies, including the notices they must send when a pupil joins or leaves their roll.",
+            ),
+            PartyInfo(
+                Source.PROFESSIONAL,
+                "Professionals",
+                "Professionals who are worried about a child, such as health visitors, youth workers or charity staff.",
+            ),
+            PartyInfo(
+                Source.PUBLIC, "Members of the public", "Neighbours, relatives or anyone who tells us about a child."
+            ),
+            PartyInfo(
+                Source.OTHER_COUNCIL,
+                "Other councils",
+                "Children missing education officers and other staff at other councils.",
+            ),
+            PartyInfo(Source.HOUSING, "Housing", "Housing records, to check where a family lives."),
+            PartyInfo(Source.COUNCIL_TAX, "Council tax", "Council tax records, to check where a family lives."),
+            PartyInfo(
+                Source.BENEFITS,
+                "Benefits",
+                "The council's benefits records, such as housing benefit and council tax support, to check where a "
+                "family lives.",
+            ),
+            PartyInfo(Source.ADMISSIONS, "School admissions", "The council's school admissions team."),
+            PartyInfo(Source.HEALTH, "Health services", "GPs, school nurses and other health services."),
+            PartyInfo(Source.SOCIAL_CARE, "Children's social care", "Children's social care and early help teams."),
+            PartyInfo(Source.POLICE, "Police", "The police."),
+            PartyInfo(Source.PROBATION, "Probation", "Probation services."),
+            PartyInfo(
+                Source.YOUTH_JUSTICE, "Youth justice service", "The youth justice service (youth offending team)."
+            ),
+            PartyInfo(Source.EARLY_HELP, "Early help", "Early help and family support services."),
+            PartyInfo(Source.HOME_OFFICE, "Home Office", "The Home Office's immigration services."),
+            PartyInfo(
+                Source.SCHOOL_TO_SCHOOL,
+                "School to School",
+                "The Department for Education's School to School service, including its database of pupils whose "
+                "new school is not known.",
+            ),
+            PartyInfo(
+                Source.NATIONAL_REGISTER,
+                "The national register of schools",
+                "Get Information about Schools, the Department for Education's public register of schools.",
+            ),
+            PartyInfo(
+                Source.SERVICE,
+                "This service",
+                "What our officers record and decide, and what the system records as it is used.",
+            ),
+        )
+    }
+)
+
+RECIPIENTS: Mapping[str, PartyInfo] = MappingProxyType(
+    {
+        p.code: p
+        for p in (
+            PartyInfo(Recipient.SCHOOL, "Schools", "A child's school, past school or new school."),
+            PartyInfo(Recipient.ADMISSIONS, "School admissions", "The council's school admissions team."),
+            PartyInfo(Recipient.SCHOOL_NURSING, "School nursing", "School nurses."),
+            PartyInfo(Recipient.GP, "GPs and health services", "A child's GP and other health services."),
+            PartyInfo(
+                Recipient.SOCIAL_CARE,
+                "Children's social care",
+                "Children's social care, including the multi-agency safeguarding hub.",
+            ),
+            PartyInfo(Recipient.EARLY_HELP, "Early help", "Early help and family support services."),
+            PartyInfo(Recipient.POLICE, "Police", "The police."),
+            PartyInfo(Recipient.PROBATION, "Probation", "Probation services."),
+            PartyInfo(
+                Recipient.YOUTH_JUSTICE,
+                "Youth justice service",
+                "The youth justice service (youth offending team).",
+            ),
+            PartyInfo(
+                Recipient.HOME_OFFICE,
+                "Home Office",
+                "The Home Office's immigration and border services (once the UK Border Agency).",
+            ),
+            PartyInfo(
+                Recipient.OTHER_COUNCIL,
+                "Other councils",
+                "Other councils, when a child moves to or from their area or may be living there.",
+            ),
+            PartyInfo(Recipient.HOUSING, "Housing", "Housing services, when we ask where a family lives."),
+            PartyInfo(Recipient.COUNCIL_TAX, "Council tax", "The council tax team, when we ask where a family lives."),
+            PartyInfo(Recipient.BENEFITS, "Benefits", "The council's benefits team, when we ask where a family lives."),
+        )
+    }
+)
+
+RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
+    {
+        r.code: r
+        for r in (
+            RetentionPolicy(
+                RetentionRule.CHILD_RECORD,
+                "The child's record",
+                "A child's record and all our work about them: referrals, cases, enquiries, file notes, documents "
+                "and decisions.",
+                "Until the child's 25th birthday, and never while a case about them is open.",
+                "the child's date of birth",
+                25,
+                True,
+                "Records about children are commonly kept until the person is 25, so that they are still there if "
+                "the child, as an adult, asks for them or makes a claim. This is the council's own choice, not a "
+                "national rule, and the council can change it.",
+            ),
+            RetentionPolicy(
+                RetentionRule.LINKED_PERSON,
+                "People linked to a child",
+                "Parents, carers and other people linked to a child, with their names, addresses and contact details.",
+                "As long as the record of the child they are linked to; for someone linked to more than one child, "
+                "until the last of those records is deleted.",
+                "the deletion of the last linked child's record",
+                None,
+                False,
+                "This information is only held because of a child's record, and goes with it.",
+            ),
+            RetentionPolicy(
+                RetentionRule.STAFF_ACCOUNT,
+                "Accounts of people who use the system",
+                "Names, work contact details, roles and sign-in details of people who use the system.",
+                "While the person uses the system, then 6 years after their account is closed. Their name stays on "
+                "the notes and decisions they made for as long as those records are kept.",
+                "the date the account is closed",
+                6,
+                True,
+                "Records must show who did what for as long as they are kept.",
+            ),
+            RetentionPolicy(
+                RetentionRule.ACCOUNTABILITY_LOG,
+                "Records of who did what",
+                "Records of who looked at, changed, downloaded or shared information.",
+                "6 years from the date of each entry, or for as long as the record it is about is kept, if that is "
+                "longer.",
+                "the date of the entry",
+                6,
+                True,
+                "So that we can show how information was used, answer questions from the people it is about, and "
+                "investigate any misuse.",
+            ),
+            RetentionPolicy(
+                RetentionRule.UNTIL_REPLACED,
+                "Copies of published details",
+                "Details copied from public sources: headteachers' names from the national register of schools, and "
+                "the contact details of the data protection officer.",
+                "Until replaced by a newer version.",
+                "each update",
+                None,
+                False,
+                "They are copies of information that is already public.",
+            ),
+        )
+    }
+)
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Entries
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldEntry:
+    """One model field that holds personal data.
+
+    `category` is what the field is; `may_reveal` names other categories it can disclose (for free text, every category
+    a person might write down). `subjects` are the people whose data it is or may mention. `free_text` marks fields
+    written in people's own words, which a subject access pack must read for third-party information.
+    """
+
+    model: str  # the model's label, e.g. "people.Child"
+    field: str
+    description: str
+    category: str
+    subjects: frozenset[str]
+    purposes: frozenset[str]
+    sources: frozenset[str]
+    recipients: frozenset[str]
+    retention: str
+    may_reveal: frozenset[str] = frozenset()
+    free_text: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.model, self.field)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        """Every category the field holds or may hold."""
+        return frozenset({self.category}) | self.may_reveal
+
+    @property
+    def legal_classes(self) -> frozenset[LegalClass]:
+        return frozenset(_legal_class(category) for category in self.categories)
+
+    @property
+    def is_special(self) -> bool:
+        """Whether the field holds, or may hold, special category data (UK GDPR Art. 9)."""
+        return LegalClass.SPECIAL in self.legal_classes
+
+    @property
+    def is_criminal(self) -> bool:
+        """Whether the field holds, or may hold, criminal offence data (UK GDPR Art. 10)."""
+        return LegalClass.CRIMINAL in self.legal_classes
+
+    @property
+    def special_categories(self) -> frozenset[str]:
+        return frozenset(c for c in self.categories if _legal_class(c) == LegalClass.SPECIAL)
+
+    @property
+    def criminal_categories(self) -> frozenset[str]:
+        return frozenset(c for c in self.categories if _legal_class(c) == LegalClass.CRIMINAL)
+
+    @property
+    def lawful_bases(self) -> frozenset[LawfulBasis]:
+        """The Art. 6 bases of the field's purposes."""
+        return frozenset(basis for p in self.purposes for basis in PURPOSES[p].lawful_bases)
+
+    @property
+    def special_conditions(self) -> frozenset[SpecialCondition]:
+        """The Art. 9 conditions relied on, empty unless the field holds special category data."""
+        if not self.is_special:
+            return frozenset()
+        return frozenset(condition for p in self.purposes for condition in PURPOSES[p].special_conditions)
+
+    @property
+    def criminal_conditions(self) -> frozenset[Art10Condition]:
+        """The Art. 10 conditions relied on, empty unless the field holds criminal offence data."""
+        if not self.is_criminal:
+            return frozenset()
+        return frozenset(condition for p in self.purposes for condition in PURPOSES[p].criminal_conditions)
+
+    @property
+    def statutes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(code for p in sorted(self.purposes) for code in PURPOSES[p].statutes))
+
+
+def _legal_class(category: str) -> LegalClass:
+    info = CATEGORIES.get(category)
+    return info.legal_class if info else LegalClass.ORDINARY
+
+
+def _declare(
+    model: str,
+    fields: Mapping[str, str],
+    *,
+    category: str,
+    subjects: Iterable[str],
+    purposes: Iterable[str],
+    sources: Iterable[str],
+    recipients: Iterable[str],
+    retention: str,
+    may_reveal: Iterable[str] = (),
+    free_text: bool = False,
+) -> list[FieldEntry]:
+    """Entries for several fields of one model that share everything but their descriptions."""
+    shared = {
+        "category": category,
+        "subjects": frozenset(subjects),
+        "purposes": frozenset(purposes),
+        "sources": frozenset(sources),
+        "recipients": frozenset(recipients),
+        "retention": retention,
+        "may_reveal": frozenset(may_reveal) - {category},
+        "free_text": free_text,
+    }
+    return [FieldEntry(model=model, field=name, description=text, **shared) for name, text in fields.items()]
+
+
+# Shorthands for the declarations below.
+_C, _P, _S, _R, _D, _K = DataCategory, Purpose, Source, Recipient, DataSubject, RetentionRule
+
+_REFERRERS = {_S.FAMILY, _S.SCHOOL, _S.PROFESSIONAL, _S.PUBLIC, _S.OTHER_COUNCIL}
+_AGENCIES = {
+    _S.HOUSING,
+    _S.COUNCIL_TAX,
+    _S.BENEFITS,
+    _S.ADMISSIONS,
+    _S.HEALTH,
+    _S.SOCIAL_CARE,
+    _S.POLICE,
+    _S.PROBATION,
+    _S.YOUTH_JUSTICE,
+    _S.EARLY_HELP,
+    _S.HOME_OFFICE,
+    _S.SCHOOL_TO_SCHOOL,
+}
+_ANY_SOURCE = _REFERRERS | _AGENCIES | {_S.SERVICE}
+
+# An enquiry names the child (and often a parent) to whoever is asked, so identity and contact details may go to
+# every agency the service asks.
+_ENQUIRY_RECIPIENTS = set(_R)
+_SAFEGUARDING_PARTNERS = {
+    _R.SCHOOL,
+    _R.SCHOOL_NURSING,
+    _R.GP,
+    _R.SOCIAL_CARE,
+    _R.EARLY_HELP,
+    _R.POLICE,
+    _R.PROBATION,
+    _R.YOUTH_JUSTICE,
+    _R.HOME_OFFICE,
+    _R.OTHER_COUNCIL,
+}
+_EDUCATION_PARTNERS = {_R.SCHOOL, _R.ADMISSIONS, _R.OTHER_COUNCIL, _R.SOCIAL_CARE}
+
+_FINDING = {_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.LOCATE, _P.SUPPORT_DECISIONS, _P.SAFEGUARDING}
+_CASEWORK = _FINDING | {_P.STAFF_TRAINING}
+_MONITORING = {_P.ANALYTICS, _P.EQUAL_OPPORTUNITIES}
+
+# What a person may write in a note, a finding, a concern or a reason: anything about anyone in the child's life.
+_FREE_TEXT_REVEALS = set(_C) - {_C.CASEWORK, _C.ACCOUNT, _C.ACCOUNTABILITY}
+_FREE_TEXT_SUBJECTS = {_D.CHILD, _D.CARER, _D.OTHER_PERSON, _D.REFERRER, _D.PROFESSIONAL}
+
+
+def _free_text(model: str, fields: Mapping[str, str], *, sources=frozenset({_S.SERVICE}), **kwargs) -> list[FieldEntry]:
+    """Free text about a child's case: may reveal every category, about anyone, and goes where casework goes."""
+    return _declare(
+        model,
+        fields,
+        category=_C.CASEWORK,
+        subjects=_FREE_TEXT_SUBJECTS,
+        purposes=_CASEWORK,
+        sources=sources,
+        recipients=_SAFEGUARDING_PARTNERS,
+        retention=_K.CHILD_RECORD,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+        **kwargs,
+    )
+
+
+def _staff_link(model: str, fields: Mapping[str, str], retention: str = _K.CHILD_RECORD) -> list[FieldEntry]:
+    """Who did something: a user's name on a record, kept with the record as evidence of who acted."""
+    return _declare(
+        model,
+        fields,
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=retention,
+    )
+
+
+def _casework(model: str, fields: Mapping[str, str], **kwargs) -> list[FieldEntry]:
+    """A structured part of a case record: what happened, when, and what was decided."""
+    options = {
+        "category": _C.CASEWORK,
+        "subjects": {_D.CHILD},
+        "purposes": _CASEWORK | {_P.ANALYTICS},
+        "sources": {_S.SERVICE},
+        "recipients": _SAFEGUARDING_PARTNERS,
+        "retention": _K.CHILD_RECORD,
+    }
+    options.update(kwargs)
+    return _declare(model, fields, **options)
+
+
+def _referrer(category: str, fields: Mapping[str, str]) -> list[FieldEntry]:
+    """Who made a referral: shared with social care or the police only when a safeguarding referral needs it."""
+    return _declare(
+        "cases.Referral",
+        fields,
+        category=category,
+        subjects={_D.REFERRER, _D.PROFESSIONAL},
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE, _P.SAFEGUARDING},
+        sources=_REFERRERS,
+        recipients={_R.SOCIAL_CARE, _R.POLICE},
+        retention=_K.CHILD_RECORD,
+    )
+
+
+def _agency_contact(category: str, fields: Mapping[str, str]) -> list[FieldEntry]:
+    """The person an officer spoke to at an agency: kept with the case, never passed on."""
+    return _declare(
+        "cases.Enquiry",
+        fields,
+        category=category,
+        subjects={_D.PROFESSIONAL},
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE},
+        sources={_S.SERVICE} | _AGENCIES | {_S.SCHOOL, _S.OTHER_COUNCIL},
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+    )
+
+
+_NAME_KEYS = {
+    "given_name_key": "A search key made from the first name, so that spellings that sound alike are found",
+    "family_name_key": "A search key made from the last name",
+    "family_name_part_key": "A search key made from the last part of a double-barrelled or multi-part last name",
+}
+
+
+def _search_keys(model: str, subjects: set[str], retention: str, extra: Mapping[str, str] = MappingProxyType({})):
+    return _declare(
+        model,
+        {**_NAME_KEYS, **extra},
+        category=_C.IDENTITY,
+        subjects=subjects,
+        purposes={_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.LOCATE},
+        sources={_S.SERVICE},
+        recipients=(),  # made by cme from the names, never sent anywhere
+        retention=retention,
+    )
+
+
+_ENTRIES: list[FieldEntry] = [
+    # --- people.Child -------------------------------------------------------------------------------------------
+    *_declare(
+        "people.Child",
+        {
+            "given_name": "First name",
+            "middle_names": "Middle names",
+            "family_name": "Last name",
+            "preferred_name": "The name the child is known by",
+            "upn": "Unique pupil number",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD},
+        purposes=_FINDING,
+        sources=_ANY_SOURCE - {_S.SERVICE},
+        recipients=_ENQUIRY_RECIPIENTS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {"date_of_birth": "Date of birth", "sex": "Sex"},
+        category=_C.IDENTITY,
+        subjects={_D.CHILD},
+        # Age and sex also decide compulsory school age and feed the DfE's counts and equality monitoring.
+        purposes=_FINDING | _MONITORING,
+        sources=_ANY_SOURCE - {_S.SERVICE},
+        recipients=_ENQUIRY_RECIPIENTS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {"nhs_number": "NHS number"},
+        category=_C.IDENTITY,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE, _P.SAFEGUARDING},
+        sources={_S.HEALTH, _S.SOCIAL_CARE, _S.OTHER_COUNCIL, _S.FAMILY},
+        recipients={_R.GP, _R.SCHOOL_NURSING, _R.SOCIAL_CARE},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {"first_language": "First language"},
+        category=_C.EDUCATION,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE, _P.SUPPORT_DECISIONS, _P.LOCATE} | _MONITORING,
+        sources={_S.FAMILY, _S.SCHOOL, _S.OTHER_COUNCIL},
+        recipients=_EDUCATION_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {"ethnicity": "Ethnic background", "traveller": "Whether the child is from a Gypsy, Roma or Traveller family"},
+        category=_C.ETHNICITY,
+        subjects={_D.CHILD},
+        # Gypsy, Roma and Traveller children are a group at particular risk of missing education (statutory guidance).
+        purposes={_P.IDENTIFY_CME, _P.SUPPORT_DECISIONS} | _MONITORING,
+        sources={_S.FAMILY, _S.SCHOOL, _S.OTHER_COUNCIL},
+        recipients={_R.SCHOOL, _R.OTHER_COUNCIL, _R.SOCIAL_CARE},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {
+            "sen_provision": "Special educational needs support (SEN support or an education, health and care plan)",
+            "ehcp": "Whether the child has an education, health and care plan",
+        },
+        category=_C.SEN_DISABILITY,
+        subjects={_D.CHILD},
+        purposes={_P.IDENTIFY_CME, _P.SUPPORT_DECISIONS, _P.SAFEGUARDING} | _MONITORING,
+        sources={_S.FAMILY, _S.SCHOOL, _S.OTHER_COUNCIL, _S.HEALTH, _S.ADMISSIONS},
+        recipients={
+            _R.SCHOOL,
+            _R.ADMISSIONS,
+            _R.SCHOOL_NURSING,
+            _R.GP,
+            _R.SOCIAL_CARE,
+            _R.EARLY_HELP,
+            _R.OTHER_COUNCIL,
+        },
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {
+            "looked_after": "Whether the child is looked after by a council",
+            "child_protection_plan": "Whether the child has a child protection plan",
+        },
+        category=_C.STATUTORY_SERVICES,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.SUPPORT_DECISIONS, _P.SAFEGUARDING, _P.ANALYTICS},
+        sources={_S.SOCIAL_CARE, _S.SCHOOL, _S.OTHER_COUNCIL, _S.PROFESSIONAL},
+        recipients=_SAFEGUARDING_PARTNERS - {_R.HOME_OFFICE, _R.PROBATION},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {
+            "service_child": "Whether a parent is in the armed forces",
+            "young_carer": "Whether the child is a young carer",
+        },
+        category=_C.FAMILY,
+        subjects={_D.CHILD},
+        purposes={_P.IDENTIFY_CME, _P.SUPPORT_DECISIONS, _P.SAFEGUARDING} | _MONITORING,
+        sources={_S.FAMILY, _S.SCHOOL, _S.OTHER_COUNCIL, _S.PROFESSIONAL},
+        recipients={_R.SCHOOL, _R.OTHER_COUNCIL, _R.SOCIAL_CARE, _R.EARLY_HELP},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_search_keys(
+        "people.Child",
+        {_D.CHILD},
+        _K.CHILD_RECORD,
+        {"preferred_name_key": "A search key made from the name the child is known by"},
+    ),
+    # --- people.Carer -------------------------------------------------------------------------------------------
+    *_declare(
+        "people.Carer",
+        {
+            "title": "Title (Mr, Mrs, Ms, Mx …)",
+            "given_name": "First name",
+            "middle_names": "Middle names",
+            "family_name": "Last name",
+            "sex": "Sex",
+            "date_of_birth": "Date of birth",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CARER},
+        purposes=_FINDING,
+        sources=_ANY_SOURCE - {_S.SERVICE},
+        recipients=_ENQUIRY_RECIPIENTS,
+        retention=_K.LINKED_PERSON,
+    ),
+    *_declare(
+        "people.Carer",
+        {"marital_status": "Whether the parent or carer is married or in a civil partnership"},
+        category=_C.FAMILY,
+        subjects={_D.CARER},
+        purposes={_P.ADMINISTER_SERVICE, _P.SUPPORT_DECISIONS},
+        sources={_S.FAMILY, _S.SCHOOL, _S.OTHER_COUNCIL, _S.SOCIAL_CARE},
+        recipients=(),
+        retention=_K.LINKED_PERSON,
+    ),
+    *_search_keys("people.Carer", {_D.CARER}, _K.LINKED_PERSON),
+    # --- people: names, identifiers, contact points, relationships, addresses ------------------------------------
+    *_declare(
+        "people.FormerUpn",
+        {
+            "child": "Which child had the former unique pupil number",
+            "upn": "A unique pupil number the child had before",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.LOCATE},
+        sources={_S.SCHOOL, _S.OTHER_COUNCIL, _S.SCHOOL_TO_SCHOOL},
+        recipients={_R.SCHOOL, _R.ADMISSIONS, _R.OTHER_COUNCIL},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.PersonName",
+        {
+            "child": "Which child the other name belongs to",
+            "carer": "Which parent or carer the other name belongs to",
+            "kind": "What the other name is: a former name, an alias, a known-as name or another spelling",
+            "given_name": "Another first name the person has had or uses",
+            "family_name": "Another last name the person has had or uses",
+            "valid_from": "When the person started using the other name",
+            "valid_to": "When the person stopped using the other name",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes=_FINDING,
+        sources=_ANY_SOURCE - {_S.SERVICE},
+        recipients=_ENQUIRY_RECIPIENTS,
+        retention=_K.LINKED_PERSON,
+    ),
+    *_search_keys("people.PersonName", {_D.CHILD, _D.CARER}, _K.LINKED_PERSON),
+    *_declare(
+        "people.ContactPoint",
+        {
+            "child": "Which child the telephone number or email address belongs to",
+            "carer": "Which parent or carer the telephone number or email address belongs to",
+            "kind": "Whether it is a telephone number or an email address",
+            "label": "What kind of number or address it is (mobile, home, work, emergency)",
+            "value": "Telephone number or email address",
+            "is_emergency": "Whether to use it in an emergency",
+        },
+        category=_C.CONTACT,
+        subjects={_D.CHILD, _D.CARER},
+        purposes=_FINDING,
+        sources=_REFERRERS | {_S.HOUSING, _S.COUNCIL_TAX, _S.HEALTH, _S.SOCIAL_CARE, _S.EARLY_HELP},
+        recipients=_SAFEGUARDING_PARTNERS | {_R.ADMISSIONS},
+        retention=_K.LINKED_PERSON,
+    ),
+    *_declare(
+        "people.CarerRelationship",
+        {
+            "carer": "Which parent or carer",
+            "child": "Which child",
+            "kind": "How the parent or carer is related to the child",
+            "parental_responsibility": "Whether the parent or carer has parental responsibility",
+            "lives_with": "Whether the child lives with the parent or carer",
+        },
+        category=_C.FAMILY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes=_FINDING,
+        sources=_REFERRERS | {_S.SOCIAL_CARE, _S.HOUSING, _S.COUNCIL_TAX},
+        recipients=_SAFEGUARDING_PARTNERS | {_R.ADMISSIONS},
+        retention=_K.LINKED_PERSON,
+    ),
+    *_declare(
+        "people.Address",
+        {
+            "uprn": "Unique property reference number of the address",
+            "line1": "First line of the address",
+            "line2": "Second line of the address",
+            "town": "Town",
+            "postcode": "Postcode",
+        },
+        category=_C.CONTACT,
+        subjects={_D.CHILD, _D.CARER},
+        purposes=_FINDING | {_P.ANALYTICS},
+        sources=_ANY_SOURCE - {_S.SERVICE},
+        recipients=_ENQUIRY_RECIPIENTS,
+        retention=_K.LINKED_PERSON,
+    ),
+    *_declare(
+        "people.Residence",
+        {
+            "address": "Which address",
+            "child": "Which child lived there",
+            "carer": "Which parent or carer lived there",
+            "valid_from": "When they moved in",
+            "valid_to": "When they moved out",
+        },
+        category=_C.CONTACT,
+        subjects={_D.CHILD, _D.CARER},
+        purposes=_FINDING,
+        sources=_ANY_SOURCE - {_S.SERVICE},
+        recipients=_ENQUIRY_RECIPIENTS,
+        retention=_K.LINKED_PERSON,
+    ),
+    # --- schools ------------------------------------------------------------------------------------------------
+    *_declare(
+        "schools.Enrolment",
+        {
+            "child": "Which child was on the school's roll",
+            "school": "Which school",
+            "status": "How the child was registered (single, main or subsidiary registration)",
+            "start_date": "The child's first day on the school's roll",
+            "leave_date": "The day the child's name was taken off the roll",
+            "deletion_ground": "The legal ground on which the school took the child's name off its roll",
+        },
+        category=_C.EDUCATION,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.LOCATE, _P.SUPPORT_DECISIONS, _P.ANALYTICS},
+        sources={_S.SCHOOL, _S.SCHOOL_TO_SCHOOL, _S.OTHER_COUNCIL, _S.ADMISSIONS, _S.FAMILY},
+        recipients=_EDUCATION_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "schools.School",
+        {"head_name": "The headteacher's name, as the national register of schools publishes it"},
+        category=_C.IDENTITY,
+        subjects={_D.PROFESSIONAL},
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE},
+        sources={_S.NATIONAL_REGISTER},
+        recipients=(),
+        retention=_K.UNTIL_REPLACED,
+    ),
+    # --- cases.Referral -----------------------------------------------------------------------------------------
+    *_casework(
+        "cases.Referral",
+        {
+            "child": "Which child the referral is about",
+            "source": "Who made the referral (a school, a professional, a member of the public …)",
+            "received_on": "When the referral arrived",
+            "is_anonymous": "Whether the person who made the referral gave their name",
+            "status": "Whether the referral was accepted",
+            "triaged_at": "When the referral was decided",
+            "case": "Which case the referral led to",
+        },
+        sources=_REFERRERS | {_S.SERVICE},
+    ),
+    *_referrer(
+        _C.IDENTITY,
+        {
+            "referrer_name": "Name of the person who made the referral",
+            "referrer_role": "Their role, if they are a professional",
+            "referrer_organisation": "Their organisation",
+        },
+    ),
+    *_referrer(_C.CONTACT, {"referrer_phone": "Their telephone number", "referrer_email": "Their email address"}),
+    *_free_text(
+        "cases.Referral",
+        {
+            "concerns": "What the person who made the referral told us, in their words where possible",
+            "triage_rationale": "Why the referral was accepted or closed",
+        },
+        sources=_REFERRERS | {_S.SERVICE},
+    ),
+    *_staff_link("cases.Referral", {"recorded_by": "Who recorded the referral", "triaged_by": "Who decided it"}),
+    # --- cases.Case ---------------------------------------------------------------------------------------------
+    *_casework(
+        "cases.Case",
+        {
+            "child": "Which child the case is about",
+            "status": "Where the case has got to",
+            "team": "Which team is working on the case",
+            "risk_level": "The officer's judgement of the risk to the child",
+            "primary_reason": "Why the child is, or may be, missing education",
+            "became_cme_on": "When the child became missing education, as far as is known",
+            "opened_on": "When the case was opened",
+            "due_on": "When the next piece of work on the case is due",
+            "closed_on": "When the case was closed",
+        },
+    ),
+    *_casework(
+        "cases.Case",
+        # An outcome such as "referred to children's social care or police" reveals another service's involvement.
+        {"outcome": "How the case ended"},
+        may_reveal={_C.STATUTORY_SERVICES},
+    ),
+    *_staff_link("cases.Case", {"officer": "The officer working on the case", "opened_by": "Who opened the case"}),
+    # --- cases.Enquiry ------------------------------------------------------------------------------------------
+    *_casework(
+        "cases.Enquiry",
+        {
+            "case": "Which case the enquiry belongs to",
+            "agency": "Who was asked (a school, housing, the police, another council …)",
+            "requested_on": "When they were asked",
+            "response_due_on": "When an answer is due",
+            "responded_on": "When they answered",
+            "result": "What the answer was, in short (no trace, information found, child located …)",
+            "joint_enquiry": "Whether the school and the council made the enquiry together",
+            "evidence": "The document that records the answer",
+        },
+        purposes=_CASEWORK,
+    ),
+    *_agency_contact(_C.IDENTITY, {"contact_name": "The name of the person at the agency who was contacted"}),
+    *_agency_contact(_C.CONTACT, {"contact_details": "The team, telephone number or email address used"}),
+    *_free_text(
+        "cases.Enquiry",
+        {"findings": "What the agency told us"},
+        sources=_AGENCIES | {_S.SCHOOL, _S.OTHER_COUNCIL, _S.FAMILY, _S.SERVICE},
+    ),
+    *_staff_link("cases.Enquiry", {"recorded_by": "Who recorded the enquiry"}),
+    # --- cases.Note ---------------------------------------------------------------------------------------------
+    *_casework(
+        "cases.Note",
+        {
+            "case": "Which case the file note belongs to",
+            "created_at": "When the file note was written",
+            "corrects": "Which earlier note this one corrects",
+        },
+        purposes=_CASEWORK,
+    ),
+    *_free_text(
+        "cases.Note",
+        {"text": "The file note", "correction_reason": "Why an earlier note was corrected"},
+        sources=_ANY_SOURCE,
+    ),
+    *_staff_link("cases.Note", {"author": "Who wrote the file note"}),
+    # --- cases.Document -----------------------------------------------------------------------------------------
+    *_casework(
+        "cases.Document",
+        {
+            "case": "Which case the document belongs to",
+            "kind": "What sort of document it is (letter, email, report, photograph …)",
+            "uploaded_at": "When it was added",
+        },
+        purposes=_CASEWORK,
+    ),
+    *_free_text(
+        "cases.Document",
+        {
+            "file": "The document itself: a letter, email, report, form or photograph",
+            "title": "The document's title",
+            "original_name": "The file's name as it was uploaded, which often names the child",
+        },
+        sources=_ANY_SOURCE,
+    ),
+    *_staff_link("cases.Document", {"uploaded_by": "Who added the document"}),
+    # --- cases.Decision -----------------------------------------------------------------------------------------
+    *_casework(
+        "cases.Decision",
+        {
+            "case": "Which case the decision is about",
+            "referral": "Which referral the decision is about",
+            "details": "What the decision changed, for example the case's status before and after",
+            "decided_at": "When the decision was made",
+        },
+    ),
+    *_casework(
+        "cases.Decision",
+        # Escalating to social care or the police reveals that another service is now involved.
+        {"kind": "What was decided (accept a referral, escalate to social care, close the case …)"},
+        may_reveal={_C.STATUTORY_SERVICES},
+    ),
+    *_free_text("cases.Decision", {"rationale": "Why the decision was made, in the words of the person who made it"}),
+    *_staff_link("cases.Decision", {"decided_by": "Who made the decision"}),
+    # --- who looked, downloaded and shared ----------------------------------------------------------------------
+    *_declare(
+        "cases.DocumentDownload",
+        {"document": "Which document was downloaded", "downloaded_at": "When"},
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_staff_link("cases.DocumentDownload", {"downloaded_by": "Who downloaded the document"}, _K.ACCOUNTABILITY_LOG),
+    *_declare(
+        "privacy.Disclosure",
+        {
+            "direction": "Whether information was shared out or received",
+            "organisation": "Who received the information, or who sent it",
+            "data_categories": "Which kinds of information were shared",
+            "purpose": "Why it was shared",
+            "lawful_basis": "The lawful basis for sharing it",
+            "occurred_at": "When",
+            "subject_type": "Whether the person the information is about is a child or an adult",
+            "subject_id": "Which person the information is about",
+            "cause_type": "What kind of record led to the sharing (a decision, an import …)",
+            "cause_id": "Which record led to the sharing",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.ADMINISTER_SERVICE, _P.SAFEGUARDING},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "privacy.Disclosure",
+        {"description": "What was shared and why, in the words of the person who shared it"},
+        category=_C.ACCOUNTABILITY,
+        subjects=_FREE_TEXT_SUBJECTS,
+        purposes={_P.ADMINISTER_SERVICE, _P.SAFEGUARDING},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_staff_link("privacy.Disclosure", {"recorded_by": "Who recorded the sharing"}, _K.ACCOUNTABILITY_LOG),
+    *_declare(
+        "privacy.AccessPurpose",
+        {
+            "subject_type": "Whether the record opened is a child's or an adult's",
+            "subject_id": "Whose record was opened",
+            "purpose": "Why it was opened, as one of the purposes in this notice",
+            "stated_at": "When",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER, _D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "privacy.AccessPurpose",
+        {"reason": "Why the record was opened, in the words of the person who opened it"},
+        category=_C.ACCOUNTABILITY,
+        subjects=_FREE_TEXT_SUBJECTS | {_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_staff_link("privacy.AccessPurpose", {"user": "Who opened the record"}, _K.ACCOUNTABILITY_LOG),
+    *_declare(
+        "privacy.AccessPurpose",
+        {"session_key": "Which sign-in session the reason covers"},
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    # --- the audit trail (cme.audit): ids in the chained entry, the personal part in the erasable detail ---------
+    *_declare(
+        "audit.AuditEntry",
+        {
+            "occurred_at": "When it happened",
+            "event": "What happened (a record viewed, a case closed, a search …)",
+            "target_type": "What kind of record it happened to",
+            "target_id": "Which record it happened to",
+            "related_type": "What kind of record was also involved",
+            "related_id": "Which record was also involved",
+            "subject_child_id": "Which child it was about",
+            "payload": "Numbers and ids that describe what happened, never names",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER, _D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_staff_link(
+        "audit.AuditEntry",
+        {"actor_id": "Who did it", "actor_username": "The user name of who did it, at the time"},
+        _K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "audit.AuditDetail",
+        {
+            "entry": "Which audit entry the detail belongs to",
+            "purpose": "Why the person opened the record, as one of the purposes in this notice",
+            # Which fields were seen or changed, and personal detail such as the words searched for or a user name
+            # tried at a failed sign-in.
+            "data": "The detail of what happened: the fields seen or changed, the words searched for",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER, _D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal={_C.IDENTITY, _C.CONTACT},
+    ),
+    *_declare(
+        "audit.AuditDetail",
+        {"purpose_text": "Why the person opened the record, in their own words"},
+        category=_C.ACCOUNTABILITY,
+        subjects=_FREE_TEXT_SUBJECTS | {_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    # --- people who use the system ------------------------------------------------------------------------------
+    *_declare(
+        "accounts.User",
+        {
+            "username": "User name",
+            "first_name": "First name",
+            "last_name": "Last name",
+            "job_title": "Job title",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.STAFF_ACCOUNT,
+    ),
+    *_declare(
+        "accounts.User",
+        {"email": "Work email address"},
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.STAFF_ACCOUNT,
+    ),
+    *_declare(
+        "accounts.User",
+        {
+            "password": "Password, stored only as a one-way hash",
+            "last_login": "When the person last signed in",
+            "date_joined": "When the account was created",
+            "is_active": "Whether the account may sign in",
+            "role": "The person's role, which decides what they may see and do",
+            "team": "Which CME team the person belongs to",
+            "school": "Which school a school user works for",
+            "organisation": "Which partner agency a partner user works for",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.STAFF_ACCOUNT,
+    ),
+    *_declare(
+        "council.CouncilSettings",
+        {
+            "dpo_name": "The data protection officer's name or title, published on this notice",
+            "dpo_email": "The data protection officer's email address, published on this notice",
+            "dpo_address": "The data protection officer's postal address, published on this notice",
+        },
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),  # published to everyone, as UK GDPR Art. 37(7) requires; not shared with anyone in particular
+        retention=_K.UNTIL_REPLACED,
+    ),
+]
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Fields that hold no personal data, each with the reason it was judged so. Reviewed with the catalogue.
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Fields with these names are bookkeeping on every model; an entry above overrides this for a model where the field
+# means more (a file note's `created_at` is when the note was written, so it is catalogued).
+NOT_PERSONAL_ON_ANY_MODEL: Mapping[str, str] = MappingProxyType(
+    {
+        "id": "The row's number inside cme: says nothing about a person on its own and is never published.",
+        "created_at": "When the row was written: bookkeeping; the row's content is catalogued field by field.",
+        "updated_at": "When the row was last saved: bookkeeping; the row's content is catalogued field by field.",
+        "version": "A counter that refuses an edit based on an out-of-date copy: bookkeeping.",
+    }
+)
+
+_REGISTER = "A published fact about a school from the national register of schools, not about a person."
+_COUNCIL = "The council's own published details, not about a person."
+_CALENDAR = "The council's school calendar, not about a person."
+_CHAIN = "Part of the audit trail's tamper-evident chain: numbers and hashes, not about a person."
+_DOCUMENT = "A technical property of an uploaded file that reveals nothing about its content."
+
+NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
+    {
+        **{
+            ("schools.School", name): _REGISTER
+            for name in (
+                "urn",
+                "ukprn",
+                "la_code",
+                "la_name",
+                "establishment_number",
+                "name",
+                "type_code",
+                "type_name",
+                "type_group",
+                "status",
+                "open_date",
+                "close_date",
+                "phase_code",
+                "phase_name",
+                "statutory_low_age",
+                "statutory_high_age",
+                "gender",
+                "sixth_form",
+                "street",
+                "locality",
+                "address3",
+                "town",
+                "postcode",
+                "telephone",
+                "website",
+                "number_of_pupils",
+                "capacity",
+            )
+        },
+        ("council.CouncilSettings", "council_name"): _COUNCIL,
+        ("council.CouncilSettings", "service_email"): _COUNCIL + " A shared mailbox for the service.",
+        ("council.CouncilSettings", "service_phone"): _COUNCIL + " The service's switchboard number.",
+        ("council.CouncilSettings", "complaints_url"): _COUNCIL,
+        ("council.CouncilSettings", "accessibility_contact_email"): _COUNCIL + " A shared mailbox.",
+        ("council.TermPeriod", "name"): _CALENDAR,
+        ("council.TermPeriod", "first_day"): _CALENDAR,
+        ("council.TermPeriod", "last_day"): _CALENDAR,
+        ("council.ClosureDay", "day"): _CALENDAR,
+        ("council.ClosureDay", "reason"): _CALENDAR + " Why schools close that day (an election, snow).",
+        ("accounts.Team", "name"): "The name of a team of officers, not of a person.",
+        ("accounts.Team", "description"): "What a team does, not about a person.",
+        ("accounts.Organisation", "name"): "The name of a partner agency, not of a person.",
+        ("accounts.Organisation", "kind"): "What sort of agency it is.",
+        ("accounts.Organisation", "email"): "A partner agency's shared mailbox; the form says never a person's own.",
+        ("accounts.User", "is_superuser"): "Always false: cme has no superusers (a database constraint).",
+        ("accounts.User", "is_staff"): "Never used: cme has no Django admin.",
+        ("accounts.User", "groups"): "Never used: every permission comes from the user's role.",
+        ("accounts.User", "user_permissions"): "Never used: every permission comes from the user's role.",
+        ("audit.AuditChainHead", "last_sequence"): _CHAIN + " The number of the last entry.",
+        ("audit.AuditChainHead", "last_hash"): _CHAIN + " The hash of the last entry.",
+        ("audit.AuditEntry", "sequence"): _CHAIN + " The entry's place in the chain.",
+        ("audit.AuditEntry", "detail_hash"): _CHAIN + " A salted hash of the erasable detail; cannot be turned back.",
+        ("audit.AuditEntry", "previous_hash"): _CHAIN + " The hash of the entry before.",
+        ("audit.AuditEntry", "entry_hash"): _CHAIN + " The hash of this entry.",
+        ("audit.AuditDetail", "salt"): _CHAIN + " Random characters that stop the detail's hash being guessed back.",
+        ("cases.Document", "content_type"): _DOCUMENT + " The file type, detected from the content.",
+        ("cases.Document", "size_bytes"): _DOCUMENT,
+        ("cases.Document", "sha256"): _DOCUMENT + " A checksum that proves the file has not changed since upload.",
+    }
+)
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The catalogue and its reads
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def _label(model) -> str:
+    """A model's label ("people.Child") from a model class, an instance or the label itself."""
+    return model if isinstance(model, str) else model._meta.label
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The entries and the vocabulary they use. Build another one in a test to see what the notice makes of it."""
+
+    entries: tuple[FieldEntry, ...]
+    not_personal: Mapping[tuple[str, str], str] = field(default_factory=lambda: NOT_PERSONAL)
+    not_personal_on_any_model: Mapping[str, str] = field(default_factory=lambda: NOT_PERSONAL_ON_ANY_MODEL)
+    categories: Mapping[str, CategoryInfo] = field(default_factory=lambda: CATEGORIES)
+    purposes: Mapping[str, PurposeInfo] = field(default_factory=lambda: PURPOSES)
+    sources: Mapping[str, PartyInfo] = field(default_factory=lambda: SOURCES)
+    recipients: Mapping[str, PartyInfo] = field(default_factory=lambda: RECIPIENTS)
+    retention_rules: Mapping[str, RetentionPolicy] = field(default_factory=lambda: RETENTION_RULES)
+    subjects: Mapping[str, str] = field(default_factory=lambda: SUBJECTS)
+    statutes: Mapping[str, Statute] = field(default_factory=lambda: STATUTES)
+    _by_key: Mapping[tuple[str, str], FieldEntry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_key: dict[tuple[str, str], FieldEntry] = {}
+        for entry in self.entries:
+            if entry.key in by_key:
+                raise ValueError(f"{entry.model}.{entry.field} is catalogued twice")
+            by_key[entry.key] = entry
+            self._check_codes(entry)
+        object.__setattr__(self, "_by_key", MappingProxyType(by_key))
+
+    def _check_codes(self, entry: FieldEntry) -> None:
+        """Every code an entry uses must have plain words in the vocabulary, or the notice could not print it."""
+        vocabularies = (
+            ("category", entry.categories, self.categories),
+            ("purpose", entry.purposes, self.purposes),
+            ("source", entry.sources, self.sources),
+            ("recipient", entry.recipients, self.recipients),
+            ("retention rule", {entry.retention}, self.retention_rules),
+            ("data subject", entry.subjects, self.subjects),
+        )
+        for what, codes, known in vocabularies:
+            if unknown := set(codes) - set(known):
+                raise ValueError(f"{entry.model}.{entry.field} uses an unknown {what}: {sorted(unknown)}")
+        if not entry.purposes or not entry.subjects or not entry.sources:
+            raise ValueError(f"{entry.model}.{entry.field} needs at least one purpose, subject and source")
+
+    # --- single fields ----------------------------------------------------------------------------------------
+    def get(self, model, field_name: str) -> FieldEntry | None:
+        return self._by_key.get((_label(model), field_name))
+
+    def is_catalogued(self, model, field_name: str) -> bool:
+        return (_label(model), field_name) in self._by_key
+
+    def not_personal_reason(self, model, field_name: str) -> str | None:
+        """Why a field is declared not personal, or None; a catalogue entry wins over the every-model list."""
+        if self.is_catalogued(model, field_name):
+            return None
+        key = (_label(model), field_name)
+        return self.not_personal.get(key) or self.not_personal_on_any_model.get(field_name)
+
+    # --- selections -------------------------------------------------------------------------------------------
+    def models(self) -> tuple[str, ...]:
+        """The labels of models with at least one catalogued field, in declaration order."""
+        return tuple(dict.fromkeys(entry.model for entry in self.entries))
+
+    def entries_for_model(self, model) -> tuple[FieldEntry, ...]:
+        label = _label(model)
+        return tuple(entry for entry in self.entries if entry.model == label)
+
+    def fields_in_category(self, category: str, *, direct_only: bool = False) -> tuple[FieldEntry, ...]:
+        """Fields that hold `category`; with `direct_only=False` also those that may reveal it (free text)."""
+        if direct_only:
+            return tuple(entry for entry in self.entries if entry.category == category)
+        return tuple(entry for entry in self.entries if category in entry.categories)
+
+    def special_fields(self) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.is_special)
+
+    def criminal_fields(self) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.is_criminal)
+
+    def free_text_fields(self) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.free_text)
+
+    def entries_for_subject(self, subject: str) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if subject in entry.subjects)
+
+    def entries_for_purpose(self, purpose: str) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if purpose in entry.purposes)
+
+    def entries_shared_with(self, recipient: str) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if recipient in entry.recipients)
+
+    def entries_from_source(self, source: str) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if source in entry.sources)
+
+    def entries_under_rule(self, rule: str) -> tuple[FieldEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.retention == rule)
+
+    def categories_of(self, model, field_names: Iterable[str]) -> frozenset[str]:
+        """The categories a disclosure of these fields must be logged under; raises KeyError for an unknown field."""
+        label = _label(model)
+        found: set[str] = set()
+        for name in field_names:
+            entry = self._by_key.get((label, name))
+            if entry is None:
+                raise KeyError(f"{label}.{name} is not in the data catalogue")
+            found |= entry.categories
+        return frozenset(found)
+
+    # --- the vocabulary in use --------------------------------------------------------------------------------
+    def categories_in_use(self) -> tuple[str, ...]:
+        """Categories some field holds or may hold, in the vocabulary's order."""
+        used = {category for entry in self.entries for category in entry.categories}
+        return tuple(code for code in self.categories if code in used)
+
+    def sources_in_use(self) -> tuple[str, ...]:
+        used = {source for entry in self.entries for source in entry.sources}
+        return tuple(code for code in self.sources if code in used)
+
+    def recipients_in_use(self) -> tuple[str, ...]:
+        used = {recipient for entry in self.entries for recipient in entry.recipients}
+        return tuple(code for code in self.recipients if code in used)
+
+    def retention_rules_in_use(self) -> tuple[str, ...]:
+        used = {entry.retention for entry in self.entries}
+        return tuple(code for code in self.retention_rules if code in used)
+
+    def purposes_in_use(self) -> tuple[str, ...]:
+        used = {purpose for entry in self.entries for purpose in entry.purposes}
+        return tuple(code for code in self.purposes if code in used)
+
+
+CATALOGUE = Catalogue(entries=tuple(_ENTRIES))
+
+
+# Module-level reads of the catalogue in force (`from cme.privacy import catalogue; catalogue.special_fields()`).
+# They look CATALOGUE up on each call, so a test can swap it for another.
+
+
+def get(model, field_name: str) -> FieldEntry | None:
+    """The entry for one field, or None if it is not catalogued."""
+    return CATALOGUE.get(model, field_name)
+
+
+def entries_for_model(model) -> tuple[FieldEntry, ...]:
+    """Every catalogued field of `model` (a model class, an instance or a label such as "people.Child")."""
+    return CATALOGUE.entries_for_model(model)
+
+
+def fields_in_category(category: str, *, direct_only: bool = False) -> tuple[FieldEntry, ...]:
+    """Fields that hold `category`, including free text that may reveal it unless `direct_only`."""
+    return CATALOGUE.fields_in_category(category, direct_only=direct_only)
+
+
+def special_fields() -> tuple[FieldEntry, ...]:
+    """Fields that hold or may hold special category data (UK GDPR Art. 9)."""
+    return CATALOGUE.special_fields()
+
+
+def criminal_fields() -> tuple[FieldEntry, ...]:
+    """Fields that hold or may hold criminal offence data (UK GDPR Art. 10)."""
+    return CATALOGUE.criminal_fields()
+
+
+def free_text_fields() -> tuple[FieldEntry, ...]:
+    """Fields written in people's own words, which may mention anyone."""
+    return CATALOGUE.free_text_fields()
+
+
+def entries_for_subject(subject: str) -> tuple[FieldEntry, ...]:
+    """Fields that hold or may mention data about `subject` (a DataSubject)."""
+    return CATALOGUE.entries_for_subject(subject)
+
+
+def entries_for_purpose(purpose: str) -> tuple[FieldEntry, ...]:
+    """Fields used for `purpose` (a Purpose): what a purpose-bound view may show."""
+    return CATALOGUE.entries_for_purpose(purpose)
+
+
+def entries_shared_with(recipient: str) -> tuple[FieldEntry, ...]:
+    """Fields that may be shared with `recipient` (a Recipient)."""
+    return CATALOGUE.entries_shared_with(recipient)
+
+
+def entries_under_rule(rule: str) -> tuple[FieldEntry, ...]:
+    """Fields governed by the retention rule `rule` (a RetentionRule)."""
+    return CATALOGUE.entries_under_rule(rule)
+
+
+def categories_of(model, field_names: Iterable[str]) -> frozenset[str]:
+    """The DataCategory codes a disclosure of these fields of `model` must be logged under."""
+    return CATALOGUE.categories_of(model, field_names)

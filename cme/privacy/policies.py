@@ -1,0 +1,14 @@
+"""Permissions for the privacy area: the record of processing activities is the data protection officer's."""
+
+import rules
+
+from cme.accounts.policies import is_dpo
+
+# The Art. 30 record describes how the council processes personal data; it names no child, but it is the DPO's
+# working document (and the regulator's on request), so no other role needs it.
+rules.add_perm("privacy.view_ropa", is_dpo)
+
+# The DPO's accountability views: what was shared, and records opened outside a caseload with the reason given.
+rules.add_perm("privacy.view_disclosures", is_dpo)
+rules.add_perm("privacy.view_access_purposes", is_dpo)
+rules.add_perm("privacy.view_audit", is_dpo)

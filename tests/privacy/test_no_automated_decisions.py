@@ -1,0 +1,114 @@
+"""The privacy notice promises every decision involves a person. Prove no code path can move a case without one.
+
+Three checks, together: (1) outside the casework services (and the demo loader), no code writes a case's or a
+referral's status or outcome at all; (2) every public casework service that does write them takes, keyword-only,
+the acting person and a rationale, and refuses a blank rationale; (3) no background task or signal handler calls
+those services, so nothing runs them without a signed-in person's request.
+"""
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+from cme.cases import services
+from cme.common.errors import ApplicationError
+
+ROOT = Path(__file__).resolve().parents[2] / "cme"
+DECIDING_FIELDS = {"status", "outcome"}
+# The casework services are the one place allowed to write them; the demo loader writes made-up history directly.
+ALLOWED = (ROOT / "cases" / "services", ROOT / "demo")
+# Models whose `status`/`outcome` are decisions about a child.
+DECISION_MODELS = {"Case", "Referral"}
+DECIDING_SERVICES = {
+    "case_status_change", "case_close", "case_reopen", "referral_accept", "referral_no_further_action",
+    "case_set_risk", "case_reallocate", "case_escalate", "case_start_sao",
+}  # fmt: skip
+
+
+def python_files():
+    for path in ROOT.rglob("*.py"):
+        if "migrations" not in path.parts and not any(path.is_relative_to(allowed) for allowed in ALLOWED):
+            yield path
+
+
+# Calls that write the fields they are given: model constructors and creators, queryset updates, and the services'
+# own conditional-update helper. A call to a deciding service itself is the person's action, and is allowed.
+WRITING_CALLS = {
+    "create",
+    "update",
+    "update_or_create",
+    "get_or_create",
+    "versioned_update",
+    "_triage",
+    *DECISION_MODELS,
+}
+
+
+def deciding_writes(tree: ast.AST) -> list[int]:
+    """Lines that assign `.status`/`.outcome`, or hand them to a call that writes them to the database."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            lines += [node.lineno for t in targets if isinstance(t, ast.Attribute) and t.attr in DECIDING_FIELDS]
+        elif isinstance(node, ast.Call) and {keyword.arg for keyword in node.keywords} & DECIDING_FIELDS:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in WRITING_CALLS:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_no_code_outside_the_casework_services_writes_a_decision():
+    offenders = {}
+    for path in python_files():
+        lines = deciding_writes(ast.parse(path.read_text(), filename=str(path)))
+        # Forms and serializers name a `status` field but never save a model; they are read as writes only if they
+        # assign to an attribute, which they do not.
+        if lines:
+            offenders[str(path.relative_to(ROOT.parent))] = lines
+    assert offenders == {}, "status/outcome may only change through cme.cases.services (a person's decision)"
+
+
+@pytest.mark.parametrize("name", sorted(DECIDING_SERVICES))
+def test_every_deciding_service_needs_a_person_and_a_reason(name):
+    parameters = inspect.signature(getattr(services, name)).parameters
+    assert parameters["actor"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["rationale"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["actor"].default is inspect.Parameter.empty
+    assert parameters["rationale"].default is inspect.Parameter.empty
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["case_status_change", "case_close", "case_set_risk", "case_start_sao"])
+def test_a_blank_rationale_is_refused_before_anything_changes(name, case_factory, user_factory):
+    case = case_factory(officer=user_factory())
+    arguments = {
+        "case_status_change": {"status": "enquiries"},
+        "case_close": {"outcome": "died"},
+        "case_set_risk": {"risk_level": "high"},
+        "case_start_sao": {},
+    }[name]
+    with pytest.raises(ApplicationError, match="reason for your decision"):
+        getattr(services, name)(case=case, actor=case.officer, rationale=" ", **arguments)
+    case.refresh_from_db()
+    assert (case.status, case.risk_level, case.version) == ("open", "not_assessed", 1)
+    assert not case.decisions.exists()
+
+
+def test_no_background_task_or_signal_handler_calls_a_deciding_service():
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        if path.name in {"tasks.py", "signals.py", "receivers.py"} or "tasks" in path.parts:
+            source = path.read_text()
+            offenders += [f"{path.relative_to(ROOT.parent)}: {name}" for name in DECIDING_SERVICES if name in source]
+    assert offenders == []
+
+
+def test_the_detector_sees_the_writes_the_services_do_make():
+    # If this fails, the check above has gone blind, not clean.
+    for module in ("referrals.py", "cases.py"):
+        path = ROOT / "cases" / "services" / module
+        assert deciding_writes(ast.parse(path.read_text())), module
