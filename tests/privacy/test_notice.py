@@ -1,8 +1,8 @@
 """The privacy notice: public, built from the data catalogue and the council's settings, and true to the seed notice."""
 
 import html
-import os
 import itertools
+import os
 import re
 
 import pytest
