@@ -34,7 +34,7 @@ from .chain import (
 )
 from .models import AuditChainHead, AuditDetail, AuditEntry
 
-DEFAULT_BATCH_SIZE = 20_000
+DEFAULT_BATCH_SIZE = 50_000
 
 
 class Problem(enum.StrEnum):
@@ -116,7 +116,9 @@ def chain_verify(
     sql = (
         f"SELECT e.sequence, {entry_message_sql(vendor)}, e.previous_hash, e.entry_hash, "  # noqa: S608
         f"e.detail_hash, {detail_message_sql(vendor)} "
-        f"FROM {entry_table} e LEFT JOIN {detail_table} d ON d.entry_id = e.sequence "
+        # The join repeats the lower bound for the detail side: without it PostgreSQL's merge join reads the detail
+        # index from its start on every page, and a check of ten million entries slows fivefold.
+        f"FROM {entry_table} e LEFT JOIN {detail_table} d ON d.entry_id = e.sequence AND d.entry_id > %s "
         "WHERE e.sequence > %s AND e.sequence <= %s ORDER BY e.sequence LIMIT %s"
     )
     pages = _pages_prefetched if prefetch else _pages
@@ -179,7 +181,7 @@ def _pages(alias: str, sql: str, last: int, size: int) -> Iterator[list[tuple]]:
     after = 0
     with connections[alias].cursor() as cursor:
         while True:
-            cursor.execute(sql, [after, last, size])
+            cursor.execute(sql, [after, after, last, size])
             rows = cursor.fetchall()
             if not rows:
                 return

@@ -40,6 +40,12 @@ class Case(TimestampedModel):
             models.Index(fields=["officer", "status"]),
             models.Index(fields=["team", "status"]),
             models.Index(fields=["status", "due_on"]),
+            # The dashboard and case list read open cases in due-date order; these let them read only the rows shown
+            # (bench/casework_pages.py --what-if: the dashboard's PostgreSQL time per request fell from 31 to 12 ms).
+            models.Index(fields=["due_on", "id"], condition=~Q(status="closed"), name="case_open_due"),
+            models.Index(
+                fields=["officer", "due_on", "id"], condition=~Q(status="closed"), name="case_officer_open_due"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
