@@ -2,7 +2,38 @@
 
 from cme.audit.events import READ_EVENTS, AuditEvent
 
-REQUIRED = ["sign_in", "sign_in_failed", "sign_out", "locked_out", "child_viewed", "child_created", "child_changed", "carer_created", "carer_changed", "case_viewed", "case_opened", "case_changed", "case_closed", "case_reopened", "referral_created", "referral_triaged", "enquiry_recorded", "note_added", "note_corrected", "document_uploaded", "document_downloaded", "decision_recorded", "search", "export", "disclosure_recorded", "user_created", "user_changed", "settings_changed", "audit_exported", "purpose_stated"]
+REQUIRED = [
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "locked_out",
+    "child_viewed",
+    "child_created",
+    "child_changed",
+    "carer_created",
+    "carer_changed",
+    "case_viewed",
+    "case_opened",
+    "case_changed",
+    "case_closed",
+    "case_reopened",
+    "referral_created",
+    "referral_triaged",
+    "enquiry_recorded",
+    "note_added",
+    "note_corrected",
+    "document_uploaded",
+    "document_downloaded",
+    "decision_recorded",
+    "search",
+    "export",
+    "disclosure_recorded",
+    "user_created",
+    "user_changed",
+    "settings_changed",
+    "audit_exported",
+    "purpose_stated",
+]
 
 
 def test_every_event_the_issue_names_is_in_the_vocabulary():
