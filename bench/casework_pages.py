@@ -624,12 +624,14 @@ def profile(workload: Workload, paths: dict[str, list[tuple[str, str]]], out: Pa
 # The load runs
 
 
-def load_runs(args, server: Server, workload: Workload) -> list[dict]:
+def load_runs(args, server: Server, workload: Workload, save) -> list[dict]:
+    """Every run, page by page; `save(runs)` after each page, so an interrupted benchmark keeps what it measured."""
     pages = ["health", *args.pages]
     runs = []
     for run_index in range(args.runs):
         order = pages[run_index % len(pages) :] + pages[: run_index % len(pages)]  # rotate, so no page is always last
         run_result = {"run": run_index + 1, "order": order, "pages": {}}
+        runs.append(run_result)
         for page in order:
             seed = args.seed + 1000 * run_index + PAGES.index(page)
             count = round((args.warmup + args.duration) * args.rate)
@@ -661,7 +663,7 @@ def load_runs(args, server: Server, workload: Workload) -> list[dict]:
                 f"other postgres {machine.get('postgres_other_cores', 0):.2f}, "
                 f"others {machine.get('other_cores', 0):.2f}"
             )
-        runs.append(run_result)
+            save(runs)
     return runs
 
 
@@ -924,7 +926,11 @@ def main(argv: list[str]) -> None:
         minutes = args.runs * len(result["pages"]) * (args.warmup + args.duration) / 60
         log(f"load: {args.runs} runs × {len(result['pages'])} pages at {args.rate:g}/s, about {minutes:.0f} minutes")
         clock = time.perf_counter()
-        result["runs"] = load_runs(args, server, workload)
+
+        def save(runs: list[dict]) -> None:
+            (out / "partial-results.json").write_text(json.dumps({**result, "runs": runs}, indent=2, default=str))
+
+        result["runs"] = load_runs(args, server, workload, save)
         result["timings_s"]["load runs"] = round(time.perf_counter() - clock, 1)
         result["summary"] = summarise(result["runs"], result["pages"])
         result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")

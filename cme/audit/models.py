@@ -58,7 +58,7 @@ class AuditEntry(models.Model):
     payload = models.TextField(default="{}", help_text="Canonical JSON of ids and counts: nothing personal.")
     detail_hash = models.CharField(max_length=64, blank=True, help_text="Hash of the detail row; empty if none.")
     previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-sequence"]

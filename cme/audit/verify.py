@@ -16,7 +16,8 @@ import enum
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass
 
 from django.db import connections, router
@@ -132,31 +133,35 @@ def chain_verify(
             expected - 1, details_checked, details_erased, head_sequence, head_hash, seconds, problem, sequence, message
         )
 
-    for rows in pages(alias, sql, head_sequence, batch_size):
-        # The hot loop: keep it to comparisons and one hash per entry (and one per detail).
-        for sequence, message, previous_stored, entry_hash, detail_hash, detail in rows:
-            if (
-                sequence != expected
-                or previous_stored != previous
-                or message.count(SEPARATOR) != ENTRY_SEPARATORS
-                or digest(message.encode()) != entry_hash
-            ):
-                return result(*_diagnose(alias, expected, previous, sequence))
-            if detail is not None:
+    # closing(): at the first problem, stop the reader before explaining it.
+    with closing(pages(alias, sql, head_sequence, batch_size)) as batches:
+        for rows in batches:
+            # The hot loop: keep it to comparisons and one hash per entry (and one per detail).
+            for sequence, message, previous_stored, entry_hash, detail_hash, detail in rows:
                 if (
-                    not detail_hash
-                    or detail.count(SEPARATOR) != DETAIL_SEPARATORS
-                    or digest(detail.encode()) != detail_hash
+                    sequence != expected
+                    or previous_stored != previous
+                    or message.count(SEPARATOR) != ENTRY_SEPARATORS
+                    or digest(message.encode()) != entry_hash
                 ):
-                    problem = Problem.DETAIL_ALTERED if detail_hash else Problem.DETAIL_UNCOMMITTED
-                    return result(problem, sequence, _detail_message(alias, sequence, problem))
-                details_checked += 1
-            elif detail_hash:
-                details_erased += 1
-            previous = entry_hash
-            expected += 1
-        if progress is not None:
-            progress(expected - 1, head_sequence)
+                    batches.close()
+                    return result(*_diagnose(alias, expected, previous, sequence))
+                if detail is not None:
+                    if (
+                        not detail_hash
+                        or detail.count(SEPARATOR) != DETAIL_SEPARATORS
+                        or digest(detail.encode()) != detail_hash
+                    ):
+                        batches.close()
+                        problem = Problem.DETAIL_ALTERED if detail_hash else Problem.DETAIL_UNCOMMITTED
+                        return result(problem, sequence, _detail_message(alias, sequence, problem))
+                    details_checked += 1
+                elif detail_hash:
+                    details_erased += 1
+                previous = entry_hash
+                expected += 1
+            if progress is not None:
+                progress(expected - 1, head_sequence)
 
     checked = expected - 1
     if checked < head_sequence:
@@ -176,7 +181,7 @@ def chain_verify(
     return result()
 
 
-def _pages(alias: str, sql: str, last: int, size: int) -> Iterator[list[tuple]]:
+def _pages(alias: str, sql: str, last: int, size: int) -> Generator[list[tuple], None, None]:
     """Pages of rows in sequence order, on the caller's connection (and so inside its transaction, if any)."""
     after = 0
     with connections[alias].cursor() as cursor:
@@ -189,7 +194,7 @@ def _pages(alias: str, sql: str, last: int, size: int) -> Iterator[list[tuple]]:
             after = rows[-1][0]
 
 
-def _pages_prefetched(alias: str, sql: str, last: int, size: int) -> Iterator[list[tuple]]:
+def _pages_prefetched(alias: str, sql: str, last: int, size: int) -> Generator[list[tuple], None, None]:
     """The same pages, fetched one ahead by a second thread on its own connection (closed when done)."""
     ready: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()

@@ -294,7 +294,7 @@ def test_outside_a_transaction_the_check_reads_ahead_on_a_second_connection(offi
     for n in range(30):
         audit_record(actor=officer, event=AuditEvent.SEARCH, payload={"results": n}, fields=["name"] if n % 3 else ())
 
-    result = chain_verify(batch_size=7)  # several pages, so the reader thread hands over more than one
+    result = chain_verify(batch_size=7, prefetch=True)  # several pages: the reader hands over more than one
 
     assert result.ok, result.message
     assert (result.entries_checked, result.details_checked) == (30, 20)

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         export.add_argument("--child", type=int, dest="child_id", help="entries about this child (id)")
         export.add_argument("--user", type=int, dest="actor_id", help="entries by this user (id)")
         export.add_argument("--object", type=_object, dest="target", help="entries about this object, as TYPE:ID")
-        export.add_argument("--event", choices=AuditEvent.values, help="only this kind of entry")
+        export.add_argument("--event", choices=AuditEvent.values, metavar="EVENT", help="only this kind of entry")
         export.add_argument("--as", dest="exporter", metavar="USERNAME", help="who is exporting (recorded)")
         export.add_argument("--format", choices=["csv"], default="csv", help="csv (the only format so far)")
         export.set_defaults(run=self.export)
