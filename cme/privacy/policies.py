@@ -2,7 +2,7 @@
 
 import rules
 
-from cme.accounts.policies import is_dpo
+from cme.accounts.policies import is_caseworker, is_dpo
 
 # The Art. 30 record describes how the council processes personal data; it names no child, but it is the DPO's
 # working document (and the regulator's on request), so no other role needs it.
@@ -12,3 +12,7 @@ rules.add_perm("privacy.view_ropa", is_dpo)
 rules.add_perm("privacy.view_disclosures", is_dpo)
 rules.add_perm("privacy.view_access_purposes", is_dpo)
 rules.add_perm("privacy.view_audit", is_dpo)
+
+# Special-category and criminal-offence fields (the catalogue marks them) are shown only to roles cleared for them:
+# the caseworkers, whose statutory enquiries need them. Everyone else gets them masked (cme/privacy/masking.py).
+rules.add_perm("privacy.view_special_category", is_caseworker)

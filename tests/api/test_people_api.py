@@ -143,6 +143,14 @@ def test_a_child_with_several_things_wrong_is_told_each_at_once(api, officer):
     assert set(response.json()["errors"]) == {"given_name", "family_name", "date_of_birth", "sex", "looked_after"}
 
 
+def test_the_api_gives_a_caseworker_the_special_category_values(api, officer, child_factory, case_factory):
+    child = child_factory(ethnicity="APKN", ehcp=True)
+    case_factory(child=child, officer=officer)
+    response = api(officer).get(child_url("child-detail", child))
+    assert response.status_code == 200
+    assert (response.json()["ethnicity"], response.json()["ehcp"]) == ("APKN", True)
+
+
 def test_a_childs_details_are_updated_from_the_version_read(api, officer, caseload_child):
     child = caseload_child(upn="B801200005001")
     response = api(officer).post(

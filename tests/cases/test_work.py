@@ -17,6 +17,8 @@ from cme.cases.services import (
     note_correct,
 )
 from cme.common.errors import ApplicationError
+from cme.privacy.enums import Direction, Purpose
+from cme.privacy.models import Disclosure
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +54,23 @@ def test_an_enquiry_gets_a_due_date_and_its_answer_cannot_predate_it(officer, ca
         findings="Tenancy ended 30 Oct",
     )
     assert enquiry.is_answered and enquiry.version == 2
+
+
+def test_an_enquiry_and_its_answer_are_logged_as_disclosures_but_a_home_visit_is_not(officer, case):
+    police = enquiry_request(
+        case=case, actor=officer, agency=EnquiryAgency.POLICE, requested_on=datetime.date(2026, 11, 3)
+    )
+    enquiry_request(case=case, actor=officer, agency=EnquiryAgency.HOME_VISIT, requested_on=datetime.date(2026, 11, 3))
+    enquiry_record_response(
+        enquiry=police, actor=officer, responded_on=datetime.date(2026, 11, 4), result=EnquiryResult.CHILD_LOCATED
+    )
+    logged = Disclosure.objects.order_by("pk")
+    assert [(d.direction, d.organisation, d.purpose, d.recorded_by) for d in logged] == [
+        (Direction.SHARED_OUT, "Police", Purpose.LOCATE, officer),
+        (Direction.RECEIVED_IN, "Police", Purpose.LOCATE, officer),
+    ]
+    assert "police_probation" in logged[1].data_categories and "police_probation" not in logged[0].data_categories
+    assert all(d.subject_id == case.child_id for d in logged)
 
 
 def test_a_correction_keeps_the_original_note(officer, case):

@@ -17,6 +17,7 @@ from cme.people.enums import Ethnicity, MaritalStatus, RelationshipKind, SenProv
 from cme.people.models import Carer, Child
 from cme.people.selectors import child_carers, child_current_address
 from cme.privacy.enums import Purpose
+from cme.privacy.masking import mask_sensitive
 from cme.privacy.selectors import access_purpose_current
 from cme.privacy.services import ERROR_NO_REASON
 
@@ -141,15 +142,16 @@ class ChildSerializer(serializers.Serializer):
         child=serializers.CharField(), source="former_upn_list", help_text="UPNs the child had before."
     )
     nhs_number = serializers.CharField(help_text="10 digits; blank when not known.")
-    ethnicity = code_field(Ethnicity, blank=True)
-    sen_provision = code_field(SenProvision, blank=True)
+    # Special-category fields are null for a user not cleared to see them (cme/privacy/masking.py).
+    ethnicity = code_field(Ethnicity, blank=True, allow_null=True)
+    sen_provision = code_field(SenProvision, blank=True, allow_null=True)
     first_language = serializers.CharField()
-    looked_after = serializers.BooleanField()
-    child_protection_plan = serializers.BooleanField()
-    traveller = serializers.BooleanField()
+    looked_after = serializers.BooleanField(allow_null=True)
+    child_protection_plan = serializers.BooleanField(allow_null=True)
+    traveller = serializers.BooleanField(allow_null=True)
     service_child = serializers.BooleanField()
     young_carer = serializers.BooleanField()
-    ehcp = serializers.BooleanField()
+    ehcp = serializers.BooleanField(allow_null=True)
     version = serializers.IntegerField(help_text="Send this back as `expected_version` when you update the child.")
     carers = ChildCarerSerializer(many=True, source="carer_links")
     current_address = AddressSerializer(allow_null=True, help_text="Where the child lives today, if known.")
@@ -176,12 +178,13 @@ class RelationshipSerializer(serializers.Serializer):
     lives_with = serializers.BooleanField()
 
 
-def child_data(child: Child) -> dict:
-    """The child's record as ChildSerializer gives it, with carers and current address read by the selectors."""
+def child_data(child: Child, *, user) -> dict:
+    """The child's record as ChildSerializer gives it, with carers and current address read by the selectors, and
+    special-category fields masked (null) for a user not cleared for them."""
     child.carer_links = list(child_carers(child=child))
     child.current_address = child_current_address(child=child)
     child.former_upn_list = [former.upn for former in child.former_upns.order_by("pk")]
-    return ChildSerializer(child).data
+    return mask_sensitive(ChildSerializer(child).data, model=Child, user=user)
 
 
 def _carer_data(carer: Carer) -> dict:
@@ -240,7 +243,7 @@ class ChildDetailApi(APIView):
         responses={200: ChildSerializer, **error_responses(404), 403: PURPOSE_RESPONSE},
     )
     def get(self, request, child_id: int) -> Response:
-        return Response(child_data(child_open_for_purpose(request, child_id)))
+        return Response(child_data(child_open_for_purpose(request, child_id), user=request.user))
 
 
 class ChildCreateApi(APIView):
@@ -282,7 +285,7 @@ class ChildCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         child = services.child_create(actor=request.user, **serializer.validated_data)
-        return Response(child_data(child), status=status.HTTP_201_CREATED)
+        return Response(child_data(child, user=request.user), status=status.HTTP_201_CREATED)
 
 
 class ChildUpdateApi(APIView):
@@ -318,7 +321,7 @@ class ChildUpdateApi(APIView):
         fields = dict(serializer.validated_data)
         expected_version = fields.pop("expected_version")
         child = services.child_update(actor=request.user, child=child, expected_version=expected_version, **fields)
-        return Response(child_data(child))
+        return Response(child_data(child, user=request.user))
 
 
 class ChildAccessPurposeApi(APIView):

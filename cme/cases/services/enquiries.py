@@ -8,6 +8,8 @@ from django.utils import timezone
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
+from cme.privacy.services import disclosure_record
 
 from ..clocks import ENQUIRY_RESPONSE_DAYS
 from ..enums import CaseStatus, EnquiryAgency, EnquiryResult
@@ -19,6 +21,24 @@ ERROR_FUTURE = "The date cannot be in the future"
 ERROR_BEFORE_REQUEST = "The response date must be the same as or after the date the enquiry was made"
 ERROR_RESULT_NEEDED = "Choose what the enquiry found"
 ERROR_EVIDENCE_OTHER_CASE = "The evidence must be a document on this case"
+
+# An enquiry sends the child's details to an agency to ask whether it knows where the child is, and the answer
+# brings information back: each is a disclosure in the DPO's log, under the duty to identify children missing
+# education (Education Act 1996 s436A). A home visit goes to the family, not to an organisation, so it is neither.
+_C = DataCategory
+ENQUIRY_SHARED_CATEGORIES = [_C.IDENTITY, _C.CONTACT, _C.FAMILY, _C.EDUCATION]
+ENQUIRY_RECEIVED_EXTRA = {
+    EnquiryAgency.BENEFITS: [_C.BENEFITS],
+    EnquiryAgency.HOME_OFFICE: [_C.IMMIGRATION],
+    EnquiryAgency.POLICE: [_C.POLICE_PROBATION],
+    EnquiryAgency.PROBATION: [_C.POLICE_PROBATION],
+    EnquiryAgency.GP_HEALTH: [_C.STATUTORY_SERVICES],
+    EnquiryAgency.SCHOOL_NURSING: [_C.STATUTORY_SERVICES],
+    EnquiryAgency.CHILDRENS_SOCIAL_CARE: [_C.STATUTORY_SERVICES],
+    EnquiryAgency.YOUTH_JUSTICE: [_C.STATUTORY_SERVICES],
+    EnquiryAgency.EARLY_HELP: [_C.STATUTORY_SERVICES],
+}
+NOT_A_DISCLOSURE = {EnquiryAgency.HOME_VISIT}
 
 
 @transaction.atomic
@@ -57,6 +77,7 @@ def enquiry_request(
         subject_child_id=case.child_id,
         payload={"agency": str(agency)},
     )
+    _enquiry_disclosure(enquiry, actor=actor, direction=Direction.SHARED_OUT, categories=ENQUIRY_SHARED_CATEGORIES)
     return enquiry
 
 
@@ -96,4 +117,25 @@ def enquiry_record_response(
         findings=findings,
         evidence=evidence,
     )
+    if result != EnquiryResult.NO_TRACE:
+        received = ENQUIRY_SHARED_CATEGORIES + ENQUIRY_RECEIVED_EXTRA.get(enquiry.agency, [])
+        _enquiry_disclosure(enquiry, actor=actor, direction=Direction.RECEIVED_IN, categories=received)
     return enquiry
+
+
+def _enquiry_disclosure(enquiry: Enquiry, *, actor, direction: Direction, categories: list[DataCategory]) -> None:
+    """Log what an enquiry sent to the agency, or what its answer brought back (not for home visits)."""
+    if enquiry.agency in NOT_A_DISCLOSURE:
+        return
+    agency = EnquiryAgency(enquiry.agency).label
+    disclosure_record(
+        actor=actor,
+        direction=direction,
+        organisation=f"{agency} ({enquiry.contact_name})" if enquiry.contact_name else agency,
+        data_categories=categories,
+        purpose=Purpose.LOCATE,
+        lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+        subject=enquiry.case.child,
+        cause=enquiry,
+        description="Enquiry about where the child is" if direction == Direction.SHARED_OUT else "Answer to an enquiry",
+    )
