@@ -196,7 +196,8 @@ CATEGORIES: Mapping[str, CategoryInfo] = MappingProxyType(
             DataCategory.ACCOUNT,
             "Accounts of people who use the system",
             "For council, school and partner staff who sign in: their role, team or organisation, job title and "
-            "sign-in details.",
+            "sign-in details, including when they signed in and the internet address and browser they used. For "
+            "anyone who tries to sign in: the user name they typed, their internet address and browser, and when.",
         ),
         DataCategory.ACCOUNTABILITY: CategoryInfo(
             DataCategory.ACCOUNTABILITY,
@@ -579,6 +580,59 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 None,
                 False,
                 "They are copies of information that is already public.",
+            ),
+            # Tables that come with the libraries cme uses (django-axes, Django sessions, django-rest-knox,
+            # django-tasks-db). Nothing deletes their old rows on a schedule yet: the retention sweep is to use each
+            # library's own clean-up (clearsessions, axes_reset_logs, prune_db_task_results) and drop expired tokens.
+            RetentionPolicy(
+                RetentionRule.SIGN_IN_ATTEMPTS,
+                "Failed sign-in attempts",
+                "The count of failed sign-ins for a user name or an internet address, with the user name typed, the "
+                "address and the browser used. The system uses it to lock out anyone guessing passwords.",
+                "Until the person signs in, an administrator unlocks the account, or 30 minutes have passed since "
+                "the last failed attempt. They are then removed the next time anyone signs in or out.",
+                "the last failed attempt",
+                None,
+                True,
+                "They are only needed to stop someone guessing a password, so they are kept no longer than a lock-out "
+                "lasts. The record of who did what notes each failed sign-in and lock-out separately.",
+            ),
+            RetentionPolicy(
+                RetentionRule.SIGN_IN_HISTORY,
+                "Where and how people signed in",
+                "For each sign-in: the user name, when the person signed in and out, and the internet address and "
+                "browser they used.",
+                "1 year from each sign-in.",
+                "the date of the sign-in",
+                1,
+                True,
+                "So that a misused account can be looked into: where, and with what browser, it was used. The record "
+                "of who did what keeps the fact of each sign-in for longer, without the address or the browser.",
+            ),
+            RetentionPolicy(
+                RetentionRule.SESSIONS_AND_TOKENS,
+                "Sign-in sessions and API tokens",
+                "What the system remembers about someone while they are signed in, and the keys that let another "
+                "system use the API as a named user.",
+                "Until the session or token ends, and then it is deleted: a session ends when the person signs out "
+                "or after 30 minutes without use, an API token on the expiry date set when it was made, at most a "
+                "year later.",
+                "the last use of a session, or the day a token is made",
+                None,
+                True,
+                "They are only needed while someone is signed in, or while another system is allowed to connect.",
+            ),
+            RetentionPolicy(
+                RetentionRule.BACKGROUND_JOBS,
+                "Background jobs",
+                "The system's record of work it does in the background, such as reading an import: what it was asked "
+                "to do and to which records, when it ran, and any error.",
+                "30 days after the job finishes.",
+                "the end of the job",
+                None,
+                True,
+                "It is only needed to see that a job ran and, if it failed, why. What a job changes in a child's "
+                "record is kept with that record and in the record of who did what.",
             ),
         )
     }
@@ -1432,6 +1486,216 @@ _ENTRIES: list[FieldEntry] = [
         recipients=(),  # published to everyone, as UK GDPR Art. 37(7) requires; not shared with anyone in particular
         retention=_K.UNTIL_REPLACED,
     ),
+    # Tables that come with the libraries cme uses
+    # --- sessions.Session (Django): who is signed in ---------------------------------------------------------------
+    *_declare(
+        "sessions.Session",
+        {
+            "session_key": "The random key the browser's session cookie holds",
+            "expire_date": "When the session ends unless the person uses the system again",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SESSIONS_AND_TOKENS,
+    ),
+    *_declare(
+        "sessions.Session",
+        # Django's signed data: the account's id, a hash of its password hash and the id of the authenticator app
+        # that passed the second step. One-off messages ("Jane Smith added.") go in the messages cookie, and here
+        # only when they overflow it, until they are shown.
+        {
+            "session_data": "What the system remembers between pages: who is signed in, that they passed the second "
+            "sign-in step, and now and then a one-off message waiting to be shown, which can name a child or carer",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SESSIONS_AND_TOKENS,
+        may_reveal={_C.IDENTITY},
+    ),
+    # --- knox.AuthToken (django-rest-knox): API tokens, made by `cme token create` ----------------------------------
+    *_declare(
+        "knox.AuthToken",
+        {
+            "user": "Whose API token it is: another system that uses it acts as this user",
+            "digest": "The token, stored only as a one-way hash",
+            "token_key": "The first characters of the token, to find it quickly",
+            "created": "When the token was made",
+            "expiry": "When the token stops working",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SESSIONS_AND_TOKENS,
+    ),
+    # --- otp_totp.TOTPDevice (django-otp): the authenticator app of the second sign-in step ------------------------
+    *_declare(
+        "otp_totp.TOTPDevice",
+        {
+            "user": "Whose authenticator app it is",
+            "key": "The secret the authenticator app shares with the system, to make sign-in codes",
+            "confirmed": "Whether the person has finished setting up their authenticator app",
+            "created_at": "When the authenticator app was set up",
+            "last_used_at": "When a sign-in code was last accepted",
+            "last_t": "The last sign-in code accepted, counted in 30-second steps, so that no code is used twice",
+            "drift": "How far the clock of the person's authenticator app runs from the system's",
+            "throttling_failure_timestamp": "When a sign-in code last failed",
+            "throttling_failure_count": "How many sign-in codes in a row have failed",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.STAFF_ACCOUNT,  # removed with the account, or when an administrator resets the second step
+    ),
+    # --- axes (django-axes): failed sign-ins, counted to lock out password guessing --------------------------------
+    # The user name typed may be anyone's, or a mistyped password: it is kept as typed.
+    *_declare(
+        "axes.AccessAttempt",
+        {"username": "The user name typed"},
+        category=_C.IDENTITY,
+        subjects={_D.STAFF, _D.ANYONE_SIGNING_IN},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SIGN_IN_ATTEMPTS,
+    ),
+    *_declare(
+        "axes.AccessAttempt",
+        {
+            "ip_address": "The internet address the attempts came from",
+            "user_agent": "The browser and device used, as the browser describes itself",
+            "http_accept": "The kinds of page the browser said it accepts, part of how it describes itself",
+            "attempt_time": "When the last failed attempt was made",
+            "get_data": "The query part of the sign-in page's address at each attempt, such as the page the person "
+            "was going to",
+            "post_data": "The sign-in form as sent at each attempt, with the password and user name blanked out",
+            "failures_since_start": "How many times in a row the sign-in failed",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF, _D.ANYONE_SIGNING_IN},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SIGN_IN_ATTEMPTS,
+    ),
+    # Written only if a council sets AXES_USE_ATTEMPT_EXPIRATION; cme does not.
+    *_declare(
+        "axes.AccessAttemptExpiration",
+        {
+            "access_attempt": "Which failed sign-in attempts it is for",
+            "expires_at": "When those attempts stop counting towards a lock-out",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF, _D.ANYONE_SIGNING_IN},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SIGN_IN_ATTEMPTS,
+    ),
+    # Each successful sign-in, and when the person signed out.
+    *_declare(
+        "axes.AccessLog",
+        {"username": "The user name that signed in"},
+        category=_C.IDENTITY,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SIGN_IN_HISTORY,
+    ),
+    *_declare(
+        "axes.AccessLog",
+        {
+            "ip_address": "The internet address the person signed in from",
+            "user_agent": "The browser and device used, as the browser describes itself",
+            "http_accept": "The kinds of page the browser said it accepts, part of how it describes itself",
+            "attempt_time": "When the person signed in",
+            "logout_time": "When they signed out",
+            "session_hash": "A one-way hash of the sign-in session's key, to match the sign-out to the sign-in",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SIGN_IN_HISTORY,
+    ),
+    # One row per failed sign-in, written only if a council sets AXES_ENABLE_ACCESS_FAILURE_LOG; cme does not.
+    *_declare(
+        "axes.AccessFailureLog",
+        {"username": "The user name typed at a failed sign-in"},
+        category=_C.IDENTITY,
+        subjects={_D.STAFF, _D.ANYONE_SIGNING_IN},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SIGN_IN_HISTORY,
+    ),
+    *_declare(
+        "axes.AccessFailureLog",
+        {
+            "ip_address": "The internet address the failed sign-in came from",
+            "user_agent": "The browser and device used, as the browser describes itself",
+            "http_accept": "The kinds of page the browser said it accepts, part of how it describes itself",
+            "attempt_time": "When the sign-in failed",
+            "locked_out": "Whether the failure locked the user name or address out",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF, _D.ANYONE_SIGNING_IN},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.SIGN_IN_HISTORY,
+    ),
+    # --- django_tasks_database.DBTaskResult (django-tasks-db): background jobs -----------------------------------
+    # Imports, matching, retention sweeps and exports run as jobs. A job is given the ids of the records it works on
+    # (an import, an uploaded file, the user who asked), not their content, and reports counts and ids; but a file's
+    # name as uploaded often names a child, and an error's message can quote a value from the record being worked on.
+    *_declare(
+        "django_tasks_database.DBTaskResult",
+        {
+            "task_path": "Which job it was (reading an import, matching records …)",
+            "status": "Whether the job is waiting, running, finished or failed",
+            "enqueued_at": "When the job was asked for",
+            "run_after": "The earliest time it may run",
+            "started_at": "When it started",
+            "finished_at": "When it finished",
+            "exception_class_path": "What kind of error stopped the job",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER, _D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.BACKGROUND_JOBS,
+    ),
+    *_declare(
+        "django_tasks_database.DBTaskResult",
+        {
+            "args_kwargs": "What the job was asked to do: the ids of the records it works on, such as an import or "
+            "an uploaded file, and of the person who asked",
+            "return_value": "What the job reported when it finished: counts, and the ids of the records it made or "
+            "changed",
+            "traceback": "Where in the program a failed job stopped, with the error's message, which can quote a "
+            "value from the record it was working on, such as a name or a reference number",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER, _D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.BACKGROUND_JOBS,
+        may_reveal={_C.IDENTITY, _C.CONTACT},
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1454,6 +1718,9 @@ _COUNCIL = "The council's own published details, not about a person."
 _CALENDAR = "The council's school calendar, not about a person."
 _CHAIN = "Part of the audit trail's tamper-evident chain: numbers and hashes, not about a person."
 _DOCUMENT = "A technical property of an uploaded file that reveals nothing about its content."
+_UNUSED_AUTH = "Never used: every permission comes from the user's role."
+_CODE_SETTING = "A setting for making sign-in codes, the same for everyone's authenticator app."
+_JOB_MACHINERY = "How the background job queue is run (which queue, which worker, in what order), not about a person."
 
 NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
     {
@@ -1518,6 +1785,25 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("cases.Document", "content_type"): _DOCUMENT + " The file type, detected from the content.",
         ("cases.Document", "size_bytes"): _DOCUMENT,
         ("cases.Document", "sha256"): _DOCUMENT + " A checksum that proves the file has not changed since upload.",
+        # Tables that come with the libraries cme uses
+        ("auth.Permission", "name"): _UNUSED_AUTH + " The name of a permission Django makes for each kind of record.",
+        ("auth.Permission", "codename"): _UNUSED_AUTH
+        + " The code of a permission Django makes for each kind of record.",
+        ("auth.Permission", "content_type"): _UNUSED_AUTH + " Which kind of record a permission is for.",
+        ("auth.Group", "name"): _UNUSED_AUTH + " The name of a group of permissions; cme puts no one in a group.",
+        ("auth.Group", "permissions"): _UNUSED_AUTH + " Which permissions a group has.",
+        ("contenttypes.ContentType", "app_label"): "The name of a part of cme or of a library, not about a person.",
+        ("contenttypes.ContentType", "model"): "The name of a kind of record (a table), not about a person.",
+        ("otp_totp.TOTPDevice", "name"): "Always 'Authenticator app': cme gives every device the same name.",
+        **{("otp_totp.TOTPDevice", name): _CODE_SETTING for name in ("step", "t0", "digits", "tolerance")},
+        **{
+            (label, "path_info"): "The address of the sign-in page, the same for everyone."
+            for label in ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
+        },
+        **{
+            ("django_tasks_database.DBTaskResult", name): _JOB_MACHINERY
+            for name in ("priority", "worker_ids", "queue_name", "backend_name")
+        },
     }
 )
 

@@ -71,6 +71,8 @@ class DataSubject(models.TextChoices):
     REFERRER = "referrer", "People who tell us about a child"
     PROFESSIONAL = "professional", "Professionals we work with"
     STAFF = "staff", "People who use the system (council, school and partner agency staff)"
+    # Whoever types a user name at the sign-in page: usually staff, but it may be anyone, and what they type is kept.
+    ANYONE_SIGNING_IN = "anyone_signing_in", "Anyone who tries to sign in to the system"
 
 
 class SpecialCondition(models.TextChoices):
@@ -165,3 +167,8 @@ class RetentionRule(models.TextChoices):
     STAFF_ACCOUNT = "staff_account", "Accounts of people who use the system"
     ACCOUNTABILITY_LOG = "accountability_log", "Records of who looked at, changed or shared information"
     UNTIL_REPLACED = "until_replaced", "Copies of published details"
+    # Tables that come with the libraries cme uses.
+    SIGN_IN_ATTEMPTS = "sign_in_attempts", "Failed sign-in attempts"
+    SIGN_IN_HISTORY = "sign_in_history", "Where and how people signed in"
+    SESSIONS_AND_TOKENS = "sessions_and_tokens", "Sign-in sessions and API tokens"
+    BACKGROUND_JOBS = "background_jobs", "Background jobs"

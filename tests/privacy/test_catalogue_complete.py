@@ -1,6 +1,8 @@
-"""The data catalogue is complete: every field of every cme model is catalogued or declared not personal, with a reason.
+"""The data catalogue is complete: every field of every installed model is catalogued or declared not personal.
 
-When one of these tests fails after you add or rename a model field, the message says which field and what to do.
+That covers cme's own models and the tables of the libraries cme uses (sessions, django-axes, django-otp, knox, the
+task queue, Django's auth), so a library that adds a table with personal data fails here too. When one of these tests
+fails after you add or rename a model field, or install a library, the message says which field and what to do.
 """
 
 import pytest
@@ -35,13 +37,24 @@ HOW_TO_CATALOGUE = (
     "category, subjects, purposes, sources, recipients and retention rule (use _declare, or _free_text for text "
     "people write). The privacy notice and the record of processing then show it.\n"
     "- Otherwise add it to NOT_PERSONAL with the reason it holds nothing about a person, and ask the DPO to review.\n"
+    "- A model from a library rather than a cme app (axes., sessions., knox. …) goes in the same places, in the "
+    "blocks headed 'Tables that come with the libraries cme uses', with a retention rule that says how long the "
+    "library keeps its rows.\n"
 )
+
+_JOB = "django_tasks_database.DBTaskResult"
 
 # Text and JSON fields that are structured, not written in people's own words, reviewed one by one.
 STRUCTURED_TEXT = {
     ("council.CouncilSettings", "dpo_address"): "A postal address, published on the privacy notice.",
     ("audit.AuditEntry", "payload"): "Canonical JSON of ids and counts, written by the audit service.",
     ("audit.AuditDetail", "data"): "Canonical JSON of field names and search terms, written by the audit service.",
+    ("sessions.Session", "session_data"): "Signed data Django writes: ids, a hash, and one-off messages cme writes.",
+    ("axes.AccessAttempt", "get_data"): "django-axes' key=value list of the query string.",
+    ("axes.AccessAttempt", "post_data"): "django-axes' key=value list of the sign-in form, with secrets masked.",
+    (_JOB, "task_path"): "The dotted name of the job's Python function.",
+    (_JOB, "exception_class_path"): "The dotted name of a Python error class.",
+    (_JOB, "traceback"): "Python's record of where a job failed, written by the program, not by a person.",
 }
 
 
@@ -49,15 +62,13 @@ def person_model_labels() -> set[str]:
     return {Child._meta.label, Carer._meta.label, apps.get_model(settings.AUTH_USER_MODEL)._meta.label}
 
 
-def cme_models() -> list[type[models.Model]]:
-    """Every concrete model of every cme app (abstract models have no table; get_models leaves them out)."""
-    return [
-        model
-        for config in apps.get_app_configs()
-        if config.name.startswith("cme.")
-        for model in config.get_models()
-        if not model._meta.proxy
-    ]
+def installed_models() -> list[type[models.Model]]:
+    """Every concrete model of every installed app, cme's and the libraries'.
+
+    Abstract models have no table and swapped ones (auth.User) are not used, so get_models leaves them out; a proxy
+    model shares its parent's table.
+    """
+    return [model for model in apps.get_models() if not model._meta.proxy]
 
 
 def model_fields(model: type[models.Model]) -> list[models.Field]:
@@ -69,7 +80,7 @@ def uncatalogued_fields(cat: Catalogue) -> list[str]:
     """`app.Model.field (FieldType)` for every field neither catalogued nor declared not personal."""
     return [
         f"{model._meta.label}.{field.name} ({type(field).__name__})"
-        for model in cme_models()
+        for model in installed_models()
         for field in model_fields(model)
         if not cat.is_catalogued(model, field.name) and cat.not_personal_reason(model, field.name) is None
     ]
@@ -91,7 +102,7 @@ def field_of(label: str, name: str) -> models.Field | None:
         return None
 
 
-def test_every_field_of_every_cme_model_is_catalogued_or_declared_not_personal():
+def test_every_field_of_every_installed_model_is_catalogued_or_declared_not_personal():
     missing = uncatalogued_fields(CATALOGUE)
     assert not missing, HOW_TO_CATALOGUE + "\n".join(f"  {name}" for name in missing)
 
@@ -100,6 +111,11 @@ def test_the_completeness_check_notices_a_field_left_out():
     without_ethnicity = Catalogue(entries=tuple(e for e in CATALOGUE.entries if e.key != ("people.Child", "ethnicity")))
     (missing,) = uncatalogued_fields(without_ethnicity)
     assert missing.startswith("people.Child.ethnicity (")
+
+
+def test_the_completeness_check_covers_the_tables_of_libraries():
+    without_ip = Catalogue(entries=tuple(e for e in CATALOGUE.entries if e.key != ("axes.AccessAttempt", "ip_address")))
+    assert uncatalogued_fields(without_ip) == ["axes.AccessAttempt.ip_address (GenericIPAddressField)"]
 
 
 def test_every_catalogue_entry_names_a_field_that_exists():
@@ -136,7 +152,7 @@ def test_every_declaration_that_a_field_is_not_personal_gives_a_reason():
 def test_free_text_files_and_links_to_people_are_never_declared_not_personal():
     wrongly_excluded = [
         f"{model._meta.label}.{field.name} ({type(field).__name__})"
-        for model in cme_models()
+        for model in installed_models()
         for field in model_fields(model)
         if always_personal(field)
         and not CATALOGUE.is_catalogued(model, field.name)
