@@ -164,6 +164,19 @@ def database_url(args) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + args.database, query, ""))
 
 
+def field_key(args) -> str:
+    """The field-encryption key for the benchmark database: fresh for a new database, and kept beside the results
+    (var/bench/<database>.field-key) so that `--reuse-database` can open what an earlier run sealed."""
+    path = REPO / "var" / "bench" / f"{args.database}.field-key"
+    if args.reuse_database and path.exists():
+        return path.read_text().strip()
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
 def production_env(args, var_dir: Path) -> dict[str, str]:
     """Production settings, as docs/operating.md asks, except plain HTTP on the loopback interface. Fresh secrets for
     each benchmark; the loading step inherits the field key, so the server can open what the loader sealed."""
@@ -171,7 +184,7 @@ def production_env(args, var_dir: Path) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="cme.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
-        CME_FIELD_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+        CME_FIELD_KEYS=field_key(args),
         ALLOWED_HOSTS=LOOPBACK,
         CME_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url(args),

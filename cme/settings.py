@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cme.accounts.middleware.SessionIdleRenewalMiddleware",
     "cme.accounts.middleware.SignInRequiredMiddleware",
     "cme.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -138,7 +139,7 @@ LOGOUT_REDIRECT_URL = "web:signed-out"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must come first: refuses locked-out sign-ins
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cme.accounts.backends.PasswordBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -161,7 +162,9 @@ AXES_VERBOSE = False
 
 # Idle timeout: every request renews the session; 30 minutes without one ends it.
 SESSION_COOKIE_AGE = env("CME_SESSION_IDLE_SECONDS")
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is renewed by cme.accounts.middleware.SessionIdleRenewalMiddleware at most once a minute, not by a
+# write on every request.
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_NAME = "cme_session"
 SESSION_COOKIE_HTTPONLY = True

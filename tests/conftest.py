@@ -1,6 +1,7 @@
 """Shared fixtures: factories as fixtures, one user per role, and a client signed in as any of them."""
 
 import pytest
+from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
 from pytest_factoryboy import register
 
@@ -23,6 +24,16 @@ register(ReferralFactory)
 register(CaseFactory)
 register(EnquiryFactory)
 register(NoteFactory)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a row cached by one test (the council's settings, the home page's
+    figures) must not outlive that test's database transaction."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 # Fixture name -> role, matching the demo usernames where they exist.
 ROLE_FIXTURES = {
@@ -53,7 +64,7 @@ def sign_in(client):
     """Sign `client` in as `user`; `two_factor=True` also marks the session as having passed the TOTP step."""
 
     def _sign_in(user, *, two_factor: bool = True):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="cme.accounts.backends.PasswordBackend")
         if two_factor:
             device = TOTPDeviceFactory(user=user)
             session = client.session

@@ -1,5 +1,6 @@
 """Sign-in and two-factor gates applied to every request before any view runs (deny by default)."""
 
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -48,3 +49,30 @@ class TwoFactorRequiredMiddleware:
             return None
         target = "web:two-factor-verify" if user_has_device(user, confirmed=True) else "web:two-factor-setup"
         return redirect(reverse(target) + "?" + urlencode({"next": request.get_full_path()}))
+
+
+SESSION_RENEWED_AT = "_cme_renewed_at"
+
+
+class SessionIdleRenewalMiddleware:
+    """Renews a signed-in session's 30-minute idle expiry, writing the session at most once a minute.
+
+    Saving the session on every request (Django's SESSION_SAVE_EVERY_REQUEST) would be a database write and commit on
+    every page view. Renewing only when the last renewal is older than SESSION_RENEW_SECONDS keeps the idle limit
+    within that many seconds of exact (a user idle for 29 minutes and a few seconds may be signed out) at a fraction
+    of the writes. Sits after SessionMiddleware and AuthenticationMiddleware, so it runs before the session is saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated or session.is_empty():
+            return response
+        now = int(time.time())
+        if session.modified or now - session.get(SESSION_RENEWED_AT, 0) >= settings.SESSION_RENEW_SECONDS:
+            session[SESSION_RENEWED_AT] = now  # marks the session modified: SessionMiddleware saves it
+        return response

@@ -12,13 +12,15 @@ from .selectors import case_detail, case_list_for_user, referral_list_for_user
 def access_case(*, user: User, case_id: int, detail: bool = False) -> Case:
     """The case if `user` may see it (with its page's related rows when `detail`); otherwise 404, as if absent.
 
-    Auditing every read arrives with the audit trail (a later issue) in this one place.
+    Every page and API call that opens a case goes through here, so this is where the read is audited: a case shows
+    who the child is and what is known about them.
     """
     case = (
         case_detail(case_id=case_id, user=user) if detail else case_list_for_user(user=user).filter(pk=case_id).first()
     )
     if case is None:
         raise Http404
+    audit_record_read(actor=user, target=case, subject_child_id=case.child_id)
     return case
 
 

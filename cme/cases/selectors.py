@@ -8,14 +8,19 @@ from django.utils import timezone
 
 from cme.accounts.enums import Role
 from cme.accounts.models import User
+from cme.common.crypto import encrypted_field_names
+from cme.people.models import Child
 
 from .enums import CaseStatus, EnquiryResult, ReferralStatus
 from .models import Case, Decision, Document, Enquiry, Note, Referral
 
+# Case and referral pages show who the child is, never their special-category details, so those stay sealed.
+CHILD_SEALED = encrypted_field_names(Child, via="child")
+
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
     """Cases `user` may see: every case for a manager; for an officer, their own and their team's; else none."""
-    cases = Case.objects.select_related("child", "officer", "team")
+    cases = Case.objects.select_related("child", "officer", "team").defer(*CHILD_SEALED)
     if not user.is_authenticated or not user.is_active:
         return cases.none()
     if user.role == Role.CME_MANAGER:
@@ -41,7 +46,7 @@ def referral_list_for_user(*, user: User, status: str = "") -> QuerySet[Referral
     """Referrals are triaged by the service as a whole, so every caseworker sees them."""
     if not user.is_authenticated or user.role not in (Role.CME_OFFICER, Role.CME_MANAGER):
         return Referral.objects.none()
-    referrals = Referral.objects.select_related("child", "case", "recorded_by")
+    referrals = Referral.objects.select_related("child", "case", "recorded_by").defer(*CHILD_SEALED)
     return referrals.filter(status=status) if status else referrals
 
 

@@ -363,6 +363,14 @@ def encrypted_fields(model) -> list[models.Field]:
     return [field for field in model._meta.local_concrete_fields if is_encrypted_field(field)]
 
 
+def encrypted_field_names(model, *, via: str = "") -> tuple[str, ...]:
+    """Names of `model`'s encrypted fields, for `QuerySet.defer()`: a list page that shows none of them should not
+    pay for decrypting them (a case list of 25 children is 200 decryptions otherwise). `via` prefixes a relation
+    path, e.g. `encrypted_field_names(Child, via="child")` gives "child__ethnicity", ..."""
+    prefix = f"{via}__" if via else ""
+    return tuple(prefix + field.name for field in encrypted_fields(model))
+
+
 @checks.register(checks.Tags.security)
 def field_keys_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Refuse to start on malformed CME_FIELD_KEYS, before anything tries to seal a value with them."""

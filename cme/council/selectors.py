@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -9,11 +10,27 @@ from cme.cases.clocks import SchoolCalendar, default_term_periods, school_year_o
 
 from .models import ClosureDay, CouncilSettings, TermPeriod
 
+# Every page shows the council's name and contact details, so the row is kept in each process's cache for up to a
+# minute rather than read on every request. Saving or deleting the row through the model clears this process's copy
+# at once; other server processes show the change within COUNCIL_SETTINGS_CACHE_SECONDS.
+COUNCIL_SETTINGS_CACHE_KEY = "cme:council-settings"
+COUNCIL_SETTINGS_CACHE_SECONDS = 60
 
-def council_settings_get() -> CouncilSettings:
-    """The settings row, created with defaults on first use."""
+
+def council_settings_get(*, fresh: bool = False) -> CouncilSettings:
+    """The settings row, created with defaults on first use. `fresh` reads the database (for a change to it)."""
+    if not fresh:
+        council = cache.get(COUNCIL_SETTINGS_CACHE_KEY)
+        if council is not None:
+            return council
     council, _ = CouncilSettings.objects.get_or_create(pk=1)
+    cache.set(COUNCIL_SETTINGS_CACHE_KEY, council, COUNCIL_SETTINGS_CACHE_SECONDS)
     return council
+
+
+def council_settings_forget(**kwargs) -> None:
+    """Receiver for CouncilSettings' post_save and post_delete (connected in CouncilConfig.ready)."""
+    cache.delete(COUNCIL_SETTINGS_CACHE_KEY)
 
 
 def term_period_list() -> QuerySet[TermPeriod]:

@@ -30,7 +30,7 @@ def council_settings_update(*, actor: User, **changes: str) -> CouncilSettings:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not council settings: {sorted(unknown)}")
-    council = council_settings_get()
+    council = council_settings_get(fresh=True)
     for name, value in changes.items():
         setattr(council, name, value)
     council.full_clean()
@@ -61,7 +61,7 @@ def _lock_calendar() -> None:
     The settings row is the lock: there is exactly one. (On SQLite, which allows one writer at a time, this is a
     no-op; PostgreSQL waits here.)
     """
-    council_settings_get()
+    council_settings_get(fresh=True)  # creates the row if it is missing
     CouncilSettings.objects.select_for_update().get(pk=1)
 
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from cme.common.crypto import encrypted_field_names
+
 from .enums import PersonNameKind
 from .identifiers import postcode_clean
 from .models import Address, CarerRelationship, Child, FormerUpn, PersonName, Residence
@@ -129,7 +131,8 @@ def child_search(
     shown = [row for row in scored if row[0] >= SHOW_THRESHOLD]
     shown.sort(key=lambda row: (-row[0], row[2].family_name, row[2].given_name, row[2].pk))
     shown = shown[:limit]
-    children = Child.objects.in_bulk([candidate.pk for _, _, candidate in shown])
+    # Results show who the child is, not their special-category details: leave those sealed.
+    children = Child.objects.defer(*encrypted_field_names(Child)).in_bulk([candidate.pk for _, _, candidate in shown])
     return [ChildMatch(children[candidate.pk], score, reasons) for score, reasons, candidate in shown]
 
 

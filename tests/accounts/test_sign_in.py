@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -75,6 +76,21 @@ def test_sessions_end_after_thirty_minutes_idle_and_each_request_renews_them(sig
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("web:sign-in"))
 
+
+
+def test_an_active_session_is_renewed_at_most_once_a_minute(sign_in, officer):
+    """The idle expiry moves with activity, but a burst of page views writes the session row once, not each time."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = sign_in(officer)
+        client.get(reverse("web:home"))
+        first_expiry = Session.objects.get().expire_date
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        client.get(reverse("web:home"))
+        assert Session.objects.get().expire_date == first_expiry  # not written again within the minute
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        client.get(reverse("web:home"))
+        assert Session.objects.get().expire_date == first_expiry + timedelta(seconds=61)
 
 def test_signing_out_needs_a_post_and_ends_the_session(sign_in, officer):
     client = sign_in(officer)

@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cme.accounts.enums import Role
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.cases.enums import CaseStatus, DecisionKind, ReferralStatus
 from cme.cases.models import Decision, Enquiry, Note
 from cme.privacy.models import Disclosure
@@ -194,3 +196,23 @@ def test_the_case_page_takes_the_same_number_of_queries_however_long_the_case(
         enquiry_factory(case=case)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_opening_a_case_page_is_recorded_in_the_audit_trail(sign_in, officer, case):
+    response = sign_in(officer).get(reverse("web:cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+    viewed = AuditEntry.objects.filter(event=AuditEvent.CASE_VIEWED)
+    entries = [(e.actor_id, e.target_id, e.subject_child_id) for e in viewed]
+    assert entries == [(officer.pk, str(case.pk), case.child_id)]
+
+
+def test_a_long_case_opens_on_its_newest_notes_and_shows_all_on_request(sign_in, officer, case, note_factory):
+    for number in range(12):
+        note_factory(case=case, author=officer, text=f"Visit number {number}")
+    client = sign_in(officer)
+    page = client.get(reverse("web:cases:detail", args=[case.pk])).content.decode()
+    shown = [number for number in range(12) if f'<p class="govuk-body">Visit number {number}</p>' in page]
+    assert len(shown) == 10 and "Show all 12 notes" in page
+    page = client.get(reverse("web:cases:detail", args=[case.pk]), {"show": "all"}).content.decode()
+    assert all(f'<p class="govuk-body">Visit number {number}</p>' in page for number in range(12))
+    assert "Show all 12 notes" not in page

@@ -74,16 +74,27 @@ class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
     template_name = "cases/case_detail.html"
     load_detail = True
 
+    # A case that has run for years has hundreds of notes. The page opens on the newest, with a link to all of them
+    # (`?show=all`), so it stays quick to read and to load; nothing is hidden from someone who asks.
+    NOTES_SHOWN = 10
+    HISTORY_SHOWN = 15
+
     def get_context_data(self, **kwargs):
         case = self.case
         enquiries = list(case.enquiries.all())
         checklist = [(agency, [e for e in enquiries if e.agency == agency]) for agency in EnquiryAgency]
         carers = case.child.carer_relationships.select_related("carer").order_by("-parental_responsibility", "pk")
+        notes = [note for note in case.notes.all() if not note.is_corrected]
+        timeline = case_timeline(case=case)
+        show_all = self.request.GET.get("show") == "all"
         return super().get_context_data(
-            timeline=case_timeline(case=case),
+            timeline=timeline if show_all else timeline[: self.HISTORY_SHOWN],
+            timeline_total=len(timeline),
             checklist=checklist,
             carer_relationships=list(carers),
-            notes=[note for note in case.notes.all() if not note.is_corrected],
+            notes=notes if show_all else notes[: self.NOTES_SHOWN],
+            notes_total=len(notes),
+            show_all=show_all,
             can_reallocate=self.request.user.has_perm("cases.reallocate_case", case),
             **kwargs,
         )

@@ -1,0 +1,20 @@
+"""Signing in with a username and password, without Django's permission tables.
+
+Every permission in cme comes from the user's role through `rules` (each app's policies.py). Django's ModelBackend
+would also look up per-user and group permissions, two queries on the first permission check of every request,
+for tables cme never fills (users have no groups or direct permissions). This backend authenticates exactly as
+ModelBackend does and grants nothing.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+
+
+class PasswordBackend(ModelBackend):
+    def get_user_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None) -> set[str]:
+        return set()
