@@ -1408,7 +1408,7 @@ _ENTRIES: list[FieldEntry] = [
             "data": "The detail of what happened: the fields seen or changed, the words searched for",
         },
         category=_C.ACCOUNTABILITY,
-        subjects={_D.CHILD, _D.CARER, _D.STAFF},
+        subjects={_D.CHILD, _D.CARER, _D.STAFF, _D.ANYONE_SIGNING_IN},
         purposes={_P.ADMINISTER_SERVICE},
         sources={_S.SERVICE},
         recipients=(),
