@@ -77,7 +77,6 @@ def test_sessions_end_after_thirty_minutes_idle_and_each_request_renews_them(sig
     assert response["Location"].startswith(reverse("web:sign-in"))
 
 
-
 def test_an_active_session_is_renewed_at_most_once_a_minute(sign_in, officer):
     """The idle expiry moves with activity, but a burst of page views writes the session row once, not each time."""
     start = timezone.now()
@@ -91,6 +90,7 @@ def test_an_active_session_is_renewed_at_most_once_a_minute(sign_in, officer):
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
         client.get(reverse("web:home"))
         assert Session.objects.get().expire_date == first_expiry + timedelta(seconds=61)
+
 
 def test_signing_out_needs_a_post_and_ends_the_session(sign_in, officer):
     client = sign_in(officer)

@@ -19,11 +19,11 @@ def test_the_header_shows_the_councils_name_and_never_the_crown(client, sysadmin
     assert "GDS Transport" not in html
 
 
-
 def test_a_change_to_the_councils_name_shows_at_once_though_the_settings_are_cached(client, sysadmin):
     client.get(reverse("web:privacy"))  # reads the settings into the cache
     council_settings_update(actor=sysadmin, council_name="Testham Council")
     assert "Testham Council</a>" in client.get(reverse("web:privacy")).content.decode()
+
 
 def test_every_page_has_a_skip_link_phase_banner_and_footer_links(client):
     html = client.get(reverse("web:sign-in")).content.decode()
