@@ -22,3 +22,4 @@ rules.add_perm("schools.upload_returns", is_school_user | is_caseworker)
 rules.add_perm("schools.view_return_inbox", is_caseworker)
 rules.add_perm("schools.triage_return", is_caseworker)
 rules.add_perm("schools.view_at_risk", is_caseworker)
+rules.add_perm("schools.view_returns", is_school_user | is_caseworker)  # the API list: each sees what theirs is

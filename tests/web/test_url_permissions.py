@@ -145,6 +145,9 @@ MATRIX = {
     "web:returns:refer": ("page", only(*CASEWORKERS, refused=404)),
     "web:returns:no-further-action": ("page", only(*CASEWORKERS, refused=404)),
     "web:returns:at-risk": ("page", only(*CASEWORKERS)),
+    "api:return-list": ("api", only("school_user", *CASEWORKERS)),
+    "api:return-create": ("api", only("school_user", granted=405)),
+    "api:return-detail": ("api", only("school_user", *CASEWORKERS)),
 }
 
 
