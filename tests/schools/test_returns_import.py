@@ -304,3 +304,12 @@ def test_importing_the_same_ctf_again_adds_nothing(school, officer):
 def test_a_file_that_is_not_a_ctf_24_or_25_is_refused_whole(content, message):
     with pytest.raises(ReturnFileRejected, match=message):
         import_ctf(content)
+
+
+def test_the_template_shipped_in_docs_is_the_one_the_import_reads():
+    from pathlib import Path
+
+    from cme.schools.returns.csvfile import template_csv
+
+    shipped = Path(__file__).resolve().parents[2] / "docs" / "templates" / "returns.csv"
+    assert shipped.read_text() == template_csv()
