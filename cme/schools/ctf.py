@@ -54,6 +54,7 @@ def ctf_read(content: bytes) -> ParsedFile:
     destination = f"{parsed.header['dest_lea']}/{parsed.header['dest_estab']}"
     kind = ReturnKind.LOST_PUPIL if parsed.header["lost_pupil"] else ReturnKind.CTF_PUPIL
     laestab = (parsed.header["source_lea"], parsed.header["source_estab"])
+    fallback = None if parsed.header["lost_pupil"] else (parsed.header["dest_lea"], parsed.header["dest_estab"])
     for number, pupil in enumerate(pupils, start=1):
         where = f"/CTfile/CTFpupilData/Pupil[{number}]"
         values, problems = _pupil_read(pupil, where)
@@ -61,7 +62,9 @@ def ctf_read(content: bytes) -> ParsedFile:
             parsed.errors.extend(problems)
             continue
         values |= {"kind": kind, "event_date": sent_on, "ctf_source": source, "ctf_destination": destination}
-        parsed.returns.append(ParsedReturn(where=where, values=values, school_laestab=laestab, columns=_PATHS))
+        parsed.returns.append(
+            ParsedReturn(where=where, values=values, school_laestab=laestab, fallback_laestab=fallback, columns=_PATHS)
+        )
     return parsed
 
 

@@ -313,3 +313,12 @@ def test_the_template_shipped_in_docs_is_the_one_the_import_reads():
 
     shipped = Path(__file__).resolve().parents[2] / "docs" / "templates" / "returns.csv"
     assert shipped.read_text() == template_csv()
+
+
+def test_a_ctf_from_outside_the_register_to_a_school_in_it_is_the_destination_schools(school, officer):
+    content = make_ctf([CtfPupil(make_upn(la="331", estab="4001"))], source=("331", "4001"), dest=("888", "2001"))
+
+    report = import_ctf(content, actor=officer)
+
+    assert report.errors == []
+    assert RollReturn.objects.get().school == school

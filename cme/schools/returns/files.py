@@ -29,6 +29,8 @@ class ParsedReturn:
     values: dict[str, Any]
     school_urn: int | None = None
     school_laestab: tuple[str, str] | None = None
+    # A CTF sent to a school in the register from one outside it (a pupil moving into the area) is that school's.
+    fallback_laestab: tuple[str, str] | None = None
     # For CSV rows, the column each RollReturn field came from, so later problems name the column the school sees.
     columns: dict[str, str] = field(default_factory=dict)
 

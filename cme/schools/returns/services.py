@@ -249,9 +249,12 @@ def _parsed(content: bytes, channel: ReturnChannel) -> ParsedFile:
 
 
 def _schools_for(parsed: ParsedFile, report: ReturnsImportReport) -> dict:
-    """The schools the file names, keyed as it names them (URN, or (LA, establishment)); unknown ones reported."""
+    """The schools the file names, keyed as it names them (URN, or (LA, establishment)); unknown ones reported.
+
+    A CTF is the source school's; one from a school outside the register to a school in it is the destination's.
+    """
     urns = {item.school_urn for item in parsed.returns if item.school_urn is not None}
-    laestabs = {item.school_laestab for item in parsed.returns if item.school_laestab is not None}
+    laestabs = {ref for item in parsed.returns for ref in (item.school_laestab, item.fallback_laestab) if ref}
     found: dict = {school.urn: school for school in School.objects.filter(urn__in=urns)}
     for lea, estab in laestabs:
         school = School.objects.filter(la_code=lea, establishment_number=estab).order_by("-status", "pk").first()
@@ -260,6 +263,8 @@ def _schools_for(parsed: ParsedFile, report: ReturnsImportReport) -> dict:
     reported: set = set()
     for item in parsed.returns:
         ref = item.school_urn or item.school_laestab
+        if ref not in found and item.fallback_laestab in found:
+            found[ref] = found[item.fallback_laestab]
         if ref in found or ref in reported:
             continue
         reported.add(ref)
