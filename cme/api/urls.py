@@ -66,6 +66,16 @@ return_urls = [
     path("returns/", school_returns.ReturnListApi.as_view(), name="return-list"),
     path("returns/create/", school_returns.ReturnCreateApi.as_view(), name="return-create"),
     path("returns/<int:return_id>/", school_returns.ReturnDetailApi.as_view(), name="return-detail"),
+    path(
+        "returns/<int:return_id>/suggestions/", school_returns.ReturnSuggestionsApi.as_view(), name="return-suggestions"
+    ),
+    path("returns/<int:return_id>/match/", school_returns.ReturnMatchApi.as_view(), name="return-match"),
+    path("returns/<int:return_id>/refer/", school_returns.ReturnReferApi.as_view(), name="return-refer"),
+    path(
+        "returns/<int:return_id>/no-further-action/",
+        school_returns.ReturnNoFurtherActionApi.as_view(),
+        name="return-no-further-action",
+    ),
 ]
 
 urlpatterns = [

@@ -94,7 +94,7 @@ def test_sending_returns_answers_as_the_schema_says_for_a_school_user(teacher, r
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", WSGIHandler(), headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
     operations = [operation for operation in operations if "/returns/" in operation.path]
-    assert len(operations) == 3
+    assert len(operations) == 7
     own = {"return_id": roll_return_factory(school=teacher.school).pk}
     for operation in operations:
         known = own if "{return_id}" in operation.path else {}
@@ -113,3 +113,27 @@ def test_sending_returns_answers_as_the_schema_says_for_a_school_user(teacher, r
             case.validate_response(response, checks=CHECKS, headers=headers)
 
         answers_as_documented()
+
+
+def test_an_officer_triages_through_the_api(api, officer, roll_return_factory, child_factory):
+    child = child_factory(upn=make_upn(serial=4))
+    roll_return = roll_return_factory(upn=make_upn(serial=4))
+    client = api(officer)
+
+    suggestions = client.get(reverse("api:return-suggestions", args=[roll_return.pk])).json()
+    matched = client.post(
+        reverse("api:return-match", args=[roll_return.pk]), {"child_id": child.pk, "rationale": "UPN matches"}
+    )
+    blank = client.post(reverse("api:return-refer", args=[roll_return.pk]), {"rationale": ""})
+    referred = client.post(reverse("api:return-refer", args=[roll_return.pk]), {"rationale": "Destination unknown"})
+
+    assert suggestions[0] | {"reasons": []} == {
+        "child_id": child.pk,
+        "score": suggestions[0]["score"],
+        "certainty": "Almost certain: the UPN matches",
+        "reasons": [],
+    }
+    assert matched.status_code == 200 and matched.json()["child_id"] == child.pk
+    assert blank.status_code == 400
+    assert referred.json()["triage_state"] == "referred"
+    assert referred.json()["referral_id"] is not None

@@ -148,6 +148,10 @@ MATRIX = {
     "api:return-list": ("api", only("school_user", *CASEWORKERS)),
     "api:return-create": ("api", only("school_user", granted=405)),
     "api:return-detail": ("api", only("school_user", *CASEWORKERS)),
+    "api:return-suggestions": ("api", only(*CASEWORKERS)),
+    "api:return-match": ("api", only(*CASEWORKERS, granted=405)),
+    "api:return-refer": ("api", only(*CASEWORKERS, granted=405)),
+    "api:return-no-further-action": ("api", only(*CASEWORKERS, granted=405)),
 }
 
 

@@ -16,8 +16,8 @@ from cme.schools.models import RollReturn
 from cme.schools.returns import selectors, services
 
 from ..exceptions import code_field, date_field, error_responses
-from .cases import Pagination, paginated_response
-from .people import MAX_ID
+from .cases import Pagination, paginated_response, rationale_field
+from .people import MAX_ID, child_for_input
 
 RETURN_ID = OpenApiParameter("return_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 
@@ -199,3 +199,116 @@ class ReturnCreateApi(APIView):
             actor=request.user, school=request.user.school, kind=kind, channel=ReturnChannel.API, values=values
         )
         return Response(ReturnSummarySerializer(roll_return).data, status=status.HTTP_201_CREATED)
+
+
+# --- triage by an officer: each a person's decision with a rationale ---------------------------------------------
+
+
+class SuggestionSerializer(serializers.Serializer):
+    child_id = serializers.IntegerField(source="child.pk")
+    score = serializers.FloatField(source="match.score")
+    certainty = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField(), source="match.reasons")
+
+
+class ReturnTriageApiMixin:
+    """Opens the return named in the URL for a caseworker (404 if there is none), recording the read."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.roll_return = RollReturn.objects.select_related("school").filter(pk=kwargs["return_id"]).first()
+        if self.roll_return is None:
+            raise Http404
+        audit_record_read(
+            actor=request.user,
+            target=self.roll_return,
+            event=AuditEvent.CHILD_VIEWED,
+            subject_child_id=self.roll_return.child_id,
+        )
+
+
+class ReturnSuggestionsApi(ReturnTriageApiMixin, APIView):
+    permission_required = "schools.triage_return"
+
+    @extend_schema(
+        operation_id="return_suggestions",
+        summary="Children the return may be about, the exact UPN match first, with how sure each is (never applied)",
+        parameters=[RETURN_ID],
+        responses={200: SuggestionSerializer(many=True), **error_responses(404)},
+    )
+    def get(self, request, return_id: int) -> Response:
+        suggestions = selectors.return_match_suggestions(roll_return=self.roll_return)
+        return Response(SuggestionSerializer(suggestions, many=True).data)
+
+
+class ReturnMatchApi(ReturnTriageApiMixin, APIView):
+    permission_required = "schools.triage_return"
+
+    class InputSerializer(serializers.Serializer):
+        child_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The child the return is about.")
+        rationale = rationale_field()
+
+        class Meta:
+            ref_name = "ReturnMatchInput"
+
+    @extend_schema(
+        operation_id="return_match",
+        summary="Confirm which child the return is about",
+        parameters=[RETURN_ID],
+        request=InputSerializer,
+        responses={200: ReturnSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, return_id: int) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        child = child_for_input(user=request.user, child_id=serializer.validated_data["child_id"])
+        roll_return = services.return_match_confirm(
+            roll_return=self.roll_return,
+            child=child,
+            actor=request.user,
+            rationale=serializer.validated_data["rationale"],
+        )
+        return Response(ReturnSerializer(roll_return).data)
+
+
+class _ReturnDecisionApi(ReturnTriageApiMixin, APIView):
+    permission_required = "schools.triage_return"
+
+    class InputSerializer(serializers.Serializer):
+        rationale = rationale_field()
+
+        class Meta:
+            ref_name = "ReturnDecisionInput"
+
+
+class ReturnReferApi(_ReturnDecisionApi):
+    @extend_schema(
+        operation_id="return_refer",
+        summary="Refer the return for CME enquiries: a referral from the school, triaged as any other",
+        parameters=[RETURN_ID],
+        request=_ReturnDecisionApi.InputSerializer,
+        responses={200: ReturnSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, return_id: int) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.return_refer(roll_return=self.roll_return, actor=request.user, **serializer.validated_data)
+        self.roll_return.refresh_from_db()
+        return Response(ReturnSerializer(self.roll_return).data)
+
+
+class ReturnNoFurtherActionApi(_ReturnDecisionApi):
+    @extend_schema(
+        operation_id="return_no_further_action",
+        summary="Close the return with no further action, for the reason given",
+        parameters=[RETURN_ID],
+        request=_ReturnDecisionApi.InputSerializer,
+        responses={200: ReturnSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, return_id: int) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        roll_return = services.return_no_further_action(
+            roll_return=self.roll_return, actor=request.user, **serializer.validated_data
+        )
+        return Response(ReturnSerializer(roll_return).data)
