@@ -98,7 +98,7 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     }
     counts["users"] = _load_users(schools)
     counts.update(demo_casework_load(borough=borough, children=children, seed=borough.seed))
-    counts.update(demo_returns_load(borough=borough, children=children, seed=borough.seed))
+    counts.update(demo_returns_load(borough=borough, seed=borough.seed))
     return counts
 
 

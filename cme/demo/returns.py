@@ -81,7 +81,7 @@ DEMO_SCHOOL_RETURNS = (
 )
 
 
-def demo_returns_load(*, borough: Borough, children: dict[str, Child], seed: int) -> dict[str, int]:
+def demo_returns_load(*, borough: Borough, seed: int) -> dict[str, int]:
     """Write the demo returns; returns counts. Needs the demo users and schools loaded first."""
     rng = random.Random(seed * 104729)
     today = timezone.localdate()
@@ -345,10 +345,10 @@ def _triage_some(officer: User) -> int:
             rationale="Deleted with no known destination: CME enquiries are needed.",
         )
         triaged += 1
-    absent = RollReturn.objects.filter(kind=ReturnKind.NEW_PUPIL).order_by("pk").first()
-    if absent is not None:
+    new_pupil = RollReturn.objects.filter(kind=ReturnKind.NEW_PUPIL).order_by("pk").first()
+    if new_pupil is not None:
         return_no_further_action(
-            roll_return=absent,
+            roll_return=new_pupil,
             actor=officer,
             rationale="A new pupil at a school in the borough: nothing for the CME service to do.",
         )

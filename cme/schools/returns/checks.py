@@ -104,7 +104,7 @@ def _pupil_check(values: dict[str, Any], problems: dict[str, str], *, today: dat
 
 
 def _may_be_ahead(values: dict[str, Any], name: str) -> bool:
-    # A school may tell the council of a timetable review or an expected start that is still to come.
+    # A school may tell the council that a pupil is not expected to take up a place from a start date still to come.
     return name == "event_date" and values.get("kind") in {ReturnKind.PLACE_NOT_TAKEN_UP}
 
 

@@ -151,7 +151,7 @@ class AtRiskRow:
         return f"{self.days} days since {self.since:%d %b %Y}"
 
 
-AT_RISK_SINCE_DAYS = 365  # returns older than a year without triage are still shown; closed ones never
+AT_RISK_SINCE_DAYS = 365  # a return received more than a year ago has had its chance: it drops off the list
 
 
 def at_risk_list(
