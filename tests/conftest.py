@@ -10,7 +10,7 @@ from cme.accounts.enums import Role
 from .factories.accounts import OrganisationFactory, TeamFactory, TOTPDeviceFactory, UserFactory
 from .factories.cases import CaseFactory, EnquiryFactory, NoteFactory, ReferralFactory
 from .factories.people import CarerFactory, ChildFactory
-from .factories.schools import EnrolmentFactory, SchoolFactory
+from .factories.schools import EnrolmentFactory, PartTimeTimetableFactory, RollReturnFactory, SchoolFactory
 
 register(UserFactory)
 register(TeamFactory)
@@ -24,6 +24,8 @@ register(ReferralFactory)
 register(CaseFactory)
 register(EnquiryFactory)
 register(NoteFactory)
+register(PartTimeTimetableFactory, "part_time_timetable")
+register(RollReturnFactory)
 
 
 @pytest.fixture(autouse=True)

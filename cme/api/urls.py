@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from .v1 import cases, people, referrals
+from .v1 import returns as school_returns
 from .v1.accounts import MeApi
 from .v1.schools import SchoolDetailApi, SchoolListApi
 
@@ -61,6 +62,22 @@ people_urls = [
     path("carers/<int:carer_id>/link/", people.CarerLinkApi.as_view(), name="carer-link"),
 ]
 
+return_urls = [
+    path("returns/", school_returns.ReturnListApi.as_view(), name="return-list"),
+    path("returns/create/", school_returns.ReturnCreateApi.as_view(), name="return-create"),
+    path("returns/<int:return_id>/", school_returns.ReturnDetailApi.as_view(), name="return-detail"),
+    path(
+        "returns/<int:return_id>/suggestions/", school_returns.ReturnSuggestionsApi.as_view(), name="return-suggestions"
+    ),
+    path("returns/<int:return_id>/match/", school_returns.ReturnMatchApi.as_view(), name="return-match"),
+    path("returns/<int:return_id>/refer/", school_returns.ReturnReferApi.as_view(), name="return-refer"),
+    path(
+        "returns/<int:return_id>/no-further-action/",
+        school_returns.ReturnNoFurtherActionApi.as_view(),
+        name="return-no-further-action",
+    ),
+]
+
 urlpatterns = [
     path("schema/", SchemaApi.as_view(), name="schema"),
     path("me/", MeApi.as_view(), name="me"),
@@ -69,4 +86,5 @@ urlpatterns = [
     *case_urls,
     *referral_urls,
     *people_urls,
+    *return_urls,
 ]

@@ -63,6 +63,8 @@ OBJECT_NOUNS: dict[str, str] = {
     "accounts.user": "user",
     "privacy.disclosure": "disclosure",
     "privacy.accesspurpose": "stated purpose",
+    "schools.rollreturn": "school return",
+    "schools.returnimport": "file of returns",
 }
 
 # The privacy notice's purposes (cme.privacy.enums.Purpose codes; a test keeps the two in step) as the end of a

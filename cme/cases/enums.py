@@ -100,6 +100,9 @@ class DecisionKind(models.TextChoices):
     START_SAO = "start_sao", "Start school attendance order steps"
     CLOSE_CASE = "close_case", "Close case"
     REOPEN_CASE = "reopen_case", "Reopen case"
+    MATCH_RETURN = "match_return", "Match a school's return to a child"
+    REFER_RETURN = "refer_return", "Refer a school's return for CME enquiries"
+    RETURN_NO_FURTHER_ACTION = "return_no_further_action", "No further action on a school's return"
 
 
 # Decisions that send information about the child outside the CME service: each is also a disclosure.

@@ -28,6 +28,7 @@ from cme.schools.models import Enrolment, School
 
 from .casework import demo_casework_load
 from .generator import Borough, CarerRecord
+from .returns import RETURN_MODELS, demo_returns_load
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README; refused outside demo mode
 BATCH = 2000
@@ -97,13 +98,14 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     }
     counts["users"] = _load_users(schools)
     counts.update(demo_casework_load(borough=borough, children=children, seed=borough.seed))
+    counts.update(demo_returns_load(borough=borough, seed=borough.seed))
     return counts
 
 
 def _clear() -> None:
     """Remove everything the demo loader writes: casework first (it protects the users who wrote it), then children's
     records (they protect schools and addresses), then accounts and schools."""
-    casework = (Disclosure, DocumentDownload, Decision, Note, Enquiry, Document, Referral, Case)
+    casework = (Disclosure, DocumentDownload, Decision, *RETURN_MODELS, Note, Enquiry, Document, Referral, Case)
     people = (Residence, ContactPoint, PersonName, FormerUpn, CarerRelationship, Child, Carer, Address)
     for model in (*casework, Enrolment, *people, User, Team, Organisation, School):
         model.objects.all().delete()

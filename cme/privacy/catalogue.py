@@ -1698,6 +1698,141 @@ _ENTRIES: list[FieldEntry] = [
     ),
 ]
 
+# --- schools' returns (issue 5): what schools tell the council under reg 13 of the 2024 registration regulations ---
+_RETURN_SOURCES = {_S.SCHOOL, _S.SCHOOL_TO_SCHOOL}
+_RETURN_PURPOSES = {_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.LOCATE, _P.SUPPORT_DECISIONS, _P.SAFEGUARDING}
+
+
+def _school_return(model: str, category: str, fields: Mapping[str, str], **kwargs) -> list[FieldEntry]:
+    """A fact a school sent about a pupil: kept with the child's record and shared as education data is."""
+    options = {
+        "category": category,
+        "subjects": {_D.CHILD},
+        "purposes": _RETURN_PURPOSES | {_P.ANALYTICS},
+        "sources": _RETURN_SOURCES,
+        "recipients": _EDUCATION_PARTNERS,
+        "retention": _K.CHILD_RECORD,
+    }
+    options.update(kwargs)
+    return _declare(model, fields, **options)
+
+
+_ENTRIES += [
+    *_school_return(
+        "schools.RollReturn",
+        _C.IDENTITY,
+        {
+            "upn": "The pupil's unique pupil number, as the school sent it",
+            "given_name": "The pupil's first name, as the school's register has it",
+            "family_name": "The pupil's last name, as the school's register has it",
+            "date_of_birth": "The pupil's date of birth",
+            "sex": "The pupil's sex, as the school's register has it",
+        },
+    ),
+    *_school_return(
+        "schools.RollReturn",
+        _C.CONTACT,
+        {
+            "address_line1": "The pupil's address, first line",
+            "address_line2": "The pupil's address, second line",
+            "address_town": "The pupil's town",
+            "address_postcode": "The pupil's postcode",
+            "future_address": "Where the pupil will live, if the school was told",
+            "future_address_from": "When the pupil will live at the new address",
+        },
+    ),
+    *_school_return(
+        "schools.RollReturn",
+        _C.FAMILY,
+        {"parents": "The parents the pupil normally lives with: names, addresses and emergency telephone numbers"},
+        subjects={_D.CHILD, _D.CARER},
+        may_reveal={_C.CONTACT, _C.IDENTITY},
+    ),
+    *_school_return(
+        "schools.RollReturn",
+        _C.EDUCATION,
+        {
+            "school": "Which school sent the return",
+            "kind": "What the return is (a deletion, a new pupil, a long absence, a part-time timetable …)",
+            "channel": "How the return reached the council (online form, API, spreadsheet, transfer file)",
+            "batch": "Which file the return came in, if it came in a file",
+            "received_on": "When the council received the return",
+            "year_group": "The pupil's year group",
+            "event_date": "The date the return is about (deletion, starting day, first day of absence …)",
+            "deletion_ground": "The legal ground on which the school deleted the pupil's name from its roll",
+            "destination_school": "The school the pupil is going to, if known",
+            "destination_start_on": "When the pupil starts at the new school",
+            "info_not_obtained": "Whether the school could not obtain some of the information",
+            "school_days_absent": "How many school days the pupil had been absent",
+            "last_attended_on": "The pupil's last day at school",
+            "timetable": "Which part-time timetable the return is about",
+            "hours_per_week": "The hours a week the pupil is taught on a part-time timetable",
+            "next_review_on": "When the part-time timetable is next reviewed",
+            "planned_end_on": "When the part-time timetable is planned to end",
+            "parent_agreed": "Whether the parent agreed to the part-time timetable",
+            "ctf_source": "The school a transfer file came from (LA and establishment number)",
+            "ctf_destination": "The school a transfer file is for; XXX/XXXX when the school does not know",
+            "triage_state": "Whether an officer has triaged the return, and how",
+            "child": "Which child the return was matched to, by an officer",
+            "referral": "The referral the return became",
+            "triaged_at": "When the return was triaged",
+        },
+    ),
+    *_school_return(
+        "schools.RollReturn",
+        _C.STATUTORY_SERVICES,
+        {"safeguarding_concern": "Whether the school has a safeguarding concern about the pupil"},
+    ),
+    *_free_text(
+        "schools.RollReturn",
+        {
+            "info_not_obtained_details": "What the school could not find out, in its words",
+            "safeguarding_details": "The school's safeguarding concern, in its words",
+            "timetable_reason": "Why the pupil is on a part-time timetable, in the school's words",
+            "further_information": "Anything else the school told us, in its words",
+            "triage_rationale": "Why the officer referred or closed the return",
+        },
+        sources=_RETURN_SOURCES | {_S.SERVICE},
+    ),
+    *_staff_link("schools.RollReturn", {"submitted_by": "Who sent the return", "triaged_by": "Who triaged it"}),
+    *_school_return(
+        "schools.PartTimeTimetable",
+        _C.EDUCATION,
+        {
+            "school": "Which school the pupil is on a part-time timetable at",
+            "started_on": "When the part-time timetable started",
+            "planned_end_on": "When it is planned to end",
+            "hours_per_week": "The hours a week the pupil is taught",
+            "parent_agreed": "Whether the parent agreed to it",
+            "next_review_on": "When it is next reviewed",
+            "ended_on": "When it ended",
+        },
+    ),
+    *_free_text(
+        "schools.PartTimeTimetable",
+        {"reason": "Why the pupil is on a part-time timetable, in the school's words"},
+        sources=_RETURN_SOURCES,
+    ),
+    *_school_return(
+        "schools.ReturnImport",
+        _C.IDENTITY,
+        # Lost-pupil CTFs are named after the pupil's UPN, so a file's name can identify a child.
+        {"file_name": "The name of a file of returns, which may include a pupil's UPN"},
+        purposes={_P.ADMINISTER_SERVICE},
+        recipients=(),
+    ),
+    *_school_return(
+        "schools.RollReturn",
+        _C.IDENTITY,
+        # A hash of the pupil's name or UPN, date of birth and the return's date: one-way, but guessable from them.
+        {"dedupe_key": "A one-way hash that spots the same return sent twice"},
+        purposes={_P.ADMINISTER_SERVICE},
+        recipients=(),
+    ),
+    *_staff_link("schools.ReturnImport", {"imported_by": "Who imported the file"}),
+    *_casework("cases.Decision", {"roll_return": "Which school return the decision is about"}),
+]
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Fields that hold no personal data, each with the reason it was judged so. Reviewed with the catalogue.
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1721,6 +1856,15 @@ _DOCUMENT = "A technical property of an uploaded file that reveals nothing about
 _UNUSED_AUTH = "Never used: every permission comes from the user's role."
 _CODE_SETTING = "A setting for making sign-in codes, the same for everyone's authenticator app."
 _JOB_MACHINERY = "How the background job queue is run (which queue, which worker, in what order), not about a person."
+
+_RETURN_FILE = "A property of a file of returns that says nothing about any pupil."
+_RETURNS_NOT_PERSONAL = {
+    ("schools.ReturnImport", "sha256"): _RETURN_FILE + " A checksum that spots the same file imported twice.",
+    ("schools.ReturnImport", "channel"): _RETURN_FILE + " Whether it was a CSV or a transfer file.",
+    ("schools.ReturnImport", "school"): _RETURN_FILE + " Which school sent it (a published register entry).",
+    ("schools.ReturnImport", "header"): _RETURN_FILE + " A transfer file's header: version and LA/school codes.",
+    ("schools.ReturnImport", "created_count"): _RETURN_FILE + " How many returns it added.",
+}
 
 NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
     {
@@ -1804,6 +1948,7 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
             ("django_tasks_database.DBTaskResult", name): _JOB_MACHINERY
             for name in ("priority", "worker_ids", "queue_name", "backend_name")
         },
+        **_RETURNS_NOT_PERSONAL,
     }
 )
 

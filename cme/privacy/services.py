@@ -63,3 +63,42 @@ def access_purpose_state(
     statement.full_clean()
     statement.save()
     return statement
+
+
+def disclosure_record_many(
+    *,
+    actor,
+    direction: Direction,
+    purpose: Purpose,
+    lawful_basis: LawfulBasis,
+    received: list[tuple[str, list[DataCategory], models.Model]],
+    cause: models.Model | None = None,
+    description: str = "",
+) -> int:
+    """Record many disclosures of one kind at once (a file of returns): `received` holds (organisation, categories,
+    subject) for each. Checked like `disclosure_record`; written in batches. Returns how many were written."""
+    cause_type = ContentType.objects.get_for_model(cause) if cause is not None else None
+    subject_types: dict[type, ContentType] = {}
+    rows = []
+    for organisation, data_categories, subject in received:
+        unknown = set(data_categories) - set(DataCategory.values)
+        if unknown or not data_categories:
+            raise ValueError(f"Data categories must be DataCategory codes, got {sorted(unknown) or 'none'}")
+        subject_type = subject_types.setdefault(type(subject), ContentType.objects.get_for_model(subject))
+        rows.append(
+            Disclosure(
+                direction=direction,
+                organisation=organisation[:200],
+                data_categories=sorted(data_categories),
+                purpose=purpose,
+                lawful_basis=lawful_basis,
+                description=description,
+                recorded_by=actor,
+                subject_type=subject_type,
+                subject_id=subject.pk,
+                cause_type=cause_type,
+                cause_id=cause.pk if cause is not None else None,
+            )
+        )
+    Disclosure.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

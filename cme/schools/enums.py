@@ -29,3 +29,77 @@ class DeletionGround(models.TextChoices):
     M = "M", "M – boarding fees unpaid"
     N = "N", "N – stopped being a pupil at an independent or non-maintained special school"
     O = "O", "O – permanently excluded"  # noqa: E741 - the statutory letter
+
+
+class ReturnKind(models.TextChoices):
+    """What a school is telling the council (reg 13 of SI 2024/208, Working Together, and Common Transfer Files)."""
+
+    DELETION = "deletion", "Deletion from the admission register"
+    NEW_PUPIL = "new_pupil", "New pupil"
+    UNAUTHORISED_ABSENCE = "unauthorised_absence", "Continuous unauthorised absence (10 school days)"
+    SICKNESS = "sickness", "Absence through sickness (15 school days)"
+    PART_TIME_TIMETABLE = "part_time_timetable", "Part-time timetable"
+    TIMETABLE_REVIEW = "timetable_review", "Part-time timetable review"
+    TIMETABLE_END = "timetable_end", "Part-time timetable ended"
+    PLACE_NOT_TAKEN_UP = "place_not_taken_up", "Offered place not taken up"
+    CTF_PUPIL = "ctf_pupil", "Pupil in a Common Transfer File"
+    LOST_PUPIL = "lost_pupil", "Lost pupil (Common Transfer File, destination not known)"
+
+
+# The kinds a school user sends one at a time through the question pages (reviews and endings start from the timetable).
+FORM_KINDS = (
+    ReturnKind.DELETION,
+    ReturnKind.NEW_PUPIL,
+    ReturnKind.UNAUTHORISED_ABSENCE,
+    ReturnKind.SICKNESS,
+    ReturnKind.PART_TIME_TIMETABLE,
+    ReturnKind.PLACE_NOT_TAKEN_UP,
+)
+
+# What the date of each kind of return means, in the words the pages use.
+EVENT_DATE_LABELS = {
+    ReturnKind.DELETION: "Date the pupil's name was deleted",
+    ReturnKind.NEW_PUPIL: "Pupil's starting day",
+    ReturnKind.UNAUTHORISED_ABSENCE: "First day of the absence",
+    ReturnKind.SICKNESS: "First day of the absence",
+    ReturnKind.PART_TIME_TIMETABLE: "Date the timetable started",
+    ReturnKind.TIMETABLE_REVIEW: "Date of the review",
+    ReturnKind.TIMETABLE_END: "Date the timetable ended",
+    ReturnKind.PLACE_NOT_TAKEN_UP: "Date the pupil was expected to start",
+    ReturnKind.CTF_PUPIL: "Date of the file",
+    ReturnKind.LOST_PUPIL: "Date of the file",
+}
+
+
+class ReturnChannel(models.TextChoices):
+    """How a return reached the council."""
+
+    WEB = "web", "Online form"
+    API = "api", "API"
+    CSV = "csv", "Spreadsheet upload (CSV)"
+    CTF = "ctf", "Common Transfer File"
+
+
+class TriageState(models.TextChoices):
+    """Where an officer's triage of a return stands. Each move is a person's recorded decision."""
+
+    RECEIVED = "received", "Waiting to be triaged"
+    REFERRED = "referred", "Referred for CME enquiries"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class SchoolView(models.TextChoices):
+    """What a school may see of the council's work on its return: a summary, never case details."""
+
+    RECEIVED = "received", "Received"
+    LOOKING_INTO = "looking_into", "Being looked into"
+    CLOSED = "closed", "Closed"
+
+
+class AtRiskReason(models.TextChoices):
+    """Why a pupil is on the at-risk list (domain.md 1.3 and 2.5: children missing out on education)."""
+
+    PART_TIME_TIMETABLE = "part_time_timetable", "Part-time timetable"
+    LONG_ABSENCE = "long_absence", "Long absence"
+    DESTINATION_UNKNOWN = "destination_unknown", "Deleted, destination not known"
+    PLACE_NOT_TAKEN_UP = "place_not_taken_up", "Offered place not taken up"

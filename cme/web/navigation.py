@@ -30,6 +30,9 @@ NAV_ITEMS = (
     NavItem("Settings", "web:manage:council-settings", "council.change_settings", "manage-settings"),
     NavItem("Term dates", "web:manage:term-dates", "council.change_settings", "manage-terms"),
     NavItem("Your account", "web:account", "accounts.view_own_account", "account"),
+    NavItem("Returns", "web:returns:school-list", "schools.view_own_returns", "returns"),
+    NavItem("Schools' returns", "web:returns:inbox", "schools.view_return_inbox", "returns-inbox"),
+    NavItem("At risk", "web:returns:at-risk", "schools.view_at_risk", "at-risk"),
 )
 
 

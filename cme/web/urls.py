@@ -10,6 +10,7 @@ from .pages.urls import urlpatterns as page_urls
 from .people.urls import child_urls
 from .privacy.urls import privacy_urls
 from .schools import views as school_views
+from .schools.urls import return_urls
 
 app_name = "web"
 
@@ -58,4 +59,5 @@ urlpatterns = [
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
     path("manage/", include(manage_urls)),
+    path("returns/", include(return_urls)),
 ]

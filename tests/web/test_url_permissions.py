@@ -129,6 +129,29 @@ MATRIX = {
     "api:carer-create": ("api", only(*CASEWORKERS, granted=405)),
     "api:carer-detail": ("api", only(*CASEWORKERS)),
     "api:carer-link": ("api", only(*CASEWORKERS, granted=405)),
+    # Schools' returns: a school user sends and follows their own school's; a return, or timetable, of another
+    # school is "not found" (the matrix return is at the school user's school). Caseworkers triage them.
+    "web:returns:school-list": ("page", only("school_user")),
+    "web:returns:kind": ("page", only("school_user")),
+    "web:returns:create": ("page", only("school_user")),
+    "web:returns:school-detail": ("page", only("school_user", refused=404)),
+    "web:returns:timetable-review": ("page", only("school_user", refused=404)),
+    "web:returns:timetable-end": ("page", only("school_user", refused=404)),
+    "web:returns:upload": ("page", only("school_user", *CASEWORKERS)),
+    "web:returns:template": ("page", only("school_user", *CASEWORKERS)),
+    "web:returns:inbox": ("page", only(*CASEWORKERS)),
+    "web:returns:detail": ("page", only(*CASEWORKERS, refused=404)),
+    "web:returns:match": ("page", only(*CASEWORKERS, refused=404)),
+    "web:returns:refer": ("page", only(*CASEWORKERS, refused=404)),
+    "web:returns:no-further-action": ("page", only(*CASEWORKERS, refused=404)),
+    "web:returns:at-risk": ("page", only(*CASEWORKERS)),
+    "api:return-list": ("api", only("school_user", *CASEWORKERS)),
+    "api:return-create": ("api", only("school_user", granted=405)),
+    "api:return-detail": ("api", only("school_user", *CASEWORKERS)),
+    "api:return-suggestions": ("api", only(*CASEWORKERS)),
+    "api:return-match": ("api", only(*CASEWORKERS, granted=405)),
+    "api:return-refer": ("api", only(*CASEWORKERS, granted=405)),
+    "api:return-no-further-action": ("api", only(*CASEWORKERS, granted=405)),
 }
 
 
@@ -159,6 +182,7 @@ class World:
     document: object
     referral: object
     carer: object
+    roll_return: object = None
 
 
 @pytest.fixture
@@ -171,6 +195,8 @@ def world(
     note_factory,
     referral_factory,
     carer_factory,
+    roll_return_factory,
+    school_user,
     settings,
     tmp_path,
 ) -> World:
@@ -194,6 +220,7 @@ def world(
         document=document,
         referral=referral_factory(child=case.child),
         carer=carer_factory(),
+        roll_return=roll_return_factory(school=school_user.school, timetable_started=True),
     )
 
 
@@ -209,6 +236,9 @@ def url_for(name: str, world: World) -> str:
         "referral_id": world.referral.pk,
         "child_id": world.case.child_id,
         "carer_id": world.carer.pk,
+        "return_id": world.roll_return.pk,
+        "timetable_id": world.roll_return.timetable_id,
+        "kind": "deletion",
     }
     (parameters,) = _parameters(name)
     return reverse(name, kwargs={key: values[key] for key in parameters})

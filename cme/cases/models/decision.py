@@ -15,6 +15,9 @@ class Decision(models.Model):
     referral = models.ForeignKey(
         "cases.Referral", null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
     )
+    roll_return = models.ForeignKey(
+        "schools.RollReturn", null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
     rationale = models.TextField()
     details = models.JSONField(default=dict, blank=True, help_text="What changed, e.g. {'from': 'open', 'to': …}.")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions")
@@ -24,7 +27,8 @@ class Decision(models.Model):
         ordering = ["-decided_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                name="decision_is_about_something", condition=Q(case__isnull=False) | Q(referral__isnull=False)
+                name="decision_is_about_something",
+                condition=Q(case__isnull=False) | Q(referral__isnull=False) | Q(roll_return__isnull=False),
             ),
             models.CheckConstraint(name="decision_has_a_rationale", condition=~Q(rationale="")),
         ]

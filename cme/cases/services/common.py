@@ -30,18 +30,26 @@ def require_rationale(rationale: str) -> str:
 
 
 def decision_record(
-    *, actor, kind: DecisionKind, rationale: str, case: Case | None = None, referral=None, details: dict | None = None
+    *,
+    actor,
+    kind: DecisionKind,
+    rationale: str,
+    case: Case | None = None,
+    referral=None,
+    roll_return=None,
+    details: dict | None = None,
 ) -> Decision:
-    """Write the decision that a change is made under. Every case or referral change goes through one of these."""
+    """Write the decision that a change is made under. Every case, referral or school return triage goes through one."""
     decision = Decision.objects.create(
         kind=kind,
         case=case,
         referral=referral,
+        roll_return=roll_return,
         rationale=require_rationale(rationale),
         details=details or {},
         decided_by=actor,
     )
-    about = case or referral
+    about = case or referral or roll_return
     audit_record(
         actor=actor,
         event=AuditEvent.DECISION_RECORDED,

@@ -1,0 +1,256 @@
+"""Reads of schools' returns: a school's own list, the officers' inbox, match and next-step suggestions, and the
+at-risk list. Pure queries and calculations: nothing here changes a return or decides anything."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cme.cases.enums import CaseStatus, ReferralStatus
+from cme.people.ages import national_curriculum_year, year_group_label
+from cme.people.selectors import ChildMatch, child_search
+
+from ..enums import AtRiskReason, ReturnKind, SchoolView, TriageState
+from ..models import PartTimeTimetable, RollReturn
+
+# How sure a suggested match is, from child_search's score (0 to 1). The UPN is an identifier given by the DfE, so
+# a child with the same UPN is named first and called almost certain; names and dates of birth alone are not.
+LIKELY_SCORE = 0.9
+POSSIBLE_SCORE = 0.7
+SUGGESTION_LIMIT = 5
+
+
+def returns_for_school(*, school_id: int) -> QuerySet[RollReturn]:
+    """One school's returns, newest first, with what the summary status needs: never another school's."""
+    return (
+        RollReturn.objects.filter(school_id=school_id)
+        .select_related("referral", "referral__case")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def return_school_view(roll_return: RollReturn) -> SchoolView:
+    """What the school may know of the council's work: received, being looked into, or closed. No case details."""
+    if roll_return.triage_state == TriageState.RECEIVED:
+        return SchoolView.RECEIVED
+    if roll_return.triage_state == TriageState.NO_FURTHER_ACTION:
+        return SchoolView.CLOSED
+    referral = roll_return.referral
+    if referral is None or referral.status == ReferralStatus.NO_FURTHER_ACTION:
+        return SchoolView.CLOSED
+    if referral.case is not None and referral.case.status == CaseStatus.CLOSED:
+        return SchoolView.CLOSED
+    return SchoolView.LOOKING_INTO
+
+
+def return_inbox(*, state: str = TriageState.RECEIVED, kind: str = "", school_id: int | None = None):
+    """Returns for officers to triage, oldest first so nothing waits longest."""
+    returns = RollReturn.objects.select_related("school", "child")
+    if state in TriageState.values:
+        returns = returns.filter(triage_state=state)
+    if kind in ReturnKind.values:
+        returns = returns.filter(kind=kind)
+    if school_id:
+        returns = returns.filter(school_id=school_id)
+    return returns.order_by("received_on", "pk")
+
+
+def return_inbox_counts() -> dict[str, int]:
+    return {state: RollReturn.objects.filter(triage_state=state).count() for state in TriageState.values}
+
+
+@dataclass(frozen=True)
+class MatchSuggestion:
+    """A child who may be the pupil in the return, how sure that is in words, and why."""
+
+    match: ChildMatch
+    certainty: str
+
+    @property
+    def child(self):
+        return self.match.child
+
+
+def return_match_suggestions(*, roll_return: RollReturn) -> list[MatchSuggestion]:
+    """Children the return may be about, the exact UPN match first. Shown to an officer; never applied."""
+    matches = child_search(
+        name=roll_return.pupil_name,
+        date_of_birth=roll_return.date_of_birth,
+        upn=roll_return.upn,
+        postcode=roll_return.address_postcode,
+        limit=SUGGESTION_LIMIT,
+    )
+    upn_first = sorted(matches, key=lambda m: (not (roll_return.upn and m.child.upn == roll_return.upn), -m.score))
+    return [MatchSuggestion(match, _certainty(match, roll_return)) for match in upn_first]
+
+
+def _certainty(match: ChildMatch, roll_return: RollReturn) -> str:
+    if roll_return.upn and match.child.upn == roll_return.upn:
+        return "Almost certain: the UPN matches"
+    if match.score >= LIKELY_SCORE:
+        return "Likely"
+    if match.score >= POSSIBLE_SCORE:
+        return "Possible"
+    return "Unlikely"
+
+
+def return_next_step(*, roll_return: RollReturn, today: date | None = None) -> str:
+    """The step the guidance suggests for this return, in words for the officer, who decides."""
+    today = today or timezone.localdate()
+    kind = roll_return.kind
+    if roll_return.safeguarding_concern:
+        return "The school raised a safeguarding concern: check whether children's social care must be told now."
+    if kind == ReturnKind.DELETION and roll_return.deletion_ground in {"H", "I"}:
+        return (
+            "Ground H or I needs joint reasonable enquiries by the school and the council: record them, and open "
+            "CME enquiries if the pupil's whereabouts are still unknown."
+        )
+    if roll_return.destination_unknown:
+        return "The destination is not known: open CME enquiries to find where the pupil is."
+    if roll_return.timetable_id and roll_return.timetable.is_open:
+        review = roll_return.timetable.next_review_on
+        if review and review < today:
+            return f"The part-time timetable's review was due on {review:%d %B %Y}: chase the school."
+    if kind == ReturnKind.PART_TIME_TIMETABLE:
+        return "Check the timetable is time-limited and agreed, and note its review date."
+    if kind in (ReturnKind.UNAUTHORISED_ABSENCE, ReturnKind.SICKNESS):
+        return "Check what the school has done to reach the family; consider the council's section 19 duty."
+    if kind == ReturnKind.PLACE_NOT_TAKEN_UP:
+        return "The pupil did not take up the place: find out where they are being educated."
+    return "Check the details against the child's record; no further action may be needed."
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Children at risk of missing education
+
+
+@dataclass(frozen=True)
+class AtRiskRow:
+    """One child at risk, why, and their clock: how long the risk has run and what is due."""
+
+    roll_return: RollReturn
+    reason: AtRiskReason
+    since: date
+    days: int
+    due: date | None
+    overdue: bool
+    year_group: int | None
+
+    @property
+    def year_group_label(self) -> str:
+        return year_group_label(self.year_group) if self.year_group is not None else "Not known"
+
+    @property
+    def clock(self) -> str:
+        if self.reason == AtRiskReason.PART_TIME_TIMETABLE:
+            text = f"On a part-time timetable for {self.days} days"
+            return f"{text}; review due {self.due:%d %b %Y}" if self.due else text
+        if self.reason == AtRiskReason.LONG_ABSENCE and self.roll_return.school_days_absent:
+            return f"{self.roll_return.school_days_absent} school days absent when reported, {self.days} days ago"
+        return f"{self.days} days since {self.since:%d %b %Y}"
+
+
+AT_RISK_SINCE_DAYS = 365  # a return received more than a year ago has had its chance: it drops off the list
+
+
+def at_risk_list(
+    *, school_id: int | None = None, year_group: int | None = None, reason: str = "", today: date | None = None
+) -> list[AtRiskRow]:
+    """Children at risk of missing education from schools' returns, longest-running first.
+
+    Open part-time timetables; long absence, unknown-destination deletions and places not taken up that are waiting
+    for triage or referred (not closed with no further action).
+    """
+    today = today or timezone.localdate()
+    rows: list[AtRiskRow] = []
+    if reason in ("", AtRiskReason.PART_TIME_TIMETABLE):
+        rows += _timetable_rows(school_id=school_id, today=today)
+    if reason in ("", AtRiskReason.LONG_ABSENCE):
+        rows += _return_rows(
+            Q(kind__in=[ReturnKind.UNAUTHORISED_ABSENCE, ReturnKind.SICKNESS]),
+            AtRiskReason.LONG_ABSENCE,
+            school_id=school_id,
+            today=today,
+        )
+    if reason in ("", AtRiskReason.DESTINATION_UNKNOWN):
+        rows += [
+            row
+            for row in _return_rows(
+                Q(kind__in=[ReturnKind.DELETION, ReturnKind.LOST_PUPIL]),
+                AtRiskReason.DESTINATION_UNKNOWN,
+                school_id=school_id,
+                today=today,
+            )
+            if row.roll_return.destination_unknown
+        ]
+    if reason in ("", AtRiskReason.PLACE_NOT_TAKEN_UP):
+        rows += _return_rows(
+            Q(kind=ReturnKind.PLACE_NOT_TAKEN_UP), AtRiskReason.PLACE_NOT_TAKEN_UP, school_id=school_id, today=today
+        )
+    if year_group is not None:
+        rows = [row for row in rows if row.year_group == year_group]
+    rows.sort(key=lambda row: (not row.overdue, row.since, row.roll_return.pk))
+    return rows
+
+
+def _return_rows(condition: Q, reason: AtRiskReason, *, school_id: int | None, today: date) -> list[AtRiskRow]:
+    returns = (
+        RollReturn.objects.filter(condition)
+        .exclude(triage_state=TriageState.NO_FURTHER_ACTION)
+        .filter(received_on__gte=today - timedelta(days=AT_RISK_SINCE_DAYS))
+        .select_related("school")
+    )
+    if school_id:
+        returns = returns.filter(school_id=school_id)
+    return [
+        AtRiskRow(
+            roll_return=item,
+            reason=reason,
+            since=item.event_date,
+            days=(today - item.event_date).days,
+            due=None,
+            overdue=False,
+            year_group=national_curriculum_year(item.date_of_birth, today),
+        )
+        for item in returns
+    ]
+
+
+def _timetable_rows(*, school_id: int | None, today: date) -> list[AtRiskRow]:
+    timetables = PartTimeTimetable.objects.filter(ended_on__isnull=True)
+    if school_id:
+        timetables = timetables.filter(school_id=school_id)
+    starts = (
+        RollReturn.objects.filter(kind=ReturnKind.PART_TIME_TIMETABLE, timetable__in=timetables)
+        .select_related("school", "timetable")
+        .order_by("pk")
+    )
+    rows = []
+    for start in starts:
+        timetable = start.timetable
+        due = timetable.next_review_on
+        rows.append(
+            AtRiskRow(
+                roll_return=start,
+                reason=AtRiskReason.PART_TIME_TIMETABLE,
+                since=timetable.started_on,
+                days=(today - timetable.started_on).days,
+                due=due,
+                overdue=bool(due and due < today),
+                year_group=national_curriculum_year(start.date_of_birth, today),
+            )
+        )
+    return rows
+
+
+def open_timetables_for_school(*, school_id: int) -> list[tuple[PartTimeTimetable, RollReturn]]:
+    """A school's open part-time timetables with the return that started each (the pupil's details)."""
+    starts = (
+        RollReturn.objects.filter(
+            school_id=school_id, kind=ReturnKind.PART_TIME_TIMETABLE, timetable__ended_on__isnull=True
+        )
+        .select_related("timetable")
+        .order_by("timetable__next_review_on", "pk")
+    )
+    return [(start.timetable, start) for start in starts]

@@ -1,0 +1,351 @@
+"""Schools' returns on the web: school users send them and follow them at a summary level; officers triage them in
+an inbox and watch the children at risk. A school user only ever sees their own school's returns, and never a case."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import ListView, TemplateView
+
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record_read
+from cme.common.errors import ApplicationError
+from cme.people.ages import year_group_label
+from cme.schools.enums import AtRiskReason, ReturnChannel, ReturnKind, TriageState
+from cme.schools.models import PartTimeTimetable, RollReturn, School
+from cme.schools.returns import selectors, services
+from cme.schools.returns.csvfile import template_csv
+from cme.schools.returns.files import ReturnFileRejected
+from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+
+from . import forms
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a 10,000-row CSV is about 3 MB; a 2,000-pupil CTF a few MB more
+
+
+# --- school users -------------------------------------------------------------------------------------------------
+
+
+class SchoolReturnListView(PermissionRequiredMixin, ListView):
+    """A school's own returns and what the council did with them, in summary; its open part-time timetables."""
+
+    permission_required = "schools.view_own_returns"
+    template_name = "returns/school_list.html"
+    nav_section = "returns"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.returns_for_school(school_id=self.request.user.school_id)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [(item, selectors.return_school_view(item)) for item in context["object_list"]]
+        context["timetables"] = selectors.open_timetables_for_school(school_id=self.request.user.school_id)
+        context["school"] = self.request.user.school
+        return context
+
+
+class SchoolReturnDetailView(PermissionRequiredMixin, TemplateView):
+    """What the school sent, and the summary status. A return of another school is "not found"."""
+
+    permission_required = "schools.view_own_return"
+    template_name = "returns/school_detail.html"
+    nav_section = "returns"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.roll_return = _school_return_or_404(request.user, kwargs["return_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.roll_return
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            roll_return=self.roll_return, school_view=selectors.return_school_view(self.roll_return), **kwargs
+        )
+
+
+def _school_return_or_404(user, return_id: int) -> RollReturn:
+    found = selectors.returns_for_school(school_id=user.school_id).filter(pk=return_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+class ReturnKindView(ServiceFormView):
+    """The first question: which kind of return."""
+
+    permission_required = "schools.submit_return"
+    form_class = forms.ReturnKindForm
+    nav_section = "returns"
+
+    def form_valid(self, form):
+        return redirect("web:returns:create", kind=form.cleaned_data["kind"])
+
+
+class _SubmitView(ServiceFormView):
+    permission_required = "schools.submit_return"
+    nav_section = "returns"
+    template_name = "returns/return_form.html"
+
+    def submit(self, **kwargs) -> RollReturn:
+        """Call the service; its problem with "parents" goes on the first parent's name, which the form asks first."""
+        try:
+            self.created = services.return_submit(actor=self.request.user, channel=ReturnChannel.WEB, **kwargs)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "parents" in error.error_dict:
+                error.error_dict["parent1_name"] = error.error_dict.pop("parents")
+            raise
+        return self.created
+
+    def get_success_url(self) -> str:
+        return reverse("web:returns:school-detail", args=[self.created.pk])
+
+    def success_message(self, roll_return) -> str:
+        return f"{roll_return.get_kind_display()} sent to the council."
+
+
+class ReturnCreateView(_SubmitView):
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["kind"] not in forms.FORMS:
+            raise Http404
+        self.form_class = forms.FORMS[kwargs["kind"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        return self.submit(school=self.request.user.school, kind=form.kind, values=form.values())
+
+
+class _TimetableReturnView(_SubmitView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.timetable = get_object_or_404(
+                PartTimeTimetable, pk=kwargs["timetable_id"], school_id=request.user.school_id or 0
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, form):
+        values = {**services.timetable_pupil_values(self.timetable), **form.values(), "timetable": self.timetable}
+        return self.submit(school=self.timetable.school, kind=form.kind, values=values)
+
+
+class TimetableReviewView(_TimetableReturnView):
+    form_class = forms.TimetableReviewForm
+
+
+class TimetableEndView(_TimetableReturnView):
+    form_class = forms.TimetableEndForm
+
+
+class ReturnsUploadView(ServiceFormView):
+    """A CSV in the template or a CTF: all or nothing, with every problem listed on the page."""
+
+    permission_required = "schools.upload_returns"
+    form_class = forms.ReturnsUploadForm
+    template_name = "returns/upload.html"
+    nav_section = "returns"
+
+    def perform(self, form):
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ApplicationError("The file is larger than 50 MB: split it into smaller files", field="file")
+        channel = ReturnChannel(form.cleaned_data["file_format"])
+        try:
+            report = services.returns_import(
+                content=upload.read(),
+                file_name=upload.name,
+                channel=channel,
+                actor=self.request.user,
+                school=self.request.user.school,
+            )
+        except ReturnFileRejected as error:
+            raise ApplicationError(error.message, field="file") from error
+        if report.rejected:
+            self.problems = report.errors
+            raise ApplicationError(
+                f"The file was not imported: {len(report.errors)} problems, listed below. Nothing was saved.",
+                field="file",
+            )
+        return report
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form, problems=getattr(self, "problems", [])))
+
+    def get_success_url(self) -> str:
+        if self.request.user.has_perm("schools.view_own_returns"):
+            return reverse("web:returns:school-list")
+        return reverse("web:returns:inbox")
+
+    def success_message(self, report) -> str:
+        return f"{report.created} returns received; {report.unchanged} were already held."
+
+
+class ReturnsTemplateView(PermissionRequiredMixin, TemplateView):
+    """The CSV template, with its header line; docs/returns.md explains each column."""
+
+    permission_required = "schools.upload_returns"
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="returns.csv"'
+        return response
+
+
+# --- officers -------------------------------------------------------------------------------------------------------
+
+
+class ReturnInboxView(PermissionRequiredMixin, ListView):
+    permission_required = "schools.view_return_inbox"
+    template_name = "returns/inbox.html"
+    nav_section = "returns-inbox"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.return_inbox(
+            state=self.request.GET.get("state", TriageState.RECEIVED), kind=self.request.GET.get("kind", "")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            states=TriageState.choices,
+            state=self.request.GET.get("state", TriageState.RECEIVED),
+            kinds=ReturnKind.choices,
+            kind=self.request.GET.get("kind", ""),
+            counts=selectors.return_inbox_counts(),
+            **kwargs,
+        )
+
+
+class ReturnAccessMixin:
+    """Opens the return for an officer, recording the read (a return holds a child's personal data)."""
+
+    nav_section = "returns-inbox"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_perm("schools.view_return_inbox"):
+            self.roll_return = get_object_or_404(
+                RollReturn.objects.select_related("school", "child", "timetable", "referral"), pk=kwargs["return_id"]
+            )
+            if request.method == "GET":
+                audit_record_read(
+                    actor=request.user,
+                    target=self.roll_return,
+                    event=AuditEvent.CHILD_VIEWED,
+                    subject_child_id=self.roll_return.child_id,
+                )
+        elif request.user.is_authenticated:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(roll_return=self.roll_return, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("web:returns:detail", args=[self.roll_return.pk])
+
+
+class ReturnDetailView(ReturnAccessMixin, PermissionRequiredMixin, TemplateView):
+    permission_required = "schools.view_return_inbox"
+    template_name = "returns/detail.html"
+
+    def get_context_data(self, **kwargs):
+        suggestions = []
+        if self.roll_return.child_id is None and self.roll_return.triage_state == TriageState.RECEIVED:
+            suggestions = selectors.return_match_suggestions(roll_return=self.roll_return)
+        return super().get_context_data(
+            suggestions=suggestions,
+            next_step=selectors.return_next_step(roll_return=self.roll_return),
+            decisions=self.roll_return.decisions.select_related("decided_by"),
+            **kwargs,
+        )
+
+
+class ReturnMatchView(ReturnAccessMixin, ServiceFormView):
+    permission_required = "schools.triage_return"
+    form_class = forms.MatchForm
+    template_name = "returns/triage.html"
+
+    def get_form_kwargs(self):
+        self.suggestions = selectors.return_match_suggestions(roll_return=self.roll_return)
+        return {**super().get_form_kwargs(), "suggestions": self.suggestions}
+
+    def perform(self, form):
+        choice, rationale = form.cleaned_data["child"], form.cleaned_data["rationale"]
+        if choice == "new":
+            return services.return_child_create(
+                roll_return=self.roll_return, actor=self.request.user, rationale=rationale
+            )
+        child = next(s.child for s in self.suggestions if str(s.child.pk) == choice)
+        services.return_match_confirm(
+            roll_return=self.roll_return, child=child, actor=self.request.user, rationale=rationale
+        )
+        return child
+
+    def success_message(self, child) -> str:
+        return f"Return matched to {child}."
+
+
+class ReturnReferView(ReturnAccessMixin, ServiceFormView):
+    permission_required = "schools.triage_return"
+    form_class = type(
+        "ReferForm",
+        (forms.TriageRationaleForm,),
+        {"title": "Refer for CME enquiries", "submit_label": "Create referral"},
+    )
+    template_name = "returns/triage.html"
+
+    def perform(self, form):
+        self.referral = services.return_refer(
+            roll_return=self.roll_return, actor=self.request.user, **form.cleaned_data
+        )
+        return self.referral
+
+    def get_success_url(self) -> str:
+        return reverse("web:referrals:detail", args=[self.referral.pk])
+
+    def success_message(self, referral) -> str:
+        return "Referral created from the return. Triage it to open a case."
+
+
+class ReturnNoFurtherActionView(ReturnAccessMixin, ServiceFormView):
+    permission_required = "schools.triage_return"
+    form_class = type(
+        "ReturnNfaForm", (forms.TriageRationaleForm,), {"title": "No further action", "submit_label": "Record decision"}
+    )
+    template_name = "returns/triage.html"
+
+    def perform(self, form):
+        return services.return_no_further_action(
+            roll_return=self.roll_return, actor=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, roll_return) -> str:
+        return "Return closed with no further action."
+
+
+class AtRiskListView(PermissionRequiredMixin, TemplateView):
+    """Children at risk of missing education, with their clocks, filtered by school, year group and reason."""
+
+    permission_required = "schools.view_at_risk"
+    template_name = "returns/at_risk.html"
+    nav_section = "at-risk"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        school_id = int(params["school"]) if params.get("school", "").isdigit() else None
+        year = params.get("year", "")
+        year_group = int(year) if year.lstrip("-").isdigit() else None
+        reason = params.get("reason", "") if params.get("reason", "") in AtRiskReason.values else ""
+        rows = selectors.at_risk_list(school_id=school_id, year_group=year_group, reason=reason)
+        schools = School.objects.filter(returns__isnull=False).distinct().order_by("name")
+        return super().get_context_data(
+            rows=rows,
+            schools=schools,
+            school_id=school_id,
+            years=[(str(n), year_group_label(n)) for n in range(0, 12)],
+            year=year,
+            reasons=AtRiskReason.choices,
+            reason=reason,
+            **kwargs,
+        )
