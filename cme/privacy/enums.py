@@ -165,3 +165,5 @@ class RetentionRule(models.TextChoices):
     STAFF_ACCOUNT = "staff_account", "Accounts of people who use the system"
     ACCOUNTABILITY_LOG = "accountability_log", "Records of who looked at, changed or shared information"
     UNTIL_REPLACED = "until_replaced", "Copies of published details"
+    MATCHING_EXTRACT = "matching_extract", "Records received for data matching"
+    MATCH_CANDIDATE = "match_candidate", "Children proposed by data matching, and their review"

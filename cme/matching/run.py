@@ -1,0 +1,543 @@
+"""A match run: who lives here, is of compulsory school age, and is on no school roll; and who has moved away.
+
+1. Read the latest extract of every active source (`_records_read`).
+2. Keep records of people of about school age, and group the resident records into people with the engine's dedupe
+   model (`engine.dedupe`): one cluster is one child as several sources know them.
+3. Link every cluster's records to the current rolls (children with a current enrolment in cme, and the school roll
+   extracts) with the engine's link model. A cluster with any record matching a roll entry is on a roll.
+4. A cluster living here, of compulsory school age and matched to no roll entry is proposed as NOT_ON_ROLL; a roll
+   entry matched only to a cluster whose every record has ended is proposed as MOVED_AWAY.
+5. Candidates are upserted by overlap with the records behind earlier candidates, so the same child keeps the same
+   candidate and its review; a dismissed candidate comes back only with records it did not have.
+
+The run proposes; it never confirms or dismisses anything (cme.matching.services does that, for a person).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import traceback
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from cme.people.ages import is_compulsory_school_age, national_curriculum_year, year_group_label
+from cme.people.models import Residence
+from cme.schools.models import Enrolment, School
+
+from . import engine
+from .enums import RESIDENT_KINDS, CandidateKind, ImportState, ReviewState, RunState, SourceKind
+from .models import MatchCandidate, MatchRun, SourceImport, SourceRecord
+
+logger = logging.getLogger(__name__)
+
+# Two records at or above this probability are one person. High, so that twins (same surname, date of birth and
+# address; different given names) stay two children.
+DEDUPE_THRESHOLD = 0.95
+# A child's record at or above this probability against a roll entry is that pupil: the child is on a roll.
+ON_ROLL_THRESHOLD = 0.5
+# Pairs down to this probability are kept as evidence ("the closest roll entry scored 12%").
+EVIDENCE_THRESHOLD = 0.01
+# Records of people born in this window around compulsory school age are matched; everyone else is left out.
+YOUNGEST_AGE, OLDEST_AGE = 3, 18
+# A pupil whose last record here ended longer ago than this is left to the school's own deletion returns.
+MOVED_AWAY_WITHIN_DAYS = 2 * 365
+STAGES = ("Reading records", "Grouping records into people", "Reading school rolls", "Matching to school rolls",
+          "Writing candidates")  # fmt: skip
+
+
+@dataclass
+class Person:
+    """One cluster: the records several sources hold about one child."""
+
+    cluster_id: str
+    records: list[dict]
+    pairs: list[engine.Pair] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        return sorted(record["key"] for record in self.records)
+
+    def _most_common(self, name: str):
+        values = [record[name] for record in self.records if record.get(name)]
+        return Counter(values).most_common(1)[0][0] if values else None
+
+    @property
+    def date_of_birth(self) -> date | None:
+        return self._most_common("date_of_birth_value")
+
+    def current_records(self, on: date) -> list[dict]:
+        return [r for r in self.records if r["valid_to"] is None or r["valid_to"] >= on]
+
+    def is_resident(self, on: date) -> bool:
+        return any(r["kind"] in RESIDENT_KINDS for r in self.current_records(on))
+
+    def latest_address_record(self, on: date) -> dict:
+        pool = self.current_records(on) or self.records
+        return max(pool, key=lambda r: (r["valid_from"] or date.min, r["line"]))
+
+
+def match_run_execute(*, run: MatchRun, progress: Callable[[str, int], None] | None = None) -> MatchRun:
+    """Execute `run`, recording progress, settings, the models and counts on it. A failure is recorded, then raised.
+
+    `progress(stage, stages done)` is called as each stage starts, besides the progress written on the run.
+    """
+    MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now())
+    run._progress = progress
+    try:
+        result = _execute(run)
+    except Exception as error:
+        logger.exception("Match run %s failed", run.pk)
+        MatchRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED,
+            failure=f"{type(error).__name__}: {error}"[:1000],
+            finished_at=timezone.now(),
+            stage=traceback.format_exception_only(error)[-1][:200],
+        )
+        raise
+    run.refresh_from_db()
+    return result
+
+
+def _stage(run: MatchRun, index: int) -> None:
+    MatchRun.objects.filter(pk=run.pk).update(stage=STAGES[index], progress_done=index, progress_total=len(STAGES))
+    if getattr(run, "_progress", None):
+        run._progress(STAGES[index], index)
+
+
+def _execute(run: MatchRun) -> MatchRun:
+    on = run.on_date
+    _stage(run, 0)
+    imports = latest_imports()
+    residents = [r for r in _records_read(imports, kinds=RESIDENT_KINDS) if _of_school_age_window(r, on)]
+    _stage(run, 1)
+    people, dedupe = _people(residents)
+    _stage(run, 2)
+    rolls = _roll_entries(imports, on=on)
+    _stage(run, 3)
+    school_age = [p for p in people if p.date_of_birth and is_compulsory_school_age(p.date_of_birth, on)]
+    link, owner_of_entry, best_pair = _link_to_rolls(school_age, rolls)
+    _stage(run, 4)
+    found = _findings(school_age, rolls, owner_of_entry, best_pair, on=on, dedupe=dedupe, link=link)
+    with transaction.atomic():
+        counts = _candidates_upsert(run, found)
+        counts.update(
+            {
+                "resident_records": len(residents),
+                "people": len(people),
+                "school_age_people": len(school_age),
+                "roll_entries": len(rolls),
+                "not_on_roll": sum(1 for f in found if f.kind == CandidateKind.NOT_ON_ROLL),
+                "moved_away": sum(1 for f in found if f.kind == CandidateKind.MOVED_AWAY),
+            }
+        )
+        MatchRun.objects.filter(pk=run.pk).update(
+            state=RunState.FINISHED,
+            stage="Finished",
+            progress_done=len(STAGES),
+            progress_total=len(STAGES),
+            finished_at=timezone.now(),
+            counts=counts,
+            settings={**run.settings, **_settings(on, imports)},
+            model_version=f"dedupe {dedupe.model_version}; link {link.model_version}"[:100],
+            model_json={"dedupe": dedupe.model, "link": link.model},
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _settings(on: date, imports: list[SourceImport]) -> dict:
+    from importlib.metadata import version
+
+    return {
+        "on_date": on.isoformat(),
+        "dedupe_threshold": DEDUPE_THRESHOLD,
+        "on_roll_threshold": ON_ROLL_THRESHOLD,
+        "evidence_threshold": EVIDENCE_THRESHOLD,
+        "ages_matched": [YOUNGEST_AGE, OLDEST_AGE],
+        "moved_away_within_days": MOVED_AWAY_WITHIN_DAYS,
+        "splink_version": version("splink"),
+        "imports": [
+            {
+                "import_id": i.pk,
+                "source": i.source.name,
+                "kind": i.source.kind,
+                "received_on": i.received_on.isoformat(),
+            }
+            for i in imports
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading
+
+
+def latest_imports() -> list[SourceImport]:
+    """The newest imported extract of each active source: each extract is a full snapshot, replacing the last."""
+    finished = [ImportState.IMPORTED, ImportState.IMPORTED_WITH_REJECTIONS]
+    latest = (
+        SourceImport.objects.filter(source__is_active=True, state__in=finished)
+        .values("source")
+        .annotate(latest=Max("pk"))
+        .values_list("latest", flat=True)
+    )
+    return list(SourceImport.objects.filter(pk__in=list(latest)).select_related("source").order_by("pk"))
+
+
+_RECORD_FIELDS = ("pk", "source_import_id", "kind", "line", "record_ref", "given_name", "middle_names", "family_name",
+                  "date_of_birth", "sex", "address_line1", "address_line2", "town", "postcode", "uprn", "upn",
+                  "nhs_number", "school_urn", "valid_from", "valid_to")  # fmt: skip
+
+
+def _records_read(imports: list[SourceImport], *, kinds: Iterable[str]) -> list[dict]:
+    by_id = {i.pk: i for i in imports if i.source.kind in set(kinds)}
+    rows = SourceRecord.objects.filter(source_import_id__in=list(by_id)).values_list(*_RECORD_FIELDS)
+    records = []
+    for values in rows.iterator(chunk_size=10_000):
+        row = dict(zip(_RECORD_FIELDS, values, strict=True))
+        source_import = by_id[row["source_import_id"]]
+        row["id"] = f"s{row['pk']}"
+        row["key"] = f"{source_import.source_id}:{row['record_ref']}"
+        row["source_name"] = source_import.source.name
+        row["received_on"] = source_import.received_on
+        row["date_of_birth_value"] = row["date_of_birth"]
+        row["date_of_birth"] = row["date_of_birth"].isoformat() if row["date_of_birth"] else ""
+        row["address"] = ", ".join(p for p in (row["address_line1"], row["address_line2"], row["town"]) if p)
+        records.append(row)
+    return records
+
+
+def _of_school_age_window(record: dict, on: date) -> bool:
+    born = record["date_of_birth_value"]
+    return born is not None and YOUNGEST_AGE <= (on - born).days / 365.25 <= OLDEST_AGE
+
+
+def _people(records: list[dict]) -> tuple[list[Person], engine.Outcome]:
+    outcome = engine.dedupe(records, threshold=DEDUPE_THRESHOLD)
+    members: dict[str, list[dict]] = defaultdict(list)
+    for record in records:
+        members[outcome.clusters.get(record["id"], record["id"])].append(record)
+    people = {cluster: Person(cluster_id=cluster, records=rows) for cluster, rows in members.items()}
+    for pair in outcome.pairs:
+        cluster = outcome.clusters.get(pair.left_id)
+        if cluster is not None and cluster == outcome.clusters.get(pair.right_id):
+            people[cluster].pairs.append(pair)
+    return list(people.values()), outcome
+
+
+def _roll_entries(imports: list[SourceImport], *, on: date) -> list[dict]:
+    """Everyone currently on a roll: children with a current enrolment in cme, and pupils on roll extracts."""
+    entries = [r for r in _records_read(imports, kinds={SourceKind.SCHOOL_ROLL}) if r["valid_to"] is None
+               or r["valid_to"] >= on]  # fmt: skip
+    names = dict(School.objects.values_list("urn", "name"))
+    for entry in entries:
+        entry["school"] = names.get(entry["school_urn"], f"URN {entry['school_urn']}")
+    enrolments = (
+        Enrolment.objects.filter(Q(leave_date__isnull=True) | Q(leave_date__gte=on), start_date__lte=on)
+        .select_related("child", "school")
+        .order_by("child_id", "-start_date")
+    )
+    addresses = _current_addresses(on)
+    seen = set()
+    for enrolment in enrolments.iterator(chunk_size=5000):
+        child = enrolment.child
+        if child.pk in seen:
+            continue
+        seen.add(child.pk)
+        address = addresses.get(child.pk)
+        entries.append(
+            {
+                "id": f"c{child.pk}",
+                "child_id": child.pk,
+                "given_name": child.given_name,
+                "middle_names": child.middle_names,
+                "family_name": child.family_name,
+                "date_of_birth": child.date_of_birth.isoformat(),
+                "sex": child.sex if child.sex != "U" else "",
+                "address": address.line_text if address else "",
+                "postcode": address.postcode if address else "",
+                "uprn": address.uprn if address else "",
+                "upn": child.upn,
+                "nhs_number": child.nhs_number,
+                "school": enrolment.school.name,
+                "school_urn": enrolment.school.urn,
+                "valid_from": enrolment.start_date,
+            }
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class _Address:
+    line_text: str
+    postcode: str
+    uprn: str
+
+
+def _current_addresses(on: date) -> dict[int, _Address]:
+    rows = (
+        Residence.objects.filter(child__isnull=False)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .values_list(
+            "child_id", "address__line1", "address__line2", "address__town", "address__postcode", "address__uprn"
+        )
+    )
+    return {
+        child_id: _Address(", ".join(p for p in (line1, line2, town) if p), postcode, uprn)
+        for child_id, line1, line2, town, postcode, uprn in rows.iterator(chunk_size=10_000)
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Linking to the rolls
+
+
+def _link_to_rolls(people: list[Person], rolls: list[dict]):
+    """Link every record of `people` to the roll entries: each person's best pair, and each entry's best person."""
+    cluster_of = {record["id"]: person.cluster_id for person in people for record in person.records}
+    left = [record for person in people for record in person.records]
+    if not left or not rolls:
+        return engine.Outcome(pairs=[], model={}, model_version="not run"), {}, {}
+    outcome = engine.link(left, rolls, threshold=EVIDENCE_THRESHOLD)
+    best_for_entry: dict[str, engine.Pair] = {}
+    best_for_person: dict[str, engine.Pair] = {}
+    for pair in outcome.pairs:
+        cluster = cluster_of.get(pair.left_id)
+        if cluster is None:
+            continue
+        if pair.probability > best_for_person.get(cluster, _NO_PAIR).probability:
+            best_for_person[cluster] = pair
+        if (
+            pair.probability >= ON_ROLL_THRESHOLD
+            and pair.probability > best_for_entry.get(pair.right_id, _NO_PAIR).probability
+        ):
+            best_for_entry[pair.right_id] = pair
+    owner_of_entry = {entry: (cluster_of[pair.left_id], pair) for entry, pair in best_for_entry.items()}
+    return outcome, owner_of_entry, best_for_person
+
+
+_NO_PAIR = engine.Pair("", "", -1.0, float("-inf"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# What the run found
+
+
+@dataclass
+class Finding:
+    kind: str
+    person: Person
+    reason: str
+    evidence: dict
+    score: float
+    child_id: int | None = None
+
+
+def _findings(people: list[Person], rolls: list[dict], owner_of_entry: dict[str, tuple], best_pair, *, on: date,
+              dedupe: engine.Outcome, link: engine.Outcome) -> list[Finding]:  # fmt: skip
+    on_roll = {cluster for cluster, pair in best_pair.items() if pair.probability >= ON_ROLL_THRESHOLD}
+    roll_by_id = {entry["id"]: entry for entry in rolls}
+    by_cluster = {person.cluster_id: person for person in people}
+    found = []
+    for person in people:
+        if person.cluster_id in on_roll or not person.is_resident(on):
+            continue
+        closest = best_pair.get(person.cluster_id)
+        finding = _not_on_roll(person, closest and roll_by_id.get(closest.right_id), closest, on=on, dedupe=dedupe)
+        if finding.evidence["closest_roll_entry"] is not None:
+            finding.evidence["closest_roll_entry"]["field_weights"] = link.field_weights(closest)
+        found.append(finding)
+    # A roll entry whose only match is someone whose every record here has ended: the pupil may have moved away.
+    for entry_id, (cluster, pair) in owner_of_entry.items():
+        person = by_cluster[cluster]
+        if person.is_resident(on):
+            continue
+        ended = max((r["valid_to"] for r in person.records if r["valid_to"]), default=None)
+        if ended is None or (on - ended).days > MOVED_AWAY_WITHIN_DAYS:
+            continue
+        finding = _moved_away(person, roll_by_id[entry_id], on=on, dedupe=dedupe)
+        finding.evidence["roll_entry"]["field_weights"] = link.field_weights(pair)
+        found.append(finding)
+    return found
+
+
+def _describe_age(born: date | None, on: date) -> str:
+    if born is None:
+        return "date of birth not known"
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return f"born {born:%-d %B %Y}, aged {age} ({year_group_label(national_curriculum_year(born, on))})"
+
+
+def _name(person: Person) -> str:
+    given = person._most_common("given_name") or ""
+    family = person._most_common("family_name") or ""
+    return f"{given} {family}".strip() or "A child with no name recorded"
+
+
+def _sources_phrase(records: list[dict]) -> str:
+    kinds = sorted({SourceKind(r["kind"]).label.split(" (")[0].lower() for r in records})
+    return ", ".join(kinds[:-1]) + (" and " if len(kinds) > 1 else "") + kinds[-1]
+
+
+def _not_on_roll(
+    person: Person, closest_entry: dict | None, closest: engine.Pair | None, *, on: date, dedupe: engine.Outcome
+) -> Finding:
+    home = person.latest_address_record(on)
+    since = min((r["valid_from"] for r in person.current_records(on) if r["valid_from"]), default=None)
+    where = f"{home['address']}, {home['postcode']}".strip(", ")
+    reason = (
+        f"{_name(person)}, {_describe_age(person.date_of_birth, on)}, lives at {where}"
+        f"{f' since {since:%-d %B %Y}' if since else ''} according to {_sources_phrase(person.current_records(on))} "
+        f"records, and matches no pupil on any school roll we hold."
+    )
+    if closest is not None and closest_entry is not None:
+        reason += f" The closest roll entry scored {closest.probability:.0%}, below the {ON_ROLL_THRESHOLD:.0%} needed."
+    evidence = _evidence(person, on=on, dedupe=dedupe)
+    evidence["closest_roll_entry"] = _roll_evidence(closest_entry, closest)
+    score = min((p.probability for p in person.pairs), default=1.0)
+    return Finding(CandidateKind.NOT_ON_ROLL, person, reason[:1000], evidence, score)
+
+
+def _moved_away(person: Person, entry: dict, *, on: date, dedupe: engine.Outcome) -> Finding:
+    last = max(person.records, key=lambda r: r["valid_to"] or date.min)
+    reason = (
+        f"{_name(person)}, {_describe_age(person.date_of_birth, on)}, is on the roll of "
+        f"{entry.get('school', 'a school')}, but every record placing them in the borough has ended: "
+        f"{last['source_name']} says they left "
+        f"{last['address']}, {last['postcode']} on {last['valid_to']:%-d %B %Y}."
+    )
+    evidence = _evidence(person, on=on, dedupe=dedupe)
+    evidence["roll_entry"] = _roll_evidence(entry, None)
+    return Finding(CandidateKind.MOVED_AWAY, person, reason[:1000], evidence, 1.0, child_id=entry.get("child_id"))
+
+
+def _evidence(person: Person, *, on: date, dedupe: engine.Outcome) -> dict:
+    records = sorted(person.records, key=lambda r: (r["valid_from"] or date.min, r["key"]))
+    by_id = {r["id"]: r for r in records}
+    return {
+        "records": [
+            {
+                "key": r["key"],
+                "source": r["source_name"],
+                "kind": r["kind"],
+                "line": r["line"],
+                "received_on": r["received_on"].isoformat(),
+                "name": " ".join(p for p in (r["given_name"], r["middle_names"], r["family_name"]) if p),
+                "date_of_birth": r["date_of_birth"],
+                "address": r["address"],
+                "postcode": r["postcode"],
+                "since": r["valid_from"].isoformat() if r["valid_from"] else "",
+                "until": r["valid_to"].isoformat() if r["valid_to"] else "",
+                "current": r["valid_to"] is None or r["valid_to"] >= on,
+            }
+            for r in records
+        ],
+        "links": [
+            {
+                "between": [by_id[p.left_id]["key"], by_id[p.right_id]["key"]],
+                "probability": round(p.probability, 4),
+                "weight": round(p.weight, 2),
+                "field_weights": dedupe.field_weights(p),
+            }
+            for p in sorted(person.pairs, key=lambda p: -p.probability)[:3]
+            if p.left_id in by_id and p.right_id in by_id
+        ],
+    }
+
+
+def _roll_evidence(entry: dict | None, pair: engine.Pair | None) -> dict | None:
+    if entry is None:
+        return None
+    return {
+        "school": entry.get("school", ""),
+        "name": " ".join(p for p in (entry.get("given_name"), entry.get("family_name")) if p),
+        "date_of_birth": entry.get("date_of_birth", ""),
+        "postcode": entry.get("postcode", ""),
+        "probability": round(pair.probability, 4) if pair else None,
+        "weight": round(pair.weight, 2) if pair else None,
+        "field_weights": [],
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Keeping identities stable across runs
+
+
+def _candidates_upsert(run: MatchRun, found: list[Finding]) -> dict[str, int]:
+    """Write `found` onto existing candidates where their records overlap, new candidates otherwise."""
+    existing = {c.pk: c for c in MatchCandidate.objects.all()}
+    owner_of_key = {key: c.pk for c in existing.values() for key in c.record_keys}
+    claimed: set[int] = set()
+    counts = Counter()
+    now = timezone.now()
+    new_rows = []
+    for finding in sorted(found, key=lambda f: f.person.keys):
+        keys = finding.person.keys
+        votes = Counter(owner_of_key[k] for k in keys if k in owner_of_key and owner_of_key[k] not in claimed)
+        candidate = existing[votes.most_common(1)[0][0]] if votes else None
+        values = _candidate_values(finding, run)
+        if candidate is None:
+            new_rows.append(MatchCandidate(identity_key=_identity_key(keys, existing), first_run=run, **values))
+            counts["new"] += 1
+            continue
+        claimed.add(candidate.pk)
+        if candidate.review_state == ReviewState.DISMISSED and set(keys) - set(candidate.reviewed_keys):
+            values.update(review_state=ReviewState.TO_REVIEW, reopened=True)
+            counts["reopened"] += 1
+        elif candidate.review_state == ReviewState.DISMISSED:
+            counts["still_dismissed"] += 1
+        elif candidate.review_state == ReviewState.CONFIRMED:
+            counts["already_confirmed"] += 1
+        else:
+            counts["still_to_review"] += 1
+        if candidate.child_id and not values.get("child_id"):
+            values.pop("child_id", None)
+        MatchCandidate.objects.filter(pk=candidate.pk).update(updated_at=now, **values)
+    MatchCandidate.objects.bulk_create(new_rows, batch_size=1000)
+    gone = (
+        MatchCandidate.objects.filter(is_current=True).exclude(pk__in=claimed).exclude(pk__in=[c.pk for c in new_rows])
+    )
+    counts["no_longer_found"] = gone.update(is_current=False, updated_at=now)
+    return dict(counts)
+
+
+def _candidate_values(finding: Finding, run: MatchRun) -> dict:
+    person = finding.person
+    home = person.latest_address_record(run.on_date)
+    since = min((r["valid_from"] for r in person.current_records(run.on_date) if r["valid_from"]), default=None)
+    sex = person._most_common("sex") or ""
+    return {
+        "kind": finding.kind,
+        "is_current": True,
+        "given_name": (person._most_common("given_name") or "")[:100],
+        "middle_names": (person._most_common("middle_names") or "")[:150],
+        "family_name": (person._most_common("family_name") or "")[:100],
+        "date_of_birth": person.date_of_birth,
+        "sex": sex,
+        "address": home["address"][:300],
+        "postcode": home["postcode"],
+        "uprn": home["uprn"],
+        "resident_since": since,
+        "reason": finding.reason,
+        "evidence": finding.evidence,
+        "record_keys": person.keys,
+        "score": finding.score,
+        "child_id": finding.child_id,
+        "last_run": run,
+    }
+
+
+def _identity_key(keys: list[str], existing: dict[int, MatchCandidate]) -> str:
+    """A stable opaque key from the person's first record; random only if that key was ever used before."""
+    key = hashlib.sha1(keys[0].encode(), usedforsecurity=False).hexdigest()
+    if MatchCandidate.objects.filter(identity_key=key).exists():
+        return uuid.uuid4().hex
+    return key
