@@ -8,6 +8,7 @@ from cme.accounts.enums import Role
 
 from .factories.accounts import OrganisationFactory, TeamFactory, TOTPDeviceFactory, UserFactory
 from .factories.cases import CaseFactory, EnquiryFactory, NoteFactory, ReferralFactory
+from .factories.matching import DataSourceFactory, MatchCandidateFactory, MatchRunFactory, SourceImportFactory
 from .factories.people import CarerFactory, ChildFactory
 from .factories.schools import EnrolmentFactory, SchoolFactory
 
@@ -23,6 +24,10 @@ register(ReferralFactory)
 register(CaseFactory)
 register(EnquiryFactory)
 register(NoteFactory)
+register(DataSourceFactory)
+register(SourceImportFactory)
+register(MatchRunFactory)
+register(MatchCandidateFactory)
 
 # Fixture name -> role, matching the demo usernames where they exist.
 ROLE_FIXTURES = {

@@ -44,6 +44,10 @@ ERROR_UNREADABLE = "The file cannot be read: {reason}."
 ERROR_RUN_ACTIVE = "A match run is already waiting or running. Wait for it to finish."
 ERROR_NO_DATE_OF_BIRTH = "The candidate has no date of birth, so a child's record cannot be made from it."
 ERROR_NAME_TAKEN = "A data source with this name is already registered."
+ERROR_NO_RECEIVER = (
+    "Say who is receiving this extract: the disclosure log records a named person for every receipt. On the command "
+    "line, pass --user USERNAME."
+)
 WRITE_BATCH = 5000
 PROGRESS_EVERY = 5000
 
@@ -135,9 +139,16 @@ def source_import_file(
     progress: ProgressCallback | None = None,
     all_or_nothing: bool = False,
 ) -> SourceImport:
-    """Import a file from disk now (the command line). Raises SourceFileRefused when the file cannot be read."""
+    """Import a file from disk now (the command line). Raises SourceFileRefused when the file cannot be read.
+
+    `actor` is the person receiving the extract; without one, the person who registered the source, whom the
+    disclosure log then names. With neither, ApplicationError: every receipt needs a named person.
+    """
     if not source.is_active:
         raise ApplicationError(ERROR_SOURCE_INACTIVE)
+    actor = actor or source.registered_by
+    if actor is None:
+        raise ApplicationError(ERROR_NO_RECEIVER)
     try:
         data = path.read_bytes()
     except OSError as error:

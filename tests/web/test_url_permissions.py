@@ -94,6 +94,23 @@ MATRIX = {
     "web:privacy:access-purposes": ("page", only("dpo")),
     "web:privacy:audit": ("page", only("dpo")),
     "web:privacy:audit-csv": ("page", only("dpo")),
+    # Data matching: caseworkers review candidates (404 for anyone else: a candidate names a child); the DPO and the
+    # analyst see runs (settings, model, counts); the DPO also sees which sources are received; a manager registers
+    # sources. School and partner users and the system administrator see nothing of it.
+    "web:matching:queue": ("page", only(*CASEWORKERS)),
+    "web:matching:candidate": ("page", only(*CASEWORKERS, refused=404)),
+    "web:matching:confirm": ("page", only(*CASEWORKERS, refused=404)),
+    "web:matching:dismiss": ("page", only(*CASEWORKERS, refused=404)),
+    "web:matching:runs": ("page", only(*CASEWORKERS, "dpo", "analyst")),
+    "web:matching:run-start": ("page", only(*CASEWORKERS)),
+    "web:matching:run": ("page", only(*CASEWORKERS, "dpo", "analyst")),
+    "web:matching:sources": ("page", only(*CASEWORKERS, "dpo")),
+    "web:matching:source-create": ("page", only("manager")),
+    "web:matching:import-create": ("page", only(*CASEWORKERS)),
+    "web:matching:import": ("page", only(*CASEWORKERS, "dpo")),
+    "web:matching:rejected-rows": ("page", only(*CASEWORKERS)),
+    "web:matching:templates": ("page", only(*CASEWORKERS, "dpo")),
+    "web:matching:template": ("page", only(*CASEWORKERS, "dpo")),
     "api:schema": ("api", everyone()),
     "api:me": ("api", everyone()),
     "api:school-list": ("api", only(*COUNCIL_STAFF)),
@@ -129,6 +146,13 @@ MATRIX = {
     "api:carer-create": ("api", only(*CASEWORKERS, granted=405)),
     "api:carer-detail": ("api", only(*CASEWORKERS)),
     "api:carer-link": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-candidate-list": ("api", only(*CASEWORKERS)),
+    "api:match-candidate-detail": ("api", only(*CASEWORKERS)),
+    "api:match-candidate-confirm": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-candidate-dismiss": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-run-list": ("api", only(*CASEWORKERS, "dpo", "analyst")),
+    "api:match-run-start": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-run-detail": ("api", only(*CASEWORKERS, "dpo", "analyst")),
 }
 
 
@@ -159,6 +183,9 @@ class World:
     document: object
     referral: object
     carer: object
+    candidate: object
+    run: object
+    source_import: object
 
 
 @pytest.fixture
@@ -171,6 +198,8 @@ def world(
     note_factory,
     referral_factory,
     carer_factory,
+    match_candidate_factory,
+    source_import_factory,
     settings,
     tmp_path,
 ) -> World:
@@ -194,6 +223,9 @@ def world(
         document=document,
         referral=referral_factory(child=case.child),
         carer=carer_factory(),
+        candidate=(candidate := match_candidate_factory()),
+        run=candidate.first_run,
+        source_import=source_import_factory(),
     )
 
 
@@ -209,6 +241,11 @@ def url_for(name: str, world: World) -> str:
         "referral_id": world.referral.pk,
         "child_id": world.case.child_id,
         "carer_id": world.carer.pk,
+        "candidate_id": world.candidate.pk,
+        "run_id": world.run.pk,
+        "source_id": world.source_import.source_id,
+        "import_id": world.source_import.pk,
+        "kind": "council_tax",
     }
     (parameters,) = _parameters(name)
     return reverse(name, kwargs={key: values[key] for key in parameters})

@@ -62,11 +62,17 @@ class Command(BaseCommand):
             help="the date the council received the extract (YYYY-MM-DD; default today)",
         )
         source.add_argument(
+            "--user",
+            default="",
+            help="your username: the disclosure log names who received the extract (default: the person who "
+            "registered the source)",
+        )
+        source.add_argument(
             "--all-or-nothing",
             action="store_true",
             help="refuse the whole file if any row has a problem, instead of holding those rows back",
         )
-        source.set_defaults(run=self.import_source)  # fmt: skip
+        source.set_defaults(run=self.import_source)
 
     def handle(self, *args, run, **options):
         run(**options)
@@ -81,13 +87,14 @@ class Command(BaseCommand):
         self.report_schools(report)
 
     def import_source(self, *, source_kind: str, file: Path, source_name: str, supplier: str, lawful_basis: str,
-                      received_on: date | None, all_or_nothing: bool, **options) -> None:  # fmt: skip
+                      received_on: date | None, all_or_nothing: bool, user: str, **options) -> None:  # fmt: skip
         from django.utils import timezone
 
-        source = self.data_source(SourceKind(source_kind.replace("-", "_")), source_name, supplier, lawful_basis)
+        actor = self.user(user)
+        source = self.data_source(SourceKind(source_kind.replace("-", "_")), source_name, supplier, lawful_basis, actor)
         with self.progress_bar(f"Importing {file.name}", unit="rows") as progress:
             try:
-                result = source_import_file(actor=None, source=source, path=file, progress=progress,
+                result = source_import_file(actor=actor, source=source, path=file, progress=progress,
                                             received_on=received_on or timezone.localdate(),
                                             all_or_nothing=all_or_nothing)  # fmt: skip
             except SourceFileRefused as error:
@@ -99,7 +106,17 @@ class Command(BaseCommand):
                 raise CommandError(error.message, returncode=EXIT_FILE_REJECTED) from error
         self.report_source(result)
 
-    def data_source(self, kind: SourceKind, name: str, supplier: str, lawful_basis: str) -> DataSource:
+    def user(self, username: str):
+        from cme.accounts.models import User
+
+        if not username:
+            return None
+        found = User.objects.filter(username=username, is_active=True).first()
+        if found is None:
+            raise CommandError(f"There is no active user {username!r}.", returncode=EXIT_FILE_REJECTED)
+        return found
+
+    def data_source(self, kind: SourceKind, name: str, supplier: str, lawful_basis: str, actor=None) -> DataSource:
         """The registered source to import into: named, the only one of its kind, or registered now from --supplier."""
         sources = DataSource.objects.filter(kind=kind, is_active=True)
         if name:
@@ -117,7 +134,7 @@ class Command(BaseCommand):
                 "Data sources page, or pass --supplier (and --lawful-basis) to register it now.",
                 returncode=EXIT_FILE_REJECTED,
             )
-        return data_source_register(actor=None, name=name or f"{kind.label.split(' (')[0]} from {supplier}",
+        return data_source_register(actor=actor, name=name or f"{kind.label.split(' (')[0]} from {supplier}",
                                     kind=kind, supplier=supplier, lawful_basis=lawful_basis)  # fmt: skip
 
     def report_source(self, result: SourceImport) -> None:
