@@ -45,6 +45,12 @@ class CandidateSerializer(serializers.Serializer):
     referral_id = serializers.IntegerField(allow_null=True)
 
 
+class CandidateConfirmedSerializer(serializers.Serializer):
+    referral_id = serializers.IntegerField(help_text="The referral from data matching, waiting to be triaged.")
+    child_id = serializers.IntegerField()
+    candidate = CandidateSerializer()
+
+
 class CandidateDecisionSerializer(serializers.Serializer):
     kind = serializers.CharField()
     rationale = serializers.CharField()
@@ -132,17 +138,13 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
         class Meta:
             ref_name = "MatchCandidateConfirmInput"
 
-    class OutputSerializer(serializers.Serializer):
-        referral_id = serializers.IntegerField()
-        child_id = serializers.IntegerField()
-        candidate = CandidateSerializer()
 
     @extend_schema(
         operation_id="match_candidate_confirm",
         summary="Confirm the match: a referral from data matching, recorded as your decision",
         parameters=[CANDIDATE_ID],
         request=InputSerializer,
-        responses={201: OutputSerializer, **error_responses(400, 404)},
+        responses={201: CandidateConfirmedSerializer, **error_responses(400, 404)},
     )
     def post(self, request, candidate_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -150,7 +152,7 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
         referral = services.candidate_confirm(candidate=self.candidate, actor=request.user, **serializer.validated_data)
         self.candidate.refresh_from_db()
         data = {"referral_id": referral.pk, "child_id": referral.child_id, "candidate": self.candidate}
-        return Response(self.OutputSerializer(data).data, status=status.HTTP_201_CREATED)
+        return Response(CandidateConfirmedSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
 class CandidateDismissApi(CandidateAccessApiMixin, APIView):
