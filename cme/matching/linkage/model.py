@@ -191,12 +191,18 @@ PREDICTION_BLOCKING_RULES = (
     ("postcode", "family_name_phonetic"),
     ("postcode", "year_of_birth"),
     ("uprn", "year_of_birth"),
+    ("postcode", "address_number"),
+    ("address_number", "address_street"),
+    ("postcode", "address_street"),
+    ("given_name_phonetic", "address_street"),
+    ("family_name_phonetic", "address_street"),
     ("family_name_phonetic", "year_of_birth"),
     ("given_name_phonetic", "year_of_birth"),
     ("nhs_number",),
     ("upn",),
 )
 SWAPPED_DATE_RULE = "l.date_of_birth = r.date_of_birth_swapped and l.family_name_phonetic = r.family_name_phonetic"
+SWAPPED_NAMES_RULE = "l.given_name_phonetic = r.family_name_phonetic and l.family_name_phonetic = r.given_name_phonetic"
 
 # Rules that admit almost no false matches, used with an assumed recall to estimate lambda.
 DETERMINISTIC_RULES = (
@@ -234,7 +240,7 @@ def settings_create(*, link_type: str, options: TrainingOptions | None = None) -
     """The untrained model for `link_type` ("link_only" or "dedupe_only"), with every level's prior m and u."""
     options = options or TrainingOptions()
     rules: list[Any] = [block_on(*columns) for columns in PREDICTION_BLOCKING_RULES]
-    rules.append(SWAPPED_DATE_RULE)
+    rules += [SWAPPED_DATE_RULE, SWAPPED_NAMES_RULE]
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="id",

@@ -330,26 +330,45 @@ _NUMBER = re.compile(r"\d+[a-z]?")
 
 @dataclass(frozen=True, slots=True)
 class Address:
-    """An address as the model compares it: its words in one spelling, the set of those words, and its numbers."""
+    """An address as the model compares it: its words in one spelling, the set of those words, its numbers, and two
+    keys for pairing records up: the first number (the house or flat) and the first word of a street or building
+    name after it."""
 
     clean: str
     tokens: tuple[str, ...]
     numbers: tuple[str, ...]
+    number: str = ""
+    street: str = ""
+
+
+_NOT_STREET_WORDS = frozenset({"flat", "unit", "room", "floor", "house", "building", "block"})
+STREET_KEY_LENGTH = 4
 
 
 def address_standardise(value: object, postcode: str = "") -> Address:
     """Address words folded and common abbreviations spelt out; the postcode, if repeated in it, left out.
 
     >>> address_standardise("Flat 3, 12a Acacia Rd., ZY1 2AB", "ZY1 2AB")
-    Address(clean='flat 3 12a acacia road', tokens=('12a', '3', 'acacia', 'flat', 'road'), numbers=('12a', '3'))
+    Address(clean='flat 3 12a acacia road', tokens=('12a', '3', 'acacia', 'flat', 'road'), numbers=('12a', '3'), \
+number='3', street='acac')
     """
     folded = _fold_address(text(value))
     if postcode:
         folded = folded.replace(postcode.lower(), " ").replace(postcode.replace(" ", "").lower(), " ")
     words = [_ADDRESS_WORDS.get(word, word) for word in _ADDRESS_TOKEN.findall(folded)]
     clean = " ".join(words)
-    numbers = tuple(sorted({word for word in words if _NUMBER.fullmatch(word)}))
-    return Address(clean=clean, tokens=tuple(sorted(set(words))), numbers=numbers)
+    numbers = [word for word in words if _NUMBER.fullmatch(word)]
+    street = next(
+        (word for word in words if word.isalpha() and len(word) >= STREET_KEY_LENGTH and word not in _NOT_STREET_WORDS),
+        "",
+    )
+    return Address(
+        clean=clean,
+        tokens=tuple(sorted(set(words))),
+        numbers=tuple(sorted(set(numbers))),
+        number=numbers[0] if numbers else "",
+        street=street[:STREET_KEY_LENGTH],
+    )
 
 
 def _fold_address(value: str) -> str:

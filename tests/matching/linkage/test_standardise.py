@@ -166,6 +166,13 @@ def test_an_address_has_abbreviations_spelt_out_and_the_postcode_left_out():
     assert std.address_standardise("12A ACACIA ROAD").clean == std.address_standardise("12a Acacia Rd").clean
 
 
+def test_an_address_gives_keys_for_pairing_records_the_first_number_and_street_word():
+    address = std.address_standardise("Flat 3, 12a Acacia Rd")
+    assert (address.number, address.street) == ("3", "acac")
+    assert std.address_standardise("House of Acacia").street == "acac"
+    assert std.address_standardise("").number == ""
+
+
 def test_identifiers_lose_spaces_and_zero_placeholders():
     assert std.identifier_standardise("943 476 5919") == "9434765919"
     assert std.identifier_standardise("b801-2000-05001") == "B801200005001"
