@@ -16,7 +16,7 @@ import pandas as pd
 
 # The columns the engine reads (cme.matching.linkage.frames): required first, then optional.
 ENGINE_COLUMNS = ("id", "given_name", "family_name", "date_of_birth", "sex", "address", "postcode", "middle_names",
-                  "uprn", "upn", "nhs_number")  # fmt: skip
+                  "known_as", "uprn", "upn", "nhs_number")  # fmt: skip
 
 EngineProgress = Callable[[str, int, int], None]
 

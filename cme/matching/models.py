@@ -93,6 +93,7 @@ class SourceRecord(models.Model):
     household_ref = models.CharField(max_length=64, blank=True)
     given_name = models.CharField(max_length=100, blank=True)
     middle_names = models.CharField(max_length=150, blank=True)
+    known_as = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True)

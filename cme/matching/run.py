@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from cme.people.ages import is_compulsory_school_age, national_curriculum_year, year_group_label
 from cme.people.models import Residence
+from cme.people.names import fold, forename_likeness, surname_likeness
 from cme.schools.models import Enrolment, School
 
 from . import engine
@@ -192,9 +193,9 @@ def latest_imports() -> list[SourceImport]:
     return list(SourceImport.objects.filter(pk__in=list(latest)).select_related("source").order_by("pk"))
 
 
-_RECORD_FIELDS = ("pk", "source_import_id", "kind", "line", "record_ref", "given_name", "middle_names", "family_name",
-                  "date_of_birth", "sex", "address_line1", "address_line2", "town", "postcode", "uprn", "upn",
-                  "nhs_number", "school_urn", "valid_from", "valid_to")  # fmt: skip
+_RECORD_FIELDS = ("pk", "source_import_id", "kind", "line", "record_ref", "given_name", "middle_names", "known_as",
+                  "family_name", "date_of_birth", "sex", "address_line1", "address_line2", "town", "postcode", "uprn",
+                  "upn", "nhs_number", "school_urn", "valid_from", "valid_to")  # fmt: skip
 
 
 def _records_read(imports: list[SourceImport], *, kinds: Iterable[str]) -> list[dict]:
@@ -221,16 +222,84 @@ def _of_school_age_window(record: dict, on: date) -> bool:
 
 
 def _people(records: list[dict]) -> tuple[list[Person], engine.Outcome]:
+    """Group records into children: the model's pairs at or above the threshold that could be one child."""
     outcome = engine.dedupe(records, threshold=DEDUPE_THRESHOLD)
+    by_id = {record["id"]: record for record in records}
+    parent = {record["id"]: record["id"] for record in records}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    kept = []
+    for pair in outcome.pairs:
+        left, right = by_id.get(pair.left_id), by_id.get(pair.right_id)
+        if left is None or right is None or pair.probability < DEDUPE_THRESHOLD or not one_child(left, right):
+            continue
+        kept.append(pair)
+        parent[root(pair.left_id)] = root(pair.right_id)
     members: dict[str, list[dict]] = defaultdict(list)
     for record in records:
-        members[outcome.clusters.get(record["id"], record["id"])].append(record)
+        members[root(record["id"])].append(record)
     people = {cluster: Person(cluster_id=cluster, records=rows) for cluster, rows in members.items()}
-    for pair in outcome.pairs:
-        cluster = outcome.clusters.get(pair.left_id)
-        if cluster is not None and cluster == outcome.clusters.get(pair.right_id):
-            people[cluster].pairs.append(pair)
+    for pair in kept:
+        people[root(pair.left_id)].pairs.append(pair)
+    outcome.clusters = {record_id: root(record_id) for record_id in by_id}
     return list(people.values()), outcome
+
+
+def dates_could_be_one(a: date | None, b: date | None) -> bool:
+    """Whether two dates of birth could be one date as two systems recorded it: equal, day and month swapped, or one
+    digit mistyped or two neighbouring digits transposed. Blank agrees with anything.
+
+    >>> dates_could_be_one(date(2016, 3, 4), date(2016, 4, 3)), dates_could_be_one(date(2016, 3, 4), date(2013, 9, 6))
+    (True, False)
+    """
+    if a is None or b is None or a == b:
+        return True
+    if (a.year, a.month, a.day) == (b.year, b.day, b.month):
+        return True
+    left, right = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
+    differ = [i for i, (x, y) in enumerate(zip(left, right, strict=True)) if x != y]
+    if len(differ) == 1:
+        return True
+    first, second = differ[0], differ[-1]
+    return len(differ) == 2 and second == first + 1 and left[first] == right[second] and left[second] == right[first]
+
+
+def given_names_could_be_one(a: dict, b: dict) -> bool:
+    """Whether two records' given names could name one child: alike (spelling, known-as, typing slip), or one record
+    gives as its first name a name the other has among its names. Blank agrees with anything."""
+    first, second = a.get("given_name") or "", b.get("given_name") or ""
+    if not fold(first) or not fold(second) or forename_likeness(first, second).score > 0:
+        return True
+    names_a = set(fold(f"{first} {a.get('middle_names') or ''} {a.get('known_as') or ''}").split())
+    names_b = set(fold(f"{second} {b.get('middle_names') or ''} {b.get('known_as') or ''}").split())
+    # A shared middle name alone proves nothing: Somali brothers and sisters all carry their father's name.
+    return bool(set(fold(first).split()) & names_b or set(fold(second).split()) & names_a)
+
+
+def _same_identifier(a: dict, b: dict) -> bool:
+    return any(a.get(name) and a.get(name) == b.get(name) for name in ("nhs_number", "upn"))
+
+
+def one_child(a: dict, b: dict) -> bool:
+    """The rules that keep a cluster to one child, whatever the model's score: the same NHS number or UPN says so;
+    otherwise the dates of birth must be one date recorded twice and the given names one name. Brothers and sisters
+    share a surname, an address and often a middle name, and twins a date of birth too; these rules keep them apart,
+    so that a child on no roll is never hidden inside a sibling who is on one."""
+    if _same_identifier(a, b):
+        return True
+    return dates_could_be_one(_born(a), _born(b)) and given_names_could_be_one(a, b)
+
+
+def _born(record: dict) -> date | None:
+    value = record.get("date_of_birth_value")
+    if value is None and record.get("date_of_birth"):
+        value = date.fromisoformat(record["date_of_birth"])
+    return value
 
 
 def _roll_entries(imports: list[SourceImport], *, on: date) -> list[dict]:
@@ -259,6 +328,7 @@ def _roll_entries(imports: list[SourceImport], *, on: date) -> list[dict]:
                 "child_id": child.pk,
                 "given_name": child.given_name,
                 "middle_names": child.middle_names,
+                "known_as": child.preferred_name,
                 "family_name": child.family_name,
                 "date_of_birth": child.date_of_birth.isoformat(),
                 "sex": child.sex if child.sex != "U" else "",
@@ -307,9 +377,15 @@ def _link_to_rolls(people: list[Person], rolls: list[dict]):
     if not left or not rolls:
         return engine.Outcome(pairs=[], model={}, model_version="not run"), {}, {}
     outcome = engine.link(left, rolls, threshold=EVIDENCE_THRESHOLD)
+    left_by_id = {record["id"]: record for record in left}
+    roll_by_id = {entry["id"]: entry for entry in rolls}
+    pairs = [p for p in outcome.pairs if dates_could_be_one(_born(left_by_id[p.left_id]), _born(roll_by_id[p.right_id]))
+             or _same_identifier(left_by_id[p.left_id], roll_by_id[p.right_id])]  # fmt: skip
+    pairs += _safety_net(left, rolls, scored={(p.left_id, p.right_id) for p in outcome.pairs if p.probability >=
+                                              ON_ROLL_THRESHOLD})  # fmt: skip
     best_for_entry: dict[str, engine.Pair] = {}
     best_for_person: dict[str, engine.Pair] = {}
-    for pair in outcome.pairs:
+    for pair in pairs:
         cluster = cluster_of.get(pair.left_id)
         if cluster is None:
             continue
@@ -325,6 +401,31 @@ def _link_to_rolls(people: list[Person], rolls: list[dict]):
 
 
 _NO_PAIR = engine.Pair("", "", -1.0, float("-inf"))
+# The probability given to a pair the safety net finds: at the on-roll threshold, so it counts, and no higher.
+SAFETY_NET_PROBABILITY = ON_ROLL_THRESHOLD
+
+
+def _safety_net(left: list[dict], rolls: list[dict], *, scored: set[tuple[str, str]]) -> list[engine.Pair]:
+    """Pairs the model scored too low that are surely one pupil: the same date of birth, surname and postcode, and
+    given names that could be one name (a typing slip, a known-as name). Twins share the first three and are kept
+    apart by the fourth. This keeps a pupil whose given name was mistyped off the review queue."""
+    index: dict[tuple, list[dict]] = defaultdict(list)
+    for entry in rolls:
+        if entry.get("date_of_birth") and entry.get("postcode"):
+            index[(entry["date_of_birth"], entry["postcode"])].append(entry)
+    found = []
+    for record in left:
+        for entry in index.get((record.get("date_of_birth"), record.get("postcode")), ()):
+            if (record["id"], entry["id"]) in scored:
+                continue
+            if surname_likeness(record["family_name"], entry["family_name"]).score >= SURNAME_ALIKE and (
+                given_names_could_be_one(record, entry)
+            ):
+                found.append(engine.Pair(record["id"], entry["id"], SAFETY_NET_PROBABILITY, 0.0))
+    return found
+
+
+SURNAME_ALIKE = 0.9
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ COLUMNS: dict[str, str] = {
     "urn": "School rolls: the school's unique reference number (URN)",
     "given_name": "First name",
     "middle_names": "Middle names",
+    "known_as": "The name the person is known by, where it differs (a school's preferred forename)",
     "family_name": "Last name",
     "date_of_birth": "Date of birth: 2015-03-27, 27/03/2015, 27-03-2015, 27.03.2015, 27 Mar 2015 or 27/03/15",
     "sex": "M, F or blank (Male, Female and U are accepted)",
@@ -69,6 +70,9 @@ ALIASES: dict[str, str] = {
     "firstname": "given_name",
     "legal_forename": "given_name",
     "middle_name": "middle_names",
+    "preferred_name": "known_as",
+    "preferred_forename": "known_as",
+    "preferred_first_name": "known_as",
     "surname": "family_name",
     "last_name": "family_name",
     "lastname": "family_name",
@@ -94,6 +98,7 @@ MAX_LENGTHS = {
     "household_id": 64,
     "given_name": 100,
     "middle_names": 150,
+    "known_as": 100,
     "family_name": 100,
     "address_line1": 150,
     "address_line2": 150,
@@ -266,7 +271,7 @@ def row_check(row: SourceRow, *, kind: str, today: date) -> SourceRow:
     for name, limit in MAX_LENGTHS.items():
         if len(raw.get(name, "")) > limit:
             problems.append(ERROR_TOO_LONG.format(label=name, limit=limit))
-    for name in ("given_name", "middle_names", "family_name", "address_line1", "address_line2", "town"):
+    for name in ("given_name", "middle_names", "known_as", "family_name", "address_line1", "address_line2", "town"):
         values[name] = raw.get(name, "")[: MAX_LENGTHS[name]]
     values["household_ref"] = raw.get("household_id", "")[:64]
     for name, field_name in (("date_of_birth", "date_of_birth"), ("from_date", "valid_from"), ("to_date", "valid_to")):

@@ -1419,6 +1419,7 @@ _ENTRIES: list[FieldEntry] = [
             "household_ref": "The supplier's reference for the household the person belongs to",
             "given_name": "First name, as the source holds it",
             "middle_names": "Middle names, as the source holds them",
+            "known_as": "The name the person is known by, as the source holds it",
             "family_name": "Last name, as the source holds it",
             "date_of_birth": "Date of birth, as the source holds it",
             "sex": "Sex, as the source holds it",
