@@ -30,6 +30,7 @@ from .model import (
     SIBLING_GUARD_LABEL,
     ComparisonLabels,
     TrainingOptions,
+    model_in_dialect,
     model_restore_priors,
     model_version,
     settings_create,
@@ -305,7 +306,7 @@ def _run(
         if model is None:
             trained_model = _train(tables, link_type=link_type, training=training, report=report, prepared=prepared)
         else:
-            trained_model = _model_load(model, link_type=link_type)
+            trained_model = _model_load(model, link_type=link_type, sql_dialect=db_api.sql_dialect.sql_dialect_str)
         linker = Linker(tables, trained_model, log_level=None)
         report("Scoring record pairs")
         lowest = threshold if cluster_threshold is None else min(threshold, cluster_threshold)
@@ -401,15 +402,16 @@ def _probability(match_weight: float) -> float:
     return 1.0 if math.isinf(odds) else odds / (1 + odds)
 
 
-def _model_load(model: dict[str, Any] | str | Path, *, link_type: str) -> dict[str, Any]:
-    """A saved model as a dict, set to this run's link type (a model trained on a dedupe scores links too)."""
+def _model_load(model: dict[str, Any] | str | Path, *, link_type: str, sql_dialect: str) -> dict[str, Any]:
+    """A saved model as a dict, set to this run's link type (a model trained on a dedupe scores links too) and
+    written in this backend's SQL (a model trained on DuckDB runs on Spark)."""
     import json
 
     if isinstance(model, (str, Path)):
         model = json.loads(Path(model).read_text(encoding="utf-8"))
     if not isinstance(model, dict) or "comparisons" not in model:
         raise ValueError("The model must be a trained model's settings, as LinkResult.model or its JSON file")
-    return {**model, "link_type": link_type}
+    return model_in_dialect(model, sql_dialect=sql_dialect, link_type=link_type)
 
 
 def _oriented(scored: pd.DataFrame, *, link_type: str) -> pd.DataFrame:

@@ -219,7 +219,7 @@ class TrainingOptions:
     """How a model is trained; recorded with every run so it can be repeated."""
 
     deterministic_rules_recall: float = 0.7
-    u_max_pairs: float = 2e6
+    u_max_pairs: float = 5e5
     seed: int = 2026
     em_blocking_rules: tuple[tuple[str, ...], ...] = EM_BLOCKING_RULES
     deterministic_rules: tuple[str, ...] = DETERMINISTIC_RULES
@@ -266,10 +266,62 @@ def model_restore_priors(trained: dict[str, Any], untrained: dict[str, Any]) -> 
     return model
 
 
+class ModelMismatch(ValueError):
+    """A saved model whose comparisons are not this code's: it cannot be moved to another backend's SQL."""
+
+
+def model_in_dialect(model: dict[str, Any], *, sql_dialect: str, link_type: str) -> dict[str, Any]:
+    """The trained model with its SQL written for `sql_dialect` ("duckdb" or "spark"), parameters unchanged.
+
+    A saved model holds its comparisons as SQL of the backend it was trained on (DuckDB's `jaro_winkler_similarity`
+    is Spark's `jaro_winkler`). The comparisons are this module's, so they are written afresh for the other backend
+    and the trained lambda and m and u of every level are copied across, level by level.
+    """
+    model = {**model, "link_type": link_type}
+    if model.get("sql_dialect") == sql_dialect:
+        return model
+    fresh = settings_create(link_type=link_type).create_settings_dict(sql_dialect)
+    if _shape(fresh) != _shape(model):
+        raise ModelMismatch(
+            f"This model's comparisons are not those of {MODEL_SPECIFICATION}, so it cannot run on {sql_dialect}: "
+            "train it again there."
+        )
+    fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for comparison, trained in zip(fresh["comparisons"], model["comparisons"], strict=True):
+        for level, trained_level in zip(comparison["comparison_levels"], trained["comparison_levels"], strict=True):
+            for key in ("m_probability", "u_probability"):
+                if key in trained_level:
+                    level[key] = trained_level[key]
+    return fresh
+
+
+def _shape(model: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
+    return [
+        (
+            comparison["output_column_name"],
+            tuple(str(level.get("label_for_charts")) for level in comparison["comparison_levels"]),
+        )
+        for comparison in model["comparisons"]
+    ]
+
+
 def model_version(model: dict[str, Any]) -> str:
-    """The specification and a hash of the trained parameters: two runs with equal versions scored alike."""
-    significant = {key: value for key, value in model.items() if key != "linker_uid"}
-    digest = hashlib.sha256(json.dumps(significant, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    """The specification and a hash of the trained parameters (lambda, and m and u of each level of each comparison),
+    whatever backend's SQL the model is written in: two runs with equal versions scored pairs alike."""
+    parameters = {
+        "lambda": model["probability_two_random_records_match"],
+        "comparisons": [
+            [
+                comparison["output_column_name"],
+                [
+                    [level.get("label_for_charts"), level.get("m_probability"), level.get("u_probability")]
+                    for level in comparison["comparison_levels"]
+                ],
+            ]
+            for comparison in model["comparisons"]
+        ],
+    }
+    digest = hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()[:12]
     return f"{MODEL_SPECIFICATION}+{digest}"
 
 

@@ -13,6 +13,7 @@ from cme.matching.linkage import (
     dedupe_frame,
     link_frames,
 )
+from cme.matching.linkage.model import ModelMismatch, model_in_dialect, model_version
 
 from .synthetic import population
 
@@ -169,3 +170,24 @@ def test_the_spark_backend_says_what_to_install_when_pyspark_is_missing(people):
 def test_an_unknown_backend_is_refused(people):
     with pytest.raises(ValueError, match="Unknown backend"):
         link_frames(people.left.head(5), people.right.head(5), backend="oracle")
+
+
+def test_a_model_trained_on_duckdb_is_rewritten_for_spark_with_the_same_parameters(linked):
+    spark_model = model_in_dialect(linked.model, sql_dialect="spark", link_type="link_only")
+    conditions = [level["sql_condition"] for c in spark_model["comparisons"] for level in c["comparison_levels"]]
+    assert any("jaro_winkler(" in condition for condition in conditions)
+    assert not any("jaro_winkler_similarity" in condition for condition in conditions)
+    assert model_version(spark_model) == linked.run.model_version
+
+
+def test_a_model_moved_to_spark_and_back_scores_exactly_as_before(people, linked):
+    spark_model = model_in_dialect(linked.model, sql_dialect="spark", link_type="link_only")
+    back = link_frames(people.left, people.right, model=spark_model)
+    pd.testing.assert_frame_equal(back.pairs, linked.pairs)
+
+
+def test_a_model_of_other_comparisons_is_refused_for_another_backend(linked):
+    other = json.loads(linked.model_json())
+    other["comparisons"] = other["comparisons"][:-1]
+    with pytest.raises(ModelMismatch, match="train it again"):
+        model_in_dialect(other, sql_dialect="spark", link_type="link_only")
