@@ -136,3 +136,19 @@ def test_headers_are_matched_without_regard_to_case_or_spaces(tmp_path):
     (tmp_path / "in.csv").write_text(content)
     call_command("link", "--dedupe", str(tmp_path / "in.csv"), "--output", str(tmp_path / "out.csv"))
     assert [row[:2] for row in _rows(tmp_path / "out.csv")[1:]] == [["1", "2"]]
+
+
+def test_the_spark_backend_without_pyspark_exits_3_saying_what_to_install(files, tmp_path):
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("PySpark is installed here; this checks the message shown without it")
+    folder, _ = files
+    with pytest.raises(CommandError, match="pip install 'pyspark") as raised:
+        call_command(
+            "link", "--dedupe", str(folder / "left.csv"), "--output", str(tmp_path / "o.csv"), "--backend", "spark"
+        )
+    assert raised.value.returncode == 3
+    assert not (tmp_path / "o.csv").exists()
