@@ -171,14 +171,20 @@ def _fmt(day: date | None, kind: str) -> str:
     return day.strftime(DATE_FORMATS[kind]) if day else ""
 
 
-def extracts_generate(borough: Borough, *, seed: int = 2026, on: date | None = None) -> Extracts:
-    """The extracts of every source for `borough`, judged on `on` (default the borough's own `today`)."""
-    return _Writer(borough, seed=seed, on=on or borough.today).run()
+def extracts_generate(
+    borough: Borough, *, seed: int = 2026, on: date | None = None, drop_from_roll: float = 0.0
+) -> Extracts:
+    """The extracts of every source for `borough`, judged on `on` (default the borough's own `today`).
+
+    `drop_from_roll` leaves that share of pupils out of the roll extracts, so they are truly on no roll we hold: a
+    fairness measurement needs thousands of children on no roll in every group, not the borough's few hundred.
+    """
+    return _Writer(borough, seed=seed, on=on or borough.today, drop_from_roll=drop_from_roll).run()
 
 
 class _Writer:
-    def __init__(self, borough: Borough, *, seed: int, on: date):
-        self.borough, self.on = borough, on
+    def __init__(self, borough: Borough, *, seed: int, on: date, drop_from_roll: float = 0.0):
+        self.borough, self.on, self.drop_from_roll = borough, on, drop_from_roll
         self.rng = random.Random(f"sources-{seed}")
         self.noise = _Noise(self.rng)
         self.addresses = {a.id: a for a in borough.addresses}
@@ -215,6 +221,8 @@ class _Writer:
             if enrolment.start_date > self.on or enrolment.status == "S" or enrolment.child_id in on_roll:
                 continue
             child = self.children[enrolment.child_id]
+            if self.drop_from_roll and self.rng.random() < self.drop_from_roll:
+                continue
             on_roll.add(child.id)
             address = self._child_address(child)
             self.rows["school_roll"].append(
@@ -423,3 +431,35 @@ def extracts_load(*, extracts: Extracts, actor, folder: Path, received_on: date)
         )
         imports[kind] = source_import_file(actor=actor, source=source, path=path, received_on=received_on)
     return imports
+
+
+DEMO_MATCHING_KINDS = ("council_tax", "housing", "benefits", "gp", "admissions")
+
+
+def demo_matching_load(*, borough: Borough, actor, seed: int) -> dict[str, int]:
+    """Receive the demo borough's council extracts and run the matching once, so the review queue has candidates.
+
+    School rolls come from the enrolments the loader wrote, so no roll extract is imported. A match run that fails
+    is recorded on the run (the Match runs page shows why) and does not stop the rest of the demo loading.
+    """
+    import logging
+    import tempfile
+
+    from cme.matching.run import match_run_execute
+    from cme.matching.services import match_run_create
+
+    extracts = extracts_generate(borough, seed=seed)
+    extracts.rows = {kind: rows for kind, rows in extracts.rows.items() if kind in DEMO_MATCHING_KINDS}
+    with tempfile.TemporaryDirectory(prefix="cme-demo-extracts-") as folder:
+        imports = extracts_load(extracts=extracts, actor=actor, folder=Path(folder), received_on=borough.today)
+    run = match_run_create(actor=actor, on_date=borough.today)
+    try:
+        run = match_run_execute(run=run)
+    except Exception:  # the failure is on the run for anyone to read; the demo goes on without it
+        logging.getLogger(__name__).exception("The demo match run failed")
+        run.refresh_from_db()
+    counts = run.counts or {}
+    return {
+        "source records": sum(i.rows_imported for i in imports.values()),
+        "match candidates": counts.get("not_on_roll", 0) + counts.get("moved_away", 0),
+    }

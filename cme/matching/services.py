@@ -319,15 +319,18 @@ def _locked_to_review(candidate: MatchCandidate) -> MatchCandidate:
 
 
 @transaction.atomic
-def candidate_confirm(*, candidate: MatchCandidate, actor: "User", rationale: str) -> "Referral":
+def candidate_confirm(
+    *, candidate: MatchCandidate, actor: "User", rationale: str, child: Child | None = None
+) -> "Referral":
     """Confirm the candidate: a referral from data matching about the child, recorded as `actor`'s decision.
 
-    The child's record is the one the run linked (a pupil who appears to have moved away), or a new one made from the
-    candidate's details, with the address the sources give. Triage of the referral is the next, separate decision.
+    The referral is about `child` when the officer chose a record cme already holds, else the child the run linked
+    (a pupil who appears to have moved away), else a new record made from the candidate's details with the address
+    the sources give. Triage of the referral is the next, separate decision.
     """
     rationale = _require_rationale(rationale)
     candidate = _locked_to_review(candidate)
-    child = candidate.child or _child_from_candidate(candidate, actor=actor)
+    child = child or candidate.child or _child_from_candidate(candidate, actor=actor)
     referral = referral_create(
         actor=actor,
         child=child,
@@ -372,6 +375,17 @@ def _review_settle(candidate, *, actor, kind, rationale, referral=None, child=No
     )
     candidate.refresh_from_db()
     return decision
+
+
+def candidate_known_children(*, candidate: MatchCandidate, limit: int = 5) -> list:
+    """Children cme already holds who may be this candidate (name, date of birth, postcode), best first, for the
+    officer to choose from when confirming, so a child is not recorded twice. Nothing is chosen here."""
+    from cme.people.selectors import child_search
+
+    if candidate.date_of_birth is None:
+        return []
+    name = f"{candidate.given_name} {candidate.family_name}".strip()
+    return child_search(name=name, date_of_birth=candidate.date_of_birth, postcode=candidate.postcode, limit=limit)
 
 
 def _child_from_candidate(candidate: MatchCandidate, *, actor) -> Child:

@@ -91,10 +91,25 @@ def test_the_queue_lists_candidates_to_review_and_opening_one_is_audited(sign_in
 
 def test_confirming_from_the_web_goes_to_the_new_referral(sign_in, officer, match_candidate):
     response = sign_in(officer).post(
-        reverse("web:matching:confirm", args=[match_candidate.pk]), {"rationale": "Not on any roll; at address"}
+        reverse("web:matching:confirm", args=[match_candidate.pk]),
+        {"child": "new", "rationale": "Not on any roll; at address"},
     )
     referral = Referral.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("web:referrals:detail", args=[referral.pk])
+
+
+def test_confirming_offers_a_child_cme_already_holds_so_no_one_is_recorded_twice(
+    sign_in, officer, match_candidate, child_factory
+):
+    known = child_factory(given_name="Amara", family_name="Okonkwo-Test", date_of_birth=match_candidate.date_of_birth)
+    client = sign_in(officer)
+    url = reverse("web:matching:confirm", args=[match_candidate.pk])
+
+    assert f'value="{known.pk}"' in client.get(url).content.decode()
+    client.post(url, {"child": str(known.pk), "rationale": "Same child as the record we hold"})
+
+    assert Referral.objects.get().child == known
+    assert Child.objects.count() == 1
 
 
 def test_dismissing_from_the_web_without_a_reason_shows_the_error(sign_in, officer, match_candidate):

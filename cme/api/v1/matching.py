@@ -14,6 +14,7 @@ from cme.matching.selectors import QUEUE_FILTERS, candidate_queue, match_run_lis
 
 from ..exceptions import code_field, date_field, error_responses
 from .cases import Pagination, UserSummarySerializer, paginated_response, rationale_field
+from .people import MAX_ID, child_for_input
 
 CANDIDATE_ID = OpenApiParameter("candidate_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 RUN_ID = OpenApiParameter("run_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
@@ -135,9 +136,13 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
     permission_required = "matching.review_candidate"
 
     class InputSerializer(_ReviewInput):
+        child_id = serializers.IntegerField(
+            required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+            help_text="A child's record cme already holds to refer about; leave out to make a new record.",
+        )  # fmt: skip
+
         class Meta:
             ref_name = "MatchCandidateConfirmInput"
-
 
     @extend_schema(
         operation_id="match_candidate_confirm",
@@ -149,7 +154,10 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
     def post(self, request, candidate_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        referral = services.candidate_confirm(candidate=self.candidate, actor=request.user, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        child_id = data.pop("child_id", None)
+        child = child_for_input(user=request.user, child_id=child_id) if child_id is not None else None
+        referral = services.candidate_confirm(candidate=self.candidate, actor=request.user, child=child, **data)
         self.candidate.refresh_from_db()
         data = {"referral_id": referral.pk, "child_id": referral.child_id, "candidate": self.candidate}
         return Response(CandidateConfirmedSerializer(data).data, status=status.HTTP_201_CREATED)

@@ -20,10 +20,29 @@ def rationale_field(label: str) -> forms.CharField:
     )
 
 
+NEW_CHILD = "new"
+
+
 class CandidateConfirmForm(GovukForm):
     title = "Confirm this match and make a referral"
     submit_label = "Confirm and make referral"
+    child = forms.ChoiceField(
+        label="Which child's record is the referral about?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child's record, or a new record"},
+    )
     rationale = rationale_field("Why do you think this child may be missing education?")
+
+    def __init__(self, *args, known=(), new_allowed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (str(child.pk), f"{child}, born {child.date_of_birth:%-d %B %Y} (a record we hold)") for child in known
+        ]
+        if new_allowed:
+            choices.append((NEW_CHILD, "A new record, from the details the sources give"))
+        self.fields["child"].choices = choices
+        if len(choices) == 1:
+            self.fields["child"].initial = choices[0][0]
 
 
 class CandidateDismissForm(GovukForm):

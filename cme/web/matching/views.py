@@ -101,9 +101,25 @@ class CandidateConfirmView(CandidateAccessMixin, ServiceFormView):
     form_class = forms.CandidateConfirmForm
     template_name = "matching/candidate_review.html"
 
+    def known_children(self) -> dict:
+        """The records the referral may be about: the child the run linked, or children cme holds who may be them."""
+        if not hasattr(self, "_known"):
+            if self.candidate.child_id:
+                self._known = {self.candidate.child.pk: self.candidate.child}
+            else:
+                matches = services.candidate_known_children(candidate=self.candidate)
+                self._known = {match.child.pk: match.child for match in matches}
+        return self._known
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "known": list(self.known_children().values()), "new_allowed": not self.candidate.child_id}
+
     def perform(self, form):
+        choice = form.cleaned_data["child"]
+        child = None if choice == forms.NEW_CHILD else self.known_children()[int(choice)]
         self.referral = services.candidate_confirm(candidate=self.candidate, actor=self.request.user,
-                                                   rationale=form.cleaned_data["rationale"])  # fmt: skip
+                                                   rationale=form.cleaned_data["rationale"], child=child)  # fmt: skip
         return self.referral
 
     def get_success_url(self) -> str:
