@@ -356,13 +356,17 @@ def _train(
     linker.training.estimate_u_using_random_sampling(max_pairs=training.u_max_pairs, seed=training.seed)
     report("Estimating how often the same person's records agree")
     for rule in training.em_blocking_rules:
+        before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*rule), estimate_without_term_frequencies=True
             )
         except (SplinkException, ValueError, duckdb.Error) as error:
-            # Too few pairs share this rule to learn from (a small file): the priors stand for what it would train.
-            logger.info("Expectation maximisation blocked on %s did not run: %s", rule, error)
+            # Too few pairs share this rule to learn from (a small file), or the estimates ran to the edge of what a
+            # float holds (every pair agreeing): a failed session may leave the model half-updated, so go back to
+            # the model as it was; the earlier estimates and the priors stand for what this session would train.
+            logger.info("Expectation maximisation blocked on %s did not finish: %s", rule, error)
+            linker = Linker(tables, before, log_level=None)
     return model_restore_priors(linker.misc.save_model_to_json(), untrained)
 
 

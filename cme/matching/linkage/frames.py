@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -142,6 +143,13 @@ def frame_prepare(
     return prepared.astype(object).where(prepared.notna(), None)
 
 
+# Sources repeat the same names, postcodes and addresses many times over: standardise each distinct value once.
+_given_name = lru_cache(maxsize=2**17)(std.given_name_standardise)
+_family_name = lru_cache(maxsize=2**17)(std.family_name_standardise)
+_postcode = lru_cache(maxsize=2**17)(std.postcode_standardise)
+_address = lru_cache(maxsize=2**17)(std.address_standardise)
+
+
 def _record_prepare(row: dict, *, line: int, source: str, today: date | None) -> tuple[dict, list[InputProblem]]:
     problems: list[InputProblem] = []
 
@@ -163,10 +171,10 @@ def _record_prepare(row: dict, *, line: int, source: str, today: date | None) ->
     except std.StandardisationError as error:
         problem(str(error), "uprn")
         uprn = ""
-    given = std.given_name_standardise(row.get("given_name"), row.get("known_as"))
-    family = std.family_name_standardise(row.get("family_name"))
-    postcode = std.postcode_standardise(row.get("postcode"))
-    address = std.address_standardise(row.get("address"), postcode.full)
+    given = _given_name(std.text(row.get("given_name")), std.text(row.get("known_as")))
+    family = _family_name(std.text(row.get("family_name")))
+    postcode = _postcode(std.text(row.get("postcode")))
+    address = _address(std.text(row.get("address")), postcode.full)
     record = {
         "id": record_id,
         "given_name": given.clean,

@@ -196,8 +196,6 @@ PREDICTION_BLOCKING_RULES = (
     ("postcode", "address_street"),
     ("given_name_phonetic", "address_street"),
     ("family_name_phonetic", "address_street"),
-    ("family_name_phonetic", "year_of_birth"),
-    ("given_name_phonetic", "year_of_birth"),
     ("nhs_number",),
     ("upn",),
 )
@@ -220,6 +218,7 @@ class TrainingOptions:
 
     deterministic_rules_recall: float = 0.7
     u_max_pairs: float = 5e5
+    em_max_pairs: float = 1e6
     seed: int = 2026
     em_blocking_rules: tuple[tuple[str, ...], ...] = EM_BLOCKING_RULES
     deterministic_rules: tuple[str, ...] = DETERMINISTIC_RULES
@@ -229,6 +228,7 @@ class TrainingOptions:
         return {
             "deterministic_rules_recall": self.deterministic_rules_recall,
             "u_max_pairs": self.u_max_pairs,
+            "em_max_pairs": self.em_max_pairs,
             "seed": self.seed,
             "em_blocking_rules": [list(rule) for rule in self.em_blocking_rules],
             "deterministic_rules": list(self.deterministic_rules),
@@ -253,16 +253,28 @@ def settings_create(*, link_type: str, options: TrainingOptions | None = None) -
     )
 
 
+# Expectation maximisation can drive the m of a level it rarely sees (a transliterated name, a swapped date) to almost
+# nothing, which would make that agreement count as evidence *against* a match; no agreeing level's m goes below
+# this share of its prior.
+M_FLOOR_SHARE_OF_PRIOR = 0.1
+
+
 def model_restore_priors(trained: dict[str, Any], untrained: dict[str, Any]) -> dict[str, Any]:
-    """The trained model with each m or u that training could not observe replaced by the level's prior."""
+    """The trained model with each m or u that training could not observe replaced by the level's prior, and each
+    agreeing level's m kept at no less than M_FLOOR_SHARE_OF_PRIOR of its prior."""
     model = deepcopy(trained)
-    for comparison, prior_comparison in zip(model["comparisons"], untrained["comparisons"], strict=True):
+    priors = _by_name(untrained)
+    for comparison in model["comparisons"]:
+        prior_comparison = priors[comparison["output_column_name"]]
         for level, prior in zip(comparison["comparison_levels"], prior_comparison["comparison_levels"], strict=True):
             if level.get("is_null_level"):
                 continue
             for key in ("m_probability", "u_probability"):
                 if level.get(key) in (None, LEVEL_NOT_OBSERVED_TEXT) and prior.get(key) is not None:
                     level[key] = prior[key]
+            if level.get("sql_condition") != "ELSE" and prior.get("m_probability"):
+                floor = prior["m_probability"] * M_FLOOR_SHARE_OF_PRIOR
+                level["m_probability"] = max(level["m_probability"], floor)
     return model
 
 
@@ -287,7 +299,9 @@ def model_in_dialect(model: dict[str, Any], *, sql_dialect: str, link_type: str)
             "train it again there."
         )
     fresh["probability_two_random_records_match"] = model["probability_two_random_records_match"]
-    for comparison, trained in zip(fresh["comparisons"], model["comparisons"], strict=True):
+    trained_comparisons = _by_name(model)
+    for comparison in fresh["comparisons"]:
+        trained = trained_comparisons[comparison["output_column_name"]]
         for level, trained_level in zip(comparison["comparison_levels"], trained["comparison_levels"], strict=True):
             for key in ("m_probability", "u_probability"):
                 if key in trained_level:
@@ -295,14 +309,16 @@ def model_in_dialect(model: dict[str, Any], *, sql_dialect: str, link_type: str)
     return fresh
 
 
-def _shape(model: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
-    return [
-        (
-            comparison["output_column_name"],
-            tuple(str(level.get("label_for_charts")) for level in comparison["comparison_levels"]),
-        )
-        for comparison in model["comparisons"]
-    ]
+def _by_name(model: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The model's comparisons by name: training may leave them in another order than they were written."""
+    return {comparison["output_column_name"]: comparison for comparison in model["comparisons"]}
+
+
+def _shape(model: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {
+        name: tuple(str(level.get("label_for_charts")) for level in comparison["comparison_levels"])
+        for name, comparison in _by_name(model).items()
+    }
 
 
 def model_version(model: dict[str, Any]) -> str:
@@ -318,7 +334,7 @@ def model_version(model: dict[str, Any]) -> str:
                     for level in comparison["comparison_levels"]
                 ],
             ]
-            for comparison in model["comparisons"]
+            for comparison in sorted(model["comparisons"], key=lambda comparison: comparison["output_column_name"])
         ],
     }
     digest = hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode()).hexdigest()[:12]

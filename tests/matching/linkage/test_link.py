@@ -13,7 +13,13 @@ from cme.matching.linkage import (
     dedupe_frame,
     link_frames,
 )
-from cme.matching.linkage.model import ModelMismatch, model_in_dialect, model_version
+from cme.matching.linkage.model import (
+    M_FLOOR_SHARE_OF_PRIOR,
+    ModelMismatch,
+    model_in_dialect,
+    model_version,
+    settings_create,
+)
 
 from .synthetic import population
 
@@ -191,3 +197,30 @@ def test_a_model_of_other_comparisons_is_refused_for_another_backend(linked):
     other["comparisons"] = other["comparisons"][:-1]
     with pytest.raises(ModelMismatch, match="train it again"):
         model_in_dialect(other, sql_dialect="spark", link_type="link_only")
+
+
+def test_training_that_runs_to_the_edge_keeps_the_model_whole_and_still_pairs_exact_copies(caplog):
+    # Every copy agrees on everything, so expectation maximisation blocked on names drives some m to zero and
+    # Splink stops it part-way; the model must go back to what it was before that session, not lose comparisons.
+    left = population(300, seed=3).left
+    frame = pd.concat([left, left.assign(id=left["id"] + "-copy")], ignore_index=True)
+    with caplog.at_level("INFO", logger="cme.matching.linkage.engine"):
+        result = dedupe_frame(frame)
+    assert "did not finish" in caplog.text
+    written = settings_create(link_type="dedupe_only").create_settings_dict("duckdb")
+    assert {c["output_column_name"] for c in result.model["comparisons"]} == {
+        c["output_column_name"] for c in written["comparisons"]
+    }
+    either_way = _found(result) | {(second, first) for first, second in _found(result)}
+    assert {(i, f"{i}-copy") for i in left["id"]} <= either_way
+
+
+def test_no_agreeing_level_counts_against_a_match_after_training(linked):
+    priors = {
+        c["output_column_name"]: c["comparison_levels"]
+        for c in settings_create(link_type="link_only").create_settings_dict("duckdb")["comparisons"]
+    }
+    for comparison in linked.model["comparisons"]:
+        for level, prior in zip(comparison["comparison_levels"], priors[comparison["output_column_name"]], strict=True):
+            if not level.get("is_null_level") and level["sql_condition"] != "ELSE":
+                assert level["m_probability"] >= prior["m_probability"] * M_FLOOR_SHARE_OF_PRIOR
