@@ -3,6 +3,7 @@
 cme run [--host H] [--port P]     the web server and the background task worker, together
 cme demo-data [--force]           load the synthetic demo borough into an empty database
 cme token create USERNAME         print a new API token for USERNAME
+cme link LEFT.csv RIGHT.csv --output PAIRS.csv   find records of one person in two CSV files (--dedupe FILE: in one)
 cme <anything else>               a Django management command (migrate, check, db_worker, …)
 """
 
