@@ -88,13 +88,15 @@ def _outcome(result: Any) -> Outcome:
     return Outcome(pairs=pairs, model=result.model, model_version=version, run=run, _result=result)
 
 
-def dedupe(records: list[dict], *, threshold: float, progress: EngineProgress | None = None) -> Outcome:
+def dedupe(
+    records: list[dict], *, threshold: float, progress: EngineProgress | None = None, model: dict | None = None
+) -> Outcome:
     """Group `records` (dicts with ENGINE_COLUMNS; `id` unique) into people with the engine's dedupe model."""
     if len(records) < 2:
         return Outcome(
             pairs=[], model={}, model_version="not run", clusters={str(r["id"]): str(r["id"]) for r in records}
         )
-    result = _api().dedupe_frame(_frame(records), threshold=threshold, progress=progress)
+    result = _api().dedupe_frame(_frame(records), threshold=threshold, progress=progress, model=model or None)
     outcome = _outcome(result)
     if result.clusters is not None:
         outcome.clusters = {str(i): str(c) for i, c in zip(result.clusters["id"], result.clusters["cluster_id"],
@@ -104,9 +106,18 @@ def dedupe(records: list[dict], *, threshold: float, progress: EngineProgress | 
     return outcome
 
 
-def link(left: list[dict], right: list[dict], *, threshold: float, progress: EngineProgress | None = None) -> Outcome:
+def link(
+    left: list[dict],
+    right: list[dict],
+    *,
+    threshold: float,
+    progress: EngineProgress | None = None,
+    model: dict | None = None,
+) -> Outcome:
     """Score `left` against `right` records with the engine's link model; the pairs at or above `threshold`."""
     if not left or not right:
         return Outcome(pairs=[], model={}, model_version="not run")
-    result = _api().link_frames(_frame(left), _frame(right), threshold=threshold, progress=progress)
+    result = _api().link_frames(
+        _frame(left), _frame(right), threshold=threshold, progress=progress, model=model or None
+    )
     return _outcome(result)

@@ -45,9 +45,9 @@ DEDUPE_THRESHOLD = 0.95
 # A child's record at or above this probability against a roll entry is that pupil: the child is on a roll.
 ON_ROLL_THRESHOLD = 0.5
 # Pairs down to this probability are kept as evidence ("the closest roll entry scored 12%").
-EVIDENCE_THRESHOLD = 0.01
+EVIDENCE_THRESHOLD = 0.05
 # Records of people born in this window around compulsory school age are matched; everyone else is left out.
-YOUNGEST_AGE, OLDEST_AGE = 3, 18
+YOUNGEST_AGE, OLDEST_AGE = 4, 17
 # A pupil whose last record here ended longer ago than this is left to the school's own deletion returns.
 MOVED_AWAY_WITHIN_DAYS = 2 * 365
 STAGES = ("Reading records", "Grouping records into people", "Reading school rolls", "Matching to school rolls",
@@ -119,12 +119,13 @@ def _execute(run: MatchRun) -> MatchRun:
     imports = latest_imports()
     residents = [r for r in _records_read(imports, kinds=RESIDENT_KINDS) if _of_school_age_window(r, on)]
     _stage(run, 1)
-    people, dedupe = _people(residents)
+    saved = _saved_models(run)
+    people, dedupe = _people(residents, model=saved.get("dedupe"))
     _stage(run, 2)
     rolls = _roll_entries(imports, on=on)
     _stage(run, 3)
     school_age = [p for p in people if p.date_of_birth and is_compulsory_school_age(p.date_of_birth, on)]
-    link, owner_of_entry, best_pair = _link_to_rolls(school_age, rolls)
+    link, owner_of_entry, best_pair = _link_to_rolls(school_age, rolls, model=saved.get("link"))
     _stage(run, 4)
     found = _findings(school_age, rolls, owner_of_entry, best_pair, on=on, dedupe=dedupe, link=link)
     with transaction.atomic():
@@ -146,7 +147,7 @@ def _execute(run: MatchRun) -> MatchRun:
             progress_total=len(STAGES),
             finished_at=timezone.now(),
             counts=counts,
-            settings={**run.settings, **_settings(on, imports)},
+            settings={**run.settings, **_settings(on, imports, saved)},
             model_version=f"dedupe {dedupe.model_version}; link {link.model_version}"[:100],
             model_json={"dedupe": dedupe.model, "link": link.model},
         )
@@ -154,7 +155,7 @@ def _execute(run: MatchRun) -> MatchRun:
     return run
 
 
-def _settings(on: date, imports: list[SourceImport]) -> dict:
+def _settings(on: date, imports: list[SourceImport], saved: dict) -> dict:
     from importlib.metadata import version
 
     return {
@@ -165,6 +166,7 @@ def _settings(on: date, imports: list[SourceImport]) -> dict:
         "ages_matched": [YOUNGEST_AGE, OLDEST_AGE],
         "moved_away_within_days": MOVED_AWAY_WITHIN_DAYS,
         "splink_version": version("splink"),
+        "models": f"reused from match run {saved['run_id']}" if saved.get("run_id") else "trained in this run",
         "imports": [
             {
                 "import_id": i.pk,
@@ -221,11 +223,40 @@ def _of_school_age_window(record: dict, on: date) -> bool:
     return born is not None and YOUNGEST_AGE <= (on - born).days / 365.25 <= OLDEST_AGE
 
 
-def _people(records: list[dict]) -> tuple[list[Person], engine.Outcome]:
+def exact_key(record: dict) -> tuple:
+    """Records with the same given name, family name, date of birth and postcode are one child before any scoring
+    (twins differ in given name): the model sees one of them, and the others join its cluster. Councils' systems
+    often hold a child so, and the model's time grows with the records it sees."""
+    postcode = (record.get("postcode") or "").replace(" ", "").upper()
+    return (fold(record.get("given_name") or ""), fold(record.get("family_name") or ""), record.get("date_of_birth"),
+            postcode)  # fmt: skip
+
+
+def _saved_models(run: MatchRun) -> dict:
+    """The models the last finished run trained, to score with again unless this run is asked to retrain.
+
+    Training without labels is most of a run's time, and the parameters (how often details agree by chance and
+    among matches) change slowly; a council retrains when its extracts change shape (`cme match run --retrain`).
+    """
+    if (run.settings.get("options") or {}).get("retrain"):
+        return {}
+    previous = MatchRun.objects.filter(state=RunState.FINISHED).exclude(pk=run.pk).order_by("-pk").first()
+    models = {name: m for name, m in ((previous.model_json if previous else None) or {}).items() if m and
+              m.get("comparisons")}  # fmt: skip
+    return {**models, "run_id": previous.pk} if models else {}
+
+
+def _people(records: list[dict], *, model: dict | None = None) -> tuple[list[Person], engine.Outcome]:
     """Group records into children: the model's pairs at or above the threshold that could be one child."""
-    outcome = engine.dedupe(records, threshold=DEDUPE_THRESHOLD)
+    same: dict[tuple, str] = {}
+    parent = {}
+    for record in records:
+        parent[record["id"]] = same.setdefault(exact_key(record), record["id"])
+    shown = [record for record in records if parent[record["id"]] == record["id"]]
+    for record in shown:
+        record["shown"] = True
+    outcome = engine.dedupe(shown, threshold=DEDUPE_THRESHOLD, model=model)
     by_id = {record["id"]: record for record in records}
-    parent = {record["id"]: record["id"] for record in records}
 
     def root(node: str) -> str:
         while parent[node] != node:
@@ -370,13 +401,13 @@ def _current_addresses(on: date) -> dict[int, _Address]:
 # Linking to the rolls
 
 
-def _link_to_rolls(people: list[Person], rolls: list[dict]):
+def _link_to_rolls(people: list[Person], rolls: list[dict], *, model: dict | None = None):
     """Link every record of `people` to the roll entries: each person's best pair, and each entry's best person."""
     cluster_of = {record["id"]: person.cluster_id for person in people for record in person.records}
-    left = [record for person in people for record in person.records]
+    left = [record for person in people for record in person.records if record.get("shown", True)]
     if not left or not rolls:
         return engine.Outcome(pairs=[], model={}, model_version="not run"), {}, {}
-    outcome = engine.link(left, rolls, threshold=EVIDENCE_THRESHOLD)
+    outcome = engine.link(left, rolls, threshold=EVIDENCE_THRESHOLD, model=model)
     left_by_id = {record["id"]: record for record in left}
     roll_by_id = {entry["id"]: entry for entry in rolls}
     pairs = [p for p in outcome.pairs if dates_could_be_one(_born(left_by_id[p.left_id]), _born(roll_by_id[p.right_id]))

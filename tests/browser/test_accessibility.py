@@ -15,7 +15,13 @@ PUBLIC_PAGES = ["/sign-in/", "/signed-out/", "/privacy/", "/cookies/", "/accessi
 # A page shape (URL name) is scanned a few times, not once per user or school, to keep the crawl short.
 VISITS_PER_URL_NAME = 2
 # Links that download a file rather than show a page: nothing to scan, and the browser would not "load" them.
-DOWNLOADS = {"web:privacy:ropa-csv", "web:privacy:ropa-xlsx", "web:privacy:audit-csv", "web:cases:document-download"}
+DOWNLOADS = {
+    "web:privacy:ropa-csv",
+    "web:privacy:ropa-xlsx",
+    "web:privacy:audit-csv",
+    "web:cases:document-download",
+    "web:matching:template",
+}
 
 
 def sign_in(page, base_url: str, username: str) -> None:

@@ -9,7 +9,7 @@ from cme.cases.models import Referral
 from cme.demo.generator import generate_borough
 from cme.demo.sources import extracts_generate, extracts_load, score
 from cme.matching.enums import CandidateKind, ReviewState, RunState
-from cme.matching.models import DataSource, MatchCandidate, SourceImport
+from cme.matching.models import DataSource, MatchCandidate, MatchRun, SourceImport
 from cme.matching.run import dates_could_be_one, match_run_execute, one_child
 from cme.matching.services import candidate_dismiss, match_run_create, source_import_file
 from cme.people.models import Child
@@ -63,6 +63,7 @@ def test_a_run_finds_the_children_on_no_roll_explains_each_and_keeps_them_stable
     dismissed = current()[0]
     candidate_dismiss(candidate=dismissed, actor=officer, rationale="Known to the elective home education team")
     again = run_now(officer, borough.today)
+    assert again.settings["models"] == f"reused from match run {run.pk}"  # training is the slow part
     assert {c.pk: c.identity_key for c in MatchCandidate.objects.filter(pk__in=keys)} == keys
     assert again.counts["new"] == 0 if "new" in again.counts else True
     dismissed.refresh_from_db()
@@ -106,3 +107,20 @@ def test_brothers_sisters_and_twins_are_never_one_child():
     assert one_child({"given_name": "William", "date_of_birth": "2010-04-03"},
                      {"given_name": "Billy", "date_of_birth": "2010-04-03"})  # fmt: skip
     assert one_child({**ali, "nhs_number": "9434765919"}, {**yusuf, "nhs_number": "9434765919"})
+
+
+def test_the_command_runs_the_matching_and_says_what_it_found(monkeypatch):
+    import io
+    from contextlib import redirect_stdout
+
+    from cme.cli import main
+
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        status = main(["match", "run", "--on", "2026-11-01", "--retrain"])
+
+    assert status == 0
+    assert "Match run" in out.getvalue() and "on no school roll" in out.getvalue()
+    run = MatchRun.objects.get()
+    assert run.state == RunState.FINISHED and run.settings["options"] == {"retrain": True}

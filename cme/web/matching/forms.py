@@ -55,6 +55,12 @@ class MatchRunStartForm(GovukForm):
     title = "Start a match run"
     submit_label = "Start match run"
     on_date = GovukDateField(label="Judge age and residence on", required=False)
+    retrain = forms.BooleanField(
+        label="Train the linkage models afresh",
+        required=False,
+        help_text="Otherwise the models the last run trained are used again, which is much quicker. Retrain when "
+        "the extracts have changed shape, for example a new source or a new system at a supplier.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

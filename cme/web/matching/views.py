@@ -178,7 +178,11 @@ class MatchRunStartView(ServiceFormView):
     nav_section = "matching"
 
     def perform(self, form):
-        self.run = services.match_run_queue(actor=self.request.user, on_date=form.cleaned_data.get("on_date"))
+        self.run = services.match_run_queue(
+            actor=self.request.user,
+            on_date=form.cleaned_data.get("on_date"),
+            options={"retrain": bool(form.cleaned_data.get("retrain"))},
+        )
         return self.run
 
     def get_success_url(self) -> str:

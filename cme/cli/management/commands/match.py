@@ -24,13 +24,15 @@ class Command(BaseCommand):
         run = actions.add_parser("run", help="run the matching now and refresh the review queue")
         run.add_argument("--on", type=date.fromisoformat, default=None,
                          help="judge age and residence on this day (YYYY-MM-DD; default today)")  # fmt: skip
+        run.add_argument("--retrain", action="store_true",
+                         help="train the linkage models afresh instead of reusing the last run's")  # fmt: skip
         run.set_defaults(handler=self.run)
 
     def handle(self, *args, handler, **options):
         handler(**options)
 
-    def run(self, *, on: date | None, **options) -> None:
-        run = match_run_create(actor=None, on_date=on)
+    def run(self, *, on: date | None, retrain: bool, **options) -> None:
+        run = match_run_create(actor=None, on_date=on, options={"retrain": retrain})
         console = Console(stderr=True)
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=console, disable=not console.is_terminal)  # fmt: skip
