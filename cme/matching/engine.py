@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -42,12 +42,30 @@ class Outcome:
     clusters: dict[str, str] = field(default_factory=dict)
     _result: Any = None
 
+    def field_weights_many(self, pairs: list[Pair]) -> dict[tuple[str, str], list[dict]]:
+        """Field weights for each of `pairs` (see `field_weights`), read in one pass: the engine's per-pair read
+        scans every scored pair, which for thousands of candidates would take minutes."""
+        if self._result is None or not pairs:
+            return {}
+        comparisons = getattr(self._result, "comparisons", None)
+        if comparisons is None or comparisons.empty:
+            return {(p.left_id, p.right_id): self.field_weights(p) for p in pairs}
+        wanted = {(p.left_id, p.right_id) for p in pairs}
+        keys = pd.Series(list(zip(comparisons["left_id"].astype(str), comparisons["right_id"].astype(str),
+                                  strict=True)), index=comparisons.index)  # fmt: skip
+        small = replace(self._result, comparisons=comparisons[keys.isin(wanted)])
+        return {(p.left_id, p.right_id): self._weights_of(small, p) for p in pairs}
+
     def field_weights(self, pair: Pair) -> list[dict]:
         """The prior and each field's match weight for `pair`, in waterfall order, as JSON-ready rows."""
-        if self._result is None:
+        return self._weights_of(self._result, pair)
+
+    @staticmethod
+    def _weights_of(result: Any, pair: Pair) -> list[dict]:
+        if result is None:
             return []
         try:
-            weights = self._result.pair_weights(pair.left_id, pair.right_id)
+            weights = result.pair_weights(pair.left_id, pair.right_id)
         except KeyError:
             return []
         return [

@@ -485,7 +485,7 @@ def _findings(people: list[Person], rolls: list[dict], owner_of_entry: dict[str,
         closest = best_pair.get(person.cluster_id)
         finding = _not_on_roll(person, closest and roll_by_id.get(closest.right_id), closest, on=on, dedupe=dedupe)
         if finding.evidence["closest_roll_entry"] is not None:
-            finding.evidence["closest_roll_entry"]["field_weights"] = link.field_weights(closest)
+            finding.evidence["closest_roll_entry"]["field_weights"] = ("link", closest)
         found.append(finding)
     # A roll entry whose only match is someone whose every record here has ended: the pupil may have moved away.
     for entry_id, (cluster, pair) in owner_of_entry.items():
@@ -496,9 +496,30 @@ def _findings(people: list[Person], rolls: list[dict], owner_of_entry: dict[str,
         if ended is None or (on - ended).days > MOVED_AWAY_WITHIN_DAYS:
             continue
         finding = _moved_away(person, roll_by_id[entry_id], on=on, dedupe=dedupe)
-        finding.evidence["roll_entry"]["field_weights"] = link.field_weights(pair)
+        finding.evidence["roll_entry"]["field_weights"] = ("link", pair)
         found.append(finding)
+    _field_weights_fill(found, {"dedupe": dedupe, "link": link})
     return found
+
+
+def _field_weights_fill(found: list[Finding], outcomes: dict[str, engine.Outcome]) -> None:
+    """Replace each ("dedupe" or "link", pair) placeholder in the evidence with that pair's per-field weights,
+    reading each model's weights once for all the pairs shown."""
+    slots = []
+    for finding in found:
+        evidence = finding.evidence
+        slots += [link for link in evidence.get("links", [])]
+        slots += [entry for entry in (evidence.get("closest_roll_entry"), evidence.get("roll_entry")) if entry]
+    wanted: dict[str, list] = defaultdict(list)
+    for slot in slots:
+        if isinstance(slot.get("field_weights"), tuple):
+            name, pair = slot["field_weights"]
+            wanted[name].append(pair)
+    weights = {name: outcomes[name].field_weights_many(pairs) for name, pairs in wanted.items()}
+    for slot in slots:
+        if isinstance(slot.get("field_weights"), tuple):
+            name, pair = slot["field_weights"]
+            slot["field_weights"] = weights[name].get((pair.left_id, pair.right_id), [])
 
 
 def _describe_age(born: date | None, on: date) -> str:
@@ -577,7 +598,7 @@ def _evidence(person: Person, *, on: date, dedupe: engine.Outcome) -> dict:
                 "between": [by_id[p.left_id]["key"], by_id[p.right_id]["key"]],
                 "probability": round(p.probability, 4),
                 "weight": round(p.weight, 2),
-                "field_weights": dedupe.field_weights(p),
+                "field_weights": ("dedupe", p),
             }
             for p in sorted(person.pairs, key=lambda p: -p.probability)[:3]
             if p.left_id in by_id and p.right_id in by_id
