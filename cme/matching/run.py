@@ -108,7 +108,9 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[str, int], None] | N
 
 
 def _stage(run: MatchRun, index: int) -> None:
-    MatchRun.objects.filter(pk=run.pk).update(stage=STAGES[index], progress_done=index, progress_total=len(STAGES))
+    MatchRun.objects.filter(pk=run.pk).update(
+        stage=STAGES[index], progress_done=index, progress_total=len(STAGES), updated_at=timezone.now()
+    )
     if getattr(run, "_progress", None):
         run._progress(STAGES[index], index)
 

@@ -8,7 +8,7 @@ record; they never decide.
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -48,6 +48,8 @@ ERROR_NO_RECEIVER = (
     "Say who is receiving this extract: the disclosure log records a named person for every receipt. On the command "
     "line, pass --user USERNAME."
 )
+ERROR_ABANDONED = "Abandoned: the run stopped reporting progress (its worker was stopped or restarted)."
+ABANDONED_AFTER = timedelta(hours=3)
 WRITE_BATCH = 5000
 PROGRESS_EVERY = 5000
 
@@ -285,7 +287,12 @@ def _receipt(source_import: SourceImport, imported: int):
 def match_run_queue(*, actor: "User | None", on_date: date | None = None, options: dict | None = None) -> MatchRun:
     """Queue a match run as a background task. Refused while another run is waiting or running."""
     with transaction.atomic():
-        if MatchRun.objects.select_for_update().filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists():
+        active = MatchRun.objects.select_for_update().filter(state__in=[RunState.QUEUED, RunState.RUNNING])
+        # A run that has said nothing for hours died with its worker (a restart, a killed process): record it so.
+        active.filter(updated_at__lt=timezone.now() - ABANDONED_AFTER).update(
+            state=RunState.FAILED, failure=ERROR_ABANDONED, finished_at=timezone.now()
+        )
+        if active.exists():
             raise ApplicationError(ERROR_RUN_ACTIVE)
         run = MatchRun.objects.create(
             started_by=actor, on_date=on_date or timezone.localdate(), settings={"options": options or {}}

@@ -124,3 +124,20 @@ def test_the_command_runs_the_matching_and_says_what_it_found(monkeypatch):
     assert "Match run" in out.getvalue() and "on no school roll" in out.getvalue()
     run = MatchRun.objects.get()
     assert run.state == RunState.FINISHED and run.settings["options"] == {"retrain": True}
+
+
+def test_a_run_that_died_with_its_worker_does_not_block_the_next(match_run_factory, officer):
+    from django.utils import timezone
+
+    from cme.common.errors import ApplicationError
+    from cme.matching.services import match_run_queue
+
+    stuck = match_run_factory(state=RunState.RUNNING)
+    with pytest.raises(ApplicationError, match="already waiting or running"):
+        match_run_queue(actor=officer)
+    MatchRun.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=4))
+
+    match_run_queue(actor=officer)
+
+    stuck.refresh_from_db()
+    assert stuck.state == RunState.FAILED and "Abandoned" in stuck.failure
