@@ -359,7 +359,7 @@ def _train(
         before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*rule), estimate_without_term_frequencies=True
+                block_on(*rule), estimate_without_term_frequencies=True, max_pairs=training.em_max_pairs
             )
         except (SplinkException, ValueError, duckdb.Error) as error:
             # Too few pairs share this rule to learn from (a small file), or the estimates ran to the edge of what a

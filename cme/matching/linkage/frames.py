@@ -148,6 +148,12 @@ _given_name = lru_cache(maxsize=2**17)(std.given_name_standardise)
 _family_name = lru_cache(maxsize=2**17)(std.family_name_standardise)
 _postcode = lru_cache(maxsize=2**17)(std.postcode_standardise)
 _address = lru_cache(maxsize=2**17)(std.address_standardise)
+_date_of_birth = lru_cache(maxsize=2**17)(std.date_of_birth_parse)
+_uprn = lru_cache(maxsize=2**17)(std.uprn_standardise)
+_identifier = lru_cache(maxsize=2**17)(std.identifier_standardise)
+_sex = lru_cache(maxsize=2**8)(std.sex_standardise)
+_middle_names = lru_cache(maxsize=2**17)(std.name_clean)
+_swapped = lru_cache(maxsize=2**17)(std.date_of_birth_swapped)
 
 
 def _record_prepare(row: dict, *, line: int, source: str, today: date | None) -> tuple[dict, list[InputProblem]]:
@@ -162,12 +168,12 @@ def _record_prepare(row: dict, *, line: int, source: str, today: date | None) ->
     if not record_id:
         problem("every record needs an id", "id")
     try:
-        born = std.date_of_birth_parse(row.get("date_of_birth"), today=today)
+        born = _date_of_birth(std.text(row.get("date_of_birth")), today=today)
     except std.StandardisationError as error:
         problem(str(error), "date_of_birth")
         born = None
     try:
-        uprn = std.uprn_standardise(row.get("uprn"))
+        uprn = _uprn(std.text(row.get("uprn")))
     except std.StandardisationError as error:
         problem(str(error), "uprn")
         uprn = ""
@@ -182,15 +188,15 @@ def _record_prepare(row: dict, *, line: int, source: str, today: date | None) ->
         "given_name_family": list(given.family),
         "given_name_phonetic": given.phonetic,
         "given_name_first": given.first,
-        "middle_names": std.name_clean(row.get("middle_names")),
+        "middle_names": _middle_names(std.text(row.get("middle_names"))),
         "family_name": family.clean,
         "family_name_joined": family.joined,
         "family_name_parts": list(family.parts),
         "family_name_phonetic": family.phonetic,
         "date_of_birth": born.isoformat() if born else "",
-        "date_of_birth_swapped": std.date_of_birth_swapped(born),
+        "date_of_birth_swapped": _swapped(born),
         "year_of_birth": str(born.year) if born else "",
-        "sex": std.sex_standardise(row.get("sex")),
+        "sex": _sex(std.text(row.get("sex"))),
         "postcode": postcode.full,
         "postcode_sector": postcode.sector,
         "postcode_district": postcode.district,
@@ -200,8 +206,8 @@ def _record_prepare(row: dict, *, line: int, source: str, today: date | None) ->
         "address_number": address.number,
         "address_street": address.street,
         "uprn": uprn,
-        "upn": std.identifier_standardise(row.get("upn")),
-        "nhs_number": std.identifier_standardise(row.get("nhs_number")),
+        "upn": _identifier(std.text(row.get("upn"))),
+        "nhs_number": _identifier(std.text(row.get("nhs_number"))),
     }
     # Splink reads NULL as "not known": blanks and empty lists become None so they agree with nothing.
     return {key: (value or None) for key, value in record.items()}, problems

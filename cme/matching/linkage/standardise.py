@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from cme.people import names
 from cme.people.identifiers import postcode_clean, uprn_clean
@@ -45,7 +46,16 @@ def is_blank(value: object) -> bool:
 
 def text(value: object) -> str:
     """The value as stripped text, or "" when it is blank."""
+    if isinstance(value, str):
+        return _string_text(value)
     return "" if is_blank(value) else str(value).strip()
+
+
+@lru_cache(maxsize=2**18)
+def _string_text(value: str) -> str:
+    """`text` of a string: called for every value of every record, and sources repeat their values."""
+    stripped = value.strip()
+    return "" if stripped.casefold() in _BLANKS else stripped
 
 
 # Names
