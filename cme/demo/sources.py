@@ -146,9 +146,19 @@ class _Noise:
         if born.day <= 12 and born.day != born.month and self.chance(DOB_SWAP_RATE):
             return born.replace(day=born.month, month=born.day)
         if self.chance(DOB_TYPO_RATE):
-            shifted = born.replace(day=min(28, max(1, born.day + self.rng.choice((-10, -1, 1, 10)))))
-            return shifted if shifted != born else born.replace(day=1 if born.day != 1 else 2)
+            return self._date_slip(born)
         return born
+
+    def _date_slip(self, born: date) -> date:
+        """A day a keyboard gives instead: the day before or after, or the day's last digit mistyped."""
+        options = [born + timedelta(days=1), born - timedelta(days=1)]
+        for digit in "0123456789":
+            try:
+                options.append(born.replace(day=int(f"{born.day:02d}"[0] + digit)))
+            except ValueError:
+                continue
+        options = [day for day in options if day != born]
+        return self.rng.choice(options)
 
     def postcode(self, postcode: str) -> str:
         if self.chance(POSTCODE_TYPO_RATE):

@@ -283,14 +283,19 @@ def _people(records: list[dict], *, model: dict | None = None) -> tuple[list[Per
     return list(people.values()), outcome
 
 
+# Dates of birth this close are one date recorded twice (19th and 20th); a brother or sister is never born so close,
+# and twins born either side of midnight are kept apart by their given names.
+NEAR_DAYS = 2
+
+
 def dates_could_be_one(a: date | None, b: date | None) -> bool:
-    """Whether two dates of birth could be one date as two systems recorded it: equal, day and month swapped, or one
-    digit mistyped or two neighbouring digits transposed. Blank agrees with anything.
+    """Whether two dates of birth could be one date as two systems recorded it: within two days, day and month
+    swapped, or one digit mistyped or two neighbouring digits transposed. Blank agrees with anything.
 
     >>> dates_could_be_one(date(2016, 3, 4), date(2016, 4, 3)), dates_could_be_one(date(2016, 3, 4), date(2013, 9, 6))
     (True, False)
     """
-    if a is None or b is None or a == b:
+    if a is None or b is None or abs((a - b).days) <= NEAR_DAYS:
         return True
     if (a.year, a.month, a.day) == (b.year, b.day, b.month):
         return True
@@ -414,8 +419,9 @@ def _link_to_rolls(people: list[Person], rolls: list[dict], *, model: dict | Non
     roll_by_id = {entry["id"]: entry for entry in rolls}
     pairs = [p for p in outcome.pairs if dates_could_be_one(_born(left_by_id[p.left_id]), _born(roll_by_id[p.right_id]))
              or _same_identifier(left_by_id[p.left_id], roll_by_id[p.right_id])]  # fmt: skip
-    pairs += _safety_net(left, rolls, scored={(p.left_id, p.right_id) for p in outcome.pairs if p.probability >=
-                                              ON_ROLL_THRESHOLD})  # fmt: skip
+    linked = {cluster_of[p.left_id] for p in pairs if p.probability >= ON_ROLL_THRESHOLD}
+    unlinked = [record for person in people if person.cluster_id not in linked for record in person.records]
+    pairs += _safety_net(unlinked, rolls)
     best_for_entry: dict[str, engine.Pair] = {}
     best_for_person: dict[str, engine.Pair] = {}
     for pair in pairs:
@@ -438,24 +444,30 @@ _NO_PAIR = engine.Pair("", "", -1.0, float("-inf"))
 SAFETY_NET_PROBABILITY = ON_ROLL_THRESHOLD
 
 
-def _safety_net(left: list[dict], rolls: list[dict], *, scored: set[tuple[str, str]]) -> list[engine.Pair]:
-    """Pairs the model scored too low that are surely one pupil: the same date of birth, surname and postcode, and
-    given names that could be one name (a typing slip, a known-as name). Twins share the first three and are kept
-    apart by the fourth. This keeps a pupil whose given name was mistyped off the review queue."""
-    index: dict[tuple, list[dict]] = defaultdict(list)
+def _safety_net(unlinked: list[dict], rolls: list[dict]) -> list[engine.Pair]:
+    """For children the model matched to no roll entry: pairs that are surely one pupil all the same, at the same
+    postcode with a surname alike, a date of birth that could be the same date recorded twice, and given names that
+    could be one name (a typing slip, a known-as name). Twins share the rest and are kept apart by the given name.
+    This keeps a pupil whose details were mistyped in two places off the review queue."""
+    index: dict[str, list[dict]] = defaultdict(list)
     for entry in rolls:
-        if entry.get("date_of_birth") and entry.get("postcode"):
-            index[(entry["date_of_birth"], entry["postcode"])].append(entry)
+        if entry.get("postcode"):
+            index[_compact_postcode(entry["postcode"])].append(entry)
     found = []
-    for record in left:
-        for entry in index.get((record.get("date_of_birth"), record.get("postcode")), ()):
-            if (record["id"], entry["id"]) in scored:
-                continue
-            if surname_likeness(record["family_name"], entry["family_name"]).score >= SURNAME_ALIKE and (
-                given_names_could_be_one(record, entry)
+    for record in unlinked:
+        for entry in index.get(_compact_postcode(record.get("postcode") or ""), ()):
+            if (
+                surname_likeness(record["family_name"], entry["family_name"]).score >= SURNAME_ALIKE
+                and record.get("date_of_birth")
+                and dates_could_be_one(_born(record), _born(entry))
+                and given_names_could_be_one(record, entry)
             ):
                 found.append(engine.Pair(record["id"], entry["id"], SAFETY_NET_PROBABILITY, 0.0))
     return found
+
+
+def _compact_postcode(postcode: str) -> str:
+    return postcode.replace(" ", "").upper()
 
 
 SURNAME_ALIKE = 0.9

@@ -93,6 +93,7 @@ def test_dates_of_birth_that_could_be_one_date():
     assert dates_could_be_one(date(2016, 3, 4), date(2016, 4, 3))  # day and month swapped
     assert dates_could_be_one(date(2016, 3, 14), date(2016, 3, 15))  # one digit
     assert dates_could_be_one(date(2016, 3, 12), date(2016, 3, 21))  # two digits transposed
+    assert dates_could_be_one(date(2016, 3, 19), date(2016, 3, 20))  # a day out
     assert not dates_could_be_one(date(2016, 3, 4), date(2013, 9, 6))  # a brother or sister
     assert dates_could_be_one(None, date(2013, 9, 6))
 
