@@ -311,7 +311,7 @@ def _run(
         report("Scoring record pairs")
         lowest = threshold if cluster_threshold is None else min(threshold, cluster_threshold)
         predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
-        scored = predictions.as_pandas_dataframe()
+        scored = _scored_frame(linker, predictions)
         if sibling_guard:
             scored = _guarded(scored, trained_model, threshold=lowest)
         clusters = None
@@ -387,6 +387,23 @@ def _estimate_lambda(
     sizes = [len(frame) for frame in prepared.values()]
     one_match_each = min(sizes) / (sizes[0] * sizes[1]) if link_type == "link_only" else 1 / max(sizes[0] - 1, 1)
     linker._settings_obj._probability_two_random_records_match = min(max(one_match_each, 1e-9), 0.5)
+
+
+# Of what Splink keeps for each scored pair, what a run reads: ids, overall weight, and each comparison's level and
+# weight. The compared values themselves (lists of name forms and address words for every pair) are left in the
+# backend: turning them into Python objects cost more than the scoring at borough scale.
+_SCORED_PREFIXES = ("gamma_", "mw_")
+_SCORED_COLUMNS = ("match_weight", "match_probability", "source_dataset_l", "source_dataset_r", "id_l", "id_r")
+
+
+def _scored_frame(linker: Linker, predictions) -> pd.DataFrame:
+    wanted = [
+        column.name  # quoted as the backend quotes
+        for column in predictions.columns
+        if column.unquote().name in _SCORED_COLUMNS or column.unquote().name.startswith(_SCORED_PREFIXES)
+    ]
+    sql = f"select {', '.join(wanted)} from {predictions.physical_name}"  # noqa: S608 - Splink's own names, no input
+    return linker.misc.query_sql(sql, output_type="pandas")
 
 
 def _guarded(scored: pd.DataFrame, model: dict[str, Any], *, threshold: float) -> pd.DataFrame:
