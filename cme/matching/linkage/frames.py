@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 import pandas as pd
 
@@ -112,102 +111,131 @@ def frame_prepare(
     `lines` are the file lines of the frame's rows, so that problems name the line an analyst sees in their editor;
     without them, `frame.attrs["lines"]` (set by csvfiles.records_csv_read), else the first row is line 2, as in a
     CSV file with a header and no blank lines. `frame.attrs["source"]`, when set, names the file in problems.
+
+    Works column by column, standardising each distinct value once: sources repeat the same names, dates, postcodes
+    and addresses many times over, and a borough's quarter of a million records must not wait on Python per row.
     """
     source = frame.attrs.get("source") or source
     frame_check_columns(frame, source=source)
-    lines = lines if lines is not None else frame.attrs.get("lines")
-    problems: list[InputProblem] = []
-    records = []
-    seen_ids: dict[str, int] = {}
-    rows = frame.to_dict(orient="records")
-    for position, row in enumerate(rows):
-        line = lines[position] if lines is not None else position + 2
-        record, row_problems = _record_prepare(row, line=line, source=source, today=today)
-        problems.extend(row_problems)
-        record_id = record["id"]
-        if record_id and record_id in seen_ids:
-            problems.append(
-                InputProblem(
-                    f"id {record_id!r} is used again (first on line {seen_ids[record_id]}); each record needs its own",
-                    row=line,
-                    column="id",
-                    source=source,
-                )
-            )
-        elif record_id:
-            seen_ids[record_id] = line
-        records.append(record)
+    lines = list(lines if lines is not None else frame.attrs.get("lines") or range(2, len(frame) + 2))
+    values = _Columns(frame)
+    ids = values.text("id", _id_text)
+    born = values.checked("date_of_birth", lambda value: std.date_of_birth_parse(value, today=today))
+    uprns = values.checked("uprn", std.uprn_standardise)
+    problems = _problems(ids, born, uprns, lines=lines, source=source)
     if problems:
         raise LinkageInputError(problems)
-    prepared = pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS))
-    return prepared.astype(object).where(prepared.notna(), None)
-
-
-# Sources repeat the same names, postcodes and addresses many times over: standardise each distinct value once.
-_given_name = lru_cache(maxsize=2**17)(std.given_name_standardise)
-_family_name = lru_cache(maxsize=2**17)(std.family_name_standardise)
-_postcode = lru_cache(maxsize=2**17)(std.postcode_standardise)
-_address = lru_cache(maxsize=2**17)(std.address_standardise)
-_date_of_birth = lru_cache(maxsize=2**17)(std.date_of_birth_parse)
-_uprn = lru_cache(maxsize=2**17)(std.uprn_standardise)
-_identifier = lru_cache(maxsize=2**17)(std.identifier_standardise)
-_sex = lru_cache(maxsize=2**8)(std.sex_standardise)
-_middle_names = lru_cache(maxsize=2**17)(std.name_clean)
-_swapped = lru_cache(maxsize=2**17)(std.date_of_birth_swapped)
-
-
-def _record_prepare(row: dict, *, line: int, source: str, today: date | None) -> tuple[dict, list[InputProblem]]:
-    problems: list[InputProblem] = []
-
-    def problem(message: str, column: str) -> None:
-        problems.append(InputProblem(message, row=line, column=column, source=source))
-
-    record_id = std.text(row.get("id"))
-    if isinstance(row.get("id"), float) and row["id"] == int(row["id"]):
-        record_id = str(int(row["id"]))
-    if not record_id:
-        problem("every record needs an id", "id")
-    try:
-        born = _date_of_birth(std.text(row.get("date_of_birth")), today=today)
-    except std.StandardisationError as error:
-        problem(str(error), "date_of_birth")
-        born = None
-    try:
-        uprn = _uprn(std.text(row.get("uprn")))
-    except std.StandardisationError as error:
-        problem(str(error), "uprn")
-        uprn = ""
-    given = _given_name(std.text(row.get("given_name")), std.text(row.get("known_as")))
-    family = _family_name(std.text(row.get("family_name")))
-    postcode = _postcode(std.text(row.get("postcode")))
-    address = _address(std.text(row.get("address")), postcode.full)
-    record = {
-        "id": record_id,
-        "given_name": given.clean,
-        "given_name_canonical": given.canonical,
-        "given_name_family": list(given.family),
-        "given_name_phonetic": given.phonetic,
-        "given_name_first": given.first,
-        "middle_names": _middle_names(std.text(row.get("middle_names"))),
-        "family_name": family.clean,
-        "family_name_joined": family.joined,
-        "family_name_parts": list(family.parts),
-        "family_name_phonetic": family.phonetic,
-        "date_of_birth": born.isoformat() if born else "",
-        "date_of_birth_swapped": _swapped(born),
-        "year_of_birth": str(born.year) if born else "",
-        "sex": _sex(std.text(row.get("sex"))),
-        "postcode": postcode.full,
-        "postcode_sector": postcode.sector,
-        "postcode_district": postcode.district,
-        "address": address.clean,
-        "address_tokens": list(address.tokens),
-        "address_numbers": list(address.numbers),
-        "address_number": address.number,
-        "address_street": address.street,
-        "uprn": uprn,
-        "upn": _identifier(std.text(row.get("upn"))),
-        "nhs_number": _identifier(std.text(row.get("nhs_number"))),
+    given = values.distinct_pairs("given_name", "known_as", std.given_name_standardise)
+    family = values.distinct("family_name", std.family_name_standardise)
+    postcode = values.distinct("postcode", std.postcode_standardise)
+    address = _distinct_pairs(values.text("address"), [p.full for p in postcode], std.address_standardise)
+    dates = [value.result for value in born]
+    columns = {
+        "id": ids,
+        "given_name": [g.clean for g in given],
+        "given_name_canonical": [g.canonical for g in given],
+        "given_name_family": [list(g.family) for g in given],
+        "given_name_phonetic": [g.phonetic for g in given],
+        "given_name_first": [g.first for g in given],
+        "middle_names": values.distinct("middle_names", std.name_clean),
+        "family_name": [f.clean for f in family],
+        "family_name_joined": [f.joined for f in family],
+        "family_name_parts": [list(f.parts) for f in family],
+        "family_name_phonetic": [f.phonetic for f in family],
+        "date_of_birth": [d.isoformat() if d else "" for d in dates],
+        "date_of_birth_swapped": [std.date_of_birth_swapped(d) for d in dates],
+        "year_of_birth": [str(d.year) if d else "" for d in dates],
+        "sex": values.distinct("sex", std.sex_standardise),
+        "postcode": [p.full for p in postcode],
+        "postcode_sector": [p.sector for p in postcode],
+        "postcode_district": [p.district for p in postcode],
+        "address": [a.clean for a in address],
+        "address_tokens": [list(a.tokens) for a in address],
+        "address_numbers": [list(a.numbers) for a in address],
+        "address_number": [a.number for a in address],
+        "address_street": [a.street for a in address],
+        "uprn": [r.result for r in uprns],
+        "upn": values.distinct("upn", std.identifier_standardise),
+        "nhs_number": values.distinct("nhs_number", std.identifier_standardise),
     }
     # Splink reads NULL as "not known": blanks and empty lists become None so they agree with nothing.
-    return {key: (value or None) for key, value in record.items()}, problems
+    return pd.DataFrame({name: [value or None for value in columns[name]] for name in MODEL_COLUMNS}, dtype=object)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """A distinct value's standardised form, or why it could not be read."""
+
+    result: object = None
+    error: str = ""
+
+
+class _Columns:
+    """The input's columns as text, each distinct value standardised once and spread back over the rows."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self.size = frame, len(frame)
+
+    def text(self, column: str, read=std.text) -> list[str]:
+        if column not in self.frame.columns:
+            return [""] * self.size
+        return [read(value) for value in self.frame[column].tolist()]
+
+    def checked(self, column: str, standardise) -> list[_Outcome]:
+        """Each row's outcome: its value's standardised form, or why it could not be read."""
+        texts = self.text(column)
+        return _spread(texts, {value: _attempt(standardise, value) for value in set(texts)})
+
+    def distinct(self, column: str, standardise) -> list:
+        """Each row's standardised value, for standardisations that cannot fail."""
+        texts = self.text(column)
+        return _spread(texts, {value: standardise(value) for value in set(texts)})
+
+    def distinct_pairs(self, first: str, second: str, standardise) -> list:
+        return _distinct_pairs(self.text(first), self.text(second), standardise)
+
+
+def _distinct_pairs(firsts: list[str], seconds: list[str], standardise) -> list:
+    pairs = list(zip(firsts, seconds, strict=True))
+    return _spread(pairs, {pair: standardise(*pair) for pair in set(pairs)})
+
+
+def _spread(keys: list, outcomes: dict) -> list:
+    return [outcomes[key] for key in keys]
+
+
+def _attempt(standardise, *values) -> _Outcome:
+    try:
+        return _Outcome(standardise(*values))
+    except std.StandardisationError as error:
+        return _Outcome(error=str(error))
+
+
+def _id_text(value: object) -> str:
+    """An id as text; a whole number that a spreadsheet or pandas turned into a float ("12.0") loses its ".0"."""
+    if isinstance(value, float) and value == value and value == int(value):
+        return str(int(value))
+    return std.text(value)
+
+
+def _problems(ids: list[str], born: list[_Outcome], uprns: list[_Outcome], *, lines: list[int], source: str):
+    """Every reason the rows cannot be linked, in file order: blank or repeated ids, unreadable dates and UPRNs."""
+    found: list[tuple[int, int, InputProblem]] = []
+
+    def add(position: int, order: int, message: str, column: str) -> None:
+        found.append((position, order, InputProblem(message, row=lines[position], column=column, source=source)))
+
+    first_line: dict[str, int] = {}
+    for position, record_id in enumerate(ids):
+        if not record_id:
+            add(position, 0, "every record needs an id", "id")
+        elif record_id in first_line:
+            first = first_line[record_id]
+            add(position, 3, f"id {record_id!r} is used again (first on line {first}); each record needs its own", "id")
+        else:
+            first_line[record_id] = lines[position]
+        if born[position].error:
+            add(position, 1, born[position].error, "date_of_birth")
+        if uprns[position].error:
+            add(position, 2, uprns[position].error, "uprn")
+    return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
