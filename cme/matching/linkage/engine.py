@@ -317,7 +317,9 @@ def _run(
         clusters = None
         if cluster_threshold is not None:
             report("Clustering records")
-            edges = db_api.register(pa.Table.from_pandas(scored, preserve_index=False))
+            # Spark takes the pandas frame (it cannot read Arrow tables in every version); DuckDB reads Arrow as is.
+            edges_table = scored if backend == "spark" else pa.Table.from_pandas(scored, preserve_index=False)
+            edges = db_api.register(edges_table)
             clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
                 edges, threshold_match_probability=cluster_threshold
             )
