@@ -27,7 +27,7 @@ from .names import NICKNAMES, TRANSLITERATIONS
 
 # How much of the borough each system covers (share of households or children), and how often each fault appears.
 COUNCIL_TAX_COVERAGE = 0.97
-COUNCIL_TAX_LISTS_CHILDREN = 0.55  # households whose account lists the children (discount reviews, occupancy checks)
+COUNCIL_TAX_LISTS_CHILDREN = 0.65  # households whose account lists the children (discount reviews, occupancy checks)
 HOUSING_COVERAGE = 0.28
 BENEFITS_COVERAGE = 0.42
 GP_COVERAGE = 0.94
