@@ -9,7 +9,7 @@ Public API (everything else in this package may change):
 
 Input frames (pandas) have one row per record and the columns `id, given_name, family_name, date_of_birth, sex,
 address, postcode`, and optionally `middle_names, known_as, uprn, upn, nhs_number`. Values are raw, as a source
-sent them; blanks are allowed. They are checked and standardised here (`standardise`): a frame that cannot be read
+sent them; blanks are allowed; other columns are ignored. They are checked and standardised here (`standardise`): a frame that cannot be read
 raises `LinkageInputError`, whose `problems` name every bad row (as a file line, the first record being line 2) and
 column. Ids are compared as text and must be unique within a frame; to link or cluster several sources at once, give
 ids unique across them ("housing:123") and pass them as one frame to `dedupe_frame`.
@@ -33,6 +33,9 @@ ids unique across them ("housing:123") and pass them as one frame to `dedupe_fra
 `sibling_guard` (on by default) holds pairs that look like twins or siblings (same family name, same or nearly the
 same date of birth, a different given name, no shared NHS number or UPN) down to a match probability of about 0.001,
 and shows the weight taken off as the field "sibling_guard": otherwise a twin on no roll hides behind an enrolled one.
+
+`training=TrainingOptions(deterministic_rules_recall=0.7, u_max_pairs=5e5, em_max_pairs=1e6, seed=2026, ...)`
+changes how a model is trained (ignored when `model` is given).
 
 `progress(stage: str, done: int, total: int)` is called as each stage starts. `backend="spark"` runs the same model
 on the active Spark session (PySpark must be installed: otherwise `LinkageBackendUnavailable`).
