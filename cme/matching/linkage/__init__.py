@@ -9,10 +9,11 @@ Public API (everything else in this package may change):
 
 Input frames (pandas) have one row per record and the columns `id, given_name, family_name, date_of_birth, sex,
 address, postcode`, and optionally `middle_names, known_as, uprn, upn, nhs_number`. Values are raw, as a source
-sent them; blanks are allowed; other columns are ignored. They are checked and standardised here (`standardise`): a frame that cannot be read
-raises `LinkageInputError`, whose `problems` name every bad row (as a file line, the first record being line 2) and
-column. Ids are compared as text and must be unique within a frame; to link or cluster several sources at once, give
-ids unique across them ("housing:123") and pass them as one frame to `dedupe_frame`.
+sent them; blanks are allowed; other columns are ignored. They are checked and standardised here (`standardise`):
+a frame that cannot be read raises `LinkageInputError`, whose `problems` name every bad row (as a file line, the
+first record being line 2) and column. Ids are compared as text and must be unique within a frame; to link or
+cluster several sources at once, give ids unique across them ("housing:123") and pass them as one frame to
+`dedupe_frame`.
 
 `LinkResult`:
     .pairs            DataFrame `left_id, right_id, match_probability, match_weight`, pairs at or above the
