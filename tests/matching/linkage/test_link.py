@@ -15,6 +15,7 @@ from cme.matching.linkage import (
 )
 from cme.matching.linkage.model import (
     M_FLOOR_SHARE_OF_PRIOR,
+    SIBLING_GUARD_CAP,
     ModelMismatch,
     model_in_dialect,
     model_version,
@@ -224,3 +225,20 @@ def test_no_agreeing_level_counts_against_a_match_after_training(linked):
         for level, prior in zip(comparison["comparison_levels"], priors[comparison["output_column_name"]], strict=True):
             if not level.get("is_null_level") and level["sql_condition"] != "ELSE":
                 assert level["m_probability"] >= prior["m_probability"] * M_FLOOR_SHARE_OF_PRIOR
+
+
+def test_a_twin_pair_shows_the_sibling_guard_in_its_evidence(people, linked):
+    low = link_frames(people.left, people.right, model=linked.model, threshold=0.0)
+    right_of = dict(people.matches)
+    first, second = next((a, b) for a, b in people.twins if b in right_of)
+    weights = low.pair_weights(first, right_of[second])
+    assert weights[-1].field == "sibling_guard" and weights[-1].match_weight < 0
+    assert {w.field: w.level for w in weights}["given_name"] in {"different", "somewhat alike"}
+    assert math.isclose(sum(w.match_weight for w in weights), SIBLING_GUARD_CAP, abs_tol=1e-6)
+
+
+def test_progress_is_reported_stage_by_stage_to_the_end(people, linked):
+    stages = []
+    link_frames(people.left.head(50), people.right.head(50), model=linked.model, progress=lambda *s: stages.append(s))
+    assert [stage for stage, _, _ in stages] == ["Standardising records", "Scoring record pairs", "Done"]
+    assert [done for _, done, _ in stages] == [0, 1, 2] and {total for _, _, total in stages} == {2}
