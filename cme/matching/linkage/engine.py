@@ -297,12 +297,11 @@ def _run(
 ) -> LinkResult:
     started_at = datetime.now(UTC)
     training = training or TrainingOptions()
-    db_api = _db_api(backend)
-    tables = [
-        db_api.register(_table_for(backend, frame, db_api), dataset_display_name=name)
-        for name, frame in prepared.items()
-    ]
-    with _quiet_splink():
+    with _backend_session(backend) as db_api, _quiet_splink():
+        tables = [
+            db_api.register(_table_for(backend, frame, db_api), dataset_display_name=name)
+            for name, frame in prepared.items()
+        ]
         if model is None:
             trained_model = _train(tables, link_type=link_type, training=training, report=report, prepared=prepared)
         else:
@@ -506,6 +505,19 @@ def _spark_schema():
             for name in MODEL_COLUMNS
         ]
     )
+
+
+@contextmanager
+def _backend_session(backend: Backend) -> Iterator[Any]:
+    """The backend's Splink API for one run, its tables released afterwards (a run's pairs can fill gigabytes)."""
+    db_api = _db_api(backend)
+    try:
+        yield db_api
+    finally:
+        if backend == "duckdb":
+            db_api.duckdb_con.close()
+        else:  # the Spark session belongs to the cluster: drop only what this run made
+            db_api.delete_tables_created_by_splink_from_db()
 
 
 @contextmanager
