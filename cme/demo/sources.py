@@ -343,9 +343,11 @@ class _Writer:
             self.truth.person_of[f"{kind}:{record_id}"] = person.id
 
     def _make_sure_everyone_is_somewhere(self) -> None:
-        """A child truly missing must be in at least one extract: add a GP registration for any who are in none."""
-        present = set(self.truth.person_of.values())
-        for child_id in sorted(self.truth.missing - present):
+        """A child truly missing must be knowable: in at least one extract as living here now. Add a GP registration
+        for any who are in none, or only in records that have ended (a move the old address's records show)."""
+        current = {self.truth.person_of[f"{kind}:{row['record_id']}"] for kind, rows in self.rows.items()
+                   if kind != "school_roll" for row in rows if not row["to_date"]}  # fmt: skip
+        for child_id in sorted(self.truth.missing - current):
             kid = self.children[child_id]
             household = self._household_of[child_id]
             self._people("gp", "GP", "", self.addresses[household.address_id], household.moved_in or

@@ -319,6 +319,33 @@ def given_names_could_be_one(a: dict, b: dict) -> bool:
     return bool(set(fold(first).split()) & names_b or set(fold(second).split()) & names_a)
 
 
+def could_be_this_pupil(record: dict, entry: dict) -> bool:
+    """Whether a child's record could be a roll entry the model scored: the same NHS number or UPN; or dates of
+    birth that could be one date and, unless the dates are equal, the same postcode sector. A pupil elsewhere in the
+    borough who shares a common name (Gurpreet Singh, Mohammed Khan) and a date one digit away is another child, and
+    counting them would hide a child on no roll, more often in communities where a few names are widely shared."""
+    if _same_identifier(record, entry):
+        return True
+    born, on_roll = _born(record), _born(entry)
+    if not dates_could_be_one(born, on_roll) or not _names_could_be_pupil(record, entry):
+        return False
+    return born == on_roll or _sector(record) == _sector(entry)
+
+
+def _names_could_be_pupil(record: dict, entry: dict) -> bool:
+    """A roll entry whose given and family names are both unlike the record's is another child at the address (a
+    step-brother or sister born the same day, a lodger's child), however well the address agrees."""
+    return (
+        given_names_could_be_one(record, entry)
+        or surname_likeness(record.get("family_name") or "", entry.get("family_name") or "").score > 0
+    )
+
+
+def _sector(record: dict) -> str:
+    """The postcode sector (`ZY1 2`), or the compact postcode without its last two letters."""
+    return _compact_postcode(record.get("postcode") or "")[:-2]
+
+
 def _same_identifier(a: dict, b: dict) -> bool:
     return any(a.get(name) and a.get(name) == b.get(name) for name in ("nhs_number", "upn"))
 
@@ -330,7 +357,23 @@ def one_child(a: dict, b: dict) -> bool:
     so that a child on no roll is never hidden inside a sibling who is on one."""
     if _same_identifier(a, b):
         return True
-    return dates_could_be_one(_born(a), _born(b)) and given_names_could_be_one(a, b)
+    return dates_could_be_one(_born(a), _born(b)) and names_could_be_one(a, b)
+
+
+def names_could_be_one(a: dict, b: dict) -> bool:
+    """Given names that could be one name, and, where the family names are not alike at all, given names that are
+    plainly the same name (spelling, known-as form, a slip): twins Gurpreet Singh and Harpreet Kaur, or Alicja
+    Krawczyk and Hanna Grabowska born the same day at one address, are two children."""
+    if not given_names_could_be_one(a, b):
+        return False
+    family_a, family_b = a.get("family_name") or "", b.get("family_name") or ""
+    if not fold(family_a) or not fold(family_b) or surname_likeness(family_a, family_b).score > 0:
+        return True
+    return forename_likeness(a.get("given_name") or "", b.get("given_name") or "").score >= STRONG_GIVEN_NAME
+
+
+# A given name at least this alike (same, other spelling, known-as form, a typing slip) stands on its own.
+STRONG_GIVEN_NAME = 0.9
 
 
 def _born(record: dict) -> date | None:
@@ -417,8 +460,7 @@ def _link_to_rolls(people: list[Person], rolls: list[dict], *, model: dict | Non
     outcome = engine.link(left, rolls, threshold=EVIDENCE_THRESHOLD, model=model)
     left_by_id = {record["id"]: record for record in left}
     roll_by_id = {entry["id"]: entry for entry in rolls}
-    pairs = [p for p in outcome.pairs if dates_could_be_one(_born(left_by_id[p.left_id]), _born(roll_by_id[p.right_id]))
-             or _same_identifier(left_by_id[p.left_id], roll_by_id[p.right_id])]  # fmt: skip
+    pairs = [p for p in outcome.pairs if could_be_this_pupil(left_by_id[p.left_id], roll_by_id[p.right_id])]
     linked = {cluster_of[p.left_id] for p in pairs if p.probability >= ON_ROLL_THRESHOLD}
     unlinked = [record for person in people if person.cluster_id not in linked for record in person.records]
     pairs += _safety_net(unlinked, rolls)

@@ -10,7 +10,7 @@ from cme.demo.generator import generate_borough
 from cme.demo.sources import extracts_generate, extracts_load, score
 from cme.matching.enums import CandidateKind, ReviewState, RunState
 from cme.matching.models import DataSource, MatchCandidate, MatchRun, SourceImport
-from cme.matching.run import dates_could_be_one, match_run_execute, one_child
+from cme.matching.run import could_be_this_pupil, dates_could_be_one, match_run_execute, one_child
 from cme.matching.services import candidate_dismiss, match_run_create, source_import_file
 from cme.people.models import Child
 
@@ -108,6 +108,23 @@ def test_brothers_sisters_and_twins_are_never_one_child():
     assert one_child({"given_name": "William", "date_of_birth": "2010-04-03"},
                      {"given_name": "Billy", "date_of_birth": "2010-04-03"})  # fmt: skip
     assert one_child({**ali, "nhs_number": "9434765919"}, {**yusuf, "nhs_number": "9434765919"})
+    # Sikh twins: the names are spelt alike, but the family names differ and the given names are not one name.
+    gurpreet = {"given_name": "Gurpreet", "family_name": "Singh", "date_of_birth": "2020-01-07"}
+    assert not one_child(gurpreet, {"given_name": "Harpreet", "family_name": "Kaur", "date_of_birth": "2020-01-07"})
+    assert one_child(gurpreet, {"given_name": "Gurpreet", "family_name": "Kaur", "date_of_birth": "2020-01-07"})
+
+
+def test_a_pupil_with_neither_name_alike_is_another_child_however_well_the_address_agrees():
+    alicja = {"given_name": "Alicja", "family_name": "Krawczyk", "date_of_birth": "2013-10-04", "postcode": "ZY9 0UL"}
+    hanna = {"given_name": "Hanna", "family_name": "Grabowska", "date_of_birth": "2013-10-04", "postcode": "ZY9 0UL"}
+    assert not could_be_this_pupil(alicja, hanna)
+    assert could_be_this_pupil(alicja, {**alicja, "given_name": "Ala"}) or could_be_this_pupil(
+        alicja, {**alicja, "given_name": "Alicja", "family_name": "Krawczyk-Nowak"}
+    )
+    # A common name elsewhere in the borough with a date one digit away is another child.
+    gurpreet = {"given_name": "Gurpreet", "family_name": "Singh", "date_of_birth": "2020-01-07", "postcode": "ZY1 3HP"}
+    assert not could_be_this_pupil(gurpreet, {**gurpreet, "date_of_birth": "2021-01-07", "postcode": "ZY6 8FP"})
+    assert could_be_this_pupil(gurpreet, {**gurpreet, "date_of_birth": "2021-01-07", "postcode": "ZY1 3HQ"})
 
 
 def test_the_command_runs_the_matching_and_says_what_it_found(monkeypatch):
