@@ -152,3 +152,11 @@ def test_the_spark_backend_without_pyspark_exits_3_saying_what_to_install(files,
         )
     assert raised.value.returncode == 3
     assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_files_saved_by_spreadsheets_are_read_with_their_accents(tmp_path, encoding):
+    content = HEADER + "1,Zoë,Müller,2015-03-04,F,1 Mill Lane,ZY1 2AB\n2,Zoe,Muller,04/03/2015,F,1 Mill Ln,ZY12AB\n"
+    (tmp_path / "in.csv").write_bytes(content.encode(encoding))
+    call_command("link", "--dedupe", str(tmp_path / "in.csv"), "--output", str(tmp_path / "out.csv"))
+    assert [row[:2] for row in _rows(tmp_path / "out.csv")[1:]] == [["1", "2"]]
