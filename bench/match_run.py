@@ -6,9 +6,9 @@
 1. Generates a borough (cme.demo.generator) with enough children for `--pupils` on a school roll, and its council
    extracts (cme.demo.sources): council tax, housing, benefits, GP registrations, admissions and the school rolls,
    with nicknames, typing slips, swapped dates, split surnames, moves and twins. Prints how many resident records.
-2. Imports every extract into a database of its own (SQLite: var/bench-match/match.sqlite3; PostgreSQL: the
-   `cme_bench_match` database) through the import service, as an officer would; times it. Reuses an import of the
-   same borough left by an earlier run unless `--reload`.
+2. Imports every extract into a database of its own (SQLite: var/bench-match/match.sqlite3, or with
+   `--drop-from-roll` var/bench-match-fairness/match.sqlite3; PostgreSQL: the `cme_bench_match` database) through
+   the import service, as an officer would; times it. Reuses an import of the same borough unless `--reload`.
 3. Times a baseline in the same process: reading every source record once, which any run must do.
 4. Runs `cme match run` as a separate process `--runs` times, timing each from start to exit, and scores the
    candidate list against the truth each time: precision and recall overall, by name-origin group and by ethnicity.
@@ -34,8 +34,10 @@ WORK = ROOT / "var" / "bench-match"
 ON_ROLL_SHARE = 0.893  # of the generator's children, the share on a roll: children = pupils / share
 
 
-def configure(database: str) -> dict[str, str]:
+def configure(database: str, work: Path) -> dict[str, str]:
     """Point Django at the benchmark's own database and start it; returns the environment for `cme` processes."""
+    global WORK
+    WORK = work
     WORK.mkdir(parents=True, exist_ok=True)
     env = {"DEBUG": "1", "CME_VAR_DIR": str(WORK), "DJANGO_SETTINGS_MODULE": "cme.settings"}
     if database == "postgres":
@@ -180,7 +182,8 @@ def main() -> None:
     parser.add_argument("--reload", action="store_true")
     args = parser.parse_args()
 
-    env = configure(args.database)
+    # The fairness borough (pupils left off the rolls) keeps a database of its own, so both can be rerun apart.
+    env = configure(args.database, WORK if not args.drop else WORK.with_name("bench-match-fairness"))
     borough, extracts, generated, loaded = load(pupils=args.pupils, seed=args.seed, drop=args.drop, reload=args.reload)
     rows = {kind: len(r) for kind, r in extracts.rows.items()}
     print(f"Borough: {len(borough.children):,} children, {rows['school_roll']:,} pupils on the roll extracts, "
