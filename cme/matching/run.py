@@ -333,10 +333,11 @@ def could_be_this_pupil(record: dict, entry: dict) -> bool:
 
 
 def _names_could_be_pupil(record: dict, entry: dict) -> bool:
-    """A roll entry whose given and family names are both unlike the record's is another child at the address (a
-    step-brother or sister born the same day, a lodger's child), however well the address agrees."""
+    """A roll entry whose family name is unlike the record's, and whose given name is not plainly the same name, is
+    another child at the address (a twin with her own surname, as Sikh sisters have Kaur and brothers Singh; a
+    step-brother or sister born the same day), however well the address agrees."""
     return (
-        given_names_could_be_one(record, entry)
+        names_could_be_one(record, entry)
         or surname_likeness(record.get("family_name") or "", entry.get("family_name") or "").score > 0
     )
 

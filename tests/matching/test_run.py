@@ -118,6 +118,8 @@ def test_a_pupil_with_neither_name_alike_is_another_child_however_well_the_addre
     alicja = {"given_name": "Alicja", "family_name": "Krawczyk", "date_of_birth": "2013-10-04", "postcode": "ZY9 0UL"}
     hanna = {"given_name": "Hanna", "family_name": "Grabowska", "date_of_birth": "2013-10-04", "postcode": "ZY9 0UL"}
     assert not could_be_this_pupil(alicja, hanna)
+    harpreet = {"given_name": "Harpreet", "family_name": "Kaur", "date_of_birth": "2020-01-07", "postcode": "ZY1 3HP"}
+    assert not could_be_this_pupil({**harpreet, "given_name": "Gurpreet", "family_name": "Singh"}, harpreet)
     assert could_be_this_pupil(alicja, {**alicja, "given_name": "Ala"}) or could_be_this_pupil(
         alicja, {**alicja, "given_name": "Alicja", "family_name": "Krawczyk-Nowak"}
     )
