@@ -4,15 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_entry_hash_not_unique'),
+        ("audit", "0003_entry_hash_not_unique"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='event',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('locked_out', 'Locked out after repeated failed sign-ins'), ('child_viewed', "Child's record viewed"), ('child_created', "Child's record created"), ('child_changed', "Child's record changed"), ('child_deleted', "Child's record deleted"), ('carer_viewed', "Carer's record viewed"), ('carer_created', "Carer's record created"), ('carer_changed', "Carer's record changed"), ('carer_deleted', "Carer's record deleted"), ('case_viewed', 'Case viewed'), ('case_opened', 'Case opened'), ('case_changed', 'Case changed'), ('case_closed', 'Case closed'), ('case_reopened', 'Case reopened'), ('referral_viewed', 'Referral viewed'), ('referral_created', 'Referral received'), ('referral_triaged', 'Referral triaged'), ('enquiry_recorded', 'Enquiry recorded'), ('note_added', 'File note added'), ('note_corrected', 'File note corrected'), ('document_uploaded', 'Document uploaded'), ('document_downloaded', 'Document downloaded'), ('document_deleted', 'Document deleted'), ('decision_recorded', 'Decision recorded'), ('source_registered', 'Data source registered'), ('source_imported', 'Data source extract imported'), ('source_rejections_viewed', 'Rows held back from an import viewed'), ('match_run_started', 'Match run started'), ('match_candidate_viewed', 'Match candidate viewed'), ('match_confirmed', 'Match confirmed'), ('match_dismissed', 'Match dismissed'), ('search', 'Search'), ('export', 'Export'), ('disclosure_recorded', 'Disclosure recorded'), ('purpose_stated', 'Purpose stated for opening a record'), ('user_created', 'User created'), ('user_changed', 'User changed'), ('user_deactivated', 'User deactivated'), ('settings_changed', 'Settings changed'), ('audit_exported', 'Audit trail exported'), ('audit_details_erased', 'Audit details erased under the retention rules')], max_length=40),
+            model_name="auditentry",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("sign_out", "Signed out"),
+                    ("locked_out", "Locked out after repeated failed sign-ins"),
+                    ("child_viewed", "Child's record viewed"),
+                    ("child_created", "Child's record created"),
+                    ("child_changed", "Child's record changed"),
+                    ("child_deleted", "Child's record deleted"),
+                    ("carer_viewed", "Carer's record viewed"),
+                    ("carer_created", "Carer's record created"),
+                    ("carer_changed", "Carer's record changed"),
+                    ("carer_deleted", "Carer's record deleted"),
+                    ("case_viewed", "Case viewed"),
+                    ("case_opened", "Case opened"),
+                    ("case_changed", "Case changed"),
+                    ("case_closed", "Case closed"),
+                    ("case_reopened", "Case reopened"),
+                    ("referral_viewed", "Referral viewed"),
+                    ("referral_created", "Referral received"),
+                    ("referral_triaged", "Referral triaged"),
+                    ("enquiry_recorded", "Enquiry recorded"),
+                    ("note_added", "File note added"),
+                    ("note_corrected", "File note corrected"),
+                    ("document_uploaded", "Document uploaded"),
+                    ("document_downloaded", "Document downloaded"),
+                    ("document_deleted", "Document deleted"),
+                    ("decision_recorded", "Decision recorded"),
+                    ("source_registered", "Data source registered"),
+                    ("source_imported", "Data source extract imported"),
+                    ("source_rejections_viewed", "Rows held back from an import viewed"),
+                    ("match_run_started", "Match run started"),
+                    ("match_candidate_viewed", "Match candidate viewed"),
+                    ("match_confirmed", "Match confirmed"),
+                    ("match_dismissed", "Match dismissed"),
+                    ("search", "Search"),
+                    ("export", "Export"),
+                    ("disclosure_recorded", "Disclosure recorded"),
+                    ("purpose_stated", "Purpose stated for opening a record"),
+                    ("user_created", "User created"),
+                    ("user_changed", "User changed"),
+                    ("user_deactivated", "User deactivated"),
+                    ("settings_changed", "Settings changed"),
+                    ("audit_exported", "Audit trail exported"),
+                    ("audit_details_erased", "Audit details erased under the retention rules"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_initial'),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sourcerecord',
-            name='known_as',
+            model_name="sourcerecord",
+            name="known_as",
             field=models.CharField(blank=True, max_length=100),
         ),
     ]
