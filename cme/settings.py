@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cme.schools",
     "cme.people",
     "cme.cases",
+    "cme.matching",
     "cme.privacy",
     "cme.audit",
     "cme.web",

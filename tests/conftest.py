@@ -9,6 +9,7 @@ from cme.accounts.enums import Role
 
 from .factories.accounts import OrganisationFactory, TeamFactory, TOTPDeviceFactory, UserFactory
 from .factories.cases import CaseFactory, EnquiryFactory, NoteFactory, ReferralFactory
+from .factories.matching import DataSourceFactory, MatchCandidateFactory, MatchRunFactory, SourceImportFactory
 from .factories.people import CarerFactory, ChildFactory
 from .factories.schools import EnrolmentFactory, PartTimeTimetableFactory, RollReturnFactory, SchoolFactory
 
@@ -26,6 +27,11 @@ register(EnquiryFactory)
 register(NoteFactory)
 register(PartTimeTimetableFactory, "part_time_timetable")
 register(RollReturnFactory)
+
+register(DataSourceFactory)
+register(SourceImportFactory)
+register(MatchRunFactory)
+register(MatchCandidateFactory)
 
 
 @pytest.fixture(autouse=True)

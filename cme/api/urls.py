@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from .v1 import cases, people, referrals
+from .v1 import cases, matching, people, referrals
 from .v1 import returns as school_returns
 from .v1.accounts import MeApi
 from .v1.schools import SchoolDetailApi, SchoolListApi
@@ -78,6 +78,24 @@ return_urls = [
     ),
 ]
 
+matching_urls = [
+    path("match-candidates/", matching.CandidateListApi.as_view(), name="match-candidate-list"),
+    path("match-candidates/<int:candidate_id>/", matching.CandidateDetailApi.as_view(), name="match-candidate-detail"),
+    path(
+        "match-candidates/<int:candidate_id>/confirm/",
+        matching.CandidateConfirmApi.as_view(),
+        name="match-candidate-confirm",
+    ),
+    path(
+        "match-candidates/<int:candidate_id>/dismiss/",
+        matching.CandidateDismissApi.as_view(),
+        name="match-candidate-dismiss",
+    ),
+    path("match-runs/", matching.MatchRunListApi.as_view(), name="match-run-list"),
+    path("match-runs/start/", matching.MatchRunStartApi.as_view(), name="match-run-start"),
+    path("match-runs/<int:run_id>/", matching.MatchRunDetailApi.as_view(), name="match-run-detail"),
+]
+
 urlpatterns = [
     path("schema/", SchemaApi.as_view(), name="schema"),
     path("me/", MeApi.as_view(), name="me"),
@@ -87,4 +105,5 @@ urlpatterns = [
     *referral_urls,
     *people_urls,
     *return_urls,
+    *matching_urls,
 ]

@@ -40,6 +40,15 @@ class AuditEvent(models.TextChoices):
     DOCUMENT_DELETED = "document_deleted", "Document deleted"
     DECISION_RECORDED = "decision_recorded", "Decision recorded"
 
+    # Data matching (cme.matching): sources received, runs, and a person's review of each candidate.
+    SOURCE_REGISTERED = "source_registered", "Data source registered"
+    SOURCE_IMPORTED = "source_imported", "Data source extract imported"
+    SOURCE_REJECTIONS_VIEWED = "source_rejections_viewed", "Rows held back from an import viewed"
+    MATCH_RUN_STARTED = "match_run_started", "Match run started"
+    MATCH_CANDIDATE_VIEWED = "match_candidate_viewed", "Match candidate viewed"
+    MATCH_CONFIRMED = "match_confirmed", "Match confirmed"
+    MATCH_DISMISSED = "match_dismissed", "Match dismissed"
+
     # Finding, sharing and taking data out.
     SEARCH = "search", "Search"
     EXPORT = "export", "Export"
@@ -66,5 +75,7 @@ READ_EVENTS = frozenset(
         AuditEvent.SEARCH,
         AuditEvent.EXPORT,
         AuditEvent.AUDIT_EXPORTED,
+        AuditEvent.SOURCE_REJECTIONS_VIEWED,
+        AuditEvent.MATCH_CANDIDATE_VIEWED,
     }
 )

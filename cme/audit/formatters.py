@@ -38,6 +38,13 @@ SENTENCES: dict[str, str] = {
     AuditEvent.DOCUMENT_DOWNLOADED: "{actor} downloaded {target}",
     AuditEvent.DOCUMENT_DELETED: "{actor} deleted {target}",
     AuditEvent.DECISION_RECORDED: "{actor} recorded {target}",
+    AuditEvent.SOURCE_REGISTERED: "{actor} registered {target}",
+    AuditEvent.SOURCE_IMPORTED: "{actor} imported {target}",
+    AuditEvent.SOURCE_REJECTIONS_VIEWED: "{actor} viewed the rows held back from {target}",
+    AuditEvent.MATCH_RUN_STARTED: "{actor} started {target}",
+    AuditEvent.MATCH_CANDIDATE_VIEWED: "{actor} viewed {target}",
+    AuditEvent.MATCH_CONFIRMED: "{actor} confirmed {target} and made a referral",
+    AuditEvent.MATCH_DISMISSED: "{actor} dismissed {target}",
     AuditEvent.SEARCH: "{actor} searched",
     AuditEvent.EXPORT: "{actor} exported {target}",
     AuditEvent.DISCLOSURE_RECORDED: "{actor} recorded {target}",
@@ -65,6 +72,10 @@ OBJECT_NOUNS: dict[str, str] = {
     "privacy.accesspurpose": "stated purpose",
     "schools.rollreturn": "school return",
     "schools.returnimport": "file of returns",
+    "matching.datasource": "data source",
+    "matching.sourceimport": "source import",
+    "matching.matchrun": "match run",
+    "matching.matchcandidate": "match candidate",
 }
 
 # The privacy notice's purposes (cme.privacy.enums.Purpose codes; a test keeps the two in step) as the end of a

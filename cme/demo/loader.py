@@ -10,6 +10,15 @@ from cme.accounts.enums import OrganisationKind, Role
 from cme.accounts.models import Organisation, Team, User
 from cme.accounts.services import organisation_create, team_create, user_create
 from cme.cases.models import Case, Decision, Document, DocumentDownload, Enquiry, Note, Referral
+from cme.matching.models import (
+    DataSource,
+    MatchCandidate,
+    MatchDecision,
+    MatchRun,
+    RejectedRow,
+    SourceImport,
+    SourceRecord,
+)
 from cme.people.enums import ContactKind, ContactLabel, MaritalStatus, PersonNameKind, RelationshipKind
 from cme.people.identifiers import phone_to_e164
 from cme.people.models import (
@@ -29,6 +38,7 @@ from cme.schools.models import Enrolment, School
 from .casework import demo_casework_load
 from .generator import Borough, CarerRecord
 from .returns import RETURN_MODELS, demo_returns_load
+from .sources import demo_matching_load
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published in the README; refused outside demo mode
 BATCH = 2000
@@ -99,15 +109,18 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     counts["users"] = _load_users(schools)
     counts.update(demo_casework_load(borough=borough, children=children, seed=borough.seed))
     counts.update(demo_returns_load(borough=borough, seed=borough.seed))
+    manager = User.objects.get(username="manager")
+    counts.update(demo_matching_load(borough=borough, actor=manager, seed=borough.seed))
     return counts
 
 
 def _clear() -> None:
     """Remove everything the demo loader writes: casework first (it protects the users who wrote it), then children's
     records (they protect schools and addresses), then accounts and schools."""
+    matching = (MatchDecision, MatchCandidate, MatchRun, RejectedRow, SourceRecord, SourceImport, DataSource)
     casework = (Disclosure, DocumentDownload, Decision, *RETURN_MODELS, Note, Enquiry, Document, Referral, Case)
     people = (Residence, ContactPoint, PersonName, FormerUpn, CarerRelationship, Child, Carer, Address)
-    for model in (*casework, Enrolment, *people, User, Team, Organisation, School):
+    for model in (*matching, *casework, Enrolment, *people, User, Team, Organisation, School):
         model.objects.all().delete()
 
 

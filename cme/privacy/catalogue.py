@@ -15,8 +15,6 @@ Categories the seed notice lists that cme does not yet hold as fields of their o
 in free text (case notes, enquiry findings, referral concerns, decision reasons, disclosure descriptions), which is
 catalogued as possibly holding them (`may_reveal`):
 
-- benefits: the data-matching source records (cme.matching.sources, a benefits extract beside council tax and
-  housing);
 - immigration: a structured Home Office answer on an enquiry (cme.cases, the enquiry's response);
 - police and probation: a youth justice involvement flag on the child (domain.md 15.1) and structured police or
   probation answers on enquiries;
@@ -571,6 +569,32 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 "investigate any misuse.",
             ),
             RetentionPolicy(
+                RetentionRule.MATCHING_EXTRACT,
+                "Records received for data matching",
+                "Council tax, housing, benefits, GP registration, admissions and school roll records received to "
+                "find children living here who are on no school roll, and rows of those extracts held back for "
+                "checking.",
+                "Until the next extract from the same source replaces it, and never longer than 13 months.",
+                "the date the extract was received",
+                1,
+                True,
+                "Each extract is a snapshot of who lives where; an older one only matters until a newer one arrives. "
+                "The 13-month limit lets a yearly extract be replaced before the old one goes.",
+            ),
+            RetentionPolicy(
+                RetentionRule.MATCH_CANDIDATE,
+                "Children proposed by data matching",
+                "Each child data matching proposed for review, the records and reasons behind it, and the officer's "
+                "decision. A confirmed match becomes a referral, kept with the child's record.",
+                "2 years after a match run last proposed the child, so that a child an officer has already ruled out "
+                "is not proposed again on the same records.",
+                "the last run that proposed the child",
+                2,
+                True,
+                "Without the earlier decision, the same records would put the same child in front of an officer "
+                "again after every run.",
+            ),
+            RetentionPolicy(
                 RetentionRule.UNTIL_REPLACED,
                 "Copies of published details",
                 "Details copied from public sources: headteachers' names from the national register of schools, and "
@@ -797,7 +821,14 @@ _FREE_TEXT_REVEALS = set(_C) - {_C.CASEWORK, _C.ACCOUNT, _C.ACCOUNTABILITY}
 _FREE_TEXT_SUBJECTS = {_D.CHILD, _D.CARER, _D.OTHER_PERSON, _D.REFERRER, _D.PROFESSIONAL}
 
 
-def _free_text(model: str, fields: Mapping[str, str], *, sources=frozenset({_S.SERVICE}), **kwargs) -> list[FieldEntry]:
+def _free_text(
+    model: str,
+    fields: Mapping[str, str],
+    *,
+    sources=frozenset({_S.SERVICE}),
+    retention: str = _K.CHILD_RECORD,
+    **kwargs,
+) -> list[FieldEntry]:
     """Free text about a child's case: may reveal every category, about anyone, and goes where casework goes."""
     return _declare(
         model,
@@ -807,7 +838,7 @@ def _free_text(model: str, fields: Mapping[str, str], *, sources=frozenset({_S.S
         purposes=_CASEWORK,
         sources=sources,
         recipients=_SAFEGUARDING_PARTNERS,
-        retention=_K.CHILD_RECORD,
+        retention=retention,
         may_reveal=_FREE_TEXT_REVEALS,
         free_text=True,
         **kwargs,
@@ -869,6 +900,12 @@ def _agency_contact(category: str, fields: Mapping[str, str]) -> list[FieldEntry
         retention=_K.CHILD_RECORD,
     )
 
+
+# Data matching (cme.matching): records received to find children living here who are on no school roll (privacy
+# notice: "information from housing and council tax … to establish where children may be living"). Used for that and
+# nothing else, never passed on; what an officer confirms becomes a referral on the child's record.
+_MATCHING = {_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.LOCATE}
+_MATCHING_SOURCES = {_S.COUNCIL_TAX, _S.HOUSING, _S.BENEFITS, _S.HEALTH, _S.ADMISSIONS, _S.SCHOOL}
 
 _NAME_KEYS = {
     "given_name_key": "A search key made from the first name, so that spellings that sound alike are found",
@@ -1427,6 +1464,157 @@ _ENTRIES: list[FieldEntry] = [
         may_reveal=_FREE_TEXT_REVEALS,
         free_text=True,
     ),
+    # --- data matching (cme.matching): extracts received, candidates proposed, and a person's review -----------
+    *_declare(
+        "matching.SourceRecord",
+        {
+            "record_ref": "The supplier's own reference for the person (council tax account, tenancy, claim, GP or "
+            "application reference)",
+            "household_ref": "The supplier's reference for the household the person belongs to",
+            "given_name": "First name, as the source holds it",
+            "middle_names": "Middle names, as the source holds them",
+            "known_as": "The name the person is known by, as the source holds it",
+            "family_name": "Last name, as the source holds it",
+            "date_of_birth": "Date of birth, as the source holds it",
+            "sex": "Sex, as the source holds it",
+            "upn": "Unique pupil number, from a school roll or admissions application",
+            "nhs_number": "NHS number, from a GP registration",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON},
+        purposes=_MATCHING,
+        sources=_MATCHING_SOURCES,
+        recipients=(),
+        retention=_K.MATCHING_EXTRACT,
+    ),
+    *_declare(
+        "matching.SourceRecord",
+        {
+            "address_line1": "First line of the address the source holds",
+            "address_line2": "Second line of the address the source holds",
+            "town": "Town of the address the source holds",
+            "postcode": "Postcode of the address the source holds",
+            "uprn": "Unique property reference number of the address the source holds",
+            "valid_from": "When the source says the person moved in, registered, or joined the claim or roll",
+            "valid_to": "When the source says that ended",
+        },
+        category=_C.CONTACT,
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON},
+        purposes=_MATCHING,
+        sources=_MATCHING_SOURCES,
+        recipients=(),
+        retention=_K.MATCHING_EXTRACT,
+    ),
+    *_declare(
+        "matching.SourceRecord",
+        {"kind": "Which kind of source the record came from: a benefits record shows the family receives benefits"},
+        category=_C.BENEFITS,
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON},
+        purposes=_MATCHING,
+        sources=_MATCHING_SOURCES,
+        recipients=(),
+        retention=_K.MATCHING_EXTRACT,
+        may_reveal={_C.EDUCATION, _C.FAMILY},
+    ),
+    *_declare(
+        "matching.SourceRecord",
+        {"school_urn": "The school whose roll lists the pupil"},
+        category=_C.EDUCATION,
+        subjects={_D.CHILD},
+        purposes=_MATCHING,
+        sources={_S.SCHOOL},
+        recipients=(),
+        retention=_K.MATCHING_EXTRACT,
+    ),
+    *_declare(
+        "matching.RejectedRow",
+        {
+            "values": "A row of an extract held back for checking, column by column as the source sent it",
+            "reasons": "Why the row was held back, which may quote a value from it",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON},
+        purposes=_MATCHING,
+        sources=_MATCHING_SOURCES,
+        recipients=(),
+        retention=_K.MATCHING_EXTRACT,
+        may_reveal={_C.CONTACT, _C.BENEFITS, _C.EDUCATION, _C.FAMILY},
+    ),
+    *_declare(
+        "matching.MatchCandidate",
+        {
+            "identity_key": "A key that keeps the same child's candidate from one match run to the next",
+            "given_name": "First name the sources give the child",
+            "middle_names": "Middle names the sources give the child",
+            "family_name": "Last name the sources give the child",
+            "date_of_birth": "Date of birth the sources give the child",
+            "sex": "Sex the sources give the child",
+            "record_keys": "Which source records are about the child",
+            "reviewed_keys": "Which source records the officer had seen when they decided",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD},
+        purposes=_MATCHING,
+        sources=_MATCHING_SOURCES | {_S.SERVICE},
+        recipients=(),
+        retention=_K.MATCH_CANDIDATE,
+    ),
+    *_declare(
+        "matching.MatchCandidate",
+        {
+            "address": "The address the sources say the child lives at",
+            "postcode": "Postcode of that address",
+            "uprn": "Unique property reference number of that address",
+            "resident_since": "Since when the sources say the child has lived there",
+        },
+        category=_C.CONTACT,
+        subjects={_D.CHILD},
+        purposes=_MATCHING,
+        sources=_MATCHING_SOURCES | {_S.SERVICE},
+        recipients=(),
+        retention=_K.MATCH_CANDIDATE,
+    ),
+    *_casework(
+        "matching.MatchCandidate",
+        {
+            "kind": "Why the child is proposed: living here on no school roll, or on a roll but moved away",
+            "review_state": "Whether an officer has confirmed or dismissed the candidate",
+            "is_current": "Whether the latest match run found the child again",
+            "reopened": "Whether a dismissed candidate was proposed again on new records",
+            "score": "How sure the matching is that the records are one child",
+            "reason": "The plain-English reason the child is proposed, naming the sources that place them here",
+            "evidence": "The source records about the child, with dates, and how much each detail counted in matching",
+            "child": "The child's record, once there is one",
+            "referral": "The referral an officer's confirmation made",
+        },
+        purposes=_MATCHING,
+        sources=_MATCHING_SOURCES | {_S.SERVICE},
+        recipients=(),
+        retention=_K.MATCH_CANDIDATE,
+        may_reveal={_C.IDENTITY, _C.CONTACT, _C.BENEFITS, _C.EDUCATION},
+    ),
+    *_casework(
+        "matching.MatchDecision",
+        {
+            "candidate": "Which proposed child the decision is about",
+            "kind": "Whether the officer confirmed or dismissed the match",
+            "record_keys": "Which source records the officer had before them",
+            "referral": "The referral a confirmation made",
+            "decided_at": "When the officer decided",
+        },
+        purposes=_MATCHING,
+        recipients=(),
+        retention=_K.MATCH_CANDIDATE,
+    ),
+    *_free_text(
+        "matching.MatchDecision",
+        {"rationale": "Why the officer confirmed or dismissed the match, in their words"},
+        retention=_K.MATCH_CANDIDATE,
+    ),
+    *_staff_link("matching.DataSource", {"registered_by": "Who registered the data source"}, _K.STAFF_ACCOUNT),
+    *_staff_link("matching.SourceImport", {"imported_by": "Who imported the extract"}, _K.STAFF_ACCOUNT),
+    *_staff_link("matching.MatchRun", {"started_by": "Who started the match run"}, _K.STAFF_ACCOUNT),
+    *_staff_link("matching.MatchDecision", {"decided_by": "Who made the decision"}, _K.MATCH_CANDIDATE),
     # --- people who use the system ------------------------------------------------------------------------------
     *_declare(
         "accounts.User",
@@ -1865,6 +2053,9 @@ _RETURNS_NOT_PERSONAL = {
     ("schools.ReturnImport", "header"): _RETURN_FILE + " A transfer file's header: version and LA/school codes.",
     ("schools.ReturnImport", "created_count"): _RETURN_FILE + " How many returns it added.",
 }
+_MATCHING_SETUP = "What a data source is and who supplies it (a council team or organisation), not about a person."
+_IMPORT = "How an extract was received and read: dates, counts, file details and state, not about a person."
+_RUN = "How a match run was set up and went: settings, progress, counts and model parameters, not about a person."
 
 NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
     {
@@ -1949,6 +2140,51 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
             for name in ("priority", "worker_ids", "queue_name", "backend_name")
         },
         **_RETURNS_NOT_PERSONAL,
+        **{
+            ("matching.DataSource", name): _MATCHING_SETUP
+            for name in ("name", "kind", "supplier", "lawful_basis", "legal_gateway", "is_active")
+        },
+        **{
+            ("matching.SourceImport", name): _IMPORT
+            for name in (
+                "source",
+                "received_on",
+                "file_name",
+                "sha256",
+                "stored_path",
+                "state",
+                "rows_read",
+                "rows_imported",
+                "rows_rejected",
+                "refusal",
+                "started_at",
+                "finished_at",
+                "disclosure",
+            )
+        },
+        ("matching.SourceRecord", "source_import"): _IMPORT + " Which extract the record came in.",
+        ("matching.SourceRecord", "line"): _IMPORT + " The line of the file the record was on.",
+        ("matching.RejectedRow", "source_import"): _IMPORT + " Which extract the row came in.",
+        ("matching.RejectedRow", "line"): _IMPORT + " The line of the file the row was on.",
+        **{
+            ("matching.MatchRun", name): _RUN
+            for name in (
+                "on_date",
+                "state",
+                "stage",
+                "progress_done",
+                "progress_total",
+                "settings",
+                "model_version",
+                "counts",
+                "failure",
+                "started_at",
+                "finished_at",
+            )
+        },
+        ("matching.MatchRun", "model_json"): _RUN + " The trained model holds how often details agree, not records.",
+        ("matching.MatchCandidate", "first_run"): _RUN + " Which run first proposed the candidate.",
+        ("matching.MatchCandidate", "last_run"): _RUN + " Which run last proposed the candidate.",
     }
 )
 

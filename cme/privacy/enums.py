@@ -172,3 +172,5 @@ class RetentionRule(models.TextChoices):
     SIGN_IN_HISTORY = "sign_in_history", "Where and how people signed in"
     SESSIONS_AND_TOKENS = "sessions_and_tokens", "Sign-in sessions and API tokens"
     BACKGROUND_JOBS = "background_jobs", "Background jobs"
+    MATCHING_EXTRACT = "matching_extract", "Records received for data matching"
+    MATCH_CANDIDATE = "match_candidate", "Children proposed by data matching, and their review"

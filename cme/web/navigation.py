@@ -19,6 +19,8 @@ NAV_ITEMS = (
     NavItem("Cases", "web:cases:list", "cases.view_caseload", "cases"),
     NavItem("Referrals", "web:referrals:list", "cases.view_referral", "referrals"),
     NavItem("Caseload", "web:cases:caseload", "cases.view_team_caseload", "caseload"),
+    NavItem("Match review", "web:matching:queue", "matching.view_candidates", "matching-queue"),
+    NavItem("Data matching", "web:matching:runs", "matching.view_runs", "matching"),
     NavItem("Schools", "web:schools:list", "schools.view_school", "schools"),
     NavItem("Audit trail", "web:privacy:audit", "privacy.view_audit", "privacy-audit"),
     NavItem("Disclosures", "web:privacy:disclosures", "privacy.view_disclosures", "privacy-disclosures"),

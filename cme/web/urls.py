@@ -6,6 +6,7 @@ from .accounts import manage_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
+from .matching.urls import matching_urls
 from .pages.urls import urlpatterns as page_urls
 from .people.urls import child_urls
 from .privacy.urls import privacy_urls
@@ -58,6 +59,7 @@ urlpatterns = [
     path("privacy/", include(privacy_urls)),
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
+    path("matching/", include(matching_urls)),
     path("manage/", include(manage_urls)),
     path("returns/", include(return_urls)),
 ]

@@ -36,7 +36,7 @@ KNOWN_GAPS: dict[str, str] = {}  # operation label -> why it is left out; none a
 
 @pytest.fixture
 def make_records(user_factory, team_factory, case_factory, enquiry_factory, note_factory, referral_factory,
-                 carer_factory, school_factory, roll_return_factory):  # fmt: skip
+                 carer_factory, school_factory, roll_return_factory, match_candidate_factory):  # fmt: skip
     """Make a few fresh, committed records; return the URL parameters that name them."""
 
     def _make() -> dict[str, int]:
@@ -50,6 +50,8 @@ def make_records(user_factory, team_factory, case_factory, enquiry_factory, note
             "carer_id": carer_factory().pk,
             "urn": school_factory().urn,
             "return_id": roll_return_factory().pk,
+            "candidate_id": (candidate := match_candidate_factory()).pk,
+            "run_id": candidate.first_run_id,
         }
 
     return _make

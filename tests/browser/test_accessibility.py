@@ -21,6 +21,7 @@ DOWNLOADS = {
     "web:privacy:audit-csv",
     "web:cases:document-download",
     "web:returns:template",
+    "web:matching:template",
 }
 
 

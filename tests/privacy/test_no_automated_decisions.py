@@ -112,3 +112,86 @@ def test_the_detector_sees_the_writes_the_services_do_make():
     for module in ("referrals.py", "cases.py"):
         path = ROOT / "cases" / "services" / module
         assert deciding_writes(ast.parse(path.read_text())), module
+
+
+# --- Data matching: a match proposes; only a person confirms (a referral) or dismisses it, with a reason ---------
+
+MATCH_DECIDING_SERVICES = ("candidate_confirm", "candidate_dismiss")
+MATCH_SETTLED = {"CONFIRMED", "DISMISSED"}
+# Calls that write what they are given (reads such as `filter(review_state=…)` and `Q(…)` are not writes).
+MATCH_WRITING_CALLS = {"create", "update", "update_or_create", "get_or_create", "MatchCandidate", "Referral",
+                       "referral_create"}  # fmt: skip
+
+
+def match_settling_writes(tree: ast.AST) -> list[int]:
+    """Lines that set a candidate's review to confirmed or dismissed, or make a data-match referral."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) not in MATCH_WRITING_CALLS:
+                continue
+            for keyword in node.keywords:
+                value = keyword.value
+                settled = isinstance(value, ast.Attribute) and value.attr in MATCH_SETTLED
+                if (keyword.arg == "review_state" and settled) or (
+                    keyword.arg == "source" and isinstance(value, ast.Attribute) and value.attr == "DATA_MATCH"
+                ):
+                    lines.append(node.lineno)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == "review_state":
+                    lines.append(node.lineno)
+    return lines
+
+
+def test_only_the_review_services_settle_a_match_or_make_a_data_match_referral():
+    allowed = {ROOT / "matching" / "services.py", *ROOT.joinpath("demo").rglob("*.py")}
+    offenders = {
+        str(path.relative_to(ROOT.parent)): lines
+        for path in ROOT.rglob("*.py")
+        if "migrations" not in path.parts and path not in allowed
+        and (lines := match_settling_writes(ast.parse(path.read_text(), filename=str(path))))
+    }  # fmt: skip
+    assert offenders == {}, "only cme.matching.services (a person's review) may confirm or dismiss a match"
+
+
+def test_the_match_detector_sees_the_review_services_writes():
+    assert match_settling_writes(ast.parse((ROOT / "matching" / "services.py").read_text()))
+
+
+@pytest.mark.parametrize("name", MATCH_DECIDING_SERVICES)
+def test_every_match_decision_needs_a_person_and_a_reason(name):
+    from cme.matching import services as matching_services
+
+    parameters = inspect.signature(getattr(matching_services, name)).parameters
+    for required in ("actor", "rationale"):
+        assert parameters[required].kind is inspect.Parameter.KEYWORD_ONLY
+        assert parameters[required].default is inspect.Parameter.empty
+
+
+def test_no_background_task_or_signal_handler_settles_a_match():
+    offenders = [
+        f"{path.relative_to(ROOT.parent)}: {name}"
+        for path in ROOT.rglob("*.py")
+        if path.name in {"tasks.py", "signals.py", "receivers.py", "run.py"} or "tasks" in path.parts
+        for name in MATCH_DECIDING_SERVICES
+        if name in path.read_text()
+    ]
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_a_match_run_proposes_candidates_but_makes_no_referral_or_child_record(match_candidate, officer):
+    from cme.cases.models import Referral
+    from cme.matching.enums import ReviewState
+    from cme.matching.run import match_run_execute
+    from cme.matching.services import match_run_create
+    from cme.people.models import Child
+
+    run = match_run_execute(run=match_run_create(actor=officer))
+
+    assert run.state == "finished"
+    assert not Referral.objects.exists() and not Child.objects.exists()
+    match_candidate.refresh_from_db()
+    assert match_candidate.review_state == ReviewState.TO_REVIEW and not match_candidate.decisions.exists()

@@ -94,6 +94,23 @@ MATRIX = {
     "web:privacy:access-purposes": ("page", only("dpo")),
     "web:privacy:audit": ("page", only("dpo")),
     "web:privacy:audit-csv": ("page", only("dpo")),
+    # Data matching: caseworkers review candidates (404 for anyone else: a candidate names a child); the DPO and the
+    # analyst see runs (settings, model, counts); the DPO also sees which sources are received; a manager registers
+    # sources. School and partner users and the system administrator see nothing of it.
+    "web:matching:queue": ("page", only(*CASEWORKERS)),
+    "web:matching:candidate": ("page", only(*CASEWORKERS, refused=404)),
+    "web:matching:confirm": ("page", only(*CASEWORKERS, refused=404)),
+    "web:matching:dismiss": ("page", only(*CASEWORKERS, refused=404)),
+    "web:matching:runs": ("page", only(*CASEWORKERS, "dpo", "analyst")),
+    "web:matching:run-start": ("page", only(*CASEWORKERS)),
+    "web:matching:run": ("page", only(*CASEWORKERS, "dpo", "analyst")),
+    "web:matching:sources": ("page", only(*CASEWORKERS, "dpo")),
+    "web:matching:source-create": ("page", only("manager")),
+    "web:matching:import-create": ("page", only(*CASEWORKERS)),
+    "web:matching:import": ("page", only(*CASEWORKERS, "dpo")),
+    "web:matching:rejected-rows": ("page", only(*CASEWORKERS)),
+    "web:matching:templates": ("page", only(*CASEWORKERS, "dpo")),
+    "web:matching:template": ("page", only(*CASEWORKERS, "dpo")),
     "api:schema": ("api", everyone()),
     "api:me": ("api", everyone()),
     "api:school-list": ("api", only(*COUNCIL_STAFF)),
@@ -152,6 +169,13 @@ MATRIX = {
     "api:return-match": ("api", only(*CASEWORKERS, granted=405)),
     "api:return-refer": ("api", only(*CASEWORKERS, granted=405)),
     "api:return-no-further-action": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-candidate-list": ("api", only(*CASEWORKERS)),
+    "api:match-candidate-detail": ("api", only(*CASEWORKERS)),
+    "api:match-candidate-confirm": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-candidate-dismiss": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-run-list": ("api", only(*CASEWORKERS, "dpo", "analyst")),
+    "api:match-run-start": ("api", only(*CASEWORKERS, granted=405)),
+    "api:match-run-detail": ("api", only(*CASEWORKERS, "dpo", "analyst")),
 }
 
 
@@ -182,7 +206,10 @@ class World:
     document: object
     referral: object
     carer: object
-    roll_return: object = None
+    roll_return: object
+    candidate: object
+    run: object
+    source_import: object
 
 
 @pytest.fixture
@@ -197,6 +224,8 @@ def world(
     carer_factory,
     roll_return_factory,
     school_user,
+    match_candidate_factory,
+    source_import_factory,
     settings,
     tmp_path,
 ) -> World:
@@ -221,6 +250,9 @@ def world(
         referral=referral_factory(child=case.child),
         carer=carer_factory(),
         roll_return=roll_return_factory(school=school_user.school, timetable_started=True),
+        candidate=(candidate := match_candidate_factory()),
+        run=candidate.first_run,
+        source_import=source_import_factory(),
     )
 
 
@@ -238,7 +270,12 @@ def url_for(name: str, world: World) -> str:
         "carer_id": world.carer.pk,
         "return_id": world.roll_return.pk,
         "timetable_id": world.roll_return.timetable_id,
-        "kind": "deletion",
+        "candidate_id": world.candidate.pk,
+        "run_id": world.run.pk,
+        "source_id": world.source_import.source_id,
+        "import_id": world.source_import.pk,
+        # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
+        "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
     }
     (parameters,) = _parameters(name)
     return reverse(name, kwargs={key: values[key] for key in parameters})

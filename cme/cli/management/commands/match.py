@@ -1,0 +1,59 @@
+"""`cme match run`: match the latest source extracts against the school rolls and refresh the review queue.
+
+It proposes candidates for a person to review; it never confirms or dismisses one. Exit status: 0 when the run
+finished, 2 when it could not run (the reason is printed).
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cme.matching.run import STAGES, match_run_execute
+from cme.matching.services import match_run_create
+
+EXIT_FAILED = 2
+
+
+class Command(BaseCommand):
+    help = "Data matching. `cme match run` finds children living here who are on no school roll, for review."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        run = actions.add_parser("run", help="run the matching now and refresh the review queue")
+        run.add_argument("--on", type=date.fromisoformat, default=None,
+                         help="judge age and residence on this day (YYYY-MM-DD; default today)")  # fmt: skip
+        run.add_argument("--retrain", action="store_true",
+                         help="train the linkage models afresh instead of reusing the last run's")  # fmt: skip
+        run.set_defaults(handler=self.run)
+
+    def handle(self, *args, handler, **options):
+        handler(**options)
+
+    def run(self, *, on: date | None, retrain: bool, **options) -> None:
+        run = match_run_create(actor=None, on_date=on, options={"retrain": retrain})
+        console = Console(stderr=True)
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, disable=not console.is_terminal)  # fmt: skip
+        with progress:
+            task = progress.add_task("Match run", total=len(STAGES))
+            try:
+                run = match_run_execute(run=run, progress=lambda stage, done: progress.update(
+                    task, completed=done, description=stage))  # fmt: skip
+            except Exception as error:
+                raise CommandError(f"Match run {run.pk} failed: {error}", returncode=EXIT_FAILED) from error
+        counts = run.counts
+        self.stdout.write(
+            f"Match run {run.pk} on {run.on_date:%d %B %Y}: {counts.get('people', 0):,} people from "
+            f"{counts.get('resident_records', 0):,} records; {counts.get('school_age_people', 0):,} of compulsory "
+            f"school age; {counts.get('not_on_roll', 0):,} on no school roll and {counts.get('moved_away', 0):,} who "
+            f"appear to have moved away."
+        )
+        self.stdout.write(
+            f"Review queue: {counts.get('new', 0):,} new, {counts.get('still_to_review', 0):,} still to review, "
+            f"{counts.get('reopened', 0):,} dismissed before but with new evidence, "
+            f"{counts.get('still_dismissed', 0):,} still dismissed, "
+            f"{counts.get('no_longer_found', 0):,} no longer found."
+        )
+        self.stdout.write(f"Model: {run.model_version}")

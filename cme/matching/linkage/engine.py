@@ -1,0 +1,532 @@
+"""Running the model: register the standardised frames with a backend, train (or load) the model, score, cluster.
+
+DuckDB runs in this process with no server, which is what a council's one machine needs; Spark runs the same
+settings on a cluster for regional or national volumes (docs/matching.md, "Running at scale on Spark"). Nothing
+here downloads anything: Splink's Postgres backend, which installs a DuckDB extension at run time, is not used.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import splink
+from splink import Linker, block_on
+from splink.internals.exceptions import SplinkException
+
+from .frames import LIST_COLUMNS, MODEL_COLUMNS, frame_prepare
+from .model import (
+    MODEL_SPECIFICATION,
+    SIBLING_GUARD_LABEL,
+    ComparisonLabels,
+    TrainingOptions,
+    model_in_dialect,
+    model_restore_priors,
+    model_version,
+    settings_create,
+    sibling_guard_weights,
+)
+
+Backend = Literal["duckdb", "spark"]
+BACKENDS: tuple[str, ...] = ("duckdb", "spark")
+# progress(stage, done, total): `done` of `total` stages finished, the one now running named.
+Progress = Callable[[str, int, int], None]
+
+# Table names in the backend (not "left" and "right", which are SQL keywords); `source` in errors says left or right.
+LEFT, RIGHT, RECORDS = "cme_left", "cme_right", "cme_records"
+SPARK_MISSING = (
+    "The spark backend needs PySpark, which is not installed here. Install it where the cluster's driver runs "
+    "(pip install 'pyspark>=3.5,<5'), or use --backend duckdb. See docs/matching.md, 'Running at scale on Spark'."
+)
+
+logger = logging.getLogger(__name__)
+
+
+class LinkageBackendUnavailable(RuntimeError):
+    """The backend asked for cannot run here (PySpark is not installed); the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWeight:
+    """What one comparison said about a pair: the level it reached and the match weight (log2 Bayes factor) added."""
+
+    field: str
+    level: str
+    match_weight: float
+
+
+@dataclass
+class LinkRun:
+    """What a run did, recorded with it: model version and settings, thresholds, backend, counts and timings."""
+
+    link_type: str
+    backend: str
+    threshold: float
+    cluster_threshold: float | None
+    sibling_guard: bool
+    model_specification: str
+    model_version: str
+    trained_here: bool
+    training: dict[str, Any] | None
+    records: dict[str, int]
+    pairs: int
+    started_at: datetime
+    finished_at: datetime
+    splink_version: str = splink.__version__
+    duckdb_version: str = duckdb.__version__
+
+    def as_dict(self) -> dict[str, Any]:
+        """The run as JSON-ready values, to store beside the model."""
+        return {
+            "link_type": self.link_type,
+            "backend": self.backend,
+            "threshold": self.threshold,
+            "cluster_threshold": self.cluster_threshold,
+            "sibling_guard": self.sibling_guard,
+            "model_specification": self.model_specification,
+            "model_version": self.model_version,
+            "trained_here": self.trained_here,
+            "training": self.training,
+            "records": self.records,
+            "pairs": self.pairs,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat(),
+            "seconds": round((self.finished_at - self.started_at).total_seconds(), 3),
+            "splink_version": self.splink_version,
+            "duckdb_version": self.duckdb_version,
+        }
+
+
+@dataclass
+class LinkResult:
+    """The outcome of `link_frames` or `dedupe_frame`.
+
+    `pairs`: one row per pair at or above the threshold, columns `left_id, right_id, match_probability,
+    match_weight`, strongest first (in a dedupe both ids come from the one frame).
+    `clusters`: for a dedupe, `id, cluster_id` for every record (records in no pair are clusters of one).
+    `model`: the trained Splink model (settings and parameters) as a dict; `model_json()` as text. Pass it back as
+    `model=` to score other frames with the same parameters.
+    `run`: what was done (`LinkRun`), including the model version, thresholds and backend.
+    `field_weights`: long form, one row per pair and comparison (`left_id, right_id, field, level, match_weight`);
+    `pair_weights(left_id, right_id)`: the same for one pair, the prior first, as a waterfall reads.
+    """
+
+    pairs: pd.DataFrame
+    model: dict[str, Any]
+    run: LinkRun
+    clusters: pd.DataFrame | None = None
+    comparisons: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    @property
+    def prior_match_weight(self) -> float:
+        """The weight every pair starts from: log2 of the prior odds that two records match (lambda)."""
+        probability = self.model["probability_two_random_records_match"]
+        return math.log2(probability / (1 - probability))
+
+    def model_json(self) -> str:
+        import json
+
+        return json.dumps(self.model, indent=2, default=str)
+
+    @cached_property
+    def field_weights(self) -> pd.DataFrame:
+        labels = ComparisonLabels.from_model(self.model).by_comparison
+        columns = ["left_id", "right_id", "field", "level", "match_weight"]
+        if self.comparisons.empty:
+            return pd.DataFrame(columns=columns)
+        parts = []
+        for name, by_gamma in labels.items():
+            gamma = self.comparisons[f"gamma_{name}"].astype(int)
+            weight = self.comparisons[f"mw_{name}"].astype(float)
+            tf_column = f"mw_tf_adj_{name}"
+            if tf_column in self.comparisons:
+                weight = weight + self.comparisons[tf_column].astype(float)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "left_id": self.comparisons["left_id"],
+                        "right_id": self.comparisons["right_id"],
+                        "field": name,
+                        "level": gamma.map(by_gamma),
+                        "match_weight": weight,
+                    }
+                )
+            )
+        guard = self.comparisons.get("mw_sibling_guard")
+        guarded = self.comparisons[guard != 0] if guard is not None else self.comparisons.iloc[0:0]
+        if not guarded.empty:
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "left_id": guarded["left_id"],
+                        "right_id": guarded["right_id"],
+                        "field": "sibling_guard",
+                        "level": SIBLING_GUARD_LABEL,
+                        "match_weight": guarded["mw_sibling_guard"].astype(float),
+                    }
+                )
+            )
+        return pd.concat(parts, ignore_index=True)[columns]
+
+    def pair_weights(self, left_id: str, right_id: str) -> list[FieldWeight]:
+        """The prior and each comparison's weight for one pair; they add up to the pair's match weight."""
+        rows = self.field_weights[
+            (self.field_weights["left_id"] == str(left_id)) & (self.field_weights["right_id"] == str(right_id))
+        ]
+        if rows.empty:
+            raise KeyError(f"no pair {left_id!r}, {right_id!r} at or above the threshold")
+        weights = [FieldWeight("prior", "chance two records match", self.prior_match_weight)]
+        weights += [FieldWeight(row.field, row.level, float(row.match_weight)) for row in rows.itertuples()]
+        return weights
+
+
+def link_frames(
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    *,
+    threshold: float = 0.5,
+    backend: Backend = "duckdb",
+    model: dict[str, Any] | str | Path | None = None,
+    training: TrainingOptions | None = None,
+    sibling_guard: bool = True,
+    progress: Progress | None = None,
+) -> LinkResult:
+    """Pairs of records, one from `left` and one from `right`, that the model says are the same person.
+
+    Frames have the input columns of cme.matching.linkage.frames (raw values; standardised here). Without `model`
+    the model is trained on these frames, without labels; with one (a dict from an earlier `LinkResult.model`, or a
+    path to its JSON), its parameters are used as they are. Raises LinkageInputError naming every bad row.
+
+    `sibling_guard` holds down pairs that look like twins or siblings (same family name and date of birth, a
+    different given name): right for council records, where such pairs are nearly always two children; wrong for
+    data whose errors replace given names outright (FEBRL's synthetic duplicates), where it costs recall.
+    """
+    _threshold_check(threshold)
+    report = _Stages(progress, total=4 if model is None else 2)
+    report("Standardising records")
+    prepared = {LEFT: frame_prepare(left, source="left"), RIGHT: frame_prepare(right, source="right")}
+    return _run(
+        prepared,
+        link_type="link_only",
+        threshold=threshold,
+        cluster_threshold=None,
+        backend=backend,
+        model=model,
+        training=training,
+        sibling_guard=sibling_guard,
+        report=report,
+    )
+
+
+def dedupe_frame(
+    frame: pd.DataFrame,
+    *,
+    threshold: float = 0.5,
+    cluster_threshold: float | None = None,
+    backend: Backend = "duckdb",
+    model: dict[str, Any] | str | Path | None = None,
+    training: TrainingOptions | None = None,
+    sibling_guard: bool = True,
+    progress: Progress | None = None,
+) -> LinkResult:
+    """Pairs of records within `frame` that are the same person, and clusters of records (connected components of
+    the pairs at or above `cluster_threshold`, by default `threshold`).
+
+    To cluster people across several sources, give each record an id unique across them (for example
+    "housing:123") and pass the sources as one frame.
+    """
+    _threshold_check(threshold)
+    if cluster_threshold is not None:
+        _threshold_check(cluster_threshold)
+    report = _Stages(progress, total=(5 if model is None else 3))
+    report("Standardising records")
+    prepared = {RECORDS: frame_prepare(frame, source="")}
+    return _run(
+        prepared,
+        link_type="dedupe_only",
+        threshold=threshold,
+        cluster_threshold=threshold if cluster_threshold is None else cluster_threshold,
+        backend=backend,
+        model=model,
+        training=training,
+        sibling_guard=sibling_guard,
+        report=report,
+    )
+
+
+def _threshold_check(threshold: float) -> None:
+    if not 0 <= threshold <= 1:
+        raise ValueError(f"A threshold is a match probability from 0 to 1, not {threshold}")
+
+
+class _Stages:
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def __call__(self, stage: str) -> None:
+        if self.progress:
+            self.progress(stage, self.done, self.total)
+        self.done += 1
+
+    def finish(self) -> None:
+        if self.progress:
+            self.progress("Done", self.total, self.total)
+
+
+def _run(
+    prepared: dict[str, pd.DataFrame],
+    *,
+    link_type: str,
+    threshold: float,
+    cluster_threshold: float | None,
+    backend: Backend,
+    model: dict[str, Any] | str | Path | None,
+    training: TrainingOptions | None,
+    sibling_guard: bool,
+    report: _Stages,
+) -> LinkResult:
+    started_at = datetime.now(UTC)
+    training = training or TrainingOptions()
+    with _backend_session(backend) as db_api, _quiet_splink():
+        tables = [
+            db_api.register(_table_for(backend, frame, db_api), dataset_display_name=name)
+            for name, frame in prepared.items()
+        ]
+        if model is None:
+            trained_model = _train(tables, link_type=link_type, training=training, report=report, prepared=prepared)
+        else:
+            trained_model = _model_load(model, link_type=link_type, sql_dialect=db_api.sql_dialect.sql_dialect_str)
+        linker = Linker(tables, trained_model, log_level=None)
+        report("Scoring record pairs")
+        lowest = threshold if cluster_threshold is None else min(threshold, cluster_threshold)
+        predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
+        scored = _scored_frame(linker, predictions)
+        if sibling_guard:
+            scored = _guarded(scored, trained_model, threshold=lowest)
+        clusters = None
+        if cluster_threshold is not None:
+            report("Clustering records")
+            # Spark takes the pandas frame (it cannot read Arrow tables in every version); DuckDB reads Arrow as is.
+            edges_table = scored if backend == "spark" else pa.Table.from_pandas(scored, preserve_index=False)
+            edges = db_api.register(edges_table)
+            clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+                edges, threshold_match_probability=cluster_threshold
+            )
+            clusters = clustered.as_pandas_dataframe()[["id", "cluster_id"]].astype(str)
+            clusters = clusters.sort_values(["cluster_id", "id"]).reset_index(drop=True)
+    comparisons = _oriented(scored[scored["match_probability"] >= threshold], link_type=link_type)
+    pairs = comparisons[["left_id", "right_id", "match_probability", "match_weight"]].copy()
+    report.finish()
+    run = LinkRun(
+        link_type=link_type,
+        backend=backend,
+        threshold=threshold,
+        cluster_threshold=cluster_threshold,
+        sibling_guard=sibling_guard,
+        model_specification=MODEL_SPECIFICATION,
+        model_version=model_version(trained_model),
+        trained_here=model is None,
+        training=training.as_dict() if model is None else None,
+        records={name: len(frame) for name, frame in prepared.items()},
+        pairs=len(pairs),
+        started_at=started_at,
+        finished_at=datetime.now(UTC),
+    )
+    return LinkResult(pairs=pairs, model=trained_model, run=run, clusters=clusters, comparisons=comparisons)
+
+
+def _train(
+    tables: list, *, link_type: str, training: TrainingOptions, report: _Stages, prepared: dict[str, pd.DataFrame]
+) -> dict[str, Any]:
+    """Train without labels: lambda from deterministic rules, u by random sampling, m by EM; priors where unseen."""
+    settings = settings_create(link_type=link_type, options=training)
+    linker = Linker(tables, settings, log_level=None)
+    untrained = linker.misc.save_model_to_json()
+    report("Estimating how often records agree by chance")
+    _estimate_lambda(linker, training, link_type=link_type, prepared=prepared)
+    linker.training.estimate_u_using_random_sampling(max_pairs=training.u_max_pairs, seed=training.seed)
+    report("Estimating how often the same person's records agree")
+    for rule in training.em_blocking_rules:
+        before = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*rule), estimate_without_term_frequencies=True, max_pairs=training.em_max_pairs
+            )
+        except (SplinkException, ValueError, duckdb.Error) as error:
+            # Too few pairs share this rule to learn from (a small file), or the estimates ran to the edge of what a
+            # float holds (every pair agreeing): a failed session may leave the model half-updated, so go back to
+            # the model as it was; the earlier estimates and the priors stand for what this session would train.
+            logger.info("Expectation maximisation blocked on %s did not finish: %s", rule, error)
+            linker = Linker(tables, before, log_level=None)
+    return model_restore_priors(linker.misc.save_model_to_json(), untrained)
+
+
+def _estimate_lambda(
+    linker: Linker, training: TrainingOptions, *, link_type: str, prepared: dict[str, pd.DataFrame]
+) -> None:
+    """Lambda from the deterministic rules; when they find nothing usable, assume each record has one match."""
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            list(training.deterministic_rules), recall=training.deterministic_rules_recall
+        )
+        estimated = linker._settings_obj._probability_two_random_records_match
+    except (SplinkException, ValueError) as error:
+        logger.info("Deterministic rules could not estimate lambda: %s", error)
+        estimated = 0
+    if 0 < estimated < 1:
+        return
+    sizes = [len(frame) for frame in prepared.values()]
+    one_match_each = min(sizes) / (sizes[0] * sizes[1]) if link_type == "link_only" else 1 / max(sizes[0] - 1, 1)
+    linker._settings_obj._probability_two_random_records_match = min(max(one_match_each, 1e-9), 0.5)
+
+
+# Of what Splink keeps for each scored pair, what a run reads: ids, overall weight, and each comparison's level and
+# weight. The compared values themselves (lists of name forms and address words for every pair) are left in the
+# backend: turning them into Python objects cost more than the scoring at borough scale.
+_SCORED_PREFIXES = ("gamma_", "mw_")
+_SCORED_COLUMNS = ("match_weight", "match_probability", "source_dataset_l", "source_dataset_r", "id_l", "id_r")
+
+
+def _scored_frame(linker: Linker, predictions) -> pd.DataFrame:
+    wanted = [
+        column.name  # quoted as the backend quotes
+        for column in predictions.columns
+        if column.unquote().name in _SCORED_COLUMNS or column.unquote().name.startswith(_SCORED_PREFIXES)
+    ]
+    sql = f"select {', '.join(wanted)} from {predictions.physical_name}"  # noqa: S608 - Splink's own names, no input
+    return linker.misc.query_sql(sql, output_type="pandas")
+
+
+def _guarded(scored: pd.DataFrame, model: dict[str, Any], *, threshold: float) -> pd.DataFrame:
+    """The scored pairs with the sibling guard's weight added (down to model.SIBLING_GUARD_CAP), those still at or above
+    `threshold` kept."""
+    guard = sibling_guard_weights(scored, model)
+    scored = scored.assign(mw_sibling_guard=guard)
+    if not guard.any():
+        return scored
+    weight = scored["match_weight"].astype(float) + guard
+    scored = scored.assign(match_weight=weight, match_probability=weight.map(_probability))
+    return scored[scored["match_probability"] >= threshold].reset_index(drop=True)
+
+
+def _probability(match_weight: float) -> float:
+    odds = 2.0**match_weight
+    return 1.0 if math.isinf(odds) else odds / (1 + odds)
+
+
+def _model_load(model: dict[str, Any] | str | Path, *, link_type: str, sql_dialect: str) -> dict[str, Any]:
+    """A saved model as a dict, set to this run's link type (a model trained on a dedupe scores links too) and
+    written in this backend's SQL (a model trained on DuckDB runs on Spark)."""
+    import json
+
+    if isinstance(model, (str, Path)):
+        model = json.loads(Path(model).read_text(encoding="utf-8"))
+    if not isinstance(model, dict) or "comparisons" not in model:
+        raise ValueError("The model must be a trained model's settings, as LinkResult.model or its JSON file")
+    return model_in_dialect(model, sql_dialect=sql_dialect, link_type=link_type)
+
+
+def _oriented(scored: pd.DataFrame, *, link_type: str) -> pd.DataFrame:
+    """The scored pairs with `left_id` from the left frame (links) and ids as text, strongest pairs first."""
+    if scored.empty:
+        columns = ["left_id", "right_id", "match_probability", "match_weight"]
+        return pd.DataFrame(columns=columns + [c for c in scored.columns if c.startswith(("gamma_", "mw_"))])
+    left_id, right_id = scored["id_l"].astype(str), scored["id_r"].astype(str)
+    if link_type == "link_only":
+        swapped = scored["source_dataset_l"] != LEFT
+        left_id, right_id = left_id.where(~swapped, right_id), right_id.where(~swapped, left_id)
+    detail = [c for c in scored.columns if c.startswith(("gamma_", "mw_"))]
+    oriented = pd.DataFrame(
+        {
+            "left_id": left_id,
+            "right_id": right_id,
+            "match_probability": scored["match_probability"].astype(float),
+            "match_weight": scored["match_weight"].astype(float),
+        }
+    )
+    oriented[detail] = scored[detail]
+    oriented = oriented.sort_values(["match_weight", "left_id", "right_id"], ascending=[False, True, True])
+    return oriented.reset_index(drop=True)
+
+
+# Backends
+
+_ARROW_SCHEMA = pa.schema(
+    [pa.field(name, pa.list_(pa.string()) if name in LIST_COLUMNS else pa.string()) for name in MODEL_COLUMNS]
+)
+
+
+def _db_api(backend: Backend):
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(":memory:")
+    if backend == "spark":
+        return _spark_db_api()
+    raise ValueError(f"Unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
+
+
+def _spark_db_api():
+    """A Splink Spark API on the active Spark session (or a new local one); PySpark is imported only here."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise LinkageBackendUnavailable(SPARK_MISSING) from error
+    from splink.backends.spark import SparkAPI
+
+    spark = SparkSession.getActiveSession() or SparkSession.builder.appName("cme-link").getOrCreate()
+    return SparkAPI(spark_session=spark)
+
+
+def _table_for(backend: Backend, frame: pd.DataFrame, db_api):
+    """The standardised frame in the form the backend registers: Arrow for DuckDB, a Spark frame for Spark."""
+    table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
+    if backend == "spark":
+        return db_api.spark.createDataFrame(table.to_pandas(), schema=_spark_schema())
+    return table
+
+
+def _spark_schema():
+    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+    return StructType(
+        [
+            StructField(name, ArrayType(StringType()) if name in LIST_COLUMNS else StringType(), True)
+            for name in MODEL_COLUMNS
+        ]
+    )
+
+
+@contextmanager
+def _backend_session(backend: Backend) -> Iterator[Any]:
+    """The backend's Splink API for one run, its tables released afterwards (a run's pairs can fill gigabytes)."""
+    db_api = _db_api(backend)
+    try:
+        yield db_api
+    finally:
+        if backend == "duckdb":
+            db_api.duckdb_con.close()
+        else:  # the Spark session belongs to the cluster: drop only what this run made
+            db_api.delete_tables_created_by_splink_from_db()
+
+
+@contextmanager
+def _quiet_splink() -> Iterator[None]:
+    """Splink's own progress messages and advice are for notebooks; a run reports through `progress` instead."""
+    splink_logger = logging.getLogger("splink")
+    level = splink_logger.level
+    splink_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        splink_logger.setLevel(level)
