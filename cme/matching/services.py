@@ -25,10 +25,11 @@ from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
+from cme.schools.selectors import school_urn_for_laestab
 
 from .enums import CandidateKind, ImportState, MatchDecisionKind, ReviewState, RunState, SourceKind
 from .models import DataSource, MatchCandidate, MatchDecision, MatchRun, RejectedRow, SourceImport, SourceRecord
-from .sources import SourceExtract, SourceFileRefused, extract_read
+from .sources import SourceExtract, SourceFileRefused, ctf_roll_read, extract_read, is_xml
 
 if TYPE_CHECKING:
     from cme.accounts.models import User
@@ -180,7 +181,7 @@ def source_import_run(
     source_import.refresh_from_db()
     today = timezone.localdate()
     try:
-        extract = extract_read(data, kind=source_import.source.kind, today=today)
+        extract = _extract_read(data, kind=source_import.source.kind, today=today)
     except SourceFileRefused as refused:
         _import_refuse(source_import, refused.message, sha256=hashlib.sha256(data).hexdigest())
         raise
@@ -252,6 +253,17 @@ def _records_write(source_import: SourceImport, extract: SourceExtract, *, progr
     if progress:
         progress(total, total)
     return written
+
+
+def _extract_read(data: bytes, *, kind: str, today) -> SourceExtract:
+    """CSV for every kind; a school roll may also come as a Common Transfer File (XML)."""
+    if kind == SourceKind.SCHOOL_ROLL and is_xml(data):
+        return ctf_roll_read(data, today=today, school_urn=_school_urn)
+    return extract_read(data, kind=kind, today=today)
+
+
+def _school_urn(lea: str, estab: str) -> int | None:
+    return school_urn_for_laestab(la_code=lea, establishment_number=estab)
 
 
 def _rejected_rows_write(source_import: SourceImport, extract: SourceExtract) -> int:

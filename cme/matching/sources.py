@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -120,6 +120,15 @@ ERROR_SEX = "sex {value!r} is not M, F or U"
 ERROR_URN = "urn {value!r} is not a school's 6-digit URN"
 ERROR_DUPLICATE_REF = "record_id {value!r} is already used on line {line}"
 ERROR_DATES_ORDER = "to_date is before from_date"
+ERROR_CTF_LOST_PUPILS = (
+    "This CTF is a lost-pupil file (destination XXX/XXXX): it lists pupils who left, not a school's roll. "
+    "Import it with `cme import ctf` as a school's return."
+)
+ERROR_CTF_SCHOOL = (
+    "The CTF's source school, LA {lea} establishment {estab}, is not in the school register: import the register "
+    "first, or check the header (/CTfile/Header/SourceSchool)."
+)
+NOTE_CTF = "Read as a Common Transfer File (version {version}) of the roll of {school} (URN {urn})."
 NOTE_IGNORED = "These columns are not in the template and were ignored: {columns}."
 NOTE_CP1252 = "The file is not UTF-8; it was read as Windows-1252."
 
@@ -203,6 +212,96 @@ def extract_read(data: bytes, *, kind: str, today: date) -> SourceExtract:
     if not rows:
         raise SourceFileRefused(ERROR_NO_ROWS)
     return SourceExtract(kind=kind, rows=rows, notes=notes)
+
+
+def is_xml(data: bytes) -> bool:
+    """Whether the file is XML (a Common Transfer File) rather than CSV: its first character is `<`."""
+    return data.lstrip(codecs.BOM_UTF8).lstrip()[:1] == b"<"
+
+
+def ctf_roll_read(data: bytes, *, today: date, school_urn: Callable[[str, str], int | None]) -> SourceExtract:
+    """A school's roll sent as a Common Transfer File (CTF 24 or 25, read by cme.schools.ctf): each pupil becomes a
+    roll row of the file's source school, checked as a CSV row would be. `school_urn(lea, estab)` finds the school
+    in the register. A pupil with a problem is held back with its element path; a file that is not a CTF, a
+    lost-pupil file or an unknown source school refuses the whole file."""
+    from cme.schools.ctf import ctf_read
+    from cme.schools.returns.files import ReturnFileRejected
+
+    try:
+        parsed = ctf_read(data)
+    except ReturnFileRejected as error:
+        raise SourceFileRefused(error.message) from None
+    header = parsed.header
+    if header["lost_pupil"]:
+        raise SourceFileRefused(ERROR_CTF_LOST_PUPILS)
+    urn = school_urn(header["source_lea"], header["source_estab"])
+    if urn is None:
+        raise SourceFileRefused(ERROR_CTF_SCHOOL.format(lea=header["source_lea"], estab=header["source_estab"]))
+    rows: dict[int, SourceRow] = {}
+    for pupil in parsed.returns:
+        number = _pupil_number(pupil.where)
+        row = row_check(
+            SourceRow(line=number, raw=_ctf_raw(pupil.values, urn)), kind=SourceKind.SCHOOL_ROLL, today=today
+        )
+        row.problems[:] = [f"{_ctf_path(pupil.where, problem)}: {problem}" for problem in row.problems]
+        rows[number] = row
+    for error in parsed.errors:  # pupils the CTF reader could not read (a date or code it refused)
+        number = _pupil_number(error.where)
+        rows.setdefault(number, SourceRow(line=number, raw={})).problems.append(str(error))
+    ordered = [rows[number] for number in sorted(rows)]
+    seen: dict[str, int] = {}
+    for row in ordered:
+        if not row.problems:
+            _check_duplicate(row, seen)
+    school = header["source_name"] or f"LA {header['source_lea']} establishment {header['source_estab']}"
+    return SourceExtract(
+        kind=SourceKind.SCHOOL_ROLL,
+        rows=ordered,
+        notes=[NOTE_CTF.format(version=header["version"], school=school, urn=urn)],
+    )
+
+
+def _pupil_number(where: str) -> int:
+    """The pupil's position in the file, from an element path such as /CTfile/CTFpupilData/Pupil[3]/DOB."""
+    found = re.search(r"/Pupil\[(\d+)\]", where)
+    return int(found.group(1)) if found else 0
+
+
+# The CTF element each roll column is read from, so a problem found by `row_check` names the element.
+_CTF_ELEMENTS = {
+    "upn": "UPN",
+    "given_name": "Forename",
+    "family_name": "Surname",
+    "date_of_birth": "DOB",
+    "sex": "Sex",
+    "postcode": "Address/PostCode",
+    "address_line1": "Address",
+    "address_line2": "Address",
+    "town": "Address",
+}
+
+
+def _ctf_path(where: str, problem: str) -> str:
+    """The element a problem is about: row_check's messages start with the column's name."""
+    column = problem.split(" ", 1)[0]
+    return f"{where}/{_CTF_ELEMENTS[column]}" if column in _CTF_ELEMENTS else where
+
+
+def _ctf_raw(values: dict, urn: int) -> dict[str, str]:
+    """A CTF pupil as the raw cells of a school-roll row, so it is checked exactly as a CSV row is."""
+    born = values.get("date_of_birth")
+    return {
+        "urn": str(urn),
+        "upn": values.get("upn", ""),
+        "given_name": values.get("given_name", ""),
+        "family_name": values.get("family_name", ""),
+        "date_of_birth": born.isoformat() if born else "",
+        "sex": values.get("sex", ""),
+        "address_line1": values.get("address_line1", ""),
+        "address_line2": values.get("address_line2", ""),
+        "town": values.get("address_town", ""),
+        "postcode": values.get("address_postcode", ""),
+    }
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:

@@ -32,3 +32,14 @@ def school_counts() -> dict[str, int]:
         "open": School.objects.filter(status__istartswith="open").count(),
         "on_roll": Enrolment.objects.filter(leave_date__isnull=True).count(),
     }
+
+
+def school_urn_for_laestab(*, la_code: str, establishment_number: str) -> int | None:
+    """The URN of the school with this LA code and establishment number (as a CTF names it), open schools first."""
+    school = (
+        School.objects.filter(la_code=la_code, establishment_number=establishment_number)
+        .order_by("-status", "pk")
+        .values_list("urn", flat=True)
+        .first()
+    )
+    return school

@@ -18,6 +18,7 @@ from cme.matching.services import data_source_register, source_import_file
 from cme.matching.sources import SourceFileRefused
 from cme.privacy.enums import Direction
 from cme.privacy.models import Disclosure
+from tests.schools.returns_files import CtfPupil, make_ctf, make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -198,3 +199,76 @@ def test_the_templates_page_and_download_describe_each_source(sign_in, officer):
     download = client.get(reverse("web:matching:template", args=["benefits"]))
     assert download["Content-Type"].startswith("text/csv")
     assert download.content.decode().startswith("record_id,household_id,given_name")
+
+
+# --- School rolls as Common Transfer Files ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def school_roll(manager, school_factory) -> DataSource:
+    school_factory(urn=100001, la_code="888", establishment_number="2001", name="Riverside Primary School")
+    return data_source_register(actor=manager, name="School rolls", kind=SourceKind.SCHOOL_ROLL,
+                                supplier="Riverside Primary School")  # fmt: skip
+
+
+def write_ctf(tmp_path, content: bytes):
+    path = tmp_path / "roll.xml"
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize(("version", "tag"), [("24.0", "Gender"), ("25.0", "Sex")])
+def test_a_school_roll_sent_as_a_ctf_becomes_roll_records_of_its_source_school(
+    tmp_path, school_roll, officer, version, tag
+):
+    content = make_ctf(
+        [CtfPupil(make_upn(serial=1), sex="F"), CtfPupil(make_upn(serial=2), forename="Chidi", sex="M")],
+        version=version,
+        sex_tag=tag,
+    )
+    result = source_import_file(
+        actor=officer, source=school_roll, path=write_ctf(tmp_path, content), received_on=date(2026, 11, 2)
+    )
+
+    assert (result.state, result.rows_imported, result.rows_rejected) == (ImportState.IMPORTED, 2, 0)
+    records = SourceRecord.objects.order_by("given_name")
+    assert [(r.given_name, r.sex, r.school_urn, r.postcode) for r in records] == [
+        ("Amara", "F", 100001, "WY1 2AB"),
+        ("Chidi", "M", 100001, "WY1 2AB"),
+    ]
+    assert Disclosure.objects.get(pk=result.disclosure_id).direction == Direction.RECEIVED_IN
+
+
+def test_a_ctf_pupil_with_a_problem_is_held_back_with_its_element_path(tmp_path, school_roll, officer):
+    pupils = [CtfPupil(make_upn(serial=1)), CtfPupil(make_upn(serial=2), dob="2014-13-40"), CtfPupil("B801200005002")]
+    result = source_import_file(
+        actor=officer, source=school_roll, path=write_ctf(tmp_path, make_ctf(pupils)), received_on=date(2026, 11, 2)
+    )
+
+    assert (result.rows_imported, result.rows_rejected) == (1, 2)
+    held = {row.line: row.reasons for row in RejectedRow.objects.all()}
+    assert held[2] == ["/CTfile/CTFpupilData/Pupil[2]/DOB: enter the date of birth as YYYY-MM-DD, not '2014-13-40'"]
+    assert held[3][0].startswith("/CTfile/CTFpupilData/Pupil[3]/UPN: ")
+
+
+@pytest.mark.parametrize(
+    ("ctf", "message"),
+    [
+        ({"dest": ("XXX", "XXXX")}, "lost-pupil file"),
+        ({"source": ("777", "1234")}, "LA 777 establishment 1234, is not in the school register"),
+    ],
+)
+def test_a_lost_pupil_ctf_or_one_from_an_unknown_school_is_refused_as_a_roll(
+    tmp_path, school_roll, officer, ctf, message
+):
+    path = write_ctf(tmp_path, make_ctf([CtfPupil(make_upn())], **ctf))
+    with pytest.raises(SourceFileRefused, match=message):
+        source_import_file(actor=officer, source=school_roll, path=path, received_on=date(2026, 11, 2))
+    assert SourceRecord.objects.count() == 0
+
+
+def test_the_command_imports_a_ctf_roll(tmp_path, school_roll):
+    path = write_ctf(tmp_path, make_ctf([CtfPupil(make_upn(serial=1))]))
+    status, out, err = run_cme("import", "source", "school-roll", str(path))
+    assert (status, err) == (0, "")
+    assert "1 records imported" in out and SourceRecord.objects.count() == 1

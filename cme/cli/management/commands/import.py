@@ -53,7 +53,8 @@ class Command(BaseCommand):
         ctf.set_defaults(run=self.import_returns, channel=ReturnChannel.CTF)
         source = kinds.add_parser(
             "source",
-            help="a data-matching extract: council tax, housing, benefits, GP, admissions or a school roll (CSV)",
+            help="a data-matching extract: council tax, housing, benefits, GP, admissions (CSV), or a school roll "
+            "(CSV or CTF)",
         )
         source.add_argument("source_kind", metavar="SOURCE_KIND", choices=[k.replace("_", "-") for k in SourceKind],
                             help="one of: " + ", ".join(k.replace("_", "-") for k in SourceKind))  # fmt: skip
