@@ -235,44 +235,6 @@ def django_command(*arguments: str, env: dict[str, str], cwd: Path) -> str:
     return run([sys.executable, "-m", "django", *arguments], env, cwd)
 
 
-def collect_static(args, env: dict[str, str], var_dir: Path) -> list[str]:
-    """`collectstatic` into the temporary CME_VAR_DIR; returns the files it had to stand in for, if any.
-
-    WhiteNoise's manifest storage refuses the whole collection when a built file names one that is not there (a
-    `sourceMappingURL`, a `url(...)` in the CSS). If that happens, collect again with an empty stand-in for each missing
-    file, found in a static directory that a settings module made for this one command adds; the server itself runs
-    cme.settings unchanged, and no page the benchmark requests loads those files.
-    """
-    stubs = var_dir / "missing-static-stubs"
-    (var_dir / "bench_collectstatic_settings.py").write_text(
-        f"from cme.settings import *  # noqa: F403\nSTATICFILES_DIRS = [{str(stubs)!r}]\n"
-    )
-    shim = {
-        **env,
-        "DJANGO_SETTINGS_MODULE": "bench_collectstatic_settings",
-        "PYTHONPATH": os.pathsep.join([str(var_dir), env["PYTHONPATH"]]),
-    }
-    missing: list[str] = []
-    for _ in range(20):  # bounded: each pass finds one more missing file
-        command = [sys.executable, "-m", "django", "collectstatic", "--noinput"]
-        done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-            command, env=shim if missing else env, cwd=args.source, capture_output=True, text=True, check=False
-        )
-        if done.returncode == 0:
-            return missing
-        found = re.search(r"The file '([^']+)' could not be found", done.stderr)
-        if not found or found.group(1) in missing:
-            sys.stderr.write(done.stdout + done.stderr)
-            raise SystemExit("collectstatic failed")
-        name = found.group(1)
-        missing.append(name)
-        (stubs / name).parent.mkdir(parents=True, exist_ok=True)
-        (stubs / name).write_text(
-            '{"version": 3, "sources": [], "names": [], "mappings": ""}' if name.endswith(".map") else ""
-        )
-    raise SystemExit("collectstatic: too many missing files")
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((LOOPBACK, 0))
@@ -878,10 +840,7 @@ def main(argv: list[str]) -> None:
         result["data"] = data_counts()
         log(f"data: {result['data']}")
         clock = time.perf_counter()
-        stubbed = collect_static(args, env, var_dir)
-        if stubbed:
-            result["collectstatic_stubbed_source_maps"] = stubbed
-            log(f"collectstatic: stood in for missing static files {', '.join(stubbed)} (see docs/benchmarks.md)")
+        django_command("collectstatic", "--noinput", env=env, cwd=args.source)
         timings["collectstatic"] = time.perf_counter() - clock
         result["timings_s"] = {name: round(seconds, 1) for name, seconds in timings.items()}
         result["machine"] = machine(args)
