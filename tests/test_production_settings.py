@@ -1,6 +1,7 @@
 """Production posture: no start without a secret key, no demo mode, and `check --deploy` clean."""
 
 import base64
+import json
 import os
 import secrets
 import subprocess
@@ -79,3 +80,13 @@ def test_production_refuses_to_start_without_field_encryption_keys(tmp_path):
     result = run_cme("check", tmp_path=tmp_path, **env)
     assert result.returncode != 0
     assert "CME_FIELD_KEYS must be set" in result.stderr
+
+
+def test_collectstatic_succeeds_under_production_settings(tmp_path):
+    """WhiteNoise's manifest storage refuses the whole collection if a built file names one the build lacks (a source
+    map, an image in the CSS); without the manifest every production page answers 500."""
+    result = run_cme("collectstatic", "--noinput", tmp_path=tmp_path, **production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
+    for name in ("application.css", "govuk-frontend.min.js", "accessible-autocomplete.min.js"):
+        assert f"cme/build/{name}" in manifest
