@@ -8,7 +8,8 @@ PYTEST_ARGS ?=
 VENV := .venv
 BIN := $(VENV)/bin
 ASSETS := cme/web/static/cme/build/application.css
-DEMO_ENV := DEBUG=1 CME_DEMO=1
+# `make run` writes the demo settings here once; `cme` reads the file when it is there (docs/operating.md).
+DEMO_SETTINGS := var/cme.env
 
 .PHONY: run test install install-dev assets lint format constraints clean
 
@@ -34,11 +35,17 @@ $(ASSETS): node_modules/.package-lock.json scripts/build-assets.mjs $(wildcard c
 
 assets: $(ASSETS)
 
-run: install assets
-	@mkdir -p var
-	$(DEMO_ENV) $(BIN)/cme migrate --noinput
-	$(DEMO_ENV) $(BIN)/cme demo-data --if-empty
-	$(DEMO_ENV) $(BIN)/cme run --host $(HOST) --port $(PORT)
+$(DEMO_SETTINGS): | $(BIN)/python
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '# Written by make run: this checkout runs the demo (made-up data, no two-factor sign-in).' \
+	  '# The cme command reads it; delete it to leave demo mode. A production installation has no such file.' \
+	  'CME_DEMO=1' "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "wrote the demo settings to $@"
+
+run: install assets $(DEMO_SETTINGS)
+	$(BIN)/cme migrate --noinput
+	$(BIN)/cme demo-data --if-empty
+	$(BIN)/cme run --host $(HOST) --port $(PORT)
 
 test: install-dev assets
 	$(BIN)/pytest $(PYTEST_ARGS)

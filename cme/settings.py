@@ -1,13 +1,16 @@
 """Settings for cme: one module, configured by environment variables, safe by default.
 
 Production is the default posture: DEBUG off, a secret key required, HTTPS-only cookies and HSTS.
-`make run` sets DEBUG=1 and CME_DEMO=1 for a local demonstration on http://127.0.0.1:8000.
+`make run` writes var/cme.env (CME_DEMO=1 and a secret key), which the `cme` command reads when present, for a
+local demonstration on http://127.0.0.1:8000. Demo mode is a local posture (plain HTTP on this machine, development
+keys) but not Django's DEBUG: it shows the council's own error pages, never Django's technical ones.
 """
 
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,21 +33,26 @@ env = environ.Env(
 DEBUG = env("DEBUG")
 
 # Demo mode switches off two-factor sign-in and allows the demo users with a shared password.
-# It exists for `make run` on a laptop; a deployment with DEBUG off refuses it outright.
+# It exists for `make run` on a laptop: it answers on this machine's own addresses only, and refuses any other host
+# (a deployment names its host in ALLOWED_HOSTS) or a TLS proxy in front.
 CME_DEMO = env("CME_DEMO")
-if CME_DEMO and not DEBUG:
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+# The local posture (plain HTTP, development keys, static files from source): development (DEBUG) or the demo.
+LOCAL = DEBUG or CME_DEMO
+
+ALLOWED_HOSTS = env("ALLOWED_HOSTS") or (LOOPBACK_HOSTS if LOCAL else [])
+if CME_DEMO and (set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS) or env("CME_BEHIND_TLS_PROXY")):
     raise ImproperlyConfigured(
-        "CME_DEMO=1 is for local demonstration only (no two-factor sign-in, shared demo passwords). "
-        "Production settings (DEBUG off) refuse it: unset CME_DEMO."
+        "CME_DEMO=1 is for local demonstration only (no two-factor sign-in, shared demo passwords), on "
+        "127.0.0.1 or localhost. Production settings (a host in ALLOWED_HOSTS, a TLS proxy) refuse it: unset CME_DEMO."
     )
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not LOCAL:
         raise ImproperlyConfigured("SECRET_KEY must be set: cme refuses to start in production without one.")
     SECRET_KEY = "dev-only-not-secret-" + "x" * 40
 
-ALLOWED_HOSTS = env("ALLOWED_HOSTS") or (["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 # --- The council this installation serves (shown in the header, footer and public pages) ---
@@ -57,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rules",
     "axes",
     "django_otp",
@@ -86,6 +95,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cme.common.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,17 +185,33 @@ CSRF_COOKIE_NAME = "cme_csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = CME_COUNCIL_NAME
 
-# --- HTTPS and browser security (production posture unless DEBUG) ---
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = not DEBUG and env("CME_SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = 0 if DEBUG else env("CME_HSTS_SECONDS")
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG and env("CME_HSTS_PRELOAD")
+# --- HTTPS and browser security (production posture unless local) ---
+SESSION_COOKIE_SECURE = not LOCAL
+CSRF_COOKIE_SECURE = not LOCAL
+SECURE_SSL_REDIRECT = not LOCAL and env("CME_SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = 0 if LOCAL else env("CME_HSTS_SECONDS")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL
+SECURE_HSTS_PRELOAD = not LOCAL and env("CME_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: scripts, styles, images and fonts from this service only,
+# no inline style and no inline script but the ones a page's nonce names (GOV.UK Frontend's js-enabled snippet).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF, csp_constants.NONCE],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.NONE],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}
 if env("CME_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -195,27 +222,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "files"}},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if LOCAL
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = LOCAL
 
 # --- Field encryption for special-category and criminal-offence data (UK GDPR Art. 9 and 10) ---
 # Comma-separated keys, newest first: new values are sealed with the first; any listed key opens old ones, until
 # `cme keys rotate` has re-sealed everything under the first. Production must set it; DEBUG has a fixed dev key.
 CME_FIELD_KEYS = env.list("CME_FIELD_KEYS", default=[])
 if not CME_FIELD_KEYS:
-    if not DEBUG:
+    if not LOCAL:
         raise ImproperlyConfigured("CME_FIELD_KEYS must be set: special-category data is encrypted at rest.")
-    CME_FIELD_KEYS = ["ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQtMDA="]  # base64 of 32 bytes; DEBUG only
+    CME_FIELD_KEYS = ["ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQtMDA="]  # base64 of 32 bytes; local posture only
 
 # --- Case documents: outside the web root, never served as static files ---
 CME_DOCUMENT_ROOT = Path(env.str("CME_DOCUMENT_ROOT", default=str(VAR_DIR / "documents")))
 CME_DOCUMENT_MAX_BYTES = env.int("CME_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-if DEBUG:
+if LOCAL:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up when it is missing
 
 

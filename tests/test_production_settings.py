@@ -90,3 +90,96 @@ def test_collectstatic_succeeds_under_production_settings(tmp_path):
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
     for name in ("application.css", "govuk-frontend.min.js", "accessible-autocomplete.min.js"):
         assert f"cme/build/{name}" in manifest
+
+
+# --- Where `make run` ran: its settings file, which `cme` reads (issue 10, point 8) -------------------------------
+
+
+def demo_settings_written(var_dir: Path) -> Path:
+    """The demo settings file, written by the Makefile's own rule (the one `make run` depends on) into var_dir."""
+    target = var_dir / "cme.env"
+    subprocess.run(["make", "-s", f"DEMO_SETTINGS={target}", str(target)], cwd=ROOT, check=True, capture_output=True)
+    return target
+
+
+def test_make_run_writes_demo_settings_that_cme_reads_with_no_environment(tmp_path):
+    written = demo_settings_written(tmp_path).read_text()
+    assert "CME_DEMO=1" in written.splitlines()
+    assert any(line.startswith("SECRET_KEY=") and len(line) > 50 for line in written.splitlines())
+    assert "DEBUG" not in written  # the demo is not Django's DEBUG: no technical error pages
+
+    probe = "from django.conf import settings as s; print(s.CME_DEMO, s.DEBUG, s.SECRET_KEY in {written!r})"
+    result = run_cme("shell", "-v", "0", "-c", probe.format(written=written), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "True"]
+    assert run_cme("check", tmp_path=tmp_path).returncode == 0
+
+
+def test_the_environment_wins_over_the_demo_settings_file(tmp_path):
+    demo_settings_written(tmp_path)
+    probe = "from django.conf import settings as s; print(s.SECRET_KEY)"
+    result = run_cme("shell", "-v", "0", "-c", probe, tmp_path=tmp_path, SECRET_KEY="from-the-environment-" + "y" * 40)
+    assert result.stdout.strip() == "from-the-environment-" + "y" * 40
+
+
+def test_without_the_demo_settings_file_production_still_refuses_to_start(tmp_path):
+    result = run_cme("migrate", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_demo_mode_refuses_a_host_other_than_this_machine(tmp_path):
+    demo_settings_written(tmp_path)
+    result = run_cme("check", tmp_path=tmp_path, ALLOWED_HOSTS="cme.example.org")
+    assert result.returncode != 0
+    assert "CME_DEMO=1 is for local demonstration only" in result.stderr
+
+
+def test_cme_link_needs_no_settings_at_all(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,given_name,family_name,date_of_birth,sex,address,postcode\n"
+        "1,Amy,Stone,2014-05-02,F,1 High St,ZY1 2AB\n2,Amy,Stone,2014-05-02,F,1 High Street,ZY1 2AB\n"
+        "3,Ben,Cole,2013-01-09,M,5 Low Rd,ZY2 3CD\n4,Cara,Moss,2015-03-03,F,9 Elm Rd,ZY3 4EF\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in NOT_PRODUCTION}
+    env["CME_VAR_DIR"] = str(tmp_path)  # no settings file, no SECRET_KEY, no DJANGO_SETTINGS_MODULE
+    result = subprocess.run(
+        [sys.executable, "-c", "from cme.cli import main; main()", "link", "--dedupe", str(people), "--output",
+         str(tmp_path / "pairs.csv")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "pairs.csv").read_text().splitlines()[:2] == [
+        "left_id,right_id,match_probability,match_weight",
+        "1,2,0.9944751381,7.491853096",
+    ]
+
+
+# --- Demo mode shows the council's own error pages (issue 10, point 9) --------------------------------------------
+
+ERROR_PAGES_PROBE = """
+from unittest import mock
+from django.test import Client
+client = Client(raise_request_exception=False, HTTP_HOST="localhost")
+missing = client.get("/no-such-page/")
+with mock.patch("cme.web.pages.views.connection") as broken:
+    broken.cursor.side_effect = RuntimeError("the database is down")
+    failed = client.get("/health/")
+for response in (missing, failed):
+    print(response.status_code, "|", response.content.decode().replace(chr(10), " "))
+"""
+
+
+def test_demo_mode_shows_the_councils_own_404_and_500_pages_never_djangos(tmp_path):
+    demo_settings_written(tmp_path)
+    assert run_cme("migrate", "--noinput", tmp_path=tmp_path).returncode == 0
+    result = run_cme("shell", "-v", "0", "-c", ERROR_PAGES_PROBE, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    not_found, server_error = result.stdout.strip().splitlines()[-2:]
+    assert not_found.startswith("404 |") and "Page not found" in not_found
+    assert server_error.startswith("500 |") and "Sorry, there is a problem with the service" in server_error
+    for page in (not_found, server_error):
+        assert "Wyndley Borough Council" in page or "govuk-template" in page
+        for technical in ("URLconf", "Django tried these URL patterns", "Traceback", "DEBUG = True", "RuntimeError"):
+            assert technical not in page

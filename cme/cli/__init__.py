@@ -7,18 +7,50 @@ cme link LEFT.csv RIGHT.csv --output PAIRS.csv   find records of one person in t
 cme import source KIND FILE       import a council extract for data matching (council-tax, housing, benefits, gp, …)
 cme match run [--on DATE]         find children living here on no school roll, for an officer to review
 cme <anything else>               a Django management command (migrate, check, db_worker, …)
+
+Where `make run` has run, its settings file (var/cme.env: demo mode) is read first; variables already set win.
+A production installation has no such file and sets its variables itself (docs/operating.md).
 """
 
 import os
 import sys
+from pathlib import Path
 
 # Our subcommands use hyphens; Django's command modules cannot.
 ALIASES = {"demo-data": "demo_data"}
+CHECKOUT = Path(__file__).resolve().parent.parent.parent
+
+
+def local_settings_file() -> Path:
+    """The settings file `make run` writes: var/cme.env under CME_VAR_DIR (the checkout's var/ by default)."""
+    return Path(os.environ.get("CME_VAR_DIR") or CHECKOUT / "var") / "cme.env"
+
+
+def local_settings_read() -> None:
+    """Put the variables of the local settings file, when there is one, into the environment, under any set already."""
+    path = local_settings_file()
+    if path.is_file():
+        import environ
+
+        environ.Env.read_env(path, overwrite=False)
+
+
+def link(argv: list[str]) -> int:
+    """`cme link` touches no database and reads no setting: it runs on bare Django settings, configured or not."""
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure()
+    django.setup()
+    from cme.cli.management.commands.link import Command
+
+    Command().run_from_argv(["cme", *argv])
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         return 0
@@ -28,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(generate_key())
         return 0
+    if argv[0] == "link":
+        return link(argv)
+    local_settings_read()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cme.settings")
     argv[0] = ALIASES.get(argv[0], argv[0])
     from django.core.management import execute_from_command_line
 
