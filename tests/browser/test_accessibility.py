@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import Resolver404, resolve
 
 from cme.demo.loader import DEMO_PASSWORD, DEMO_USERS
+from tests.browser.csp import listen_for_refusals, refused_on
 
 pytestmark = pytest.mark.browser
 
@@ -72,14 +73,17 @@ def test_public_pages_have_no_accessibility_violations(page, live_server, demo_b
 
 @pytest.mark.parametrize("username", [user.username for user in DEMO_USERS])
 def test_every_page_a_role_can_reach_has_no_accessibility_violations(page, live_server, demo_borough, username):
+    listen_for_refusals(page)
     sign_in(page, live_server.url, username)
     pages = reachable_pages(page, live_server.url)
     assert "/account/" in pages and len(pages) >= 3
-    found = {}
+    found, refused = {}, {}
     for path in pages:
         page.goto(live_server.url + path)
         found[path] = violations_on(page)
+        refused[path] = refused_on(page)  # the Content-Security-Policy refused nothing the page needs
     assert found == {key: [] for key in pages}
+    assert refused == {key: [] for key in pages}
     # Only the strictly necessary cookies, whatever the role visited (the cookies page lists exactly these).
     assert {cookie["name"] for cookie in page.context.cookies()} <= {"cme_session", "cme_csrftoken"}
 
