@@ -230,7 +230,7 @@ WHITENOISE_USE_FINDERS = LOCAL
 
 # --- Field encryption for special-category and criminal-offence data (UK GDPR Art. 9 and 10) ---
 # Comma-separated keys, newest first: new values are sealed with the first; any listed key opens old ones, until
-# `cme keys rotate` has re-sealed everything under the first. Production must set it; DEBUG has a fixed dev key.
+# `cme keys rotate` has re-sealed everything under the first. Production must set it; the local posture has a dev key.
 CME_FIELD_KEYS = env.list("CME_FIELD_KEYS", default=[])
 if not CME_FIELD_KEYS:
     if not LOCAL:
