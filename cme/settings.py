@@ -203,7 +203,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [csp_constants.SELF],
         "script-src": [csp_constants.SELF, csp_constants.NONCE],
         "style-src": [csp_constants.SELF],
-        "img-src": [csp_constants.SELF, "data:"],
+        "img-src": [csp_constants.SELF],
         "font-src": [csp_constants.SELF],
         "connect-src": [csp_constants.SELF],
         "object-src": [csp_constants.NONE],
