@@ -9,6 +9,7 @@ does), and every main page of every role answering 200. Run by CI (`.ci/run`) wi
 """
 
 import base64
+import contextlib
 import html
 import http.client
 import os
@@ -88,6 +89,7 @@ class Installation:
     log: Path | None = None
     admin_password: str = ""
     browsers: dict[str, "Browser"] = field(default_factory=dict)
+    outputs: list = field(default_factory=list)
 
     def cme(self, *arguments: str, timeout: float = 300) -> str:
         done = subprocess.run(
@@ -98,6 +100,7 @@ class Installation:
 
     def start(self, *command: str) -> None:
         handle = self.log.open("a")
+        self.outputs.append(handle)
         self.processes.append(
             subprocess.Popen(
                 command, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
@@ -107,13 +110,17 @@ class Installation:
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
         for process in self.processes:
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+        for handle in self.outputs:
+            handle.close()
 
     def running(self) -> bool:
         return all(process.poll() is None for process in self.processes)
