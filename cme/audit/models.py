@@ -59,6 +59,12 @@ class AuditEntry(models.Model):
     detail_hash = models.CharField(max_length=64, blank=True, help_text="Hash of the detail row; empty if none.")
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+    key_id = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="Id of the CME_AUDIT_KEYS key the hashes were made with; empty for entries made before keys.",
+    )
 
     class Meta:
         ordering = ["-sequence"]

@@ -14,9 +14,18 @@ from typing import Any, TextIO
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from .chain import GENESIS_HASH, SEPARATOR, canonical_json, detail_message, entry_message, hasher
+from .chain import (
+    GENESIS_HASH,
+    SEPARATOR,
+    canonical_json,
+    detail_message,
+    detail_parts,
+    entry_message,
+    entry_parts,
+)
 from .events import READ_EVENTS, AuditEvent
 from .formatters import audit_sentence
+from .keys import audit_keyring
 from .models import AuditChainHead, AuditDetail, AuditEntry
 from .selectors import audit_search
 
@@ -104,16 +113,15 @@ def audit_record(
     purpose_text = str(purpose_text or "").replace(SEPARATOR, " ")
 
     # The detail and its hash do not depend on the chain: work them out before taking the lock.
-    digest = hasher()
+    keyring = audit_keyring()
+    key_id, digest = keyring.newest_id, keyring.newest
     detail_row = None
     detail_hash = ""
     fields = list(fields)
     if fields or purpose or purpose_text or detail:
         data = canonical_json({**(detail or {}), **({"fields": fields} if fields else {})})
         detail_row = AuditDetail(salt=secrets.token_hex(16), purpose=purpose, purpose_text=purpose_text, data=data)
-        detail_hash = digest(
-            detail_message(salt=detail_row.salt, purpose=purpose, purpose_text=purpose_text, data=data).encode()
-        )
+        detail_hash = digest(detail_message(detail_parts(detail_row)).encode())
 
     alias = router.db_for_write(AuditEntry)
     # savepoint=False: inside the caller's atomic block this adds no statements, and a failure here fails the
@@ -134,24 +142,9 @@ def audit_record(
             payload=payload_text,
             detail_hash=detail_hash,
             previous_hash=last_hash,
+            key_id=key_id,
         )
-        entry.entry_hash = digest(
-            entry_message(
-                sequence=entry.sequence,
-                occurred_at=entry.occurred_at,
-                actor_id=entry.actor_id,
-                actor_username=entry.actor_username,
-                event=entry.event,
-                target_type=entry.target_type,
-                target_id=entry.target_id,
-                related_type=entry.related_type,
-                related_id=entry.related_id,
-                subject_child_id=entry.subject_child_id,
-                payload=entry.payload,
-                detail_hash=entry.detail_hash,
-                previous_hash=entry.previous_hash,
-            ).encode()
-        )
+        entry.entry_hash = digest(entry_message(key_id, entry_parts(entry)).encode())
         if detail_row is not None:
             detail_row.entry = entry
         _write(alias, entry, detail_row)
