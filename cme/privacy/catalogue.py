@@ -1615,6 +1615,27 @@ _ENTRIES: list[FieldEntry] = [
     *_staff_link("matching.SourceImport", {"imported_by": "Who imported the extract"}, _K.STAFF_ACCOUNT),
     *_staff_link("matching.MatchRun", {"started_by": "Who started the match run"}, _K.STAFF_ACCOUNT),
     *_staff_link("matching.MatchDecision", {"decided_by": "Who made the decision"}, _K.MATCH_CANDIDATE),
+    *_declare(
+        "accounts.RoleGrant",
+        {
+            "user": "Whose account a role was asked for",
+            "role": "The role asked for",
+            "team": "The team the role was asked for in",
+            "status": "Whether the role was approved or refused, or still waits",
+            "decided_at": "When it was decided",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.STAFF_ACCOUNT,
+    ),
+    *_staff_link(
+        "accounts.RoleGrant",
+        {"requested_by": "Who asked for the role", "decided_by": "Who approved or refused it"},
+        _K.STAFF_ACCOUNT,
+    ),
     # --- people who use the system ------------------------------------------------------------------------------
     *_declare(
         "accounts.User",
@@ -2116,6 +2137,7 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("audit.AuditEntry", "detail_hash"): _CHAIN + " A salted hash of the erasable detail; cannot be turned back.",
         ("audit.AuditEntry", "previous_hash"): _CHAIN + " The hash of the entry before.",
         ("audit.AuditEntry", "entry_hash"): _CHAIN + " The hash of this entry.",
+        ("audit.AuditEntry", "key_id"): _CHAIN + " Which audit key hashed this entry: a fingerprint, not the key.",
         ("audit.AuditDetail", "salt"): _CHAIN + " Random characters that stop the detail's hash being guessed back.",
         ("cases.Document", "content_type"): _DOCUMENT + " The file type, detected from the content.",
         ("cases.Document", "size_bytes"): _DOCUMENT,
