@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    # Before django_tasks_db, so that cme's `db_worker` (the same worker, with the daily scheduler beside it) wins.
+    "cme.cli",
     "django_tasks",
     "django_tasks_db",
     # cme's own apps, domain first; web and api are adapters over them.
@@ -80,7 +82,6 @@ INSTALLED_APPS = [
     "cme.audit",
     "cme.web",
     "cme.api",
-    "cme.cli",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background tasks: database-backed queue, worked by `cme run` / `manage.py db_worker` ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Tasks the worker enqueues once a day (cme.common.scheduler): dotted paths to django-tasks task objects.
+CME_DAILY_TASKS = [
+    "cme.audit.tasks.audit_checkpoint_daily",
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
