@@ -26,7 +26,7 @@ from .chain import (
 from .events import READ_EVENTS, AuditEvent
 from .formatters import audit_sentence
 from .keys import audit_keyring
-from .models import AuditChainHead, AuditDetail, AuditEntry
+from .models import AuditChainHead, AuditDetail, AuditEntry, AuditVerification
 from .selectors import audit_search
 
 CHILD_TYPE = "people.child"  # a target of this type is itself the subject child
@@ -402,3 +402,19 @@ def audit_export_csv(
 def _cell(value: str) -> str:
     """Neutralise text a spreadsheet would run as a formula (CSV injection): a purpose sentence is free text."""
     return "'" + value if value.startswith(_SPREADSHEET_FORMULA_STARTS) else value
+
+
+def audit_verification_start(*, actor: Any) -> AuditVerification:
+    """Record that `actor` started a check of the chain and queue it (`cme.audit.tasks.audit_verification_task`).
+
+    The task is enqueued when the transaction commits, so the worker always finds the row.
+    """
+    from .tasks import audit_verification_task
+
+    with transaction.atomic(using=router.db_for_write(AuditVerification)):
+        verification = AuditVerification.objects.create(started_at=timezone.now(), started_by_id=_actor(actor)[0])
+        audit_record(
+            actor=actor, event=AuditEvent.AUDIT_VERIFICATION_STARTED, payload={"verification": verification.pk}
+        )
+        transaction.on_commit(lambda: audit_verification_task.enqueue(verification_id=verification.pk))
+    return verification

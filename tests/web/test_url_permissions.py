@@ -97,6 +97,7 @@ MATRIX = {
     "web:privacy:access-purposes": ("page", only("dpo")),
     "web:privacy:audit": ("page", only("dpo")),
     "web:privacy:audit-csv": ("page", only("dpo")),
+    "web:privacy:audit-verify": ("page", only("dpo", granted=405)),  # POST only: a GET is refused
     # Data matching: caseworkers review candidates (404 for anyone else: a candidate names a child); the DPO and the
     # analyst see runs (settings, model, counts); the DPO also sees which sources are received; a manager registers
     # sources. School and partner users and the system administrator see nothing of it.
