@@ -136,7 +136,7 @@ class AuditVerification(models.Model):
     checkpoints_checked = models.IntegerField(default=0)
     problem = models.CharField(max_length=40, blank=True)
     sequence = models.BigIntegerField(null=True, blank=True, help_text="The first bad entry, if any.")
-    message = models.TextField(blank=True)
+    message = models.CharField(max_length=2000, blank=True, help_text="What was found: entries by number and hash.")
 
     class Meta:
         ordering = ["-started_at"]

@@ -2145,7 +2145,7 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("audit.AuditVerification", "checkpoints_checked"): "How many signed checkpoints were checked.",
         ("audit.AuditVerification", "problem"): "What kind of tampering was found, as a code.",
         ("audit.AuditVerification", "sequence"): "The number of the first bad audit entry.",
-        ("audit.AuditVerification", "message"): "What was found, naming entries by number, never a person.",
+        ("audit.AuditVerification", "message"): "What a check found, written by cme: entries by number and hash.",
         ("common.DailyTaskRun", "task_path"): "Which daily background task, not about a person.",
         ("common.DailyTaskRun", "last_run_on"): "When a daily background task last ran.",
         ("common.DailyTaskRun", "last_enqueued_at"): "When a daily background task was last queued.",
