@@ -11,7 +11,6 @@ import base64
 import binascii
 import functools
 import hashlib
-import hmac
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 
 KEY_BYTES = 32
+_BLOCK = 64  # SHA-256's block size, which HMAC pads the key to
 KEY_ID_LENGTH = 8
 _KEY_ID_LABEL = b"cme audit key id\x00"
 _SIGNING_KEY_ID_LABEL = b"cme audit signing key id\x00"
@@ -39,10 +39,21 @@ def _sha256(message: bytes, _new=hashlib.sha256) -> str:
 
 
 def _hmac_digest(key: bytes) -> Digest:
-    digest = hmac.digest
+    """HMAC-SHA-256 under `key` (RFC 2104), with the padded key's first block hashed once, up front.
+
+    The same result as `hmac.digest(key, message, "sha256")` (a test holds them equal) at half its cost: the
+    verifier hashes every entry, and OpenSSL's one-shot HMAC sets itself up afresh on every call.
+    """
+    block = key.ljust(_BLOCK, b"\0") if len(key) <= _BLOCK else hashlib.sha256(key).digest().ljust(_BLOCK, b"\0")
+    inner_start = hashlib.sha256(bytes(byte ^ 0x36 for byte in block))
+    outer_start = hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
 
     def keyed(message: bytes) -> str:
-        return digest(key, message, "sha256").hex()
+        inner = inner_start.copy()
+        inner.update(message)
+        outer = outer_start.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
     return keyed
 

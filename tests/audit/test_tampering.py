@@ -181,3 +181,14 @@ def test_a_chain_made_before_keys_verifies_after_the_migration_marks_the_first_k
     assert marker.event == AuditEvent.AUDIT_CHAIN_KEYED
     assert marker.key_id and marker.payload_data == {"unkeyed_entries": 3}
     assert len(chain) == 3
+
+
+def test_the_keyed_hash_is_hmac_sha_256():
+    import base64
+    import hmac
+
+    key = GUESSED_KEY
+    digest = keyring_from((key,)).newest
+    message = "cme.audit.entry.v2\x1f…".encode()
+
+    assert digest(message) == hmac.digest(base64.urlsafe_b64decode(key), message, "sha256").hex()
