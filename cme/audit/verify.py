@@ -123,7 +123,7 @@ def chain_verify(
     # Table names are ours and the bounds are parameters: nothing here comes from outside.
     sql = (
         f"SELECT e.sequence, e.key_id, {', '.join(entry_parts_sql(vendor))}, e.entry_hash, "  # noqa: S608
-        f"d.entry_id IS NOT NULL, {', '.join(detail_parts_sql())} "
+        f"{', '.join(detail_parts_sql())} "
         # The join repeats the lower bound for the detail side: without it PostgreSQL's merge join reads the detail
         # index from its start on every page, and a check of ten million entries slows fivefold.
         f"FROM {entry_table} e LEFT JOIN {detail_table} d ON d.entry_id = e.sequence AND d.entry_id > %s "
@@ -156,7 +156,7 @@ def chain_verify(
         for rows in batches:
             # The hot loop: keep it to comparisons and one hash per entry (and one per detail).
             # A row: sequence, key id, the 13 entry parts (detail hash 13th from the start, previous hash last),
-            # entry hash, whether a detail is held, the 4 detail parts.
+            # entry hash, the 4 detail parts (all None when no detail is held: the salt never is).
             for row in rows:
                 sequence = row[0]
                 if row[1] != key_id:
@@ -191,8 +191,8 @@ def chain_verify(
                     batches.close()
                     return result(*_diagnose(alias, expected, previous, sequence))
                 detail_hash = row[13]
-                if row[16]:
-                    detail = detail_message(row[17:21])
+                if row[16] is not None:
+                    detail = detail_message(row[16:20])
                     if (
                         not detail_hash
                         or detail.count(SEPARATOR) != DETAIL_SEPARATORS
