@@ -24,7 +24,7 @@ COUNCIL_ROLES = frozenset({Role.CME_OFFICER, Role.CME_MANAGER, Role.DPO, Role.AN
 CHILD_READING_ROLES = frozenset({Role.CME_OFFICER, Role.CME_MANAGER})
 
 
-class GrantStatus(models.TextChoices):
+class GrantDecision(models.TextChoices):
     PENDING = "pending", "Waiting for approval"
     APPROVED = "approved", "Approved"
     REFUSED = "refused", "Refused"

@@ -14,7 +14,7 @@ from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 
-from .enums import CHILD_READING_ROLES, GrantStatus, Role
+from .enums import CHILD_READING_ROLES, GrantDecision, Role
 from .models import RoleGrant, Team, User
 from .policies import is_dpo, is_manager
 
@@ -41,7 +41,7 @@ def request_within(*, actor: User, user: User, role: Role, team: Team | None) ->
     """`role_grant_request` inside the caller's transaction (user_create and user_update use it)."""
     if not role_needs_approval(role):
         raise ApplicationError(ERROR_NOT_CHILD_READING, field="role")
-    if RoleGrant.objects.select_for_update().filter(user=user, status=GrantStatus.PENDING).exists():
+    if RoleGrant.objects.select_for_update().filter(user=user, decision=GrantDecision.PENDING).exists():
         raise ApplicationError(ERROR_ALREADY_PENDING, field="role")
     grant = RoleGrant.objects.create(user=user, role=role, team=team, requested_by=actor)
     audit_record(
@@ -67,15 +67,15 @@ def role_grant_decide(*, actor: User, grant: RoleGrant, approve: bool) -> RoleGr
     grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
     if not (is_manager(actor) or is_dpo(actor)):
         raise ApplicationError(ERROR_NOT_AN_APPROVER)
-    if grant.status != GrantStatus.PENDING:
+    if grant.decision != GrantDecision.PENDING:
         raise ApplicationError(ERROR_NOT_PENDING)
     if actor.pk == grant.user_id:
         raise ApplicationError(ERROR_OWN_ACCOUNT)
     if actor.pk == grant.requested_by_id:
         raise ApplicationError(ERROR_OWN_REQUEST)
-    grant.status = GrantStatus.APPROVED if approve else GrantStatus.REFUSED
+    grant.decision = GrantDecision.APPROVED if approve else GrantDecision.REFUSED
     grant.decided_by, grant.decided_at = actor, timezone.now()
-    grant.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    grant.save(update_fields=["decision", "decided_by", "decided_at", "updated_at"])
     if approve:
         user = grant.user
         user.role, user.team, user.school, user.organisation = grant.role, grant.team, None, None
@@ -92,7 +92,7 @@ def role_grant_decide(*, actor: User, grant: RoleGrant, approve: bool) -> RoleGr
     return grant
 
 
-def role_grant_list(*, status: str | None = GrantStatus.PENDING) -> QuerySet[RoleGrant]:
+def role_grant_list(*, decision: str | None = GrantDecision.PENDING) -> QuerySet[RoleGrant]:
     """Grants with their people loaded, newest first; pending ones by default."""
     grants = RoleGrant.objects.select_related("user", "team", "requested_by", "decided_by")
-    return grants.filter(status=status) if status else grants
+    return grants.filter(decision=decision) if decision else grants

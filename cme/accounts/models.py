@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from cme.common.models import TimestampedModel
 
-from .enums import GrantStatus, OrganisationKind, Role
+from .enums import GrantDecision, OrganisationKind, Role
 
 
 class Team(TimestampedModel):
@@ -93,7 +93,7 @@ class RoleGrant(TimestampedModel):
     role = models.CharField(max_length=20, choices=Role.choices)
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=GrantStatus.choices, default=GrantStatus.PENDING)
+    decision = models.CharField(max_length=10, choices=GrantDecision.choices, default=GrantDecision.PENDING)
     decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -101,7 +101,7 @@ class RoleGrant(TimestampedModel):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"], condition=Q(status=GrantStatus.PENDING), name="one_pending_grant_per_user"
+                fields=["user"], condition=Q(decision=GrantDecision.PENDING), name="one_pending_grant_per_user"
             ),
             models.CheckConstraint(
                 name="grant_not_decided_by_requester", condition=~Q(decided_by=models.F("requested_by"))

@@ -1621,7 +1621,7 @@ _ENTRIES: list[FieldEntry] = [
             "user": "Whose account a role was asked for",
             "role": "The role asked for",
             "team": "The team the role was asked for in",
-            "status": "Whether the role was approved or refused, or still waits",
+            "decision": "Whether the role was approved or refused, or still waits",
             "decided_at": "When it was decided",
         },
         category=_C.ACCOUNT,

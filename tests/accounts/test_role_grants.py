@@ -6,7 +6,7 @@ import rules
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cme.accounts.enums import CHILD_READING_ROLES, GrantStatus, Role
+from cme.accounts.enums import CHILD_READING_ROLES, GrantDecision, Role
 from cme.accounts.grants import role_grant_decide, role_grant_request
 from cme.accounts.models import RoleGrant, User
 from cme.accounts.services import user_create, user_provision, user_update
@@ -47,7 +47,7 @@ def test_the_administrator_cannot_make_themselves_a_manager(sysadmin, manager):
     assert sysadmin.role == Role.SYSADMIN  # nothing changed yet
     assert not sysadmin.has_perm("people.view_child")
     grant = changed.requested_grant
-    assert (grant.status, grant.role, grant.requested_by) == (GrantStatus.PENDING, Role.CME_MANAGER, sysadmin)
+    assert (grant.decision, grant.role, grant.requested_by) == (GrantDecision.PENDING, Role.CME_MANAGER, sysadmin)
 
     role_grant_decide(actor=manager, grant=grant, approve=True)
     sysadmin.refresh_from_db()
@@ -66,7 +66,7 @@ def test_a_new_caseworker_account_is_inactive_until_a_second_person_approves(sys
         password="a-long-enough-passphrase",
     )
     assert not user.is_active and not user.has_perm("people.view_child")
-    assert user.requested_grant.status == GrantStatus.PENDING
+    assert user.requested_grant.decision == GrantDecision.PENDING
 
     role_grant_decide(actor=dpo, grant=user.requested_grant, approve=True)
 
@@ -123,7 +123,7 @@ def test_the_database_refuses_a_decision_by_the_requester_or_the_grantee(sysadmi
     grant = RoleGrant.objects.create(user=analyst, role=Role.CME_MANAGER, requested_by=sysadmin)
     for decider in (sysadmin, analyst):
         with pytest.raises(IntegrityError), transaction.atomic():
-            RoleGrant.objects.filter(pk=grant.pk).update(status=GrantStatus.APPROVED, decided_by=decider)
+            RoleGrant.objects.filter(pk=grant.pk).update(decision=GrantDecision.APPROVED, decided_by=decider)
 
 
 def test_a_refused_grant_changes_nothing_and_a_decided_one_cannot_be_decided_again(sysadmin, manager, analyst):

@@ -4,7 +4,7 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from cme.accounts.enums import GrantStatus
+from cme.accounts.enums import GrantDecision
 from cme.accounts.grants import role_grant_decide, role_grant_list
 from cme.accounts.models import RoleGrant
 from cme.web.forms import GovukForm
@@ -24,7 +24,7 @@ class RoleGrantListView(PermissionRequiredMixin, ListView):
         return role_grant_list().order_by("created_at")
 
     def get_context_data(self, **kwargs):
-        decided = role_grant_list(status=None).exclude(status=GrantStatus.PENDING).order_by("-decided_at")
+        decided = role_grant_list(decision=None).exclude(decision=GrantDecision.PENDING).order_by("-decided_at")
         return super().get_context_data(
             decided=decided[:RECENT_DECISIONS],
             can_decide=self.request.user.has_perm("accounts.decide_role_grants"),
@@ -67,5 +67,5 @@ class RoleGrantDecideView(ServiceFormView):
         )
 
     def success_message(self, grant) -> str:
-        verb = "approved: the account can now use it" if grant.status == GrantStatus.APPROVED else "refused"
+        verb = "approved: the account can now use it" if grant.decision == GrantDecision.APPROVED else "refused"
         return f"The {grant.get_role_display()} role for {grant.user.display_name} is {verb}."

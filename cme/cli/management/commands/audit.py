@@ -108,7 +108,7 @@ class Command(BaseCommand):
             self.stderr.write(problem.message)
             self.stderr.write(f"Checkpoints before it that the chain extends: {checked}.")
             raise SystemExit(EXIT_CHAIN_BROKEN)
-        self.stdout.write(f"The chain extends all {checked} checkpoints in {checkpoints}.")
+        self.stdout.write(f"The chain extends every checkpoint in {checkpoints} ({checked} checked).")
 
     def checkpoint(self, *, output: Path | None, **options) -> None:
         directory = output or Path(settings.CME_AUDIT_CHECKPOINT_DIR or ".")
