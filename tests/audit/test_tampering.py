@@ -3,6 +3,7 @@ without the audit key by the HMAC, and even holding it by the signed checkpoints
 
 import io
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -192,3 +193,20 @@ def test_the_keyed_hash_is_hmac_sha_256():
     message = "cme.audit.entry.v2\x1f…".encode()
 
     assert digest(message) == hmac.digest(base64.urlsafe_b64decode(key), message, "sha256").hex()
+
+
+def test_the_daily_task_writes_a_checkpoint_into_the_configured_directory(chain, signing_key_file, tmp_path):
+    from cme.audit.tasks import audit_checkpoint_daily
+
+    with override_settings(CME_AUDIT_CHECKPOINT_DIR=str(tmp_path / "daily")):
+        written = audit_checkpoint_daily.call()
+
+    assert json.loads(Path(written).read_text())["sequence"] == 8
+    assert "cme.audit.tasks.audit_checkpoint_daily" in settings.CME_DAILY_TASKS
+
+
+def test_the_daily_task_writes_nothing_until_configured(chain, tmp_path):
+    from cme.audit.tasks import audit_checkpoint_daily
+
+    with override_settings(CME_AUDIT_CHECKPOINT_DIR="", CME_AUDIT_SIGNING_KEY_FILE=""):
+        assert audit_checkpoint_daily.call() == ""
