@@ -104,3 +104,10 @@ def test_production_reads_audit_keys_from_a_key_file(tmp_path):
         "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, CME_AUDIT_KEYS_FILE=str(key_file), **env
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_audit_key_can_be_made_before_any_is_configured(tmp_path):
+    env = {k: v for k, v in production_env().items() if k != "CME_AUDIT_KEYS"}
+    result = run_cme("audit", "generate-key", tmp_path=tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    assert len(base64.urlsafe_b64decode(result.stdout.strip())) == 32

@@ -28,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(generate_key())
         return 0
+    if argv[:2] == ["audit", "generate-key"]:
+        # Likewise the audit trail's HMAC key (CME_AUDIT_KEYS): the settings refuse to load without one.
+        from cme.audit.keys import generate_key as generate_audit_key
+
+        print(generate_audit_key())
+        return 0
     argv[0] = ALIASES.get(argv[0], argv[0])
     from django.core.management import execute_from_command_line
 
