@@ -110,3 +110,19 @@ def test_a_tampered_chain_shows_on_the_page(sign_in, dpo, officer, django_captur
 def test_a_nonsense_page_marker_shows_the_newest_entries(sign_in, dpo, before):
     response = sign_in(dpo).get(reverse("web:privacy:audit"), {"before": before})
     assert response.status_code == 200
+
+
+def test_a_purpose_in_a_person_s_words_is_shown_as_text_never_as_markup(sign_in, dpo, officer, child):
+    audit_record(
+        actor=officer,
+        event=AuditEvent.CHILD_VIEWED,
+        target=child,
+        purpose="locate",
+        purpose_text="<script>alert(1)</script> \x00actor\x00 \x00x",
+    )
+
+    response = sign_in(dpo).get(reverse("web:privacy:audit"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html

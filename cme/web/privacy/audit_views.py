@@ -140,7 +140,7 @@ class _Names:
             links["target"] = self.record(entry.target_type, entry.target_id)
         html = []
         for index, part in enumerate(parts):
-            if index % 2:
+            if index % 2 and part in links:
                 html.append(links[part])
             elif entry.target_type and phrase in part:
                 before, _, after = part.partition(phrase)
