@@ -47,7 +47,7 @@ def test_a_wrong_path_fails_loudly_and_claims_nothing():
 
 
 def _cme(*args: str, env: dict, log) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    return subprocess.Popen(
         [sys.executable, "-c", "from cme.cli import main; main()", *args],
         cwd=ROOT,
         env=env,
