@@ -88,10 +88,14 @@ def synthetic_entries(count: int, seed: int = 2026):
 
     Rows are tuples in the column order of `ENTRY_COLUMNS` and `DETAIL_COLUMNS`; times are UTC datetimes.
     """
-    from cme.audit.chain import GENESIS_HASH, canonical_json, detail_message, entry_message, hasher
+    from types import SimpleNamespace
+
+    from cme.audit.chain import GENESIS_HASH, canonical_json, detail_message, entry_message, entry_parts
+    from cme.audit.keys import audit_keyring
 
     rng = random.Random(seed)  # noqa: S311 - synthetic data, seeded to be repeatable; salts need no secrecy here
-    digest = hasher()
+    keyring = audit_keyring()  # DEBUG's fixed dev key: the benchmark's chain is keyed as a real one is
+    key_id, digest = keyring.newest_id, keyring.newest
     weights = [share for _, share, _, _ in EVENTS]
     start = datetime(2023, 9, 1, 7, 30, tzinfo=UTC)
     previous = GENESIS_HASH
@@ -110,9 +114,7 @@ def synthetic_entries(count: int, seed: int = 2026):
             purpose = rng.choice(PURPOSES)
             purpose_text = rng.choice(REASONS)
             data = canonical_json({"fields": rng.sample(FIELDS, rng.randrange(1, 4))})
-            detail_hash = digest(
-                detail_message(salt=salt, purpose=purpose, purpose_text=purpose_text, data=data).encode()
-            )
+            detail_hash = digest(detail_message((salt, purpose, purpose_text, data)).encode())
             detail = (sequence, salt, purpose, purpose_text, data)
         values = {
             "sequence": sequence,
@@ -129,8 +131,8 @@ def synthetic_entries(count: int, seed: int = 2026):
             "detail_hash": detail_hash,
             "previous_hash": previous,
         }
-        entry_hash = digest(entry_message(**values).encode())
-        yield (*values.values(), entry_hash), detail
+        entry_hash = digest(entry_message(key_id, entry_parts(SimpleNamespace(**values))).encode())
+        yield (*values.values(), entry_hash, key_id), detail
         previous = entry_hash
 
 
@@ -149,6 +151,7 @@ ENTRY_COLUMNS = (
     "detail_hash",
     "previous_hash",
     "entry_hash",
+    "key_id",
 )
 DETAIL_COLUMNS = ("entry_id", "salt", "purpose", "purpose_text", "data")
 
@@ -179,7 +182,7 @@ def fill(count: int) -> float:
             details.append(detail)
         if len(entries) == BATCH or done == count:
             _load(entries, details)
-            last_hash = entries[-1][-1]
+            last_hash = entries[-1][-2]
             entries, details = [], []
             print(f"  loaded {done:,} entries ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     with connection.cursor() as cursor:
@@ -239,6 +242,65 @@ def time_verify(runs: int) -> list:
         )
         results.append(result)
     return results
+
+
+def _baseline_sql(vendor: str) -> str:
+    """The query of the verifier before issue 10 (commit 8bfdf4e): the database joined each entry's fields into its
+    hashed text, and Python hashed it with plain SHA-256."""
+    from cme.audit.chain import entry_parts_sql
+
+    parts = ["'cme.audit.entry.v1'", *entry_parts_sql(vendor)]  # the same column texts the old SQL built
+    detail = ["'cme.audit.detail.v1'", "d.salt", "d.purpose", "d.purpose_text", "d.data"]
+    if vendor == "postgresql":
+        entry_text = " || chr(31) || ".join(parts)
+        detail_text = " || chr(31) || ".join(detail)
+    else:
+        mark = "'%%s'"  # '%%': the query has parameters, so Django's cursor turns it into '%' for SQLite
+        entry_text = "printf(" + " || char(31) || ".join([mark] * len(parts)) + ", " + ", ".join(parts) + ")"
+        detail_text = "printf(" + " || char(31) || ".join([mark] * len(detail)) + ", " + ", ".join(detail) + ")"
+    return (
+        f"SELECT e.sequence, {entry_text}, e.previous_hash, e.entry_hash, e.detail_hash, "  # noqa: S608
+        f"CASE WHEN d.entry_id IS NULL THEN NULL ELSE {detail_text} END "
+        "FROM audit_auditentry e LEFT JOIN audit_auditdetail d ON d.entry_id = e.sequence AND d.entry_id > %s "
+        "WHERE e.sequence > %s AND e.sequence <= %s ORDER BY e.sequence LIMIT %s"
+    )
+
+
+def time_baseline() -> float:
+    """Entries per second of the pre-issue-10 verifier's work on the same chain: the same pages (with read-ahead on
+    PostgreSQL, as before), the database building the text, one SHA-256 per entry and per detail, the same
+    comparisons. Its hashes cannot match a keyed chain, so it compares and carries on instead of stopping."""
+    import hashlib
+
+    from django.db import connection
+
+    from cme.audit.chain import SEPARATOR
+    from cme.audit.verify import DEFAULT_BATCH_SIZE, _pages, _pages_prefetched
+
+    sql = _baseline_sql(connection.vendor)
+    pages = _pages_prefetched if connection.vendor == "postgresql" else _pages
+    last = chain_length()
+    sha256 = hashlib.sha256
+    started = time.perf_counter()
+    expected, previous, matched = 1, "0" * 64, 0
+    for rows in pages(connection.alias, sql, last, DEFAULT_BATCH_SIZE):
+        for sequence, message, previous_stored, entry_hash, detail_hash, detail in rows:
+            if (
+                sequence == expected
+                and previous_stored == previous
+                and message.count(SEPARATOR) == 13
+                and sha256(message.encode()).hexdigest() == entry_hash
+            ):
+                matched += 1
+            if (
+                detail is not None
+                and detail.count(SEPARATOR) == 4
+                and sha256(detail.encode()).hexdigest() == detail_hash
+            ):
+                matched += 1
+            previous = entry_hash
+            expected += 1
+    return (expected - 1) / (time.perf_counter() - started)
 
 
 # --- 3. Appending -------------------------------------------------------------------------------------------------
@@ -334,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--appends", type=int, default=10_000, help="transactions of each kind; 0 skips the test")
     parser.add_argument("--refill", action="store_true", help="make a new chain even if one of this length exists")
+    parser.add_argument(
+        "--baseline", action="store_true", help="before each verify run, time the pre-issue-10 verifier's work"
+    )
     args = parser.parse_args(argv)
 
     configure(args.database)
@@ -347,7 +412,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"Reusing the chain of {args.entries:,} entries.", file=sys.stderr)
 
-    results = time_verify(args.runs)
+    results, baselines = [], []
+    for _ in range(args.runs):
+        if args.baseline:
+            baselines.append(time_baseline())
+            print(f"  baseline (pre-issue-10 verifier): {baselines[-1]:,.0f} entries/s", file=sys.stderr)
+        results += time_verify(1)
     if results:
         rates = [result.rate for result in results]
         print(f"\n## {args.database}, {args.entries:,} entries ({results[-1].details_checked:,} with a detail)")
@@ -355,6 +425,12 @@ def main(argv: list[str] | None = None) -> int:
             f"verify: {', '.join(f'{rate:,.0f}' for rate in rates)} entries/s; median {statistics.median(rates):,.0f}"
         )
         print(f"        all intact: {all(result.ok for result in results)}")
+        if baselines:
+            base = statistics.median(baselines)
+            print(
+                f"baseline (pre-issue-10 verifier, same runs): {', '.join(f'{rate:,.0f}' for rate in baselines)} "
+                f"entries/s; median {base:,.0f}; ratio {statistics.median(rates) / base:.2f}×"
+            )
 
     if args.appends:
         times, inside = time_appends(args.appends)

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    # Before django_tasks_db, so that cme's `db_worker` (the same worker, with the daily scheduler beside it) wins.
+    "cme.cli",
     "django_tasks",
     "django_tasks_db",
     # cme's own apps, domain first; web and api are adapters over them.
@@ -89,7 +91,6 @@ INSTALLED_APPS = [
     "cme.audit",
     "cme.web",
     "cme.api",
-    "cme.cli",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,26 @@ if not CME_FIELD_KEYS:
         raise ImproperlyConfigured("CME_FIELD_KEYS must be set: special-category data is encrypted at rest.")
     CME_FIELD_KEYS = ["ZGV2LW9ubHktZmllbGQta2V5LW5vdC1zZWNyZXQtMDA="]  # base64 of 32 bytes; local posture only
 
+# --- Audit trail keys, held outside the database (docs/operating.md) ---
+# HMAC keys for the audit chain, newest first (or CME_AUDIT_KEYS_FILE, one a line): a database administrator without
+# them cannot re-hash an altered chain. Production must set one; local (DEBUG or the demo) has a fixed dev key.
+CME_AUDIT_KEYS = env.list("CME_AUDIT_KEYS", default=[])
+if not CME_AUDIT_KEYS and env.str("CME_AUDIT_KEYS_FILE", default=""):
+    from cme.audit.keys import keys_from_file
+
+    CME_AUDIT_KEYS = keys_from_file(env.str("CME_AUDIT_KEYS_FILE"))
+if not CME_AUDIT_KEYS:
+    if not LOCAL:
+        raise ImproperlyConfigured(
+            "CME_AUDIT_KEYS (or CME_AUDIT_KEYS_FILE) must be set: the audit trail is keyed with a key held outside "
+            "the database (make one with `cme audit generate-key`)."
+        )
+    CME_AUDIT_KEYS = ["ZGV2LW9ubHktYXVkaXQta2V5LW5vdC1zZWNyZXQtMDA="]  # base64 of 32 bytes; local only
+# The Ed25519 key that signs checkpoints of the chain head (`cme audit checkpoint`), and where the daily task
+# writes them (nothing is written while either is unset).
+CME_AUDIT_SIGNING_KEY_FILE = env.str("CME_AUDIT_SIGNING_KEY_FILE", default="")
+CME_AUDIT_CHECKPOINT_DIR = env.str("CME_AUDIT_CHECKPOINT_DIR", default="")
+
 # --- Case documents: outside the web root, never served as static files ---
 CME_DOCUMENT_ROOT = Path(env.str("CME_DOCUMENT_ROOT", default=str(VAR_DIR / "documents")))
 CME_DOCUMENT_MAX_BYTES = env.int("CME_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
@@ -274,6 +295,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background tasks: database-backed queue, worked by `cme run` / `manage.py db_worker` ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Tasks the worker enqueues once a day (cme.common.scheduler): dotted paths to django-tasks task objects.
+CME_DAILY_TASKS = [
+    "cme.audit.tasks.audit_checkpoint_daily",
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

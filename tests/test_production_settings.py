@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Variables a developer's or CI's shell may hold that a production deployment would not.
 NOT_PRODUCTION = {
     "CME_FIELD_KEYS",
+    "CME_AUDIT_KEYS",
+    "CME_AUDIT_KEYS_FILE",
     "DEBUG",
     "CME_DEMO",
     "SECRET_KEY",
@@ -40,7 +42,13 @@ def run_cme(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProce
 
 def production_env() -> dict[str, str]:
     field_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-    return {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "cme.example.org", "CME_FIELD_KEYS": field_key}
+    audit_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "cme.example.org",
+        "CME_FIELD_KEYS": field_key,
+        "CME_AUDIT_KEYS": audit_key,
+    }
 
 
 def test_check_deploy_passes_with_no_warnings_under_production_settings(tmp_path):
@@ -186,3 +194,27 @@ def test_demo_mode_shows_the_councils_own_404_and_500_pages_never_djangos(tmp_pa
         assert "Wyndley Borough Council" in page or "govuk-template" in page
         for technical in ("URLconf", "Django tried these URL patterns", "Traceback", "DEBUG = True", "RuntimeError"):
             assert technical not in page
+
+
+def test_production_refuses_to_start_without_audit_keys(tmp_path):
+    env = {k: v for k, v in production_env().items() if k != "CME_AUDIT_KEYS"}
+    result = run_cme("check", tmp_path=tmp_path, **env)
+    assert result.returncode != 0
+    assert "CME_AUDIT_KEYS (or CME_AUDIT_KEYS_FILE) must be set" in result.stderr
+
+
+def test_production_reads_audit_keys_from_a_key_file(tmp_path):
+    env = {k: v for k, v in production_env().items() if k != "CME_AUDIT_KEYS"}
+    key_file = tmp_path / "audit-keys"
+    key_file.write_text("# newest first\n" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+    result = run_cme(
+        "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, CME_AUDIT_KEYS_FILE=str(key_file), **env
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_audit_key_can_be_made_before_any_is_configured(tmp_path):
+    env = {k: v for k, v in production_env().items() if k != "CME_AUDIT_KEYS"}
+    result = run_cme("audit", "generate-key", tmp_path=tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    assert len(base64.urlsafe_b64decode(result.stdout.strip())) == 32

@@ -18,6 +18,17 @@ class Role(models.TextChoices):
 # Roles held by council staff, as opposed to people at schools and partner agencies.
 COUNCIL_ROLES = frozenset({Role.CME_OFFICER, Role.CME_MANAGER, Role.DPO, Role.ANALYST, Role.SYSADMIN})
 
+# Roles that open children's records. Nobody grants these alone: a second person (a CME manager or the DPO, never
+# the requester nor the account itself) approves the grant first (cme.accounts.grants). A test keeps this in step
+# with the permissions that read a child's record.
+CHILD_READING_ROLES = frozenset({Role.CME_OFFICER, Role.CME_MANAGER})
+
+
+class GrantDecision(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
 
 class OrganisationKind(models.TextChoices):
     """The partner agencies the service shares with and hears from (the privacy notice's recipients)."""

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from cme.common.models import TimestampedModel
 
-from .enums import OrganisationKind, Role
+from .enums import GrantDecision, OrganisationKind, Role
 
 
 class Team(TimestampedModel):
@@ -80,3 +80,35 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+class RoleGrant(TimestampedModel):
+    """A request to give `user` a role that reads children's records, and a second person's decision on it.
+
+    The role takes effect only when someone other than the requester and the account itself approves it
+    (`cme.accounts.grants`); the database refuses a decision by either of them too.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=GrantDecision.choices, default=GrantDecision.PENDING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(decision=GrantDecision.PENDING), name="one_pending_grant_per_user"
+            ),
+            models.CheckConstraint(
+                name="grant_not_decided_by_requester", condition=~Q(decided_by=models.F("requested_by"))
+            ),
+            models.CheckConstraint(name="grant_not_decided_by_grantee", condition=~Q(decided_by=models.F("user"))),
+            models.CheckConstraint(name="grant_role_is_known", condition=Q(role__in=Role.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} for {self.user}"

@@ -13,6 +13,8 @@ from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 
 from .enums import OrganisationKind, Role
+from .grants import gains_child_reading_role, role_needs_approval
+from .grants import request_within as role_grant_request_within
 from .models import Organisation, Team, User
 
 ERROR_SELF_DEACTIVATE = "You cannot deactivate your own account."
@@ -30,10 +32,40 @@ def _bind_role(user: User, *, role: Role, school, organisation) -> None:
     user.organisation = organisation if role == Role.PARTNER_USER else None
 
 
-@transaction.atomic
-def user_create(
+def _user_new(
     *,
-    actor: User | None,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: Role,
+    password: str | None,
+    team: Team | None,
+    school,
+    organisation: Organisation | None,
+    job_title: str,
+    is_active: bool,
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(ERROR_USERNAME_TAKEN, field="username")
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, team=team)
+    user.job_title = job_title
+    user.is_active = is_active
+    _bind_role(user, role=role, school=school, organisation=organisation)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_provision(
+    *,
+    actor: User | None = None,
     username: str,
     first_name: str,
     last_name: str,
@@ -45,23 +77,67 @@ def user_create(
     organisation: Organisation | None = None,
     job_title: str = "",
 ) -> User:
-    """Create a user with one role. `password` None leaves the account unable to sign in until one is set.
+    """Create an active user holding `role` at once, whatever the role: for the operator only (the demo loader, the
+    command line, tests' set-up), never for the administrator's pages, which go through `user_create`.
 
-    `actor` is None only for the demo loader and the command line, which act for the operator.
+    `password` None leaves the account unable to sign in until one is set.
     """
-    if User.objects.filter(username__iexact=username).exists():
-        raise ApplicationError(ERROR_USERNAME_TAKEN, field="username")
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email, team=team)
-    user.job_title = job_title
-    _bind_role(user, role=role, school=school, organisation=organisation)
-    if password is None:
-        user.set_unusable_password()
-    else:
-        validate_password(password, user)
-        user.set_password(password)
-    user.full_clean()
-    user.save()
-    audit_record(actor=actor, event=AuditEvent.USER_CREATED, target=user, payload={"role": str(role)})
+    user = _user_new(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        role=role,
+        password=password,
+        team=team,
+        school=school,
+        organisation=organisation,
+        job_title=job_title,
+        is_active=True,
+    )
+    audit_record(actor=actor, event=AuditEvent.USER_CREATED, target=user, payload={"role": str(role), "direct": True})
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: Role,
+    password: str | None,
+    team: Team | None = None,
+    school=None,
+    organisation: Organisation | None = None,
+    job_title: str = "",
+) -> User:
+    """Create a user for the administrator. A role that reads children's records does not take effect yet: the
+    account is made inactive and a grant of the role waits for a second person (`cme.accounts.grants`); the new
+    user's `requested_grant` is that grant (None when the role took effect).
+    """
+    needs_approval = role_needs_approval(role)
+    user = _user_new(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        role=role,
+        password=password,
+        team=team,
+        school=school,
+        organisation=organisation,
+        job_title=job_title,
+        is_active=not needs_approval,
+    )
+    audit_record(
+        actor=actor, event=AuditEvent.USER_CREATED, target=user, payload={"role": str(role), "active": user.is_active}
+    )
+    user.requested_grant = (
+        role_grant_request_within(actor=actor, user=user, role=role, team=team) if needs_approval else None
+    )
     return user
 
 
@@ -80,22 +156,28 @@ def user_update(
     job_title: str = "",
     is_active: bool = True,
 ) -> User:
-    """Change a user's details, role or binding; an administrator may not deactivate their own account."""
+    """Change a user's details, role or binding; an administrator may not deactivate their own account.
+
+    A change that would let the account read children's records as it cannot now (a caseworker role, or activating
+    one) is not made: the other changes are, and a grant of the role waits for a second person. The returned user's
+    `requested_grant` is that grant, or None.
+    """
     if user.pk == actor.pk and not is_active:
         raise ApplicationError(ERROR_SELF_DEACTIVATE, field="is_active")
-    user.first_name, user.last_name, user.email, user.team, user.job_title = (
-        first_name,
-        last_name,
-        email,
-        team,
-        job_title,
-    )
-    user.is_active = is_active
-    _bind_role(user, role=role, school=school, organisation=organisation)
+    requested = gains_child_reading_role(user, role=role, is_active=is_active)
+    user.first_name, user.last_name, user.email, user.job_title = first_name, last_name, email, job_title
+    if requested:
+        # Keep the role, team and active state as they are until the grant is approved.
+        grant = role_grant_request_within(actor=actor, user=user, role=role, team=team)
+    else:
+        grant = None
+        user.team, user.is_active = team, is_active
+        _bind_role(user, role=role, school=school, organisation=organisation)
     user.full_clean()
     user.save()
-    event = AuditEvent.USER_CHANGED if is_active else AuditEvent.USER_DEACTIVATED
-    audit_record(actor=actor, event=event, target=user, payload={"role": str(role), "active": is_active})
+    event = AuditEvent.USER_CHANGED if user.is_active else AuditEvent.USER_DEACTIVATED
+    audit_record(actor=actor, event=event, target=user, payload={"role": str(user.role), "active": user.is_active})
+    user.requested_grant = grant
     return user
 
 

@@ -63,6 +63,13 @@ class AuditEvent(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
     AUDIT_DETAILS_ERASED = "audit_details_erased", "Audit details erased under the retention rules"
 
+    # The audit trail's own protection, and role grants that need a second person (issue 10, points 3 and 4).
+    AUDIT_CHAIN_KEYED = "audit_chain_keyed", "Audit trail keyed from here on"
+    AUDIT_VERIFICATION_STARTED = "audit_verification_started", "Audit trail check started"
+    ROLE_GRANT_REQUESTED = "role_grant_requested", "Role grant requested"
+    ROLE_GRANT_APPROVED = "role_grant_approved", "Role grant approved"
+    ROLE_GRANT_REFUSED = "role_grant_refused", "Role grant refused"
+
 
 # Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.
 READ_EVENTS = frozenset(

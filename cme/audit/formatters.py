@@ -55,6 +55,11 @@ SENTENCES: dict[str, str] = {
     AuditEvent.SETTINGS_CHANGED: "{actor} changed the settings",
     AuditEvent.AUDIT_EXPORTED: "{actor} exported the audit trail",
     AuditEvent.AUDIT_DETAILS_ERASED: "{actor} erased the personal details of {count} audit entries",
+    AuditEvent.AUDIT_CHAIN_KEYED: "The audit trail is keyed from this entry on",
+    AuditEvent.AUDIT_VERIFICATION_STARTED: "{actor} started a check of the audit trail",
+    AuditEvent.ROLE_GRANT_REQUESTED: "{actor} asked for {target} to be given a role that reads children's records",
+    AuditEvent.ROLE_GRANT_APPROVED: "{actor} approved a role for {target}",
+    AuditEvent.ROLE_GRANT_REFUSED: "{actor} refused a role for {target}",
 }
 
 # How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.

@@ -59,6 +59,12 @@ class AuditEntry(models.Model):
     detail_hash = models.CharField(max_length=64, blank=True, help_text="Hash of the detail row; empty if none.")
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+    key_id = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        help_text="Id of the CME_AUDIT_KEYS key the hashes were made with; empty for entries made before keys.",
+    )
 
     class Meta:
         ordering = ["-sequence"]
@@ -114,3 +120,30 @@ class AuditDetail(models.Model):
     @property
     def fields(self) -> list[str]:
         return self.data_dict.get("fields", [])
+
+
+class AuditVerification(models.Model):
+    """A check of the whole chain started from the DPO's audit page and run in the background, with its result.
+
+    Not part of the chain: starting one is itself an audit entry (`audit_verification_started`).
+    """
+
+    started_at = models.DateTimeField()
+    started_by_id = models.BigIntegerField(null=True, blank=True, help_text="The user's id; none for the system.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(null=True, help_text="None while it runs.")
+    entries_checked = models.BigIntegerField(default=0)
+    checkpoints_checked = models.IntegerField(default=0)
+    problem = models.CharField(max_length=40, blank=True)
+    sequence = models.BigIntegerField(null=True, blank=True, help_text="The first bad entry, if any.")
+    message = models.CharField(max_length=2000, blank=True, help_text="What was found: entries by number and hash.")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"Audit check started {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def running(self) -> bool:
+        return self.finished_at is None

@@ -14,10 +14,19 @@ from typing import Any, TextIO
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from .chain import GENESIS_HASH, SEPARATOR, canonical_json, detail_message, entry_message, hasher
+from .chain import (
+    GENESIS_HASH,
+    SEPARATOR,
+    canonical_json,
+    detail_message,
+    detail_parts,
+    entry_message,
+    entry_parts,
+)
 from .events import READ_EVENTS, AuditEvent
 from .formatters import audit_sentence
-from .models import AuditChainHead, AuditDetail, AuditEntry
+from .keys import audit_keyring
+from .models import AuditChainHead, AuditDetail, AuditEntry, AuditVerification
 from .selectors import audit_search
 
 CHILD_TYPE = "people.child"  # a target of this type is itself the subject child
@@ -104,16 +113,15 @@ def audit_record(
     purpose_text = str(purpose_text or "").replace(SEPARATOR, " ")
 
     # The detail and its hash do not depend on the chain: work them out before taking the lock.
-    digest = hasher()
+    keyring = audit_keyring()
+    key_id, digest = keyring.newest_id, keyring.newest
     detail_row = None
     detail_hash = ""
     fields = list(fields)
     if fields or purpose or purpose_text or detail:
         data = canonical_json({**(detail or {}), **({"fields": fields} if fields else {})})
         detail_row = AuditDetail(salt=secrets.token_hex(16), purpose=purpose, purpose_text=purpose_text, data=data)
-        detail_hash = digest(
-            detail_message(salt=detail_row.salt, purpose=purpose, purpose_text=purpose_text, data=data).encode()
-        )
+        detail_hash = digest(detail_message(detail_parts(detail_row)).encode())
 
     alias = router.db_for_write(AuditEntry)
     # savepoint=False: inside the caller's atomic block this adds no statements, and a failure here fails the
@@ -134,24 +142,9 @@ def audit_record(
             payload=payload_text,
             detail_hash=detail_hash,
             previous_hash=last_hash,
+            key_id=key_id,
         )
-        entry.entry_hash = digest(
-            entry_message(
-                sequence=entry.sequence,
-                occurred_at=entry.occurred_at,
-                actor_id=entry.actor_id,
-                actor_username=entry.actor_username,
-                event=entry.event,
-                target_type=entry.target_type,
-                target_id=entry.target_id,
-                related_type=entry.related_type,
-                related_id=entry.related_id,
-                subject_child_id=entry.subject_child_id,
-                payload=entry.payload,
-                detail_hash=entry.detail_hash,
-                previous_hash=entry.previous_hash,
-            ).encode()
-        )
+        entry.entry_hash = digest(entry_message(key_id, entry_parts(entry)).encode())
         if detail_row is not None:
             detail_row.entry = entry
         _write(alias, entry, detail_row)
@@ -409,3 +402,19 @@ def audit_export_csv(
 def _cell(value: str) -> str:
     """Neutralise text a spreadsheet would run as a formula (CSV injection): a purpose sentence is free text."""
     return "'" + value if value.startswith(_SPREADSHEET_FORMULA_STARTS) else value
+
+
+def audit_verification_start(*, actor: Any) -> AuditVerification:
+    """Record that `actor` started a check of the chain and queue it (`cme.audit.tasks.audit_verification_task`).
+
+    The task is enqueued when the transaction commits, so the worker always finds the row.
+    """
+    from .tasks import audit_verification_task
+
+    with transaction.atomic(using=router.db_for_write(AuditVerification)):
+        verification = AuditVerification.objects.create(started_at=timezone.now(), started_by_id=_actor(actor)[0])
+        audit_record(
+            actor=actor, event=AuditEvent.AUDIT_VERIFICATION_STARTED, payload={"verification": verification.pk}
+        )
+        transaction.on_commit(lambda: audit_verification_task.enqueue(verification_id=verification.pk))
+    return verification

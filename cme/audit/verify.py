@@ -4,8 +4,9 @@ Built for tens of millions of entries:
 
 - keyset pages over the primary key (`sequence > last ORDER BY sequence LIMIT n`), never OFFSET, so every page
   costs the same however deep into the chain it is;
-- the database assembles each entry's hashed text (`chain.entry_message_sql`), so Python receives one string per
-  entry instead of fourteen values, and the tight loop does one hash and a few comparisons per entry;
+- the database renders each stored column as the text the writer hashed (`chain.entry_parts_sql`), and the loop
+  hands those texts to `chain.entry_message`, the function the writer uses, then does one hash and a few
+  comparisons per entry;
 - on PostgreSQL, outside a transaction, a second thread with its own connection fetches the next page while this
   one hashes the current one: the server's work (reading, joining, assembling text) overlaps Python's (hashing).
 
@@ -27,12 +28,15 @@ from .chain import (
     ENTRY_SEPARATORS,
     GENESIS_HASH,
     SEPARATOR,
+    UNKEYED_ENTRY_SEPARATORS,
     detail_message,
-    detail_message_sql,
+    detail_parts,
+    detail_parts_sql,
     entry_message,
-    entry_message_sql,
-    hasher,
+    entry_parts,
+    entry_parts_sql,
 )
+from .keys import AuditKeyError, audit_keyring
 from .models import AuditChainHead, AuditDetail, AuditEntry
 
 DEFAULT_BATCH_SIZE = 50_000
@@ -47,6 +51,8 @@ class Problem(enum.StrEnum):
     DETAIL_UNCOMMITTED = "detail_uncommitted"  # a detail whose entry never committed to one
     HEAD_MISMATCH = "head_mismatch"  # the chain ends before, or differently from, the head's record
     HEAD_MISSING = "head_missing"  # entries exist but the head row is gone
+    UNKEYED = "unkeyed"  # an entry hashed without a key after keyed ones, or a chain whose newest entry is unkeyed
+    UNKNOWN_KEY = "unknown_key"  # an entry names a key CME_AUDIT_KEYS does not hold
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class VerifyResult:
     problem: Problem | None = None
     sequence: int | None = None
     message: str = ""
+    unkeyed_entries: int = 0  # entries 1 to this were made before audit keys (plain SHA-256)
 
     @property
     def ok(self) -> bool:
@@ -115,38 +122,77 @@ def chain_verify(
     detail_table = connection.ops.quote_name(AuditDetail._meta.db_table)
     # Table names are ours and the bounds are parameters: nothing here comes from outside.
     sql = (
-        f"SELECT e.sequence, {entry_message_sql(vendor)}, e.previous_hash, e.entry_hash, "  # noqa: S608
-        f"e.detail_hash, {detail_message_sql(vendor)} "
+        f"SELECT e.sequence, e.key_id, {', '.join(entry_parts_sql(vendor))}, e.entry_hash, "  # noqa: S608
+        f"{', '.join(detail_parts_sql())} "
         # The join repeats the lower bound for the detail side: without it PostgreSQL's merge join reads the detail
         # index from its start on every page, and a check of ten million entries slows fivefold.
         f"FROM {entry_table} e LEFT JOIN {detail_table} d ON d.entry_id = e.sequence AND d.entry_id > %s "
         "WHERE e.sequence > %s AND e.sequence <= %s ORDER BY e.sequence LIMIT %s"
     )
     pages = _pages_prefetched if prefetch else _pages
-    digest = hasher()
+    digests = audit_keyring().digests
+    key_id, digest, separators = "", digests[""], UNKEYED_ENTRY_SEPARATORS
+    unkeyed = 0  # entries before the first keyed one
     expected, previous = 1, GENESIS_HASH
     details_checked = details_erased = 0
 
     def result(problem: Problem | None = None, sequence: int | None = None, message: str = "") -> VerifyResult:
         seconds = time.perf_counter() - started
         return VerifyResult(
-            expected - 1, details_checked, details_erased, head_sequence, head_hash, seconds, problem, sequence, message
+            expected - 1,
+            details_checked,
+            details_erased,
+            head_sequence,
+            head_hash,
+            seconds,
+            problem,
+            sequence,
+            message,
+            unkeyed,
         )
 
     # closing(): at the first problem, stop the reader before explaining it.
     with closing(pages(alias, sql, head_sequence, batch_size)) as batches:
         for rows in batches:
             # The hot loop: keep it to comparisons and one hash per entry (and one per detail).
-            for sequence, message, previous_stored, entry_hash, detail_hash, detail in rows:
+            # A row: sequence, key id, the 13 entry parts (detail hash 13th from the start, previous hash last),
+            # entry hash, the 4 detail parts (all None when no detail is held: the salt never is).
+            for row in rows:
+                sequence = row[0]
+                if row[1] != key_id:
+                    if not row[1]:  # unkeyed after keyed
+                        batches.close()
+                        return result(
+                            Problem.UNKEYED,
+                            sequence,
+                            f"Entry {sequence} is not keyed, yet an earlier entry is: it was rewritten by someone "
+                            "without the audit key.",
+                        )
+                    key_id = row[1]
+                    if key_id not in digests:
+                        batches.close()
+                        return result(
+                            Problem.UNKNOWN_KEY,
+                            sequence,
+                            f"Entry {sequence} names audit key {key_id}, which CME_AUDIT_KEYS does not hold: put "
+                            "that key back (after the newest), or the entry was forged.",
+                        )
+                    digest, separators = digests[key_id], ENTRY_SEPARATORS
+                elif not key_id:
+                    unkeyed = sequence
+                message = entry_message(key_id, row[2:15])
+                entry_hash = row[15]
                 if (
                     sequence != expected
-                    or previous_stored != previous
-                    or message.count(SEPARATOR) != ENTRY_SEPARATORS
+                    or row[14] != previous
+                    or message.count(SEPARATOR) != separators
                     or digest(message.encode()) != entry_hash
                 ):
                     batches.close()
                     return result(*_diagnose(alias, expected, previous, sequence))
-                if detail is not None:
+                detail_hash = row[13]
+                if row[16] is not None:
+                    detail = detail_message(row[16:20])
                     if (
                         not detail_hash
                         or detail.count(SEPARATOR) != DETAIL_SEPARATORS
@@ -177,6 +223,13 @@ def chain_verify(
             head_sequence,
             f"The chain head records hash {head_hash} for entry {head_sequence}, but that entry hashes to "
             f"{previous}: the head or the newest entry was altered.",
+        )
+    if checked and not key_id:
+        return result(
+            Problem.UNKEYED,
+            checked,
+            f"The newest entry, {checked}, is not keyed: every entry since audit keys were introduced has been "
+            "rewritten without the key, or the chain was never keyed (run `cme migrate`).",
         )
     return result()
 
@@ -229,25 +282,18 @@ def _pages_prefetched(alias: str, sql: str, last: int, size: int) -> Generator[l
 
 
 def entry_hash_recompute(entry: AuditEntry, *, sequence: int | None = None) -> str:
-    """The hash `entry` should have (as if numbered `sequence`, when given), or "" if a field holds the separator."""
-    message = entry_message(
-        sequence=entry.sequence if sequence is None else sequence,
-        occurred_at=entry.occurred_at,
-        actor_id=entry.actor_id,
-        actor_username=entry.actor_username,
-        event=entry.event,
-        target_type=entry.target_type,
-        target_id=entry.target_id,
-        related_type=entry.related_type,
-        related_id=entry.related_id,
-        subject_child_id=entry.subject_child_id,
-        payload=entry.payload,
-        detail_hash=entry.detail_hash,
-        previous_hash=entry.previous_hash,
-    )
-    if message.count(SEPARATOR) != ENTRY_SEPARATORS:
+    """The hash `entry` should have (as if numbered `sequence`, when given); "" if a field holds the separator or
+    its key is not held."""
+    parts = entry_parts(entry)
+    if sequence is not None:
+        parts = (str(sequence), *parts[1:])
+    message = entry_message(entry.key_id, parts)
+    if message.count(SEPARATOR) != (ENTRY_SEPARATORS if entry.key_id else UNKEYED_ENTRY_SEPARATORS):
         return ""
-    return hasher()(message.encode())
+    try:
+        return audit_keyring().digest(entry.key_id)(message.encode())
+    except AuditKeyError:
+        return ""
 
 
 def _diagnose(alias: str, expected: int, previous: str, found: int) -> tuple[Problem, int, str]:
@@ -289,11 +335,9 @@ def _diagnose(alias: str, expected: int, previous: str, found: int) -> tuple[Pro
 def _detail_message(alias: str, sequence: int, problem: Problem) -> str:
     if problem is Problem.DETAIL_UNCOMMITTED:
         return f"Entry {sequence} has a detail although the entry committed to none: the detail was added later."
-    detail = AuditDetail.objects.using(alias).get(entry_id=sequence)
-    message = detail_message(
-        salt=detail.salt, purpose=detail.purpose, purpose_text=detail.purpose_text, data=detail.data
-    )
+    detail = AuditDetail.objects.using(alias).select_related("entry").get(entry_id=sequence)
+    message = detail_message(detail_parts(detail))
     if message.count(SEPARATOR) != DETAIL_SEPARATORS:
         return f"The detail of entry {sequence} was altered: a field holds the separator character."
-    recomputed = hasher()(message.encode())
+    recomputed = audit_keyring().digest(detail.entry.key_id)(message.encode())
     return f"The detail of entry {sequence} was altered: it hashes to {recomputed}, the entry holds another hash."

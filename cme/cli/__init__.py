@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(generate_key())
         return 0
+    if argv[:2] == ["audit", "generate-key"]:
+        # Likewise the audit trail's HMAC key (CME_AUDIT_KEYS): the settings refuse to load without one.
+        from cme.audit.keys import generate_key as generate_audit_key
+
+        print(generate_audit_key())
+        return 0
     if argv[0] == "link":
         return link(argv)
     local_settings_read()

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cme.accounts.enums import Role
 from cme.accounts.models import Team, User
+from cme.accounts.services import user_provision
 from cme.cases.clocks import (
     ENQUIRY_RESPONSE_DAYS,
     INITIAL_CHECKS_DAYS,
@@ -93,16 +94,16 @@ def _staff(teams: list[Team]) -> _Staff:
     """The demo officer and manager, plus colleagues (unusable passwords) spread over both teams."""
     officers = list(User.objects.filter(role=Role.CME_OFFICER))
     for index, (first, last) in enumerate(COLLEAGUES):
-        user = User(
+        # Through the operator's service, as every demo user is: never the administrator's pages.
+        user = user_provision(
             username=f"{first.lower()}.{last.lower()}",
             first_name=first,
             last_name=last,
             role=Role.CME_OFFICER,
             email=f"{first.lower()}@example.org",
             team=teams[index % len(teams)],
+            password=None,
         )
-        user.set_unusable_password()
-        user.save()
         officers.append(user)
     return _Staff(officers=officers, manager=User.objects.get(username="manager"))
 

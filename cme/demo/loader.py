@@ -8,7 +8,7 @@ from django.db import models, transaction
 
 from cme.accounts.enums import OrganisationKind, Role
 from cme.accounts.models import Organisation, Team, User
-from cme.accounts.services import organisation_create, team_create, user_create
+from cme.accounts.services import organisation_create, team_create, user_provision
 from cme.cases.models import Case, Decision, Document, DocumentDownload, Enquiry, Note, Referral
 from cme.matching.models import (
     DataSource,
@@ -309,7 +309,7 @@ def _load_users(schools: dict[str, School]) -> int:
         s for s in sorted(schools.values(), key=lambda s: s.urn) if s.is_open and "Primary" in s.phase_name
     )
     for demo in DEMO_USERS:
-        user_create(
+        user_provision(
             actor=None,
             username=demo.username,
             first_name=demo.first_name,

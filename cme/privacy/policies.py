@@ -12,6 +12,7 @@ rules.add_perm("privacy.view_ropa", is_dpo)
 rules.add_perm("privacy.view_disclosures", is_dpo)
 rules.add_perm("privacy.view_access_purposes", is_dpo)
 rules.add_perm("privacy.view_audit", is_dpo)
+rules.add_perm("privacy.verify_audit", is_dpo)  # start a check of the whole chain from the audit page
 
 # Special-category and criminal-offence fields (the catalogue marks them) are shown only to roles cleared for them:
 # the caseworkers, whose statutory enquiries need them. Everyone else gets them masked (cme/privacy/masking.py).

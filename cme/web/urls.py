@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .accounts import manage_views
+from .accounts import grant_views, manage_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
@@ -26,6 +26,8 @@ manage_urls = (
             name="user-reset-two-factor",
         ),
         path("users/<int:user_id>/unlock/", manage_views.UserUnlockView.as_view(), name="user-unlock"),
+        path("role-grants/", grant_views.RoleGrantListView.as_view(), name="role-grant-list"),
+        path("role-grants/<int:grant_id>/", grant_views.RoleGrantDecideView.as_view(), name="role-grant-decide"),
         path("teams/", manage_views.TeamListView.as_view(), name="team-list"),
         path("teams/new/", manage_views.TeamCreateView.as_view(), name="team-create"),
         path("organisations/", manage_views.OrganisationListView.as_view(), name="organisation-list"),

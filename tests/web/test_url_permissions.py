@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cme.accounts.enums import Role
+from cme.accounts.models import RoleGrant
 from cme.cases.enums import DocumentKind
 from cme.cases.services import document_upload
 from tests.conftest import ROLE_FIXTURES
@@ -49,6 +50,8 @@ MATRIX = {
     "web:manage:user-update": ("page", only("sysadmin")),
     "web:manage:user-reset-two-factor": ("page", only("sysadmin")),
     "web:manage:user-unlock": ("page", only("sysadmin")),
+    "web:manage:role-grant-list": ("page", only("manager", "dpo", "sysadmin")),
+    "web:manage:role-grant-decide": ("page", only("manager", "dpo")),
     "web:manage:team-list": ("page", only("sysadmin")),
     "web:manage:team-create": ("page", only("sysadmin")),
     "web:manage:organisation-list": ("page", only("sysadmin")),
@@ -94,6 +97,7 @@ MATRIX = {
     "web:privacy:access-purposes": ("page", only("dpo")),
     "web:privacy:audit": ("page", only("dpo")),
     "web:privacy:audit-csv": ("page", only("dpo")),
+    "web:privacy:audit-verify": ("page", only("dpo", granted=405)),  # POST only: a GET is refused
     # Data matching: caseworkers review candidates (404 for anyone else: a candidate names a child); the DPO and the
     # analyst see runs (settings, model, counts); the DPO also sees which sources are received; a manager registers
     # sources. School and partner users and the system administrator see nothing of it.
@@ -210,6 +214,7 @@ class World:
     candidate: object
     run: object
     source_import: object
+    grant: object
 
 
 @pytest.fixture
@@ -253,6 +258,11 @@ def world(
         candidate=(candidate := match_candidate_factory()),
         run=candidate.first_run,
         source_import=source_import_factory(),
+        grant=RoleGrant.objects.create(
+            user=user_factory(role=Role.ANALYST),
+            role=Role.CME_MANAGER,
+            requested_by=user_factory(role=Role.SYSADMIN),
+        ),
     )
 
 
@@ -274,6 +284,7 @@ def url_for(name: str, world: World) -> str:
         "run_id": world.run.pk,
         "source_id": world.source_import.source_id,
         "import_id": world.source_import.pk,
+        "grant_id": world.grant.pk,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
     }

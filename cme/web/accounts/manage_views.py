@@ -39,6 +39,12 @@ class UserCreateView(ServiceFormView):
         return services.user_create(actor=self.request.user, **form.cleaned_data)
 
     def success_message(self, user) -> str:
+        if user.requested_grant is not None:
+            return (
+                f"User {user.username} added. The {user.get_role_display()} role opens children's records, so it "
+                "waits for approval by a CME manager or the data protection officer: the account stays inactive "
+                "until then."
+            )
         return f"User {user.username} added."
 
 
@@ -78,6 +84,11 @@ class UserUpdateView(_UserObjectMixin, ServiceFormView):
         return services.user_update(actor=self.request.user, user=self.subject, **form.cleaned_data)
 
     def success_message(self, user) -> str:
+        if user.requested_grant is not None:
+            return (
+                f"User {user.username} updated. The {user.requested_grant.get_role_display()} role opens children's "
+                "records, so it waits for approval by a CME manager or the data protection officer."
+            )
         return f"User {user.username} updated."
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 privacy_urls = (
     [
@@ -11,8 +11,9 @@ privacy_urls = (
         path("record-of-processing.xlsx", views.RopaXlsxView.as_view(), name="ropa-xlsx"),
         path("disclosures/", views.DisclosureLogView.as_view(), name="disclosures"),
         path("access-purposes/", views.AccessPurposeListView.as_view(), name="access-purposes"),
-        path("audit/", views.AuditSearchView.as_view(), name="audit"),
-        path("audit.csv", views.AuditExportView.as_view(), name="audit-csv"),
+        path("audit/", audit_views.AuditSearchView.as_view(), name="audit"),
+        path("audit/check/", audit_views.AuditVerifyView.as_view(), name="audit-verify"),
+        path("audit.csv", audit_views.AuditExportView.as_view(), name="audit-csv"),
     ],
     "privacy",
 )

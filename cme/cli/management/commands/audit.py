@@ -1,8 +1,16 @@
 """`cme audit verify` checks the audit chain end to end; `cme audit export` writes the audit trail as CSV.
 
-cme audit verify [--batch-size N]
-    Exit 0 when every entry and every detail still held matches its hash; exit 1 naming the first entry that was
-    altered, removed or reordered (the message goes to stderr).
+cme audit verify [--batch-size N] [--checkpoints DIR]
+    Exit 0 when every entry and every detail still held matches its hash (and the chain extends every signed
+    checkpoint in DIR); exit 1 naming the first entry that was altered, removed or reordered, or the first
+    checkpoint the chain contradicts (the message goes to stderr).
+cme audit checkpoint [--output DIR]
+    Sign the chain head (sequence, hash, time) with CME_AUDIT_SIGNING_KEY_FILE and write it to a new file in DIR
+    (default CME_AUDIT_CHECKPOINT_DIR, else the current directory).
+cme audit generate-key
+    Print a new HMAC key for CME_AUDIT_KEYS.
+cme audit generate-signing-key FILE
+    Write a new Ed25519 signing key to FILE (never overwriting), for CME_AUDIT_SIGNING_KEY_FILE.
 cme audit export [--since DATE] [--until DATE] [--child ID] [--user ID] [--object TYPE:ID] [--event EVENT]
                  [--as USERNAME] [--format csv]
     The matching entries as CSV on stdout, oldest first. The export is itself recorded in the audit trail.
@@ -10,13 +18,17 @@ cme audit export [--since DATE] [--until DATE] [--child ID] [--user ID] [--objec
 
 import argparse
 import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from cme.audit.checkpoints import checkpoint_write, checkpoints_check
 from cme.audit.events import AuditEvent
+from cme.audit.keys import AuditKeyError, generate_key, public_key_id, signing_key_generate
 from cme.audit.selectors import chain_verify
 from cme.audit.services import audit_export_csv
 from cme.audit.verify import DEFAULT_BATCH_SIZE
@@ -25,13 +37,31 @@ EXIT_CHAIN_BROKEN = 1
 
 
 class Command(BaseCommand):
-    help = "The audit trail: `verify` checks the hash chain, `export` writes entries as CSV."
+    help = (
+        "The audit trail: `verify` checks the hash chain (and signed checkpoints), `checkpoint` signs the head, "
+        "`export` writes entries as CSV."
+    )
+    # `generate-key` must work while CME_AUDIT_KEYS is being put right.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         verify = actions.add_parser("verify", help="check every entry's hash, link and order, and every detail held")
         verify.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="entries read per query")
+        verify.add_argument(
+            "--checkpoints", type=Path, metavar="DIR", help="also prove the chain extends every checkpoint in DIR"
+        )
         verify.set_defaults(run=self.verify)
+
+        checkpoint = actions.add_parser("checkpoint", help="sign the chain head and write it to a file")
+        checkpoint.add_argument("--output", type=Path, metavar="DIR", help="where to write the checkpoint file")
+        checkpoint.set_defaults(run=self.checkpoint)
+
+        generate = actions.add_parser("generate-key", help="print a new HMAC key for CME_AUDIT_KEYS")
+        generate.set_defaults(run=self.generate_key)
+        signing = actions.add_parser("generate-signing-key", help="write a new Ed25519 key for checkpoints to FILE")
+        signing.add_argument("file", type=Path, metavar="FILE")
+        signing.set_defaults(run=self.generate_signing_key)
 
         export = actions.add_parser("export", help="write audit entries as CSV to stdout, oldest first")
         export.add_argument("--since", type=_date, help="from this date (YYYY-MM-DD), inclusive")
@@ -47,7 +77,9 @@ class Command(BaseCommand):
     def handle(self, *args, run, **options):
         run(**options)
 
-    def verify(self, *, batch_size: int, **options) -> None:
+    def verify(self, *, batch_size: int, checkpoints: Path | None, **options) -> None:
+        if checkpoints is not None and not checkpoints.is_dir():
+            raise CommandError(f"{checkpoints} is not a directory of checkpoints.")
         with _ProgressBar("Verifying the audit chain") as progress:
             result = chain_verify(batch_size=batch_size, progress=progress)
         summary = (
@@ -60,7 +92,49 @@ class Command(BaseCommand):
             self.stderr.write(f"Before it: {summary}")
             raise SystemExit(EXIT_CHAIN_BROKEN)
         self.stdout.write(f"The audit chain is intact: {summary}")
+        if result.unkeyed_entries:
+            self.stdout.write(
+                f"Entries 1 to {result.unkeyed_entries} were made before audit keys (SHA-256 only); the rest are keyed."
+            )
         self.stdout.write(f"Head: entry {result.head_sequence}, hash {result.head_hash}")
+        if checkpoints is None:
+            return
+        try:
+            checked, problem = checkpoints_check(directory=checkpoints, head_sequence=result.head_sequence)
+        except AuditKeyError as error:
+            raise CommandError(str(error)) from None
+        if problem is not None:
+            self.stderr.write(f"The audit chain contradicts a checkpoint ({problem.kind}).")
+            self.stderr.write(problem.message)
+            self.stderr.write(f"Checkpoints before it that the chain extends: {checked}.")
+            raise SystemExit(EXIT_CHAIN_BROKEN)
+        self.stdout.write(f"The chain extends every checkpoint in {checkpoints} ({checked} checked).")
+
+    def checkpoint(self, *, output: Path | None, **options) -> None:
+        directory = output or Path(settings.CME_AUDIT_CHECKPOINT_DIR or ".")
+        try:
+            written = checkpoint_write(directory=directory)
+        except AuditKeyError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Checkpoint written: {written.path}")
+        self.stdout.write(f"Head: entry {written.sequence}, hash {written.hash}, at {written.time}")
+
+    def generate_key(self, **options) -> None:
+        self.stdout.write(generate_key())  # alone on stdout, so `$(cme audit generate-key)` is just the key
+        self.stderr.write(
+            "Put it first in CME_AUDIT_KEYS, keeping the old keys after it (they verify older entries), on every "
+            "web server and worker; then restart them."
+        )
+
+    def generate_signing_key(self, *, file: Path, **options) -> None:
+        try:
+            public_key = signing_key_generate(file)
+        except FileExistsError:
+            raise CommandError(f"{file} exists already: it is never overwritten.") from None
+        except OSError as error:
+            raise CommandError(f"{file} cannot be written: {error.strerror}.") from None
+        self.stdout.write(f"Ed25519 signing key {public_key_id(public_key)} written to {file} (readable by you only).")
+        self.stdout.write("Set CME_AUDIT_SIGNING_KEY_FILE to its path; keep a copy where the DPO keeps checkpoints.")
 
     def export(self, *, exporter: str | None, target: tuple[str, str] | None, **options) -> None:
         actor = None
