@@ -55,6 +55,8 @@ ACCOUNTS = [
     ("d.dpo", "dpo", None),
     ("a.analyst", "analyst", None),
 ]
+# Roles that open children's records: the administrator's request waits for a CME manager's or the DPO's approval.
+CASEWORKER_ACCOUNTS = ("o.officer", "m.manager")
 FIRST_ACCOUNT = """
 from cme.accounts.services import user_create; from cme.accounts.enums import Role
 user_create(actor=None, username="s.admin", first_name="Sam", last_name="Admin", email="s.admin@example.org",
@@ -328,8 +330,21 @@ def test_every_role_signs_in_with_an_authenticator_code_and_opens_every_main_pag
         answer = admin.post("/manage/users/new/", fields)
         assert answer.status == 200 and f"User {username} added." in answer.body, answer.body[-3000:]
 
-    opened = {}
+    # A role that opens children's records waits for a second person: the DPO signs in and approves both.
+    dpo, _ = sign_in_first_time(live, "d.dpo", passwords["d.dpo"])
+    live.browsers["d.dpo"] = dpo
+    pending = dpo.get("/manage/role-grants/")
+    assert pending.status == 200, pending.body[-2000:]
+    decide = sorted(set(re.findall(r'href="(/manage/role-grants/\d+/)"', pending.body)))
+    assert len(decide) == len(CASEWORKER_ACCOUNTS), pending.body[-3000:]
+    for path in decide:
+        answer = dpo.post(path, {"decision": "approve"})
+        assert answer.status == 200 and "is approved" in answer.body, answer.body[-3000:]
+
+    opened = {"d.dpo": main_pages(dpo)}
     for username, _role, _binding in ACCOUNTS:
+        if username == "d.dpo":
+            continue
         browser, secret = sign_in_first_time(live, username, passwords[username])
         live.browsers[username] = browser
         opened[username] = main_pages(browser)
