@@ -5,6 +5,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from cme.matching.enums import ImportState, SourceKind
 from cme.matching.models import SourceRecord
@@ -180,3 +181,19 @@ def test_leavers_partial_and_lost_pupil_files_are_never_a_roll(school_roll, offi
         import_roll(name, school_roll, officer, tmp_path)
     assert says in refused.value.message
     assert SourceRecord.objects.count() == 0
+
+
+def test_the_officer_sees_the_details_to_tidy_on_the_return(sign_in, school, officer):
+    import_ctf("sims_leavers_namespaced.xml", actor=officer)
+    import_ctf("no_destination.xml", actor=officer)
+    zoe = RollReturn.objects.get(given_name="Zoë")
+    yusuf = RollReturn.objects.get(given_name="Yusuf")
+    client = sign_in(officer)
+
+    html = client.get(reverse("web:returns:detail", args=[zoe.pk])).content.decode()
+    assert "Details to tidy" in html
+    assert "the number for Niamh Ó Briain, 234981" in html
+    assert "Destination: LA 888, establishment 2002" in html
+    html = client.get(reverse("web:returns:detail", args=[yusuf.pk])).content.decode()
+    assert "Details to tidy" not in html
+    assert "Destination: Not known: the file names no destination school" in html
