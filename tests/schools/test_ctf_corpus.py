@@ -197,3 +197,42 @@ def test_the_officer_sees_the_details_to_tidy_on_the_return(sign_in, school, off
     html = client.get(reverse("web:returns:detail", args=[yusuf.pk])).content.decode()
     assert "Details to tidy" not in html
     assert "Destination: Not known: the file names no destination school" in html
+
+
+# --- The school register (GIAS) saved again from a spreadsheet -----------------------------------------------------
+
+
+def test_a_register_extract_resaved_from_excel_keeps_the_good_telephone_numbers(school_factory, tmp_path):
+    """Excel dropped the leading zeros (an LA code of 0 for 000, telephone numbers without their 0) and wrote some
+    dates as ISO. The stored number of a school cme holds is kept, and each such row is reported."""
+    from cme.schools.models import School
+    from cme.schools.services import school_register_import
+
+    school_factory(urn=100001, la_code="888", establishment_number="2001", telephone="01632 960123", name="Old name")
+    school_factory(urn=100002, la_code="888", establishment_number="2002", telephone="01632 960456")
+
+    report = school_register_import(source=CORPUS / "gias_resaved_from_excel.csv")
+
+    assert (report.created, report.updated, report.rejected) == (1, 2, 0)
+    riverside, hillside, offshore = School.objects.order_by("urn")
+    assert (riverside.name, riverside.telephone, riverside.open_date) == (
+        "Riverside Primary School", "01632 960123", date(2004, 9, 1))  # fmt: skip
+    assert hillside.telephone == "01632 960456"
+    assert (offshore.la_code, offshore.telephone, offshore.open_date) == ("000", "01632960789", date(2019, 9, 1))
+    assert [str(warning) for warning in report.warnings] == [
+        'line 2: TelephoneNum "1632 960123" has lost its leading 0 (a spreadsheet took it for a number): the stored '
+        "number 01632 960123 was kept",
+        'line 3: TelephoneNum "1632960456" has lost its leading 0 (a spreadsheet took it for a number): the stored '
+        "number 01632 960456 was kept",
+        'line 4: TelephoneNum "1632960789" has lost its leading 0 (a spreadsheet took it for a number): it was stored '
+        "as 01632960789",
+    ]
+
+
+def test_the_register_command_reports_the_rows_it_kept_a_value_for(school_factory, tmp_path):
+    school_factory(urn=100001, la_code="888", establishment_number="2001", telephone="01632 960123")
+
+    status, out, err = run_cme("import", "schools", str(CORPUS / "gias_resaved_from_excel.csv"))
+
+    assert (status, err) == (0, "")
+    assert 'Warning: line 2: TelephoneNum "1632 960123" has lost its leading 0' in out

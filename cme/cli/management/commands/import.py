@@ -216,6 +216,8 @@ class Command(BaseCommand):
         )
         for note in report.notes:
             self.stdout.write(f"Note: {note}")
+        for warning in report.warnings:
+            self.stdout.write(f"Warning: {warning}")
         if report.rejected:
             raise SystemExit(EXIT_ROWS_REJECTED)
 
