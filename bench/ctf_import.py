@@ -93,8 +93,10 @@ def main() -> None:
     imported = statistics.median(r["import"] for r in results)
     peak = statistics.median(r["peak_rss_mb"] for r in results)
     print("\n| step | runs (s) | median (s) | ratio to parsing |\n|---|---|---:|---:|")
-    print(f"| parse only (baseline) | {', '.join(f'{r['baseline']:.2f}' for r in results)} | {base:.2f} | 1.0× |")
-    print(f"| import | {', '.join(f'{r['import']:.2f}' for r in results)} | {imported:.2f} | {imported / base:.1f}× |")
+    parses = ", ".join(f"{r['baseline']:.2f}" for r in results)
+    imports = ", ".join(f"{r['import']:.2f}" for r in results)
+    print(f"| parse only (baseline) | {parses} | {base:.2f} | 1.0× |")
+    print(f"| import | {imports} | {imported:.2f} | {imported / base:.1f}× |")
     print(f"\nPeak RSS (median of {len(results)} runs): {peak:.0f} MB")
 
 
