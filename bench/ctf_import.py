@@ -62,7 +62,8 @@ def make_file(pupils: int, seed: int, database: str) -> Path:
         "from pathlib import Path; Path(sys.argv[2]).write_bytes(h.ctf_content(h.schools_create(), int(sys.argv[3]), "
         "int(sys.argv[4])))"
     )
-    subprocess.run([sys.executable, "-c", code, database, str(path), str(pupils), str(seed)], check=True, cwd=ROOT)
+    command = [sys.executable, "-c", code, database, str(path), str(pupils), str(seed)]
+    subprocess.run(command, check=True, cwd=ROOT)  # noqa: S603 - this interpreter and our own arguments
     return path
 
 
@@ -81,14 +82,16 @@ def main() -> None:
     print(f"CTF: {args.pupils:,} pupils, {path.stat().st_size / 1e6:.1f} MB; database: {args.database}")
     results = []
     for run in range(1, args.runs + 1):
-        out = subprocess.run(
+        out = subprocess.run(  # noqa: S603 - this interpreter and this script
             [sys.executable, __file__, "--child", str(path), "--database", args.database],
             check=True, capture_output=True, text=True, cwd=ROOT,
         )  # fmt: skip
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
-        print(f"run {run}: parse {result['baseline']:.2f} s; import {result['import']:.2f} s "
-              f"({result['created']:,} created, {result['errors']} errors); peak RSS {result['peak_rss_mb']:.0f} MB")  # fmt: skip
+        print(
+            f"run {run}: parse {result['baseline']:.2f} s; import {result['import']:.2f} s ({result['created']:,} "
+            f"created, {result['errors']} errors); peak RSS {result['peak_rss_mb']:.0f} MB"
+        )
     base = statistics.median(r["baseline"] for r in results)
     imported = statistics.median(r["import"] for r in results)
     peak = statistics.median(r["peak_rss_mb"] for r in results)

@@ -245,9 +245,7 @@ def ctf_roll_read(data: bytes, *, today: date, school_urn: Callable[[str, str], 
         kind = CtfKind(header["kind"])
         school = header["source_name"] or f"LA {header['source_lea']} establishment {header['source_estab']}"
         raise SourceFileRefused(
-            ERROR_CTF_NOT_ROLL.format(
-                what=kind.label, school=school, why=_NOT_ROLL_REASONS[kind].format(**header)
-            )
+            ERROR_CTF_NOT_ROLL.format(what=kind.label, school=school, why=_NOT_ROLL_REASONS[kind].format(**header))
         )
     urn = school_urn(header["source_lea"], header["source_estab"])
     if urn is None:

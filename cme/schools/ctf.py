@@ -239,7 +239,9 @@ def _header_read(element, parsed: ParsedFile) -> "_PupilContext":
         source_name=_header_text(children, "SourceSchool", "SchoolName"),
         dest_lea=_header_text(children, "DestSchool", "LEA"),
         dest_estab=_header_text(children, "DestSchool", "Estab"),
-        has_destination=bool(_header_text(children, "DestSchool", "LEA") or _header_text(children, "DestSchool", "Estab")),
+        has_destination=bool(
+            _header_text(children, "DestSchool", "LEA") or _header_text(children, "DestSchool", "Estab")
+        ),
     )
     if header.is_giap:
         raise ReturnFileRejected(ERROR_GIAP)

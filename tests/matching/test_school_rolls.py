@@ -40,8 +40,8 @@ def rolls(manager, schools):
 def roll_csv(tmp_path, name: str, pupils: list[tuple[int, str, int]]):
     """pupils: (URN, establishment number, serial)."""
     lines = ["urn,upn,given_name,family_name,date_of_birth"]
-    lines += [f"{urn},{make_upn(estab=estab, serial=n)},Pupil{n},Family{n},2015-03-{1 + n % 27:02d}" for urn, estab, n in
-              pupils]  # fmt: skip
+    for urn, estab, n in pupils:
+        lines.append(f"{urn},{make_upn(estab=estab, serial=n)},Pupil{n},Family{n},2015-03-{1 + n % 27:02d}")
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -54,7 +54,9 @@ def import_roll(tmp_path, rolls, officer, name, pupils, received_on):
 
 
 def test_a_roll_from_one_school_does_not_replace_anothers(tmp_path, rolls, officer):
-    import_roll(tmp_path, rolls, officer, "riverside.csv", [(100001, "2001", n) for n in range(1, 201)], date(2026, 11, 2))
+    import_roll(
+        tmp_path, rolls, officer, "riverside.csv", [(100001, "2001", n) for n in range(1, 201)], date(2026, 11, 2)
+    )
     import_roll(tmp_path, rolls, officer, "hillside.csv", [(100002, "2002", 1)], date(2026, 11, 20))
 
     entries = _roll_entries([], on=ON)

@@ -16,6 +16,7 @@ from cme.schools.enums import ReturnChannel, ReturnKind
 from cme.schools.models import ReturnImport, RollReturn
 from cme.schools.returns.files import ReturnFileRejected
 from cme.schools.returns.services import returns_import
+
 from .test_import_command import keep_the_test_connection, run_cme  # noqa: F401 - the fixture is used by name
 
 CORPUS = Path(__file__).resolve().parent / "corpus"

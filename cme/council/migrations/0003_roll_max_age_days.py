@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0002_term_periods_and_closure_days'),
+        ("council", "0002_term_periods_and_closure_days"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='councilsettings',
-            name='roll_max_age_days',
-            field=models.PositiveSmallIntegerField(default=42, help_text='Data matching flags a school whose latest roll was received longer ago than this before a run. Six weeks (42 days) is about half a term.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(366)], verbose_name='How old a school roll may be, in days'),
+            model_name="councilsettings",
+            name="roll_max_age_days",
+            field=models.PositiveSmallIntegerField(
+                default=42,
+                help_text="Data matching flags a school whose latest roll was received longer ago than this before a run. Six weeks (42 days) is about half a term.",
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(366)],
+                verbose_name="How old a school roll may be, in days",
+            ),
         ),
     ]

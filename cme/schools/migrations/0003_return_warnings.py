@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('schools', '0002_school_returns'),
+        ("schools", "0002_school_returns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='returnimport',
-            name='warnings',
-            field=models.JSONField(blank=True, default=list, help_text='About the file as a whole, e.g. a CTF version newer than cme knows.'),
+            model_name="returnimport",
+            name="warnings",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="About the file as a whole, e.g. a CTF version newer than cme knows.",
+            ),
         ),
         migrations.AddField(
-            model_name='rollreturn',
-            name='warnings',
+            model_name="rollreturn",
+            name="warnings",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

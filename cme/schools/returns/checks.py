@@ -47,9 +47,7 @@ _PUPIL_LABELS = {
 }
 
 
-def return_check(
-    values: dict[str, Any], *, today: date, warnings: dict[str, str] | None = None
-) -> dict[str, str]:
+def return_check(values: dict[str, Any], *, today: date, warnings: dict[str, str] | None = None) -> dict[str, str]:
     """Problems with one return as {field: message}; empty when it may be stored. Cleans identifiers in place.
 
     With `warnings` (a file of returns), details not needed to identify or safeguard the child (`WARN_FIELDS`: a
