@@ -340,30 +340,42 @@ def _xml_date(text: str) -> date | None:
 def _pupil_read(pupil, where: str) -> tuple[dict, list[ReturnError], list[ReturnError]]:
     problems: list[ReturnError] = []
     warnings: list[ReturnError] = []
+    # The pupil's elements in one pass (a 20,000-pupil file makes many lookups); BasicDetails is read when present.
+    kids: dict[str, object] = {}
+    for child in pupil:
+        kids.setdefault(child.tag, child)
+    basic = kids.get("BasicDetails")
+    if basic is not None:
+        for child in basic:
+            kids.setdefault(child.tag, child)
+
+    def text(name: str) -> str:
+        found = kids.get(name)
+        return (found.text or "").strip() if found is not None else ""
+
     values = {
-        "upn": _text(pupil, "UPN"),
-        "given_name": _text(pupil, "Forename") or _text(pupil, "BasicDetails/LegalForename"),
-        "family_name": _text(pupil, "Surname") or _text(pupil, "BasicDetails/LegalSurname"),
+        "upn": text("UPN"),
+        "given_name": text("Forename") or text("LegalForename"),
+        "family_name": text("Surname") or text("LegalSurname"),
     }
-    dob_text = _text(pupil, "DOB") or _text(pupil, "BasicDetails/DOB")
+    dob_text = text("DOB")
     values["date_of_birth"] = _xml_date(dob_text) if dob_text else None
     if dob_text and values["date_of_birth"] is None:
         problems.append(ReturnError(f"{where}/DOB", f"enter the date of birth as YYYY-MM-DD, not {dob_text!r}"))
     # CTF 25 uses <Sex>; CTF 24 and earlier <Gender>. Read whichever is there.
-    sex_element = "Sex" if pupil.find("Sex") is not None or pupil.find("BasicDetails/Sex") is not None else "Gender"
-    sex_text = _text(pupil, sex_element) or _text(pupil, f"BasicDetails/{sex_element}")
+    sex_element = "Sex" if "Sex" in kids else "Gender"
+    sex_text = text(sex_element)
     if sex_text and sex_text.upper() not in _SEXES:
         warnings.append(ReturnError(f"{where}/{sex_element}", WARNING_SEX.format(value=sex_text)))
     values["sex"] = _SEXES.get(sex_text.upper(), "")
-    values |= _address_read(pupil)
-    values["parents"] = _contacts_read(pupil)
+    address = kids.get("Address")
+    values |= _address_read(address) if address is not None else {}
+    contacts = kids.get("Contacts")
+    values["parents"] = _contacts_read(contacts) if contacts is not None else []
     return values, problems, warnings
 
 
-def _address_read(pupil) -> dict:
-    address = pupil.find("Address")
-    if address is None:
-        return {}
+def _address_read(address) -> dict:
     bs7666 = address.find("BS7666Address")
     if bs7666 is not None:
         line1 = " ".join(
@@ -382,10 +394,10 @@ def _address_read(pupil) -> dict:
     }
 
 
-def _contacts_read(pupil) -> list[dict]:
+def _contacts_read(contacts) -> list[dict]:
     """Contacts with parental responsibility, as the parents the pupil lives with (a CTF does not say more)."""
     parents = []
-    for contact in pupil.findall("Contacts/Contact"):
+    for contact in contacts.iterchildren("Contact"):
         if _text(contact, "Responsibility").lower() not in {"true", "1", "y", "yes"}:
             continue
         name = " ".join(part for part in (_text(contact, "Forename"), _text(contact, "Surname")) if part)

@@ -21,6 +21,7 @@ from cme.cases.enums import DecisionKind, ReferralSource
 from cme.cases.models import Referral
 from cme.cases.services import referral_create
 from cme.cases.services.common import decision_record, require_rationale
+from cme.common.bulk import insert_many
 from cme.common.errors import ApplicationError
 from cme.people.enums import Sex
 from cme.people.models import Child
@@ -354,7 +355,12 @@ def _batch_store(rows, *, sha256, file_name, channel, actor, school, header, war
         row.batch, row.submitted_by = batch, actor
         if row.kind == ReturnKind.PART_TIME_TIMETABLE:
             _timetable_apply(row, None)
-    RollReturn.objects.bulk_create(rows, batch_size=500)
+    insert_many(RollReturn, rows)
+    # insert_many does not read keys back: each new return is found again by its unique dedupe key.
+    keys = dict(RollReturn.objects.filter(batch=batch).values_list("dedupe_key", "pk").iterator(chunk_size=5000))
+    for row in rows:
+        row.pk = keys[row.dedupe_key]
+        row._state.adding, row._state.db = False, RollReturn.objects.db
     for row in rows:
         start = getattr(row, "_start_in_file", None)
         if start is not None:
