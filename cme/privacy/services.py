@@ -81,8 +81,9 @@ def disclosure_record_many(
     cause_type = ContentType.objects.get_for_model(cause) if cause is not None else None
     subject_types: dict[type, ContentType] = {}
     rows = []
+    known = set(DataCategory.values)
     for organisation, data_categories, subject in received:
-        unknown = set(data_categories) - set(DataCategory.values)
+        unknown = set(data_categories) - known
         if unknown or not data_categories:
             raise ValueError(f"Data categories must be DataCategory codes, got {sorted(unknown) or 'none'}")
         subject_type = subject_types.setdefault(type(subject), ContentType.objects.get_for_model(subject))

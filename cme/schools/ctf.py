@@ -376,21 +376,23 @@ def _pupil_read(pupil, where: str) -> tuple[dict, list[ReturnError], list[Return
 
 
 def _address_read(address) -> dict:
+    parts = _texts(address)
     bs7666 = address.find("BS7666Address")
     if bs7666 is not None:
-        line1 = " ".join(
-            part for part in (_text(bs7666, "SAON"), _text(bs7666, "PAON"), _text(bs7666, "Street")) if part
-        )
-        line2, town = _text(bs7666, "Locality"), _text(bs7666, "Town") or _text(bs7666, "PostTown")
+        street = _texts(bs7666)
+        line1 = " ".join(part for part in (street.get("SAON"), street.get("PAON"), street.get("Street")) if part)
+        line2, town = street.get("Locality", ""), street.get("Town") or street.get("PostTown", "")
     else:
-        lines = [_text(address, f"AddressLines/AddressLine{n}") for n in range(1, 6)]
+        lines_element = address.find("AddressLines")
+        numbered = _texts(lines_element) if lines_element is not None else {}
+        lines = [numbered.get(f"AddressLine{n}", "") for n in range(1, 6)]
         lines = [line for line in lines if line]
         line1, line2, town = [*lines, ""][0], " ".join(lines[1:-1]), lines[-1] if len(lines) > 1 else ""
     return {
         "address_line1": line1[:150],
         "address_line2": line2[:150],
         "address_town": town[:100],
-        "address_postcode": _text(address, "PostCode"),
+        "address_postcode": parts.get("PostCode", ""),
     }
 
 
@@ -398,12 +400,22 @@ def _contacts_read(contacts) -> list[dict]:
     """Contacts with parental responsibility, as the parents the pupil lives with (a CTF does not say more)."""
     parents = []
     for contact in contacts.iterchildren("Contact"):
-        if _text(contact, "Responsibility").lower() not in {"true", "1", "y", "yes"}:
+        details = _texts(contact)
+        if details.get("Responsibility", "").lower() not in {"true", "1", "y", "yes"}:
             continue
-        name = " ".join(part for part in (_text(contact, "Forename"), _text(contact, "Surname")) if part)
+        name = " ".join(part for part in (details.get("Forename"), details.get("Surname")) if part)
         phone = _text(contact, "Phones/Phone/PhoneNo")
         parents.append({"name": name, "address": "", "phone": phone})
     return parents[:2]
+
+
+def _texts(element) -> dict[str, str]:
+    """The text of each child element by name (the first of each name), stripped."""
+    found: dict[str, str] = {}
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in found:
+            found[child.tag] = (child.text or "").strip()
+    return found
 
 
 def _text(element, path: str) -> str:
