@@ -227,10 +227,11 @@ def is_xml(data: bytes) -> bool:
 
 
 def ctf_roll_read(data: bytes, *, today: date, school_urn: Callable[[str, str], int | None]) -> SourceExtract:
-    """A school's roll sent as a Common Transfer File (CTF 24 or 25, read by cme.schools.ctf): each pupil becomes a
-    roll row of the file's source school, checked as a CSV row would be. `school_urn(lea, estab)` finds the school
-    in the register. A pupil with a problem is held back with its element path; a file that is not a CTF, a
-    lost-pupil file or an unknown source school refuses the whole file."""
+    """A school's roll sent as a Common Transfer File (read by cme.schools.ctf): each pupil becomes a roll row of the
+    file's source school, checked as a CSV row would be. `school_urn(lea, estab)` finds the school in the register.
+    A pupil with a problem is held back with its element path. A file that is not a CTF, a CTF that does not say it
+    is the school's whole roll (a leavers' transfer, a partial or lost-pupil file, no destination), or an unknown
+    source school refuses the whole file, saying what the file is."""
     from cme.schools.ctf import ctf_read
     from cme.schools.returns.files import ReturnFileRejected
 
