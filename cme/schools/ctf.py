@@ -138,8 +138,9 @@ def ctf_read(content: bytes) -> ParsedFile:
         for event, element in events:
             name = _local(element)
             if root is None:
-                if element.getparent() is not None:  # a <CTfile> inside another document
-                    raise ReturnFileRejected(ERROR_NOT_CTF.format(root=_local(element.getroottree().getroot())))
+                outer = element.getroottree().getroot()
+                if element is not outer or name != "CTfile":  # a <CTfile> inside another document, or no <CTfile>
+                    raise ReturnFileRejected(ERROR_NOT_CTF.format(root=_local(outer)))
                 root = element
                 continue
             if event != "end":

@@ -237,3 +237,17 @@ def test_the_register_command_reports_the_rows_it_kept_a_value_for(school_factor
 
     assert (status, err) == (0, "")
     assert 'Warning: line 2: TelephoneNum "1632 960123" has lost its leading 0' in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<Header><CTFversion>25.0</CTFversion></Header>", "The root element is <Header>, not <CTfile>"),
+        (b"<School><CTfile><Header/></CTfile></School>", "The root element is <School>, not <CTfile>"),
+        (b'<c:CTfile xmlns:c="urn:example"/>', "The file has no /CTfile/Header"),
+        (b"", "not well-formed XML"),
+    ],
+)
+def test_a_file_that_is_not_a_ctf_says_so(content, message):
+    with pytest.raises(ReturnFileRejected, match=message):
+        ctf_read(content)
