@@ -1,6 +1,7 @@
 """The council's settings, one row, editable by the system administrator."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from cme.common.models import TimestampedModel
@@ -21,6 +22,13 @@ class CouncilSettings(TimestampedModel):
     dpo_address = models.TextField("Data protection officer's postal address", blank=True)
     complaints_url = models.URLField("Where to complain", blank=True)
     accessibility_contact_email = models.EmailField(default="accessibility@example.org")
+    roll_max_age_days = models.PositiveSmallIntegerField(
+        "How old a school roll may be, in days",
+        default=42,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text="Data matching flags a school whose latest roll was received longer ago than this before a run. "
+        "Six weeks (42 days) is about half a term.",
+    )
 
     class Meta:
         verbose_name_plural = "council settings"

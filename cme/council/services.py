@@ -21,6 +21,7 @@ EDITABLE_FIELDS = (
     "dpo_address",
     "complaints_url",
     "accessibility_contact_email",
+    "roll_max_age_days",
 )
 
 

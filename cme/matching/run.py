@@ -178,7 +178,19 @@ def _settings(on: date, imports: list[SourceImport], saved: dict) -> dict:
             }
             for i in imports
         ],
+        "school_rolls": _rolls_used(on),
     }
+
+
+def _rolls_used(on: date) -> list[dict]:
+    """Each school's roll the run used (its latest), for the run's record."""
+    from .selectors import school_rolls_in_use
+
+    return [
+        {"urn": roll.school_urn, "school": roll.school_name, "import_id": roll.source_import.pk,
+         "received_on": roll.received_on.isoformat(), "pupils": roll.pupils, "stale": roll.is_stale}
+        for roll in school_rolls_in_use(on=on)
+    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -385,9 +397,20 @@ def _born(record: dict) -> date | None:
 
 
 def _roll_entries(imports: list[SourceImport], *, on: date) -> list[dict]:
-    """Everyone currently on a roll: children with a current enrolment in cme, and pupils on roll extracts."""
-    entries = [r for r in _records_read(imports, kinds={SourceKind.SCHOOL_ROLL}) if r["valid_to"] is None
-               or r["valid_to"] >= on]  # fmt: skip
+    """Everyone currently on a roll: children with a current enrolment in cme, and pupils on roll extracts.
+
+    Roll extracts are per school: each school's latest roll (`school_rolls_in_use`), so one school's roll never
+    replaces another's."""
+    from .selectors import school_rolls_in_use
+
+    in_use = school_rolls_in_use(on=on)
+    urns_of = defaultdict(set)
+    for roll in in_use:
+        urns_of[roll.source_import.pk].add(roll.school_urn)
+    roll_imports = list({roll.source_import.pk: roll.source_import for roll in in_use}.values())
+    entries = [r for r in _records_read(roll_imports, kinds={SourceKind.SCHOOL_ROLL})
+               if r["school_urn"] in urns_of[r["source_import_id"]]
+               and (r["valid_to"] is None or r["valid_to"] >= on)]  # fmt: skip
     names = dict(School.objects.values_list("urn", "name"))
     for entry in entries:
         entry["school"] = names.get(entry["school_urn"], f"URN {entry['school_urn']}")

@@ -1,9 +1,13 @@
 """Reads for data matching: sources and their imports, runs, and the review queue. No side effects."""
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date
 
-from .enums import ReviewState, RunState
-from .models import DataSource, MatchCandidate, MatchRun, RejectedRow, SourceImport
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .enums import ImportState, ReviewState, RunState, SourceKind
+from .models import DataSource, MatchCandidate, MatchRun, RejectedRow, SourceImport, SourceRecord
 
 QUEUE_FILTERS = {
     "to_review": Q(review_state=ReviewState.TO_REVIEW, is_current=True),
@@ -44,3 +48,68 @@ def candidate_queue(*, view: str = "to_review", kind: str = "") -> QuerySet[Matc
 
 def candidate_queue_counts() -> dict[str, int]:
     return {name: MatchCandidate.objects.filter(condition).count() for name, condition in QUEUE_FILTERS.items()}
+
+
+@dataclass(frozen=True)
+class RollInUse:
+    """One school's roll as the next match run will use it: the latest import that holds pupils of that school."""
+
+    school_urn: int
+    school_name: str
+    source_import: SourceImport
+    pupils: int
+    age_days: int
+    is_stale: bool
+
+    @property
+    def received_on(self) -> date:
+        return self.source_import.received_on
+
+
+def school_rolls_in_use(*, on: date | None = None) -> list[RollInUse]:
+    """Each school's latest roll among the imports of active school-roll sources, oldest first.
+
+    Rolls are per school: an import holding one school's pupils replaces that school's earlier roll and no other, so
+    a roll from one school never hides another school's pupils from a match run. A roll is stale when it was received
+    longer ago than the council's setting (`CouncilSettings.roll_max_age_days`) before `on` (default today).
+    """
+    from cme.council.selectors import council_settings_get
+    from cme.schools.models import School
+
+    on = on or timezone.localdate()
+    finished = [ImportState.IMPORTED, ImportState.IMPORTED_WITH_REJECTIONS]
+    counts = (
+        SourceRecord.objects.filter(
+            kind=SourceKind.SCHOOL_ROLL,
+            source_import__source__is_active=True,
+            source_import__state__in=finished,
+            school_urn__isnull=False,
+        )
+        .values_list("school_urn", "source_import_id")
+        .annotate(pupils=Count("pk"))
+        .order_by()
+    )
+    by_school: dict[int, list[tuple[int, int]]] = {}
+    for urn, import_id, pupils in counts:
+        by_school.setdefault(urn, []).append((import_id, pupils))
+    imports = SourceImport.objects.select_related("source").in_bulk(
+        {import_id for rolls in by_school.values() for import_id, _ in rolls}
+    )
+    names = dict(School.objects.filter(urn__in=list(by_school)).values_list("urn", "name"))
+    max_age = council_settings_get().roll_max_age_days
+    in_use = []
+    for urn, rolls in by_school.items():
+        import_id, pupils = max(rolls, key=lambda roll: (imports[roll[0]].received_on, roll[0]))
+        source_import = imports[import_id]
+        age = (on - source_import.received_on).days
+        in_use.append(
+            RollInUse(
+                school_urn=urn,
+                school_name=names.get(urn, f"URN {urn}"),
+                source_import=source_import,
+                pupils=pupils,
+                age_days=age,
+                is_stale=age > max_age,
+            )
+        )
+    return sorted(in_use, key=lambda roll: (roll.received_on, roll.school_name))

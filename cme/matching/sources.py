@@ -120,10 +120,17 @@ ERROR_SEX = "sex {value!r} is not M, F or U"
 ERROR_URN = "urn {value!r} is not a school's 6-digit URN"
 ERROR_DUPLICATE_REF = "record_id {value!r} is already used on line {line}"
 ERROR_DATES_ORDER = "to_date is before from_date"
-ERROR_CTF_LOST_PUPILS = (
-    "This CTF is a lost-pupil file (destination XXX/XXXX): it lists pupils who left, not a school's roll. "
-    "Import it with `cme import ctf` as a school's return."
+ERROR_CTF_NOT_ROLL = (
+    "This CTF is {what}, not {school}'s whole roll: {why}. Import it with `cme import ctf` as the school's returns. "
+    "A school's roll comes as a full CTF (DocumentQualifier full) sent to the council (DestSchool establishment "
+    "LLLL), or as a CSV in the school-roll template."
 )
+_NOT_ROLL_REASONS = {
+    "transfer": "it lists pupils leaving for LA {dest_lea} establishment {dest_estab}",
+    "partial": "it carries part of some pupils' records (DocumentQualifier {qualifier!r})",
+    "lost_pupil": "it lists pupils who left for a school the sender does not know",
+    "destination_unknown": "it names no destination school, so it lists pupils whose destination is not known",
+}
 ERROR_CTF_SCHOOL = (
     "The CTF's source school, LA {lea} establishment {estab}, is not in the school register: import the register "
     "first, or check the header (/CTfile/Header/SourceSchool)."
@@ -220,10 +227,11 @@ def is_xml(data: bytes) -> bool:
 
 
 def ctf_roll_read(data: bytes, *, today: date, school_urn: Callable[[str, str], int | None]) -> SourceExtract:
-    """A school's roll sent as a Common Transfer File (CTF 24 or 25, read by cme.schools.ctf): each pupil becomes a
-    roll row of the file's source school, checked as a CSV row would be. `school_urn(lea, estab)` finds the school
-    in the register. A pupil with a problem is held back with its element path; a file that is not a CTF, a
-    lost-pupil file or an unknown source school refuses the whole file."""
+    """A school's roll sent as a Common Transfer File (read by cme.schools.ctf): each pupil becomes a roll row of the
+    file's source school, checked as a CSV row would be. `school_urn(lea, estab)` finds the school in the register.
+    A pupil with a problem is held back with its element path. A file that is not a CTF, a CTF that does not say it
+    is the school's whole roll (a leavers' transfer, a partial or lost-pupil file, no destination), or an unknown
+    source school refuses the whole file, saying what the file is."""
     from cme.schools.ctf import ctf_read
     from cme.schools.returns.files import ReturnFileRejected
 
@@ -232,8 +240,14 @@ def ctf_roll_read(data: bytes, *, today: date, school_urn: Callable[[str, str], 
     except ReturnFileRejected as error:
         raise SourceFileRefused(error.message) from None
     header = parsed.header
-    if header["lost_pupil"]:
-        raise SourceFileRefused(ERROR_CTF_LOST_PUPILS)
+    if not header["full_roll"]:
+        from cme.schools.ctf import CtfKind
+
+        kind = CtfKind(header["kind"])
+        school = header["source_name"] or f"LA {header['source_lea']} establishment {header['source_estab']}"
+        raise SourceFileRefused(
+            ERROR_CTF_NOT_ROLL.format(what=kind.label, school=school, why=_NOT_ROLL_REASONS[kind].format(**header))
+        )
     urn = school_urn(header["source_lea"], header["source_estab"])
     if urn is None:
         raise SourceFileRefused(ERROR_CTF_SCHOOL.format(lea=header["source_lea"], estab=header["source_estab"]))
@@ -257,7 +271,7 @@ def ctf_roll_read(data: bytes, *, today: date, school_urn: Callable[[str, str], 
     return SourceExtract(
         kind=SourceKind.SCHOOL_ROLL,
         rows=ordered,
-        notes=[NOTE_CTF.format(version=header["version"], school=school, urn=urn)],
+        notes=[NOTE_CTF.format(version=header["version"], school=school, urn=urn), *parsed.warnings],
     )
 
 

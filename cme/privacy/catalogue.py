@@ -1981,7 +1981,7 @@ _ENTRIES += [
             "planned_end_on": "When the part-time timetable is planned to end",
             "parent_agreed": "Whether the parent agreed to the part-time timetable",
             "ctf_source": "The school a transfer file came from (LA and establishment number)",
-            "ctf_destination": "The school a transfer file is for; XXX/XXXX when the school does not know",
+            "ctf_destination": "The school a transfer file is for; XXX/XXXX or blank when the school does not know",
             "triage_state": "Whether an officer has triaged the return, and how",
             "child": "Which child the return was matched to, by an officer",
             "referral": "The referral the return became",
@@ -2001,6 +2001,7 @@ _ENTRIES += [
             "timetable_reason": "Why the pupil is on a part-time timetable, in the school's words",
             "further_information": "Anything else the school told us, in its words",
             "triage_rationale": "Why the officer referred or closed the return",
+            "warnings": "Details the school sent in a form cme does not know (a telephone number), kept as written",
         },
         sources=_RETURN_SOURCES | {_S.SERVICE},
     ),
@@ -2074,6 +2075,7 @@ _RETURNS_NOT_PERSONAL = {
     ("schools.ReturnImport", "school"): _RETURN_FILE + " Which school sent it (a published register entry).",
     ("schools.ReturnImport", "header"): _RETURN_FILE + " A transfer file's header: version and LA/school codes.",
     ("schools.ReturnImport", "created_count"): _RETURN_FILE + " How many returns it added.",
+    ("schools.ReturnImport", "warnings"): _RETURN_FILE + " Notes on the file as a whole, such as its CTF version.",
 }
 _MATCHING_SETUP = "What a data source is and who supplies it (a council team or organisation), not about a person."
 _IMPORT = "How an extract was received and read: dates, counts, file details and state, not about a person."
@@ -2118,6 +2120,7 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("council.CouncilSettings", "service_phone"): _COUNCIL + " The service's switchboard number.",
         ("council.CouncilSettings", "complaints_url"): _COUNCIL,
         ("council.CouncilSettings", "accessibility_contact_email"): _COUNCIL + " A shared mailbox.",
+        ("council.CouncilSettings", "roll_max_age_days"): _COUNCIL + " A number of days.",
         ("council.TermPeriod", "name"): _CALENDAR,
         ("council.TermPeriod", "first_day"): _CALENDAR,
         ("council.TermPeriod", "last_day"): _CALENDAR,

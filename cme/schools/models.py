@@ -104,6 +104,9 @@ class ReturnImport(TimestampedModel):
     )
     header = models.JSONField(default=dict, blank=True, help_text="A CTF's header: version, source, destination.")
     created_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="About the file as a whole, e.g. a CTF version newer than cme knows."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -202,6 +205,8 @@ class RollReturn(TimestampedModel):
     ctf_source = models.CharField(max_length=8, blank=True)
     ctf_destination = models.CharField(max_length=8, blank=True)
     further_information = models.TextField(blank=True)
+    # Details in a form cme does not know, kept as the school wrote them for an officer to tidy: [{where, message}].
+    warnings = models.JSONField(default=list, blank=True)
     # The council's work on it.
     triage_state = models.CharField(max_length=20, choices=TriageState.choices, default=TriageState.RECEIVED)
     child = models.ForeignKey(
@@ -245,6 +250,18 @@ class RollReturn(TimestampedModel):
     @property
     def event_date_label(self) -> str:
         return EVENT_DATE_LABELS[ReturnKind(self.kind)]
+
+    @property
+    def ctf_destination_label(self) -> str:
+        """Where a transfer file says the pupil went, in words: a school's LA and number, or that it is not known."""
+        if self.channel != ReturnChannel.CTF:
+            return ""
+        if not self.ctf_destination:
+            return "Not known: the file names no destination school"
+        if self.ctf_destination.upper() == "XXX/XXXX":
+            return "Not known: the school sent a lost-pupil file (XXX/XXXX)"
+        lea, _, estab = self.ctf_destination.partition("/")
+        return f"LA {lea}, establishment {estab}"
 
     @property
     def destination_unknown(self) -> bool:

@@ -121,6 +121,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     encoding: str = CP1252
     notes: list[str] = field(default_factory=list)
+    # Rows imported with a value a spreadsheet damaged left as it was (the row is reported, the stored value kept).
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -173,7 +175,8 @@ def _ukprn(column: "Column", raw: str) -> str:
 def _la_code(column: "Column", raw: str) -> str:
     if not raw:
         raise _BadCell(f"{column.header} is blank")
-    return _digits(column, raw, r"[0-9]{3}", "a 3-digit number")
+    # A spreadsheet drops leading zeros too: "0" is GIAS's "000" (establishments outside any authority).
+    return _digits(column, raw, r"[0-9]{1,3}", "a 3-digit number").zfill(3)
 
 
 def _establishment_number(column: "Column", raw: str) -> str:
@@ -186,15 +189,27 @@ def _establishment_number(column: "Column", raw: str) -> str:
 def _date(column: "Column", raw: str) -> date | None:
     if not raw:
         return None
-    # GIAS writes dd-mm-yyyy; Excel in a UK locale saves the same dates as dd/mm/yyyy.
+    # GIAS writes dd-mm-yyyy; Excel in a UK locale saves the same dates as dd/mm/yyyy; other tools write ISO
+    # yyyy-mm-dd (with a time, as Excel's ISO format adds), as cme's other importers accept.
     match = re.fullmatch(r"([0-9]{1,2})[-/]([0-9]{1,2})[-/]([0-9]{4})", raw)
+    iso = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[T ]00:00(?::00)?)?", raw)
     try:
-        if match is None:
+        if match is not None:
+            day, month, year = (int(part) for part in match.groups())
+        elif iso is not None:
+            year, month, day = (int(part) for part in iso.groups())
+        else:
             raise ValueError(raw)
-        day, month, year = (int(part) for part in match.groups())
         return date(year, month, day)
     except ValueError:
-        raise _BadCell(f'{column.header} "{_shown(raw)}" is not a date (dd-mm-yyyy)') from None
+        raise _BadCell(f'{column.header} "{_shown(raw)}" is not a date (dd-mm-yyyy or yyyy-mm-dd)') from None
+
+
+def telephone_lost_leading_zero(raw: str) -> bool:
+    """Whether a telephone number looks like one a spreadsheet took for a number and dropped its leading 0 from:
+    digits only (spaces allowed), 9 or 10 of them, the first not 0. UK numbers dialled in full start with 0."""
+    digits = raw.replace(" ", "")
+    return digits.isdigit() and len(digits) in (9, 10) and not digits.startswith("0")
 
 
 def _age(column: "Column", raw: str) -> int | None:

@@ -10,7 +10,15 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from .models import School
-from .register import ImportReport, RegisterExtract, RegisterFileRejected, RegisterRow, status_is_closed
+from .register import (
+    ImportReport,
+    RegisterExtract,
+    RegisterFileRejected,
+    RegisterRow,
+    RowError,
+    status_is_closed,
+    telephone_lost_leading_zero,
+)
 
 if TYPE_CHECKING:
     from cme.accounts.models import User
@@ -77,6 +85,7 @@ def _extract_apply(extract: RegisterExtract, *, progress: ProgressCallback | Non
             report.rejected += 1
             report.errors.extend(row.errors())
         else:
+            _damage_guard(row, existing.get(row.values["urn"]), report)
             outcome = _row_apply(row, existing.get(row.values["urn"]), writer)
             setattr(report, outcome, getattr(report, outcome) + 1)
         if progress and number % PROGRESS_EVERY == 0:
@@ -87,6 +96,31 @@ def _extract_apply(extract: RegisterExtract, *, progress: ProgressCallback | Non
     report.encoding = extract.encoding
     report.notes.extend(extract.notes)
     return report
+
+
+WARNING_TELEPHONE_KEPT = (
+    'TelephoneNum "{raw}" has lost its leading 0 (a spreadsheet took it for a number): the stored number {stored} '
+    "was kept"
+)
+WARNING_TELEPHONE_RESTORED = (
+    'TelephoneNum "{raw}" has lost its leading 0 (a spreadsheet took it for a number): it was stored as {restored}'
+)
+
+
+def _damage_guard(row: RegisterRow, current: tuple[int, dict[str, Any]] | None, report: ImportReport) -> None:
+    """Never overwrite a good value with one a spreadsheet damaged: a telephone number without its leading 0 keeps
+    the stored number (or, for a school new to cme, gets its 0 back), and the row is reported."""
+    raw = row.values.get("telephone", "")
+    if not raw or not telephone_lost_leading_zero(raw):
+        return
+    stored = current[1].get("telephone", "") if current is not None else ""
+    if stored:
+        row.values["telephone"] = stored
+        message = WARNING_TELEPHONE_KEPT.format(raw=raw, stored=stored)
+    else:
+        row.values["telephone"] = "0" + raw
+        message = WARNING_TELEPHONE_RESTORED.format(raw=raw, restored=row.values["telephone"])
+    report.warnings.append(RowError(row.line, message, row.end_line))
 
 
 def _schools_by_urn(fields: list[str]) -> dict[int, tuple[int, dict[str, Any]]]:

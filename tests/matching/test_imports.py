@@ -211,6 +211,10 @@ def school_roll(manager, school_factory) -> DataSource:
                                 supplier="Riverside Primary School")  # fmt: skip
 
 
+# A school's whole roll: a full CTF sent to the council (establishment LLLL).
+TO_THE_COUNCIL = ("888", "LLLL")
+
+
 def write_ctf(tmp_path, content: bytes):
     path = tmp_path / "roll.xml"
     path.write_bytes(content)
@@ -225,6 +229,7 @@ def test_a_school_roll_sent_as_a_ctf_becomes_roll_records_of_its_source_school(
         [CtfPupil(make_upn(serial=1), sex="F"), CtfPupil(make_upn(serial=2), forename="Chidi", sex="M")],
         version=version,
         sex_tag=tag,
+        dest=TO_THE_COUNCIL,
     )
     result = source_import_file(
         actor=officer, source=school_roll, path=write_ctf(tmp_path, content), received_on=date(2026, 11, 2)
@@ -242,7 +247,10 @@ def test_a_school_roll_sent_as_a_ctf_becomes_roll_records_of_its_source_school(
 def test_a_ctf_pupil_with_a_problem_is_held_back_with_its_element_path(tmp_path, school_roll, officer):
     pupils = [CtfPupil(make_upn(serial=1)), CtfPupil(make_upn(serial=2), dob="2014-13-40"), CtfPupil("B801200005002")]
     result = source_import_file(
-        actor=officer, source=school_roll, path=write_ctf(tmp_path, make_ctf(pupils)), received_on=date(2026, 11, 2)
+        actor=officer,
+        source=school_roll,
+        path=write_ctf(tmp_path, make_ctf(pupils, dest=TO_THE_COUNCIL)),
+        received_on=date(2026, 11, 2),
     )
 
     assert (result.rows_imported, result.rows_rejected) == (1, 2)
@@ -255,7 +263,8 @@ def test_a_ctf_pupil_with_a_problem_is_held_back_with_its_element_path(tmp_path,
     ("ctf", "message"),
     [
         ({"dest": ("XXX", "XXXX")}, "lost-pupil file"),
-        ({"source": ("777", "1234")}, "LA 777 establishment 1234, is not in the school register"),
+        ({"dest": ("888", "2002")}, "a transfer of leavers to another school, not Riverside Primary School's whole"),
+        ({"source": ("777", "1234"), "dest": TO_THE_COUNCIL}, "LA 777 establishment 1234, is not in the school"),
     ],
 )
 def test_a_lost_pupil_ctf_or_one_from_an_unknown_school_is_refused_as_a_roll(
@@ -268,7 +277,7 @@ def test_a_lost_pupil_ctf_or_one_from_an_unknown_school_is_refused_as_a_roll(
 
 
 def test_the_command_imports_a_ctf_roll(tmp_path, school_roll):
-    path = write_ctf(tmp_path, make_ctf([CtfPupil(make_upn(serial=1))]))
+    path = write_ctf(tmp_path, make_ctf([CtfPupil(make_upn(serial=1))], dest=TO_THE_COUNCIL))
     status, out, err = run_cme("import", "source", "school-roll", str(path))
     assert (status, err) == (0, "")
     assert "1 records imported" in out and SourceRecord.objects.count() == 1

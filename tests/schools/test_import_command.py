@@ -75,7 +75,7 @@ def test_call_command_raises_system_exit_1_when_rows_were_rejected(tmp_path, reg
         call_command("import", "schools", str(path), stdout=io.StringIO(), stderr=err)
 
     assert exit.value.code == 1
-    assert 'line 2: OpenDate "yesterday" is not a date (dd-mm-yyyy)' in err.getvalue()
+    assert 'line 2: OpenDate "yesterday" is not a date (dd-mm-yyyy or yyyy-mm-dd)' in err.getvalue()
 
 
 def test_a_refused_file_names_the_problem_writes_nothing_and_exits_with_status_2(

@@ -234,13 +234,13 @@ def test_a_row_with_a_nul_byte_is_rejected_rather_than_stored(tmp_path, register
         ("URN", "12A456", 'URN "12A456" is not a 6-digit number'),
         ("URN", "12345", 'URN "12345" is not a 6-digit number'),
         ("URN", "", "URN is blank"),
-        ("OpenDate", "31-02-2020", 'OpenDate "31-02-2020" is not a date (dd-mm-yyyy)'),
-        ("CloseDate", "2020-09-01", 'CloseDate "2020-09-01" is not a date (dd-mm-yyyy)'),
+        ("OpenDate", "31-02-2020", 'OpenDate "31-02-2020" is not a date (dd-mm-yyyy or yyyy-mm-dd)'),
+        ("CloseDate", "2020-13-01", 'CloseDate "2020-13-01" is not a date (dd-mm-yyyy or yyyy-mm-dd)'),
         ("StatutoryLowAge", "four", 'StatutoryLowAge "four" is not an age in whole years'),
         ("StatutoryHighAge", "-1", 'StatutoryHighAge "-1" is not an age in whole years'),
         ("EstablishmentName", "", "EstablishmentName is blank"),
         ("EstablishmentStatus (name)", "", "EstablishmentStatus (name) is blank"),
-        ("LA (code)", "92", 'LA (code) "92" is not a 3-digit number'),
+        ("LA (code)", "9202", 'LA (code) "9202" is not a 3-digit number'),
         ("UKPRN", "1001234", 'UKPRN "1001234" is not an 8-digit number'),
         ("EstablishmentNumber", "12345", 'EstablishmentNumber "12345" is not a number of up to 4 digits'),
         ("NumberOfPupils", "12.5", 'NumberOfPupils "12.5" is not a whole number'),
@@ -289,7 +289,7 @@ def test_every_bad_row_is_reported_in_file_order_not_just_the_first(tmp_path, re
 
     assert messages(report) == [
         'line 3: URN "X" is not a 6-digit number',
-        'line 10: OpenDate "tomorrow" is not a date (dd-mm-yyyy)',
+        'line 10: OpenDate "tomorrow" is not a date (dd-mm-yyyy or yyyy-mm-dd)',
         "line 32: EstablishmentName is blank",
         'line 32: StatutoryLowAge "five" is not an age in whole years',
     ]

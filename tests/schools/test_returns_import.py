@@ -262,9 +262,12 @@ def test_ctf_pupil_problems_are_reported_by_element_path_and_nothing_is_imported
     report = import_ctf(make_ctf(pupils), actor=officer)
 
     assert [str(error) for error in report.errors] == [
-        "/CTfile/CTFpupilData/Pupil[3]/Sex: unknown code 'X': expected M, F or U",
         "/CTfile/CTFpupilData/Pupil[4]/DOB: enter the date of birth as YYYY-MM-DD, not '2014-13-40'",
         "/CTfile/CTFpupilData/Pupil[2]/UPN: The UPN check letter is wrong (got B801200005002)",
+    ]
+    # An unknown sex code does not make the return unusable: it is a warning, not a refusal.
+    assert [str(warning) for warning in report.warnings] == [
+        "/CTfile/CTFpupilData/Pupil[3]/Sex: unknown code 'X': expected M, F or U; the sex was left blank"
     ]
     assert RollReturn.objects.count() == 0
 

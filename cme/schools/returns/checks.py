@@ -47,8 +47,13 @@ _PUPIL_LABELS = {
 }
 
 
-def return_check(values: dict[str, Any], *, today: date) -> dict[str, str]:
-    """Problems with one return as {field: message}; empty when it may be stored. Cleans identifiers in place."""
+def return_check(values: dict[str, Any], *, today: date, warnings: dict[str, str] | None = None) -> dict[str, str]:
+    """Problems with one return as {field: message}; empty when it may be stored. Cleans identifiers in place.
+
+    With `warnings` (a file of returns), details not needed to identify or safeguard the child (`WARN_FIELDS`: a
+    parent's telephone number, the postcode, the sex code) that are in a form cme does not know are kept as written
+    and reported there instead of refusing the return; the officer tidies them.
+    """
     problems: dict[str, str] = {}
     _pupil_check(values, problems, today=today)
     kind = values.get("kind")
@@ -56,6 +61,9 @@ def return_check(values: dict[str, Any], *, today: date) -> dict[str, str]:
         _deletion_check(values, problems)
     else:
         _parents_check(values, problems, required=False)
+    if warnings is not None:
+        _soften(values, problems, warnings)
+    values.pop("_written_postcode", None)
     if kind == ReturnKind.UNAUTHORISED_ABSENCE:
         _absence_check(values, problems, what="continuous unauthorised absence", days=UNAUTHORISED_ABSENCE_DAYS)
     elif kind == ReturnKind.SICKNESS:
@@ -67,6 +75,34 @@ def return_check(values: dict[str, Any], *, today: date) -> dict[str, str]:
     if values.get("date_of_birth") and values.get("event_date") and "date_of_birth" not in problems:
         values["year_group"] = national_curriculum_year(values["date_of_birth"], values["event_date"])
     return problems
+
+
+# Details that do not identify the child or make the return unusable: kept as written, with a warning, in a file.
+WARN_FIELDS = ("parents", "address_postcode", "sex")
+WARNING_KEPT = "{message}: kept as written for an officer to tidy"
+_POSTCODE_LENGTH = 8
+
+
+def _soften(values: dict[str, Any], problems: dict[str, str], warnings: dict[str, str]) -> None:
+    """Move the problems in WARN_FIELDS to `warnings`, keeping the value as the school wrote it."""
+    for name in WARN_FIELDS:
+        message = problems.pop(name, None)
+        if message is None:
+            continue
+        if name == "parents" and values.get("kind") == ReturnKind.DELETION and _parents_required(values, message):
+            problems[name] = message  # a deletion must name each parent and give a telephone number: reg 13
+            continue
+        warnings[name] = WARNING_KEPT.format(message=message)
+        if name == "address_postcode":
+            written = values.get("_written_postcode", "")
+            values[name] = written if len(written) <= _POSTCODE_LENGTH else ""
+        elif name == "sex":
+            values[name] = ""
+
+
+def _parents_required(values: dict[str, Any], message: str) -> bool:
+    """Whether a deletion's parent problem is a missing detail (refused) rather than one in an unknown form."""
+    return message in (ERROR_PARENT, ERROR_NO_PARENT) or message.startswith("Enter an emergency telephone number")
 
 
 def return_dedupe_key(values: dict[str, Any], *, school_id: int) -> str:
@@ -96,6 +132,7 @@ def _pupil_check(values: dict[str, Any], problems: dict[str, str], *, today: dat
         if isinstance(values.get(name), str):
             values[name] = values[name].strip()
     _clean(values, problems, "upn", upn_clean)
+    values["_written_postcode"] = (values.get("address_postcode") or "").strip()
     _clean(values, problems, "address_postcode", postcode_clean)
     sex = (values.get("sex") or "").strip().upper()
     if sex and sex not in SEXES:
@@ -152,7 +189,8 @@ def _parents_check(values: dict[str, Any], problems: dict[str, str], *, required
             try:
                 phone = phone_to_e164(phone)
             except ValidationError as error:
-                problems["parents"] = f"{error.messages[0]} (the number for {name})"
+                # Kept as written: when the problem becomes a warning (a file), the school's number is what is stored.
+                problems["parents"] = f"{error.messages[0]} (the number for {name}, {phone})"
         cleaned.append({"name": name, "address": (parent.get("address") or "").strip(), "phone": phone})
     if required and not cleaned and "parents" not in problems:
         problems["parents"] = ERROR_NO_PARENT

@@ -33,6 +33,8 @@ class ParsedReturn:
     fallback_laestab: tuple[str, str] | None = None
     # For CSV rows, the column each RollReturn field came from, so later problems name the column the school sees.
     columns: dict[str, str] = field(default_factory=dict)
+    # Details kept as written that an officer should tidy (a telephone number in a form cme does not know).
+    warnings: list[ReturnError] = field(default_factory=list)
 
     def locate(self, field_name: str) -> str:
         column = self.columns.get(field_name, field_name)
@@ -44,3 +46,5 @@ class ParsedFile:
     returns: list[ParsedReturn] = field(default_factory=list)
     errors: list[ReturnError] = field(default_factory=list)
     header: dict[str, Any] = field(default_factory=dict)
+    # About the file as a whole, such as a CTF version newer than cme knows, read as the newest layout.
+    warnings: list[str] = field(default_factory=list)

@@ -21,6 +21,7 @@ from cme.cases.enums import DecisionKind, ReferralSource
 from cme.cases.models import Referral
 from cme.cases.services import referral_create
 from cme.cases.services.common import decision_record, require_rationale
+from cme.common.bulk import insert_many
 from cme.common.errors import ApplicationError
 from cme.people.enums import Sex
 from cme.people.models import Child
@@ -51,6 +52,10 @@ ERROR_NO_CHILD = "Match the return to a child first: a referral is about a child
 ERROR_UNKNOWN_SCHOOL_URN = "no school with URN {urn} in the register"
 ERROR_UNKNOWN_SCHOOL_LAESTAB = "no school with LA {lea} and establishment {estab} in the register"
 ERROR_CTF_UPN = "a pupil in a CTF must have a UPN"
+ERROR_CTF_ROLL = (
+    "This CTF is {school}'s whole roll (a full file sent to the council), not a set of pupil returns. Import it as a "
+    "school roll for data matching: `cme import source school-roll FILE`, or Data matching, Data sources."
+)
 
 
 def _command_line_user() -> "User":
@@ -173,6 +178,9 @@ class ReturnsImportReport:
     created: int = 0
     unchanged: int = 0
     errors: list[ReturnError] = field(default_factory=list)
+    # Details kept as written with a warning on their return (they do not stop the import), and notes on the file.
+    warnings: list[ReturnError] = field(default_factory=list)
+    file_warnings: list[str] = field(default_factory=list)
     already_imported: bool = False
     batch: ReturnImport | None = None
 
@@ -193,7 +201,7 @@ def returns_import(
     """
     sha256 = hashlib.sha256(content).hexdigest()
     parsed = _parsed(content, channel)
-    report = ReturnsImportReport(errors=list(parsed.errors))
+    report = ReturnsImportReport(errors=list(parsed.errors), file_warnings=list(parsed.warnings))
     if ReturnImport.objects.filter(sha256=sha256).exists():
         report.already_imported = True
     today = timezone.localdate()
@@ -208,7 +216,8 @@ def returns_import(
             report.errors.append(ReturnError(item.where, ERROR_NOT_YOUR_SCHOOL.format(school=school_of_row.name)))
             continue
         values = {**item.values}
-        problems = return_check(values, today=today)
+        soft: dict[str, str] = {}
+        problems = return_check(values, today=today, warnings=soft)
         if channel == ReturnChannel.CTF and not values.get("upn") and "upn" not in problems:
             problems["upn"] = ERROR_CTF_UPN
         report.errors.extend(ReturnError(item.locate(name), message) for name, message in problems.items())
@@ -219,6 +228,9 @@ def returns_import(
             report.unchanged += 1
             continue
         seen.add(key)
+        warnings = [*item.warnings, *(ReturnError(item.locate(name), message) for name, message in soft.items())]
+        report.warnings.extend(warnings)
+        values["warnings"] = [{"where": warning.where, "message": warning.message} for warning in warnings]
         rows.append(RollReturn(school=school_of_row, channel=channel, received_on=today, dedupe_key=key, **values))
         rows[-1]._where = item.where
     if report.errors:
@@ -232,7 +244,14 @@ def returns_import(
     actor = actor or _command_line_user()
     with transaction.atomic():
         report.batch = _batch_store(
-            new, sha256=sha256, file_name=file_name, channel=channel, actor=actor, school=school, header=parsed.header
+            new,
+            sha256=sha256,
+            file_name=file_name,
+            channel=channel,
+            actor=actor,
+            school=school,
+            header=parsed.header,
+            warnings=parsed.warnings,
         )
     report.created = len(new)
     return report
@@ -242,7 +261,11 @@ def _parsed(content: bytes, channel: ReturnChannel) -> ParsedFile:
     if channel == ReturnChannel.CTF:
         from ..ctf import ctf_read
 
-        return ctf_read(content)
+        parsed = ctf_read(content)
+        if parsed.header.get("full_roll"):
+            school = parsed.header["source_name"] or "the school"
+            raise ReturnFileRejected(ERROR_CTF_ROLL.format(school=school))
+        return parsed
     if channel == ReturnChannel.CSV:
         return csv_returns_read(content)
     raise ReturnFileRejected(f"Files come as CSV or CTF, not {channel}.")
@@ -314,7 +337,7 @@ def _pupil_key(row: RollReturn) -> tuple:
     return (row.school_id, row.upn or (row.given_name.lower(), row.family_name.lower(), row.date_of_birth))
 
 
-def _batch_store(rows, *, sha256, file_name, channel, actor, school, header) -> ReturnImport:
+def _batch_store(rows, *, sha256, file_name, channel, actor, school, header, warnings) -> ReturnImport:
     """Write the file's new returns, their timetables and receipts, and one audit entry for the file."""
     header = {key: str(value) for key, value in header.items()}
     batch, _ = ReturnImport.objects.get_or_create(
@@ -325,13 +348,19 @@ def _batch_store(rows, *, sha256, file_name, channel, actor, school, header) -> 
             "school": school,
             "imported_by": actor,
             "header": header,
+            "warnings": list(warnings),
         },
     )
     for row in rows:
         row.batch, row.submitted_by = batch, actor
         if row.kind == ReturnKind.PART_TIME_TIMETABLE:
             _timetable_apply(row, None)
-    RollReturn.objects.bulk_create(rows, batch_size=500)
+    insert_many(RollReturn, rows)
+    # insert_many does not read keys back: each new return is found again by its unique dedupe key.
+    keys = dict(RollReturn.objects.filter(batch=batch).values_list("dedupe_key", "pk").iterator(chunk_size=5000))
+    for row in rows:
+        row.pk = keys[row.dedupe_key]
+        row._state.adding, row._state.db = False, RollReturn.objects.db
     for row in rows:
         start = getattr(row, "_start_in_file", None)
         if start is not None:

@@ -40,6 +40,12 @@ class CouncilSettingsForm(GovukModelForm):
                 "required": "Enter an email address for accessibility problems",
                 "invalid": "Enter an email address in the correct format, like accessibility@example.org",
             },
+            "roll_max_age_days": {
+                "required": "Enter how old a school roll may be, in days",
+                "invalid": "Enter how old a school roll may be as a whole number of days, like 42",
+                "min_value": "A school roll may be at least 1 day old",
+                "max_value": "Enter 366 days or fewer",
+            },
         }
 
 

@@ -1,11 +1,14 @@
 """Data matching pages: the review queue and each candidate's evidence, runs, sources and their imports."""
 
+from datetime import date
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from cme.council.selectors import council_settings_get
 from cme.matching import services
 from cme.matching.access import access_candidate, access_import_rejections, source_import_visible
 from cme.matching.enums import CandidateKind, SourceKind
@@ -17,6 +20,7 @@ from cme.matching.selectors import (
     data_source_list,
     match_run_list,
     rejected_rows_for,
+    school_rolls_in_use,
     source_import_list,
 )
 from cme.matching.sources import COLUMNS, REQUIRED, csv_template, template_header
@@ -152,7 +156,20 @@ class MatchRunListView(PermissionRequiredMixin, ListView):
         return match_run_list()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(can_start_run=self.request.user.has_perm("matching.start_run"), **kwargs)
+        return super().get_context_data(
+            can_start_run=self.request.user.has_perm("matching.start_run"), **_rolls_context(self.request), **kwargs
+        )
+
+
+def _rolls_context(request) -> dict:
+    """Each school's roll in use, how old it is, and those older than the council allows (flagged before a run)."""
+    rolls = school_rolls_in_use()
+    return {
+        "school_rolls": rolls,
+        "stale_rolls": [roll for roll in rolls if roll.is_stale],
+        "roll_max_age_days": council_settings_get().roll_max_age_days,
+        "can_view_sources": request.user.has_perm("matching.view_sources"),
+    }
 
 
 class MatchRunDetailView(PermissionRequiredMixin, TemplateView):
@@ -165,8 +182,14 @@ class MatchRunDetailView(PermissionRequiredMixin, TemplateView):
         settings = run.settings or {}
         return super().get_context_data(
             run=run,
-            settings_rows=[(key, value) for key, value in settings.items() if key not in ("imports", "options")],
+            settings_rows=[
+                (key, value) for key, value in settings.items() if key not in ("imports", "options", "school_rolls")
+            ],
             imports=settings.get("imports", []),
+            school_rolls_used=[
+                {**roll, "received_on": date.fromisoformat(roll["received_on"])}
+                for roll in settings.get("school_rolls", [])
+            ],
             model_size=len(str(run.model_json)) if run.model_json else 0,
             **kwargs,
         )
@@ -176,6 +199,10 @@ class MatchRunStartView(ServiceFormView):
     permission_required = "matching.start_run"
     form_class = forms.MatchRunStartForm
     nav_section = "matching"
+    template_name = "matching/run_start.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**_rolls_context(self.request), **kwargs)
 
     def perform(self, form):
         self.run = services.match_run_queue(

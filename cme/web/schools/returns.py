@@ -178,7 +178,13 @@ class ReturnsUploadView(ServiceFormView):
         return reverse("web:returns:inbox")
 
     def success_message(self, report) -> str:
-        return f"{report.created} returns received; {report.unchanged} were already held."
+        message = f"{report.created} returns received; {report.unchanged} were already held."
+        if report.warnings and report.created:
+            message += (
+                f" {len(report.warnings)} details were in a form the service does not know: they were kept as written"
+                " and are listed on each return for an officer to tidy."
+            )
+        return message
 
 
 class ReturnsTemplateView(PermissionRequiredMixin, TemplateView):

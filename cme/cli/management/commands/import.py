@@ -123,6 +123,14 @@ class Command(BaseCommand):
             raise SystemExit(EXIT_ROWS_REJECTED)
         again = " (this file was imported before)" if report.already_imported else ""
         self.stdout.write(f"Returns: {report.created:,} created, {report.unchanged:,} already held{again}.")
+        for warning in report.file_warnings:
+            self.stdout.write(f"Warning: {warning}")
+        if report.warnings and report.created:
+            self.stdout.write(
+                f"{len(report.warnings):,} details were kept as written for an officer to tidy (shown on each return):"
+            )
+            for warning in report.warnings:
+                self.stdout.write(f"Warning: {warning}")
 
     def import_source(self, *, source_kind: str, file: Path, source_name: str, supplier: str, lawful_basis: str,
                       received_on: date | None, all_or_nothing: bool, user: str, **options) -> None:  # fmt: skip
@@ -208,6 +216,8 @@ class Command(BaseCommand):
         )
         for note in report.notes:
             self.stdout.write(f"Note: {note}")
+        for warning in report.warnings:
+            self.stdout.write(f"Warning: {warning}")
         if report.rejected:
             raise SystemExit(EXIT_ROWS_REJECTED)
 

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         handler(**options)
 
     def run(self, *, on: date | None, retrain: bool, **options) -> None:
+        self.warn_stale_rolls(on)
         run = match_run_create(actor=None, on_date=on, options={"retrain": retrain})
         console = Console(stderr=True)
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -57,3 +58,18 @@ class Command(BaseCommand):
             f"{counts.get('no_longer_found', 0):,} no longer found."
         )
         self.stdout.write(f"Model: {run.model_version}")
+
+    def warn_stale_rolls(self, on: date | None) -> None:
+        """Before a run: each school whose latest roll is older than the council allows (council settings)."""
+        from cme.council.selectors import council_settings_get
+        from cme.matching.selectors import school_rolls_in_use
+
+        stale = [roll for roll in school_rolls_in_use(on=on) if roll.is_stale]
+        if not stale:
+            return
+        limit = council_settings_get().roll_max_age_days
+        self.stdout.write(f"Warning: {len(stale):,} school rolls are older than {limit} days; pupils who joined since "
+                          "may be proposed as on no roll:")  # fmt: skip
+        for roll in stale:
+            self.stdout.write(f"  {roll.school_name} (URN {roll.school_urn}): received {roll.received_on:%-d %B %Y}, "
+                              f"{roll.age_days} days old")  # fmt: skip
