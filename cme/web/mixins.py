@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin as RulesPermissionRequiredMixin
 
+from cme.common.access import audit_refused_request
 from cme.common.errors import ApplicationError
 
 
@@ -24,6 +25,14 @@ class PermissionRequiredMixin(RulesPermissionRequiredMixin):
         if not self.permission_required:
             raise ImproperlyConfigured(f"{type(self).__name__} must name permission_required.")
         return super().get_permission_required()
+
+    def handle_no_permission(self):
+        """403; audited when the URL names a protected record (a case, a child …)."""
+        match = self.request.resolver_match
+        audit_refused_request(
+            user=self.request.user, status=403, route=match.view_name if match else "", url_kwargs=self.kwargs
+        )
+        return super().handle_no_permission()
 
 
 class PublicPageMixin:

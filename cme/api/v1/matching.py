@@ -155,8 +155,9 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        child_id = data.pop("child_id", None)
-        child = child_for_input(user=request.user, child_id=child_id) if child_id is not None else None
+        # A referral about a child already held (the one named, or the one the run linked) opens their record.
+        child_id = data.pop("child_id", None) or self.candidate.child_id
+        child = child_for_input(request, child_id) if child_id is not None else None
         referral = services.candidate_confirm(candidate=self.candidate, actor=request.user, child=child, **data)
         self.candidate.refresh_from_db()
         data = {"referral_id": referral.pk, "child_id": referral.child_id, "candidate": self.candidate}

@@ -113,7 +113,7 @@ class ReferralCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        child = child_for_input(user=request.user, child_id=data.pop("child_id"))
+        child = child_for_input(request, data.pop("child_id"))
         referral = services.referral_create(actor=request.user, child=child, **data)
         return Response(ReferralDetailSerializer(referral).data, status=status.HTTP_201_CREATED)
 

@@ -359,7 +359,9 @@ class ReferralCreateView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.child = access_child(user=request.user, child_id=kwargs["child_id"])
+            self.child = access_child(
+                user=request.user, child_id=kwargs["child_id"], session_key=request.session.session_key
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -1,0 +1,61 @@
+"""Refusing a checked read: every `access_*` door refuses through here, so each refusal is audited the same way.
+
+A refusal is written to the audit trail before the error is raised (outside any transaction of the caller's, it is
+committed at once, so a refused request leaves its trace even though nothing else happens).
+"""
+
+from typing import Any
+
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
+
+from .errors import PurposeRequired, RecordNotFound
+
+# Keys of a URL that name a protected record, and the record's type: a 403 or 404 on such a URL is audited.
+PROTECTED_URL_KEYS = {
+    "child_id": "people.child",
+    "carer_id": "people.carer",
+    "case_id": "cases.case",
+    "referral_id": "cases.referral",
+    "document_id": "cases.document",
+    "return_id": "schools.rollreturn",
+    "candidate_id": "matching.matchcandidate",
+    "import_id": "matching.sourceimport",
+}
+
+
+def refuse_not_found(*, user: Any, target_type: str, target_id: int | str | None, **payload: Any) -> RecordNotFound:
+    """Audit that `user` was refused the record (absent, or not theirs to see) and return the error to raise."""
+    audit_record(
+        actor=user,
+        event=AuditEvent.ACCESS_REFUSED,
+        target_type=target_type,
+        target_id=target_id,
+        payload={"refusal": "not_found", **payload},
+    )
+    return RecordNotFound(target_type=target_type, target_id=target_id)
+
+
+def refuse_without_purpose(*, user: Any, target: Any) -> PurposeRequired:
+    """Audit that `user` was refused `target`'s record until they say why they need it; return the error to raise."""
+    audit_record(actor=user, event=AuditEvent.PURPOSE_REQUIRED, target=target)
+    return PurposeRequired(target_type=target._meta.label_lower, target_id=target.pk)
+
+
+def audit_refused_request(*, user: Any, status: int, route: str, url_kwargs: dict[str, Any]) -> None:
+    """Audit a 403 or 404 an adapter answered on a URL naming a protected record (see PROTECTED_URL_KEYS).
+
+    The doors audit their own refusals; this covers the role check that refuses before any door is reached.
+    A URL naming no protected record (a list page refused to a school user) is not audited.
+    """
+    named = [(key, value) for key, value in url_kwargs.items() if key in PROTECTED_URL_KEYS]
+    if not named or user is None or not getattr(user, "is_authenticated", False):
+        return
+    key, value = named[-1]  # the last protected record the URL names: for a document of a case, the document
+    audit_record(
+        actor=user,
+        event=AuditEvent.ACCESS_REFUSED,
+        target_type=PROTECTED_URL_KEYS[key],
+        target_id=value,
+        payload={"refusal": "not_permitted", "status": status, "route": route},
+    )
