@@ -1,5 +1,6 @@
 """Token authentication for /api/v1/: knox's, with every rejected token written to the audit trail."""
 
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication
 from knox.settings import CONSTANTS
 from rest_framework import exceptions
@@ -24,6 +25,12 @@ class AuditedTokenAuthentication(TokenAuthentication):
         except exceptions.AuthenticationFailed as refusal:
             _audit_rejection(request, refusal)
             raise
+
+
+class AuditedTokenScheme(KnoxTokenScheme):
+    """The schema describes it as knox's token scheme, which it is."""
+
+    target_class = "cme.api.authentication.AuditedTokenAuthentication"
 
 
 def _audit_rejection(request, refusal: exceptions.AuthenticationFailed) -> None:
