@@ -24,16 +24,32 @@ PROTECTED_URL_KEYS = {
 }
 
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+
+
 def refuse_not_found(*, user: Any, target_type: str, target_id: int | str | None, **payload: Any) -> RecordNotFound:
-    """Audit that `user` was refused the record (absent, or not theirs to see) and return the error to raise."""
+    """Audit that `user` was refused the record (absent, or not theirs to see) and return the error to raise.
+
+    An id no row can have (beyond 64 bits) names nothing: the entry says so instead of naming it.
+    """
+    named = target_id
+    if not _possible_id(target_id):
+        named, payload = None, {**payload, "id": "impossible"}
     audit_record(
         actor=user,
         event=AuditEvent.ACCESS_REFUSED,
         target_type=target_type,
-        target_id=target_id,
+        target_id=named,
         payload={"refusal": "not_found", **payload},
     )
     return RecordNotFound(target_type=target_type, target_id=target_id)
+
+
+def _possible_id(value: int | str | None) -> bool:
+    try:
+        return 0 < int(value) <= MAX_ID
+    except (TypeError, ValueError):
+        return False
 
 
 def refuse_without_purpose(*, user: Any, target: Any) -> PurposeRequired:
@@ -52,10 +68,16 @@ def audit_refused_request(*, user: Any, status: int, route: str, url_kwargs: dic
     if not named or user is None or not getattr(user, "is_authenticated", False):
         return
     key, value = named[-1]  # the last protected record the URL names: for a document of a case, the document
+    possible = _possible_id(value)
     audit_record(
         actor=user,
         event=AuditEvent.ACCESS_REFUSED,
         target_type=PROTECTED_URL_KEYS[key],
-        target_id=value,
-        payload={"refusal": "not_permitted", "status": status, "route": route},
+        target_id=value if possible else None,
+        payload={
+            "refusal": "not_permitted",
+            "status": status,
+            "route": route,
+            **({} if possible else {"id": "impossible"}),
+        },
     )

@@ -49,3 +49,15 @@ def test_a_refused_list_page_names_no_record_and_is_not_audited(sign_in, school_
     before = _head()
     assert client.get(reverse("web:cases:list")).status_code == 403
     assert _after(before) == []
+
+
+def test_an_id_no_record_can_have_is_not_found_and_audited_without_naming_it(sign_in, officer):
+    client = sign_in(officer)
+    before = _head()
+
+    response = client.get(reverse("web:children:detail", args=[10**30]))
+
+    assert response.status_code == 404
+    (entry,) = _after(before)
+    assert (entry.event, entry.target_id, entry.subject_child_id) == (AuditEvent.ACCESS_REFUSED, "", None)
+    assert entry.payload_data == {"refusal": "not_found", "id": "impossible"}
