@@ -121,3 +121,16 @@ def test_a_carer_of_a_child_in_the_caseload_opens_and_the_read_is_audited(api, o
 
     reads = [e for e in _after(before) if e.event == AuditEvent.CARER_VIEWED]
     assert [(e.target_id, e.detail_hash) for e in reads] == [(str(carer.pk), "")]  # no purpose needed, none kept
+
+
+def test_an_officer_refused_a_managers_action_on_a_case_they_may_open_is_audited(api, officer, case):
+    client = api(officer)
+    before = _head()
+
+    response = client.post(reverse("api:case-reallocate", args=[case.pk]), {"officer_id": officer.pk})
+
+    assert response.status_code == 403
+    assert [(e.event, e.target_id) for e in _after(before)] == [
+        (AuditEvent.CASE_VIEWED, str(case.pk)),
+        (AuditEvent.ACCESS_REFUSED, str(case.pk)),
+    ]

@@ -32,6 +32,7 @@ from cme.cases.services.cases import ERROR_NOT_AN_OFFICER, ESCALATIONS
 from cme.cases.services.common import ERROR_NO_RATIONALE
 from cme.cases.services.enquiries import ERROR_EVIDENCE_OTHER_CASE
 from cme.cases.services.notes import ERROR_EMPTY, ERROR_REASON
+from cme.common.access import audit_refused_request
 from cme.privacy.enums import LawfulBasis
 
 from ..exceptions import code_field, date_field, error_responses
@@ -204,6 +205,9 @@ class CaseAccessApiMixin:
         super().initial(request, *args, **kwargs)
         self.case = access_case(user=request.user, case_id=kwargs["case_id"], detail=self.load_detail)
         if not request.user.has_perm(self.case_permission, self.case):
+            audit_refused_request(
+                user=request.user, status=403, route=request.resolver_match.view_name, url_kwargs=kwargs
+            )
             self.permission_denied(request)
 
 
