@@ -52,6 +52,7 @@ class AuditEvent(models.TextChoices):
 
     # Finding, sharing and taking data out.
     SEARCH = "search", "Search"
+    LIST_VIEWED = "list_viewed", "List of records viewed"
     EXPORT = "export", "Export"
     DISCLOSURE_RECORDED = "disclosure_recorded", "Disclosure recorded"
     PURPOSE_STATED = "purpose_stated", "Purpose stated for opening a record"
@@ -81,6 +82,7 @@ READ_EVENTS = frozenset(
         AuditEvent.REFERRAL_VIEWED,
         AuditEvent.DOCUMENT_DOWNLOADED,
         AuditEvent.SEARCH,
+        AuditEvent.LIST_VIEWED,
         AuditEvent.EXPORT,
         AuditEvent.AUDIT_EXPORTED,
         AuditEvent.SOURCE_REJECTIONS_VIEWED,

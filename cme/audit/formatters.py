@@ -47,6 +47,7 @@ SENTENCES: dict[str, str] = {
     AuditEvent.MATCH_CONFIRMED: "{actor} confirmed {target} and made a referral",
     AuditEvent.MATCH_DISMISSED: "{actor} dismissed {target}",
     AuditEvent.SEARCH: "{actor} searched",
+    AuditEvent.LIST_VIEWED: "{actor} viewed a list of {results} records ({target} …)",
     AuditEvent.EXPORT: "{actor} exported {target}",
     AuditEvent.DISCLOSURE_RECORDED: "{actor} recorded {target}",
     AuditEvent.PURPOSE_STATED: "{actor} stated a purpose for opening the record of {target}",

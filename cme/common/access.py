@@ -81,3 +81,24 @@ def audit_refused_request(*, user: Any, status: int, route: str, url_kwargs: dic
             **({} if possible else {"id": "impossible"}),
         },
     )
+
+
+MAX_LISTED_IDS = 100
+MAX_CRITERION_CHARS = 200
+
+
+def audit_list_read(
+    *, user: Any, target_type: str, route: str, shown: list[int], total: int, criteria: dict[str, str] | None = None
+) -> None:
+    """Audit that `user` was shown a list of records (one page of it): which ids (chained: ids only), how many in all,
+    and the filters asked for in the erasable detail (a filter can be a name)."""
+    asked = {
+        key: str(value)[:MAX_CRITERION_CHARS] for key, value in (criteria or {}).items() if value not in ("", None)
+    }
+    audit_record(
+        actor=user,
+        event=AuditEvent.LIST_VIEWED,
+        target_type=target_type,
+        payload={"route": route, "results": total, "shown": list(shown)[:MAX_LISTED_IDS]},
+        detail={"criteria": asked} if asked else None,
+    )

@@ -34,7 +34,8 @@ class Reach(StrEnum):
     CASELOAD = "opens a case or what belongs to it (access_case): caseload only, audited"
     INTAKE = "opens intake the whole service triages (access_referral, access_return, access_candidate …): audited"
     SEARCH = "searches children's records (access_child_search): audited with what was searched for"
-    LIST = "a list of summaries scoped by its selector to what the role works (caseload, queue, own school)"
+    LISTED = "a list of records (cases, referrals, returns, candidates): each page shown is audited"
+    LIST = "a summary of the user's own work (the dashboard, a school's own timetable) or the DPO's oversight pages"
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Door:
     target: str = ""  # PERSON: "people.child" or "people.carer", the record the rule applies to
 
 
-NONE, QUESTION, LIST = Door(Reach.NONE), Door(Reach.QUESTION), Door(Reach.LIST)
+NONE, QUESTION, LIST, LISTED = Door(Reach.NONE), Door(Reach.QUESTION), Door(Reach.LIST), Door(Reach.LISTED)
 CASELOAD, INTAKE, SEARCH = Door(Reach.CASELOAD), Door(Reach.INTAKE), Door(Reach.SEARCH)
 CHILD = Door(Reach.PERSON, target="people.child")
 REFERRAL = {
@@ -89,8 +90,8 @@ DOORS: dict[str, Door] = {
     "web:manage:term-dates": NONE,
     "web:manage:term-create": NONE,
     "web:manage:closure-create": NONE,
-    "web:cases:list": LIST,
-    "web:cases:caseload": LIST,
+    "web:cases:list": LISTED,
+    "web:cases:caseload": NONE,  # how many cases each caseworker has
     "web:cases:detail": CASELOAD,
     "web:cases:status": CASELOAD,
     "web:cases:risk": CASELOAD,
@@ -105,7 +106,7 @@ DOORS: dict[str, Door] = {
     "web:cases:note-correct": CASELOAD,
     "web:cases:document-upload": CASELOAD,
     "web:cases:document-download": CASELOAD,
-    "web:referrals:list": LIST,
+    "web:referrals:list": LISTED,
     "web:referrals:create": CHILD,
     "web:referrals:detail": INTAKE,
     "web:referrals:accept": INTAKE,
@@ -124,7 +125,7 @@ DOORS: dict[str, Door] = {
     "web:privacy:access-purposes": LIST,
     "web:privacy:audit": LIST,
     "web:privacy:audit-csv": LIST,
-    "web:matching:queue": LIST,
+    "web:matching:queue": LISTED,
     "web:matching:candidate": INTAKE,
     "web:matching:confirm": INTAKE,
     "web:matching:confirm:onto-a-child": child_post({"child": "{child}", "rationale": "Same child"}, ok=302),
@@ -143,7 +144,7 @@ DOORS: dict[str, Door] = {
     "api:me": NONE,
     "api:school-list": NONE,
     "api:school-detail": NONE,
-    "api:case-list": LIST,
+    "api:case-list": LISTED,
     "api:case-detail": CASELOAD,
     "api:case-status": CASELOAD,
     "api:case-risk": CASELOAD,
@@ -159,7 +160,7 @@ DOORS: dict[str, Door] = {
     "api:note-list": CASELOAD,
     "api:note-create": CASELOAD,
     "api:note-correct": CASELOAD,
-    "api:referral-list": LIST,
+    "api:referral-list": LISTED,
     "api:referral-create": child_post({**REFERRAL, "child_id": "{child}"}, ok=201),
     "api:referral-detail": INTAKE,
     "api:referral-accept": INTAKE,
@@ -173,7 +174,7 @@ DOORS: dict[str, Door] = {
     "api:carer-detail": Door(Reach.PERSON, target="people.carer"),
     "api:carer-link": child_post({"child_id": "{child}", "kind": "mother"}, ok=200),
     "api:carer-purpose": QUESTION,
-    "web:returns:school-list": LIST,
+    "web:returns:school-list": LISTED,
     "web:returns:kind": NONE,
     "web:returns:create": NONE,
     "web:returns:school-detail": INTAKE,
@@ -181,21 +182,21 @@ DOORS: dict[str, Door] = {
     "web:returns:timetable-end": LIST,
     "web:returns:upload": NONE,
     "web:returns:template": NONE,
-    "web:returns:inbox": LIST,
+    "web:returns:inbox": LISTED,
     "web:returns:detail": INTAKE,
     "web:returns:match": INTAKE,
     "web:returns:match:onto-a-child": child_post({"child": "{child}", "rationale": "UPN matches"}, ok=302),
     "web:returns:refer": INTAKE,
     "web:returns:no-further-action": INTAKE,
-    "web:returns:at-risk": LIST,
-    "api:return-list": LIST,
+    "web:returns:at-risk": LISTED,
+    "api:return-list": LISTED,
     "api:return-create": NONE,
     "api:return-detail": INTAKE,
     "api:return-suggestions": INTAKE,
     "api:return-match": child_post({"child_id": "{child}", "rationale": "UPN matches"}, ok=200),
     "api:return-refer": INTAKE,
     "api:return-no-further-action": INTAKE,
-    "api:match-candidate-list": LIST,
+    "api:match-candidate-list": LISTED,
     "api:match-candidate-detail": INTAKE,
     "api:match-candidate-confirm": child_post({"child_id": "{child}", "rationale": "Same child"}, ok=201),
     "api:match-candidate-dismiss": INTAKE,
@@ -400,6 +401,25 @@ def test_a_search_is_audited_with_what_was_searched_for(name, people_world, team
     (search,) = [e for e in _entries_since(before) if e.event == AuditEvent.SEARCH]
     assert search.detail.data_dict["criteria"]["name"] == child.family_name
     assert child.family_name not in search.payload, "what was searched for stays out of the chained, unerasable row"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _rows(Reach.LISTED))
+def test_a_list_of_records_audits_each_page_with_the_ids_on_it_and_the_filters(
+    name, people_world, team_officer, school_user, sign_in
+):
+    reader = school_user if name in ("web:returns:school-list", "api:return-list") else team_officer
+    client = _clients(reader, sign_in, name)
+    before = _last_sequence()
+
+    response = client.get(url_for(name, people_world), {"kind": "deletion"} if "return" in name else {})
+
+    assert response.status_code == 200
+    (entry,) = [e for e in _entries_since(before) if e.event == AuditEvent.LIST_VIEWED]
+    assert entry.payload_data["route"] == name
+    assert set(entry.payload_data) == {"route", "results", "shown"}  # ids and counts in the chain, nothing else
+    if "return" in name:
+        assert entry.detail.data_dict["criteria"] == {"kind": "deletion"}  # the filters, in the erasable detail
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ from cme.matching.selectors import (
 )
 from cme.matching.sources import COLUMNS, REQUIRED, csv_template, template_header
 from cme.people.access import access_child
-from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
 
@@ -38,9 +38,10 @@ QUEUE_VIEWS = (
 )
 
 
-class CandidateQueueView(PermissionRequiredMixin, ListView):
+class CandidateQueueView(AuditedListMixin, PermissionRequiredMixin, ListView):
     """The review queue: children proposed by matching, waiting for an officer's decision."""
 
+    listed_type = "matching.matchcandidate"
     permission_required = "matching.view_candidates"
     template_name = "matching/queue.html"
     nav_section = "matching-queue"

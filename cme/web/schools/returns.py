@@ -16,7 +16,7 @@ from cme.schools.models import PartTimeTimetable, RollReturn, School
 from cme.schools.returns import selectors, services
 from cme.schools.returns.csvfile import template_csv
 from cme.schools.returns.files import ReturnFileRejected
-from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
 
@@ -26,9 +26,10 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a 10,000-row CSV is about 3 MB; a 2,000-p
 # --- school users -------------------------------------------------------------------------------------------------
 
 
-class SchoolReturnListView(PermissionRequiredMixin, ListView):
+class SchoolReturnListView(AuditedListMixin, PermissionRequiredMixin, ListView):
     """A school's own returns and what the council did with them, in summary; its open part-time timetables."""
 
+    listed_type = "schools.rollreturn"
     permission_required = "schools.view_own_returns"
     template_name = "returns/school_list.html"
     nav_section = "returns"
@@ -188,7 +189,8 @@ class ReturnsTemplateView(PermissionRequiredMixin, TemplateView):
 # --- officers -------------------------------------------------------------------------------------------------------
 
 
-class ReturnInboxView(PermissionRequiredMixin, ListView):
+class ReturnInboxView(AuditedListMixin, PermissionRequiredMixin, ListView):
+    listed_type = "schools.rollreturn"
     permission_required = "schools.view_return_inbox"
     template_name = "returns/inbox.html"
     nav_section = "returns-inbox"
@@ -310,8 +312,14 @@ class ReturnNoFurtherActionView(ReturnAccessMixin, ServiceFormView):
         return "Return closed with no further action."
 
 
-class AtRiskListView(PermissionRequiredMixin, TemplateView):
+class AtRiskListView(AuditedListMixin, PermissionRequiredMixin, TemplateView):
     """Children at risk of missing education, with their clocks, filtered by school, year group and reason."""
+
+    listed_type = "schools.rollreturn"
+    listed_key = "rows"
+
+    def listed_id(self, row) -> int:
+        return row.roll_return.pk
 
     permission_required = "schools.view_at_risk"
     template_name = "returns/at_risk.html"
