@@ -8,6 +8,7 @@ from knox.models import AuthToken
 from cme.accounts.services import api_token_create
 from cme.audit.events import AuditEvent
 from cme.audit.models import AuditEntry
+from cme.schools.models import RollReturn
 from tests.factories.people import CarerRelationshipFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,17 @@ def test_an_officer_refused_a_managers_action_on_a_case_they_may_open_is_audited
         (AuditEvent.CASE_VIEWED, str(case.pk)),
         (AuditEvent.ACCESS_REFUSED, str(case.pk)),
     ]
+
+
+def test_a_return_read_is_recorded_as_a_return_read_about_the_child_it_was_matched_to(
+    api, officer, school_user, roll_return_factory, case
+):
+    roll_return = roll_return_factory(school=school_user.school)
+    RollReturn.objects.filter(pk=roll_return.pk).update(child=case.child)
+    before = _head()
+
+    assert api(officer).get(reverse("api:return-detail", args=[roll_return.pk])).status_code == 200
+    assert api(school_user).get(reverse("api:return-detail", args=[roll_return.pk])).status_code == 200
+
+    reads = [(e.event, e.target_type, e.target_id, e.subject_child_id) for e in _after(before)]
+    assert reads == [(AuditEvent.RETURN_VIEWED, "schools.rollreturn", str(roll_return.pk), case.child_id)] * 2
