@@ -14,7 +14,7 @@ from cme.matching.selectors import QUEUE_FILTERS, candidate_queue, match_run_lis
 
 from ..exceptions import code_field, date_field, error_responses
 from .cases import Pagination, UserSummarySerializer, paginated_response, rationale_field
-from .people import MAX_ID, child_for_input
+from .people import MAX_ID, PURPOSE_RESPONSE, child_for_input
 
 CANDIDATE_ID = OpenApiParameter("candidate_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 RUN_ID = OpenApiParameter("run_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
@@ -148,8 +148,10 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
         operation_id="match_candidate_confirm",
         summary="Confirm the match: a referral from data matching, recorded as your decision",
         parameters=[CANDIDATE_ID],
+        description="A referral about a child already held (named, or linked by the run) opens their record: outside "
+        "your caseload, only with a stated purpose.",
         request=InputSerializer,
-        responses={201: CandidateConfirmedSerializer, **error_responses(400, 404)},
+        responses={201: CandidateConfirmedSerializer, **error_responses(400, 404), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, candidate_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)

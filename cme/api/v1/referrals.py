@@ -19,7 +19,7 @@ from .cases import (
     paginated_response,
     rationale_field,
 )
-from .people import MAX_ID, ChildSummarySerializer, child_for_input
+from .people import MAX_ID, PURPOSE_RESPONSE, ChildSummarySerializer, child_for_input
 
 REFERRAL_ID = OpenApiParameter("referral_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 NO_SUCH_CASE = "There is no case with this id"
@@ -106,8 +106,9 @@ class ReferralCreateApi(APIView):
     @extend_schema(
         operation_id="referral_create",
         summary="Record a referral about a child already known",
+        description="A child outside your caseload needs a stated purpose first, as opening their record would.",
         request=InputSerializer,
-        responses={201: ReferralDetailSerializer, **error_responses(400)},
+        responses={201: ReferralDetailSerializer, **error_responses(400), 403: PURPOSE_RESPONSE},
     )
     def post(self, request) -> Response:
         serializer = self.InputSerializer(data=request.data)

@@ -15,7 +15,7 @@ from cme.schools.returns import selectors, services
 
 from ..exceptions import code_field, date_field, error_responses
 from .cases import Pagination, paginated_response, rationale_field
-from .people import MAX_ID, child_for_input
+from .people import MAX_ID, PURPOSE_RESPONSE, child_for_input
 
 RETURN_ID = OpenApiParameter("return_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 
@@ -240,9 +240,10 @@ class ReturnMatchApi(ReturnTriageApiMixin, APIView):
     @extend_schema(
         operation_id="return_match",
         summary="Confirm which child the return is about",
+        description="A child outside your caseload needs a stated purpose first, as opening their record would.",
         parameters=[RETURN_ID],
         request=InputSerializer,
-        responses={200: ReturnSerializer, **error_responses(400, 404)},
+        responses={200: ReturnSerializer, **error_responses(400, 404), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, return_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
