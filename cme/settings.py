@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "cme.accounts.middleware.SessionIdleRenewalMiddleware",
     "cme.accounts.middleware.SignInRequiredMiddleware",
     "cme.accounts.middleware.TwoFactorRequiredMiddleware",
+    "cme.web.middleware.AccessRefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -273,7 +274,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # --- API ---
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cme.api.authentication.AuditedTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["cme.api.permissions.HasNamedPermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -290,7 +291,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["cme.api.permissions.HasNamedPermission"],
-    "SERVE_AUTHENTICATION": ["knox.auth.TokenAuthentication"],
+    "SERVE_AUTHENTICATION": ["cme.api.authentication.AuditedTokenAuthentication"],
 }
 
 # --- Background tasks: database-backed queue, worked by `cme run` / `manage.py db_worker` ---

@@ -30,7 +30,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from cme.cases.services.common import StaleEditError
-from cme.common.errors import ApplicationError
+from cme.common.errors import AccessRefused, ApplicationError, PurposeRequired
 from cme.people.errors import ConcurrentChangeError
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
@@ -69,9 +69,25 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[code]) for code in wanted}
 
 
+# Where to say why a record outside the caseload is needed, by the type of record (PurposeRequired).
+PURPOSE_ENDPOINTS = {"people.child": "/api/v1/children/{id}/purpose/", "people.carer": "/api/v1/carers/{id}/purpose/"}
+PURPOSE_NEEDED = "This record is outside your caseload. Say why you need to open it first: POST {endpoint}."
+NOT_FOUND = "Not found."
+
+
+def access_refusal_response(exc: AccessRefused) -> Response:
+    """An `access_*` door's refusal (already audited): 403 naming where to state a purpose, or 404 as if absent."""
+    if isinstance(exc, PurposeRequired) and exc.target_type in PURPOSE_ENDPOINTS:
+        endpoint = PURPOSE_ENDPOINTS[exc.target_type].format(id=exc.target_id)
+        return Response({"message": PURPOSE_NEEDED.format(endpoint=endpoint), "errors": {}}, status=403)
+    return Response({"message": NOT_FOUND, "errors": {}}, status=404)
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: turn any refusal into the one error shape; None (a 500) for a bug."""
     aliases = getattr(context.get("view"), "error_field_names", {})
+    if isinstance(exc, AccessRefused):
+        return access_refusal_response(exc)  # no rollback: the refusal's audit entry must stay
     if isinstance(exc, ApplicationError):
         field = aliases.get(exc.field, exc.field) if exc.field else NON_FIELD
         code = status.HTTP_409_CONFLICT if isinstance(exc, CONFLICTS) else status.HTTP_400_BAD_REQUEST

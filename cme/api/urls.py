@@ -60,6 +60,7 @@ people_urls = [
     path("carers/create/", people.CarerCreateApi.as_view(), name="carer-create"),
     path("carers/<int:carer_id>/", people.CarerDetailApi.as_view(), name="carer-detail"),
     path("carers/<int:carer_id>/link/", people.CarerLinkApi.as_view(), name="carer-link"),
+    path("carers/<int:carer_id>/purpose/", people.CarerAccessPurposeApi.as_view(), name="carer-purpose"),
 ]
 
 return_urls = [

@@ -22,6 +22,7 @@ class AuditEvent(models.TextChoices):
     CARER_CREATED = "carer_created", "Carer's record created"
     CARER_CHANGED = "carer_changed", "Carer's record changed"
     CARER_DELETED = "carer_deleted", "Carer's record deleted"
+    RETURN_VIEWED = "return_viewed", "School's return viewed"
 
     # Casework.
     CASE_VIEWED = "case_viewed", "Case viewed"
@@ -51,9 +52,16 @@ class AuditEvent(models.TextChoices):
 
     # Finding, sharing and taking data out.
     SEARCH = "search", "Search"
+    LIST_VIEWED = "list_viewed", "List of records viewed"
     EXPORT = "export", "Export"
     DISCLOSURE_RECORDED = "disclosure_recorded", "Disclosure recorded"
     PURPOSE_STATED = "purpose_stated", "Purpose stated for opening a record"
+
+    # Refusals (cme.common.access): a record refused as not found or not permitted, a record outside the caseload
+    # refused until a purpose is stated, an API token rejected.
+    ACCESS_REFUSED = "access_refused", "Record refused: not found or not permitted"
+    PURPOSE_REQUIRED = "purpose_required", "Record refused until a purpose is stated"
+    TOKEN_REJECTED = "token_rejected", "API token rejected"
 
     # Administration.
     USER_CREATED = "user_created", "User created"
@@ -76,10 +84,12 @@ READ_EVENTS = frozenset(
     {
         AuditEvent.CHILD_VIEWED,
         AuditEvent.CARER_VIEWED,
+        AuditEvent.RETURN_VIEWED,
         AuditEvent.CASE_VIEWED,
         AuditEvent.REFERRAL_VIEWED,
         AuditEvent.DOCUMENT_DOWNLOADED,
         AuditEvent.SEARCH,
+        AuditEvent.LIST_VIEWED,
         AuditEvent.EXPORT,
         AuditEvent.AUDIT_EXPORTED,
         AuditEvent.SOURCE_REJECTIONS_VIEWED,

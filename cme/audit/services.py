@@ -40,6 +40,7 @@ READ_EVENT_FOR_TYPE = {
     "cases.referral": AuditEvent.REFERRAL_VIEWED,
     "cases.document": AuditEvent.DOCUMENT_DOWNLOADED,
     "matching.matchcandidate": AuditEvent.MATCH_CANDIDATE_VIEWED,
+    "schools.rollreturn": AuditEvent.RETURN_VIEWED,
 }
 
 # Keys that would put personal detail into the chained, unerasable row: they have their own arguments.

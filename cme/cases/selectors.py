@@ -33,6 +33,19 @@ def case_list_for_user(*, user: User) -> QuerySet[Case]:
     return cases.none()
 
 
+def child_in_caseload(*, user: User, child_id: int) -> bool:
+    """Whether the child has a case `user` works: their own or their team's (a manager's: any case in the service).
+
+    Outside it, opening the child's record needs a stated purpose (privacy notice: access only for a purpose).
+    """
+    return case_list_for_user(user=user).filter(child_id=child_id).exists()
+
+
+def carer_in_caseload(*, user: User, carer_id: int) -> bool:
+    """Whether any child the carer cares for is in `user`'s caseload; outside it, a carer's record needs a purpose."""
+    return case_list_for_user(user=user).filter(child__carer_relationships__carer_id=carer_id).exists()
+
+
 def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.exclude(status=CaseStatus.CLOSED)
 

@@ -396,17 +396,6 @@ def _review_settle(candidate, *, actor, kind, rationale, referral=None, child=No
     return decision
 
 
-def candidate_known_children(*, candidate: MatchCandidate, limit: int = 5) -> list:
-    """Children cme already holds who may be this candidate (name, date of birth, postcode), best first, for the
-    officer to choose from when confirming, so a child is not recorded twice. Nothing is chosen here."""
-    from cme.people.selectors import child_search
-
-    if candidate.date_of_birth is None:
-        return []
-    name = f"{candidate.given_name} {candidate.family_name}".strip()
-    return child_search(name=name, date_of_birth=candidate.date_of_birth, postcode=candidate.postcode, limit=limit)
-
-
 def _child_from_candidate(candidate: MatchCandidate, *, actor) -> Child:
     if candidate.date_of_birth is None:
         raise ApplicationError(ERROR_NO_DATE_OF_BIRTH)

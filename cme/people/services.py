@@ -325,11 +325,21 @@ def address_record(
 @transaction.atomic
 def child_purpose_state(*, actor: "User", child: Child, purpose: str, reason: str, session_key: str) -> AccessPurpose:
     """Record why `actor` opens a record outside their caseload: for the DPO's review and in the audit trail."""
+    return _purpose_state(actor=actor, person=child, purpose=purpose, reason=reason, session_key=session_key)
+
+
+@transaction.atomic
+def carer_purpose_state(*, actor: "User", carer: Carer, purpose: str, reason: str, session_key: str) -> AccessPurpose:
+    """Record why `actor` opens the record of a carer none of whose children is in their caseload."""
+    return _purpose_state(actor=actor, person=carer, purpose=purpose, reason=reason, session_key=session_key)
+
+
+def _purpose_state(*, actor: "User", person: Person, purpose: str, reason: str, session_key: str) -> AccessPurpose:
     statement = access_purpose_state(
-        actor=actor, subject=child, purpose=purpose, reason=reason, session_key=session_key
+        actor=actor, subject=person, purpose=purpose, reason=reason, session_key=session_key
     )
     audit_record(
-        actor=actor, event=AuditEvent.PURPOSE_STATED, target=child, purpose=purpose, purpose_text=statement.reason
+        actor=actor, event=AuditEvent.PURPOSE_STATED, target=person, purpose=purpose, purpose_text=statement.reason
     )
     return statement
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import FormView
 from rules.contrib.views import PermissionRequiredMixin as RulesPermissionRequiredMixin
 
+from cme.common.access import audit_list_read, audit_refused_request
 from cme.common.errors import ApplicationError
 
 
@@ -24,6 +25,41 @@ class PermissionRequiredMixin(RulesPermissionRequiredMixin):
         if not self.permission_required:
             raise ImproperlyConfigured(f"{type(self).__name__} must name permission_required.")
         return super().get_permission_required()
+
+    def handle_no_permission(self):
+        """403; audited when the URL names a protected record (a case, a child …)."""
+        match = self.request.resolver_match
+        audit_refused_request(
+            user=self.request.user, status=403, route=match.view_name if match else "", url_kwargs=self.kwargs
+        )
+        return super().handle_no_permission()
+
+
+class AuditedListMixin:
+    """A page listing people's records (cases, referrals, returns, candidates): each page shown is audited, with the
+    ids on it and the filters asked for (cme.common.access.audit_list_read). `listed_type` names the records
+    ("cases.case"); `listed_key` is the context entry holding them; `listed_id(row)` a row's record id."""
+
+    listed_type = ""
+    listed_key = "object_list"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context[self.listed_key])
+        paginator = context.get("paginator")
+        match = self.request.resolver_match
+        audit_list_read(
+            user=self.request.user,
+            target_type=self.listed_type,
+            route=match.view_name if match else "",
+            shown=[self.listed_id(row) for row in rows],
+            total=paginator.count if paginator is not None else len(rows),
+            criteria=self.request.GET.dict(),
+        )
+        return context
+
+    def listed_id(self, row) -> int:
+        return row.pk
 
 
 class PublicPageMixin:

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cme.api.v1.people import PURPOSE_NEEDED
+from cme.api.exceptions import PURPOSE_NEEDED
 from cme.people.errors import CONCURRENT_CHANGE_MESSAGE
 from cme.people.identifiers import NHS_NUMBER_CHECK_ERROR, UPN_CHECK_LETTER_ERROR
 from cme.people.models import CarerRelationship, Child
@@ -191,7 +191,7 @@ def test_a_child_outside_the_caseload_opens_only_after_a_stated_purpose(api, off
     client = api(officer)
     refused = client.get(child_url("child-detail", child))
     assert refused.status_code == 403
-    assert refused.json()["message"] == PURPOSE_NEEDED.format(child_id=child.pk)
+    assert refused.json()["message"] == PURPOSE_NEEDED.format(endpoint=f"/api/v1/children/{child.pk}/purpose/")
     stated = client.post(
         child_url("child-purpose", child), {"purpose": "locate", "reason": "A school in the south asked about her"}
     )

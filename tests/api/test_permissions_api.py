@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cme.accounts.enums import Role
+from tests.factories.people import CarerRelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +25,13 @@ class Records:
 
 
 @pytest.fixture
-def records(officer, case_factory, enquiry_factory, note_factory, referral_factory, carer_factory, user_factory,
+def records(officer, case_factory, enquiry_factory, note_factory, referral_factory, user_factory,
             team_factory) -> Records:  # fmt: skip
     case = case_factory(officer=officer)
     hidden = case_factory(officer=user_factory(role=Role.CME_OFFICER, team=team_factory(name="South team")))
     return Records(case=case, hidden_case=hidden, enquiry=enquiry_factory(case=case), note=note_factory(case=case),
-                   referral=referral_factory(child=case.child), child=case.child, carer=carer_factory())  # fmt: skip
+                   referral=referral_factory(child=case.child), child=case.child,
+                   carer=CarerRelationshipFactory(child=case.child).carer)  # fmt: skip
 
 
 # name, method, body, the status the allowed caseworker gets. Case endpoints take the case (or hidden case) by id.

@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.cases.enums import CaseStatus, DecisionKind, ReferralSource, ReferralStatus
-from cme.cases.models import Case
+from cme.cases.models import Case, Referral
 from cme.cases.services.common import ERROR_NO_RATIONALE
 from cme.cases.services.referrals import ERROR_ANONYMOUS_NOT_PUBLIC, ERROR_CASE_OF_ANOTHER_CHILD
 
@@ -46,10 +48,10 @@ def test_roles_that_do_no_casework_see_no_referrals(request, api, role, referral
     assert api(user).get(url("referral-detail", referral)).status_code == 403
 
 
-def test_a_referral_is_recorded_about_a_known_child(api, officer, child_factory):
-    child = child_factory()
-    response = api(officer).post(reverse("api:referral-create"), {**REFERRAL, "child_id": child.pk})
+def test_a_referral_is_recorded_about_a_known_child(api, officer, case):
+    response = api(officer).post(reverse("api:referral-create"), {**REFERRAL, "child_id": case.child_id})
     assert response.status_code == 201
+    child = case.child
     body = response.json()
     assert body["child"]["id"] == child.pk and body["status"] == "received" and body["decisions"] == []
     assert body["recorded_by"]["id"] == officer.pk
@@ -61,8 +63,20 @@ def test_a_referral_about_an_unknown_child_is_refused_naming_the_field(api, offi
     assert response.json()["errors"] == {"child_id": ["There is no child with this id"]}
 
 
-def test_only_the_public_may_refer_anonymously(api, officer, child_factory):
-    body = {**REFERRAL, "child_id": child_factory().pk, "is_anonymous": True, "referrer_name": ""}
+def test_a_referral_about_a_child_outside_the_caseload_needs_a_stated_purpose(api, officer, child_factory):
+    child = child_factory()
+    client = api(officer)
+    refused = client.post(reverse("api:referral-create"), {**REFERRAL, "child_id": child.pk})
+    assert refused.status_code == 403
+    assert not Referral.objects.filter(child=child).exists()
+    assert AuditEntry.objects.filter(event=AuditEvent.PURPOSE_REQUIRED, target_id=str(child.pk)).exists()
+    stated = {"purpose": "identify_cme", "reason": "The school named her"}
+    client.post(reverse("api:child-purpose", args=[child.pk]), stated)
+    assert client.post(reverse("api:referral-create"), {**REFERRAL, "child_id": child.pk}).status_code == 201
+
+
+def test_only_the_public_may_refer_anonymously(api, officer, case):
+    body = {**REFERRAL, "child_id": case.child_id, "is_anonymous": True, "referrer_name": ""}
     response = api(officer).post(reverse("api:referral-create"), body)
     assert response.status_code == 400
     assert response.json()["errors"] == {"is_anonymous": [ERROR_ANONYMOUS_NOT_PUBLIC]}

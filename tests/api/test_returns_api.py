@@ -121,9 +121,11 @@ def test_an_officer_triages_through_the_api(api, officer, roll_return_factory, c
     client = api(officer)
 
     suggestions = client.get(reverse("api:return-suggestions", args=[roll_return.pk])).json()
-    matched = client.post(
-        reverse("api:return-match", args=[roll_return.pk]), {"child_id": child.pk, "rationale": "UPN matches"}
-    )
+    match = {"child_id": child.pk, "rationale": "UPN matches"}
+    # The child is in no one's caseload: linking the return to their record needs a purpose, as opening it would.
+    unstated = client.post(reverse("api:return-match", args=[roll_return.pk]), match)
+    client.post(reverse("api:child-purpose", args=[child.pk]), {"purpose": "identify_cme", "reason": "Deletion"})
+    matched = client.post(reverse("api:return-match", args=[roll_return.pk]), match)
     blank = client.post(reverse("api:return-refer", args=[roll_return.pk]), {"rationale": ""})
     referred = client.post(reverse("api:return-refer", args=[roll_return.pk]), {"rationale": "Destination unknown"})
 
@@ -133,6 +135,7 @@ def test_an_officer_triages_through_the_api(api, officer, roll_return_factory, c
         "certainty": "Almost certain: the UPN matches",
         "reasons": [],
     }
+    assert unstated.status_code == 403
     assert matched.status_code == 200 and matched.json()["child_id"] == child.pk
     assert blank.status_code == 400
     assert referred.json()["triage_state"] == "referred"

@@ -106,10 +106,19 @@ def test_confirming_offers_a_child_cme_already_holds_so_no_one_is_recorded_twice
     url = reverse("web:matching:confirm", args=[match_candidate.pk])
 
     assert f'value="{known.pk}"' in client.get(url).content.decode()
-    client.post(url, {"child": str(known.pk), "rationale": "Same child as the record we hold"})
+    confirm = {"child": str(known.pk), "rationale": "Same child as the record we hold"}
+    # Amara is in no one's caseload: a referral onto her record asks why first, as opening it would.
+    asked = client.post(url, confirm)
+    assert asked["Location"].startswith(reverse("web:children:purpose", args=[known.pk]))
+    assert not Referral.objects.exists()
+    client.post(asked["Location"], {"purpose": "identify_cme", "reason": "Data matching proposed her"})
+    client.post(url, confirm)
 
     assert Referral.objects.get().child == known
     assert Child.objects.count() == 1
+    search = AuditEntry.objects.filter(event=AuditEvent.SEARCH).first()
+    assert search.related_id == str(match_candidate.pk)
+    assert search.detail.data_dict["criteria"]["date_of_birth"] == match_candidate.date_of_birth.isoformat()
 
 
 def test_dismissing_from_the_web_without_a_reason_shows_the_error(sign_in, officer, match_candidate):

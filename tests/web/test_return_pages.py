@@ -1,6 +1,7 @@
 """Schools' returns through the pages: a school sends and follows its own; an officer triages in the inbox."""
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -150,9 +151,16 @@ def test_an_officer_triages_a_return_match_then_refer(sign_in, officer, school, 
     client = sign_in(officer)
 
     detail = client.get(reverse("web:returns:detail", args=[roll_return.pk])).content.decode()
-    matched = client.post(
-        reverse("web:returns:match", args=[roll_return.pk]), {"child": str(child.pk), "rationale": "UPN matches"}
+    match_url = reverse("web:returns:match", args=[roll_return.pk])
+    match = {"child": str(child.pk), "rationale": "UPN matches"}
+    # Leon is in no one's caseload: linking the return to his record asks why first, then comes back.
+    asked = client.post(match_url, match)
+    purpose_url = reverse("web:children:purpose", args=[child.pk])
+    assert asked["Location"] == f"{purpose_url}?next={quote(match_url, safe='')}"
+    assert client.post(asked["Location"], {"purpose": "identify_cme", "reason": "Deleted, ground I"})["Location"] == (
+        match_url
     )
+    matched = client.post(match_url, match)
     referred = client.post(reverse("web:returns:refer", args=[roll_return.pk]), {"rationale": "No destination"})
 
     assert "Almost certain: the UPN matches" in detail

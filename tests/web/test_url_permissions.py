@@ -15,17 +15,25 @@ from cme.accounts.models import RoleGrant
 from cme.cases.enums import DocumentKind
 from cme.cases.services import document_upload
 from tests.conftest import ROLE_FIXTURES
+from tests.factories.people import CarerRelationshipFactory
 
-ROLES = tuple(ROLE_FIXTURES)
+# The roles, and one more column: "outsider", a CME officer of another team who has stated no purpose. The matrix
+# case, child and carer are outside their caseload: a case answers "not found", a child's or carer's record asks why
+# first (the pages send them to the purpose question, the API answers 403); intake the whole service triages
+# (referrals, returns, match candidates) opens for them as for any officer.
+OUTSIDER = "outsider"
+ROLES = (*ROLE_FIXTURES, OUTSIDER)
 COUNCIL_STAFF = ("officer", "manager", "dpo", "analyst", "sysadmin")
 CASEWORKERS = ("officer", "manager")
 
 
-def only(*allowed: str, granted: int = 200, refused: int = 403) -> dict[str, int]:
-    return {role: granted if role in allowed else refused for role in ROLES}
+def only(*allowed: str, granted: int = 200, refused: int = 403, outsider: int | None = None) -> dict[str, int]:
+    """`granted` for the roles allowed, `refused` for the others; the outsider as the officer unless `outsider`."""
+    statuses = {role: granted if role in allowed else refused for role in ROLE_FIXTURES}
+    return {**statuses, OUTSIDER: statuses["officer"] if outsider is None else outsider}
 
 
-def everyone(status: int = 200) -> dict[str, int]:
+def everyone(status: int = 200) -> dict[str, int]:  # the outsider included
     return dict.fromkeys(ROLES, status)
 
 
@@ -64,29 +72,29 @@ MATRIX = {
     "web:cases:caseload": ("page", only("manager")),
     # The matrix case belongs to the officer's team, so both caseworkers may open and work it. Everyone else gets
     # 404 for a case or referral page: being refused a record must not reveal that it exists.
-    "web:cases:detail": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:status": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:risk": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:reallocate": ("page", {**only("manager", refused=404), "officer": 403}),
-    "web:cases:escalate": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:sao": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:close": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:reopen": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:enquiry-create": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:enquiry-response": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:note-create": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:note-correct": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:document-upload": ("page", only(*CASEWORKERS, refused=404)),
-    "web:cases:document-download": ("page", only(*CASEWORKERS, refused=404)),
+    "web:cases:detail": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:status": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:risk": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:reallocate": ("page", {**only("manager", refused=404), "officer": 403}),  # outsider: 404
+    "web:cases:escalate": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:sao": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:close": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:reopen": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:enquiry-create": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:enquiry-response": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:note-create": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:note-correct": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:document-upload": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:document-download": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:referrals:list": ("page", only(*CASEWORKERS)),
-    "web:referrals:create": ("page", only(*CASEWORKERS, refused=404)),
+    "web:referrals:create": ("page", only(*CASEWORKERS, refused=404, outsider=302)),  # about a known child
     "web:children:search": ("page", only(*CASEWORKERS)),
     "web:children:create": ("page", only(*CASEWORKERS)),
-    "web:children:detail": ("page", only(*CASEWORKERS, refused=404)),
-    "web:children:update": ("page", only(*CASEWORKERS, refused=404)),
+    "web:children:detail": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
+    "web:children:update": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
     "web:children:purpose": ("page", only(*CASEWORKERS, refused=404)),
-    "web:children:carer-create": ("page", only(*CASEWORKERS, refused=404)),
-    "web:children:address": ("page", only(*CASEWORKERS, refused=404)),
+    "web:children:carer-create": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
+    "web:children:address": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
     "web:referrals:detail": ("page", only(*CASEWORKERS, refused=404)),
     "web:referrals:accept": ("page", only(*CASEWORKERS, refused=404)),
     "web:referrals:no-further-action": ("page", only(*CASEWORKERS, refused=404)),
@@ -122,21 +130,21 @@ MATRIX = {
     # API endpoints refuse roles that do no casework with 403 before opening anything, so the answer is the same
     # for every id. The matrix GETs every URL: a caseworker gets 405 from an endpoint that only takes POST.
     "api:case-list": ("api", only(*CASEWORKERS)),
-    "api:case-detail": ("api", only(*CASEWORKERS)),
-    "api:case-status": ("api", only(*CASEWORKERS, granted=405)),
-    "api:case-risk": ("api", only(*CASEWORKERS, granted=405)),
-    "api:case-reallocate": ("api", only("manager", granted=405)),
-    "api:case-escalate": ("api", only(*CASEWORKERS, granted=405)),
-    "api:case-sao": ("api", only(*CASEWORKERS, granted=405)),
-    "api:case-close": ("api", only(*CASEWORKERS, granted=405)),
-    "api:case-reopen": ("api", only(*CASEWORKERS, granted=405)),
-    "api:case-decision-list": ("api", only(*CASEWORKERS)),
-    "api:enquiry-list": ("api", only(*CASEWORKERS)),
-    "api:enquiry-create": ("api", only(*CASEWORKERS, granted=405)),
-    "api:enquiry-response": ("api", only(*CASEWORKERS, granted=405)),
-    "api:note-list": ("api", only(*CASEWORKERS)),
-    "api:note-create": ("api", only(*CASEWORKERS, granted=405)),
-    "api:note-correct": ("api", only(*CASEWORKERS, granted=405)),
+    "api:case-detail": ("api", only(*CASEWORKERS, outsider=404)),
+    "api:case-status": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:case-risk": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:case-reallocate": ("api", only("manager", granted=405, outsider=404)),
+    "api:case-escalate": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:case-sao": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:case-close": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:case-reopen": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:case-decision-list": ("api", only(*CASEWORKERS, outsider=404)),
+    "api:enquiry-list": ("api", only(*CASEWORKERS, outsider=404)),
+    "api:enquiry-create": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:enquiry-response": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:note-list": ("api", only(*CASEWORKERS, outsider=404)),
+    "api:note-create": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
+    "api:note-correct": ("api", only(*CASEWORKERS, granted=405, outsider=404)),  # the case opens first
     "api:referral-list": ("api", only(*CASEWORKERS)),
     "api:referral-create": ("api", only(*CASEWORKERS, granted=405)),
     "api:referral-detail": ("api", only(*CASEWORKERS)),
@@ -144,12 +152,13 @@ MATRIX = {
     "api:referral-no-further-action": ("api", only(*CASEWORKERS, granted=405)),
     "api:child-search": ("api", only(*CASEWORKERS, granted=400)),  # a search for nothing is refused, saying why
     "api:child-create": ("api", only(*CASEWORKERS, granted=405)),
-    "api:child-detail": ("api", only(*CASEWORKERS)),
+    "api:child-detail": ("api", only(*CASEWORKERS, outsider=403)),
     "api:child-update": ("api", only(*CASEWORKERS, granted=405)),
     "api:child-purpose": ("api", only(*CASEWORKERS, granted=405)),
     "api:carer-create": ("api", only(*CASEWORKERS, granted=405)),
-    "api:carer-detail": ("api", only(*CASEWORKERS)),
+    "api:carer-detail": ("api", only(*CASEWORKERS, outsider=403)),
     "api:carer-link": ("api", only(*CASEWORKERS, granted=405)),
+    "api:carer-purpose": ("api", only(*CASEWORKERS, granted=405)),
     # Schools' returns: a school user sends and follows their own school's; a return, or timetable, of another
     # school is "not found" (the matrix return is at the school user's school). Caseworkers triage them.
     "web:returns:school-list": ("page", only("school_user")),
@@ -226,7 +235,6 @@ def world(
     enquiry_factory,
     note_factory,
     referral_factory,
-    carer_factory,
     roll_return_factory,
     school_user,
     match_candidate_factory,
@@ -253,7 +261,7 @@ def world(
         note=note_factory(case=case),
         document=document,
         referral=referral_factory(child=case.child),
-        carer=carer_factory(),
+        carer=CarerRelationshipFactory(child=case.child).carer,  # a carer of a child in the officer's caseload
         roll_return=roll_return_factory(school=school_user.school, timetable_started=True),
         candidate=(candidate := match_candidate_factory()),
         run=candidate.first_run,
@@ -328,6 +336,12 @@ def test_anonymous_visitors_are_sent_to_sign_in_or_refused(client, name, world):
     else:
         assert response.status_code == 401
         assert response["WWW-Authenticate"].startswith("Token")
+
+
+@pytest.fixture
+def outsider(db, user_factory, team_factory):
+    """A CME officer of another team, who has stated no purpose for anything."""
+    return user_factory(role=Role.CME_OFFICER, team=team_factory(name="Another team"), username="test-outsider")
 
 
 @pytest.mark.django_db

@@ -32,6 +32,7 @@ from cme.cases.services.cases import ERROR_NOT_AN_OFFICER, ESCALATIONS
 from cme.cases.services.common import ERROR_NO_RATIONALE
 from cme.cases.services.enquiries import ERROR_EVIDENCE_OTHER_CASE
 from cme.cases.services.notes import ERROR_EMPTY, ERROR_REASON
+from cme.common.access import audit_list_read, audit_refused_request
 from cme.privacy.enums import LawfulBasis
 
 from ..exceptions import code_field, date_field, error_responses
@@ -61,10 +62,27 @@ def version_field() -> serializers.IntegerField:
     return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
 
 
+# Lists of these records name children: each page an endpoint returns is audited (cme.common.access).
+LISTS_OF_PEOPLE = frozenset({"cases.case", "cases.referral", "schools.rollreturn", "matching.matchcandidate"})
+
+
 def paginated_response(view: APIView, rows, serializer_class) -> Response:
-    """One page of `rows` (limit and offset from the query string) in DRF's {count, next, previous, results}."""
+    """One page of `rows` (limit and offset from the query string) in DRF's {count, next, previous, results}.
+
+    A page of cases, referrals, returns or match candidates is audited: the ids on it and the filters asked for."""
     paginator = view.pagination_class()
     page = paginator.paginate_queryset(rows, view.request, view=view)
+    listed = rows.model._meta.label_lower if hasattr(rows, "model") else ""
+    if listed in LISTS_OF_PEOPLE:
+        request = view.request
+        audit_list_read(
+            user=request.user,
+            target_type=listed,
+            route=request.resolver_match.view_name if request.resolver_match else "",
+            shown=[row.pk for row in page],
+            total=paginator.count,
+            criteria=request.query_params.dict(),
+        )
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
@@ -204,6 +222,9 @@ class CaseAccessApiMixin:
         super().initial(request, *args, **kwargs)
         self.case = access_case(user=request.user, case_id=kwargs["case_id"], detail=self.load_detail)
         if not request.user.has_perm(self.case_permission, self.case):
+            audit_refused_request(
+                user=request.user, status=403, route=request.resolver_match.view_name, url_kwargs=kwargs
+            )
             self.permission_denied(request)
 
 

@@ -14,7 +14,7 @@ from cme.matching.selectors import QUEUE_FILTERS, candidate_queue, match_run_lis
 
 from ..exceptions import code_field, date_field, error_responses
 from .cases import Pagination, UserSummarySerializer, paginated_response, rationale_field
-from .people import MAX_ID, child_for_input
+from .people import MAX_ID, PURPOSE_RESPONSE, child_for_input
 
 CANDIDATE_ID = OpenApiParameter("candidate_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 RUN_ID = OpenApiParameter("run_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
@@ -148,15 +148,18 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
         operation_id="match_candidate_confirm",
         summary="Confirm the match: a referral from data matching, recorded as your decision",
         parameters=[CANDIDATE_ID],
+        description="A referral about a child already held (named, or linked by the run) opens their record: outside "
+        "your caseload, only with a stated purpose.",
         request=InputSerializer,
-        responses={201: CandidateConfirmedSerializer, **error_responses(400, 404)},
+        responses={201: CandidateConfirmedSerializer, **error_responses(400, 404), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, candidate_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        child_id = data.pop("child_id", None)
-        child = child_for_input(user=request.user, child_id=child_id) if child_id is not None else None
+        # A referral about a child already held (the one named, or the one the run linked) opens their record.
+        child_id = data.pop("child_id", None) or self.candidate.child_id
+        child = child_for_input(request, child_id) if child_id is not None else None
         referral = services.candidate_confirm(candidate=self.candidate, actor=request.user, child=child, **data)
         self.candidate.refresh_from_db()
         data = {"referral_id": referral.pk, "child_id": referral.child_id, "candidate": self.candidate}

@@ -2,23 +2,20 @@
 
 import hashlib
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cme.cases.access import child_in_caseload
+from cme.common.errors import RecordNotFound
 from cme.people import services
-from cme.people.access import access_child, access_child_search, child_visible
+from cme.people.access import access_carer, access_child, access_child_search, carer_visible, child_visible
 from cme.people.enums import Ethnicity, MaritalStatus, RelationshipKind, SenProvision, Sex, Title
 from cme.people.models import Carer, Child
 from cme.people.selectors import child_carers, child_current_address
 from cme.privacy.enums import Purpose
 from cme.privacy.masking import mask_sensitive
-from cme.privacy.selectors import access_purpose_current
 from cme.privacy.services import ERROR_NO_REASON
 
 from ..exceptions import NON_FIELD, ErrorSerializer, code_field, date_field, error_responses
@@ -34,49 +31,42 @@ CARER_ID = OpenApiParameter("carer_id", {"type": "integer", "minimum": 1}, OpenA
 MAX_ID = 2**63 - 1  # the largest id a database row can have
 SEARCH_NEEDS_SOMETHING = "Enter a name, date of birth, UPN or postcode to search for"
 NO_SUCH_CHILD = "There is no child with this id"
-PURPOSE_NEEDED = (
-    "This child is outside your caseload. Say why you need to open their record first: "
-    "POST /api/v1/children/{child_id}/purpose/."
-)
 PURPOSE_RESPONSE = OpenApiResponse(
     ErrorSerializer,
     description="Your role may not do this; or the child is outside your caseload and you have not yet said why you "
     "need their record with this token (POST /api/v1/children/{child_id}/purpose/).",
 )
+CARER_PURPOSE_RESPONSE = OpenApiResponse(
+    ErrorSerializer,
+    description="Your role may not do this; or none of the carer's children is in your caseload and you have not yet "
+    "said why you need the carer's record with this token (POST /api/v1/carers/{carer_id}/purpose/).",
+)
 
 
-def child_for_input(*, user, child_id: int) -> Child:
-    """The child a request body names, opened through `access_child`; a 400 naming `child_id` if there is none."""
-    try:
-        return access_child(user=user, child_id=child_id)
-    except Http404:
-        raise serializers.ValidationError({"child_id": [NO_SUCH_CHILD]}) from None
-
-
-def _token_session(request: Request) -> str:
+def token_session(request: Request) -> str:
     """What a stated purpose covers through the API: this token, as a session covers the pages. Only a hash of the
     token's stored digest is kept, so nothing in the access log helps anyone sign in."""
     return "api-token:" + hashlib.sha256(request.auth.digest.encode()).hexdigest()[:50]
 
 
-def child_open_for_purpose(request: Request, child_id: int) -> Child:
-    """The child through `access_child` (404 if absent). Outside the user's caseload, as on the pages, the record opens
-    only once they have said why (POST …/purpose/) with the token they are using; until then, 403."""
-    child = child_visible(user=request.user, child_id=child_id)
-    if child_in_caseload(user=request.user, child_id=child.pk):
-        return access_child(user=request.user, child_id=child.pk)
-    statement = access_purpose_current(user=request.user, subject=child, session_key=_token_session(request))
-    if statement is None:
-        raise PermissionDenied(PURPOSE_NEEDED.format(child_id=child.pk))
-    return access_child(user=request.user, child_id=child.pk, purpose=statement.purpose, purpose_text=statement.reason)
+def child_open(request: Request, child_id: int) -> Child:
+    """The child named in the URL, through `access_child`: 404 if absent, 403 outside the caseload until the caller
+    has said why (POST …/purpose/) with the token they are using."""
+    return access_child(user=request.user, child_id=child_id, session_key=token_session(request))
 
 
-def _carer_open(carer_id: int) -> Carer:
-    # cme.people has no carer selector yet; this is the one read of a carer by id.
-    carer = Carer.objects.filter(pk=carer_id).first()
-    if carer is None:
-        raise Http404
-    return carer
+def child_for_input(request: Request, child_id: int) -> Child:
+    """The child a request body names, through `access_child` as any other read of a child (403 outside the caseload
+    without a stated purpose); a 400 naming `child_id` if there is no such child."""
+    try:
+        return child_open(request, child_id)
+    except RecordNotFound:
+        raise serializers.ValidationError({"child_id": [NO_SUCH_CHILD]}) from None
+
+
+def carer_open(request: Request, carer_id: int) -> Carer:
+    """The carer named in the URL, through `access_carer`: the child rule (404, or 403 until a purpose is stated)."""
+    return access_carer(user=request.user, carer_id=carer_id, session_key=token_session(request))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -243,7 +233,7 @@ class ChildDetailApi(APIView):
         responses={200: ChildSerializer, **error_responses(404), 403: PURPOSE_RESPONSE},
     )
     def get(self, request, child_id: int) -> Response:
-        return Response(child_data(child_open_for_purpose(request, child_id), user=request.user))
+        return Response(child_data(child_open(request, child_id), user=request.user))
 
 
 class ChildCreateApi(APIView):
@@ -315,7 +305,7 @@ class ChildUpdateApi(APIView):
         responses={200: ChildSerializer, **error_responses(400, 404, 409), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, child_id: int) -> Response:
-        child = child_open_for_purpose(request, child_id)
+        child = child_open(request, child_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -361,7 +351,7 @@ class ChildAccessPurposeApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         statement = services.child_purpose_state(
-            actor=request.user, child=child, session_key=_token_session(request), **serializer.validated_data
+            actor=request.user, child=child, session_key=token_session(request), **serializer.validated_data
         )
         return Response(self.OutputSerializer(statement).data, status=status.HTTP_201_CREATED)
 
@@ -377,10 +367,41 @@ class CarerDetailApi(APIView):
         operation_id="carer_retrieve",
         summary="A carer, with the children they care for",
         parameters=[CARER_ID],
-        responses={200: CarerSerializer, **error_responses(404)},
+        responses={200: CarerSerializer, **error_responses(404), 403: CARER_PURPOSE_RESPONSE},
     )
     def get(self, request, carer_id: int) -> Response:
-        return Response(_carer_data(_carer_open(carer_id)))
+        return Response(_carer_data(carer_open(request, carer_id)))
+
+
+class CarerAccessPurposeApi(APIView):
+    permission_required = VIEW_CHILD
+
+    class OutputSerializer(serializers.Serializer):
+        carer_id = serializers.IntegerField(source="subject_id")
+        purpose = code_field(Purpose)
+        reason = serializers.CharField()
+        stated_at = serializers.DateTimeField()
+
+        class Meta:
+            ref_name = "CarerAccessPurpose"
+
+    @extend_schema(
+        operation_id="carer_access_purpose_state",
+        summary="Say why you need the record of a carer none of whose children is in your caseload",
+        description="Recorded with your name for the data protection officer. It covers this carer for as long as "
+        "the token you send it with.",
+        parameters=[CARER_ID],
+        request=ChildAccessPurposeApi.InputSerializer,
+        responses={201: OutputSerializer, **error_responses(400, 404)},
+    )
+    def post(self, request, carer_id: int) -> Response:
+        carer = carer_visible(user=request.user, carer_id=carer_id)
+        serializer = ChildAccessPurposeApi.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        statement = services.carer_purpose_state(
+            actor=request.user, carer=carer, session_key=token_session(request), **serializer.validated_data
+        )
+        return Response(self.OutputSerializer(statement).data, status=status.HTTP_201_CREATED)
 
 
 class CarerCreateApi(APIView):
@@ -432,11 +453,12 @@ class CarerLinkApi(APIView):
         responses={200: RelationshipSerializer, **error_responses(400, 404), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, carer_id: int) -> Response:
-        carer = _carer_open(carer_id)
+        # Linking shows nothing of the carer's record (the answer is ids), so the carer need only exist; the child is
+        # opened as any read of a child is.
+        carer = carer_visible(user=request.user, carer_id=carer_id)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        child = child_for_input(user=request.user, child_id=data.pop("child_id"))
-        child_open_for_purpose(request, child.pk)
+        child = child_for_input(request, data.pop("child_id"))
         relationship = services.carer_link(actor=request.user, carer=carer, child=child, **data)
         return Response(RelationshipSerializer(relationship).data)

@@ -19,7 +19,7 @@ from .cases import (
     paginated_response,
     rationale_field,
 )
-from .people import MAX_ID, ChildSummarySerializer, child_for_input
+from .people import MAX_ID, PURPOSE_RESPONSE, ChildSummarySerializer, child_for_input
 
 REFERRAL_ID = OpenApiParameter("referral_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 NO_SUCH_CASE = "There is no case with this id"
@@ -106,14 +106,15 @@ class ReferralCreateApi(APIView):
     @extend_schema(
         operation_id="referral_create",
         summary="Record a referral about a child already known",
+        description="A child outside your caseload needs a stated purpose first, as opening their record would.",
         request=InputSerializer,
-        responses={201: ReferralDetailSerializer, **error_responses(400)},
+        responses={201: ReferralDetailSerializer, **error_responses(400), 403: PURPOSE_RESPONSE},
     )
     def post(self, request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        child = child_for_input(user=request.user, child_id=data.pop("child_id"))
+        child = child_for_input(request, data.pop("child_id"))
         referral = services.referral_create(actor=request.user, child=child, **data)
         return Response(ReferralDetailSerializer(referral).data, status=status.HTTP_201_CREATED)
 

@@ -1,23 +1,21 @@
 """Schools' returns: a school user sends them and follows their own school's at a summary level; caseworkers read
 them all with the council's triage. Triage itself is done on the web pages, by a person."""
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cme.accounts.enums import Role
-from cme.audit.events import AuditEvent
-from cme.audit.services import audit_record_read
 from cme.people.enums import Sex
+from cme.schools.access import access_return, access_return_suggestions, access_school_return
 from cme.schools.enums import FORM_KINDS, DeletionGround, ReturnChannel, ReturnKind, TriageState
 from cme.schools.models import RollReturn
 from cme.schools.returns import selectors, services
 
 from ..exceptions import code_field, date_field, error_responses
 from .cases import Pagination, paginated_response, rationale_field
-from .people import MAX_ID, child_for_input
+from .people import MAX_ID, PURPOSE_RESPONSE, child_for_input
 
 RETURN_ID = OpenApiParameter("return_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 
@@ -114,14 +112,10 @@ class ReturnDetailApi(APIView):
         responses={200: ReturnSerializer, **error_responses(404)},
     )
     def get(self, request, return_id: int) -> Response:
-        roll_return = _returns_for(request.user).filter(pk=return_id).first()
-        if roll_return is None:
-            raise Http404
         if _is_school_user(request.user):
+            roll_return = access_school_return(user=request.user, return_id=return_id)
             return Response(ReturnSummarySerializer(roll_return).data)
-        audit_record_read(
-            actor=request.user, target=roll_return, event=AuditEvent.CHILD_VIEWED, subject_child_id=roll_return.child_id
-        )
+        roll_return = access_return(user=request.user, return_id=return_id)
         return Response(ReturnSerializer(roll_return).data)
 
 
@@ -212,19 +206,11 @@ class SuggestionSerializer(serializers.Serializer):
 
 
 class ReturnTriageApiMixin:
-    """Opens the return named in the URL for a caseworker (404 if there is none), recording the read."""
+    """Opens the return named in the URL through `access_return` (audited; 404 if there is none)."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.roll_return = RollReturn.objects.select_related("school").filter(pk=kwargs["return_id"]).first()
-        if self.roll_return is None:
-            raise Http404
-        audit_record_read(
-            actor=request.user,
-            target=self.roll_return,
-            event=AuditEvent.CHILD_VIEWED,
-            subject_child_id=self.roll_return.child_id,
-        )
+        self.roll_return = access_return(user=request.user, return_id=kwargs["return_id"])
 
 
 class ReturnSuggestionsApi(ReturnTriageApiMixin, APIView):
@@ -237,7 +223,7 @@ class ReturnSuggestionsApi(ReturnTriageApiMixin, APIView):
         responses={200: SuggestionSerializer(many=True), **error_responses(404)},
     )
     def get(self, request, return_id: int) -> Response:
-        suggestions = selectors.return_match_suggestions(roll_return=self.roll_return)
+        suggestions = access_return_suggestions(user=request.user, roll_return=self.roll_return)
         return Response(SuggestionSerializer(suggestions, many=True).data)
 
 
@@ -254,14 +240,15 @@ class ReturnMatchApi(ReturnTriageApiMixin, APIView):
     @extend_schema(
         operation_id="return_match",
         summary="Confirm which child the return is about",
+        description="A child outside your caseload needs a stated purpose first, as opening their record would.",
         parameters=[RETURN_ID],
         request=InputSerializer,
-        responses={200: ReturnSerializer, **error_responses(400, 404)},
+        responses={200: ReturnSerializer, **error_responses(400, 404), 403: PURPOSE_RESPONSE},
     )
     def post(self, request, return_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        child = child_for_input(user=request.user, child_id=serializer.validated_data["child_id"])
+        child = child_for_input(request, serializer.validated_data["child_id"])
         roll_return = services.return_match_confirm(
             roll_return=self.roll_return,
             child=child,

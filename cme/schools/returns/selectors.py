@@ -72,9 +72,12 @@ class MatchSuggestion:
         return self.match.child
 
 
-def return_match_suggestions(*, roll_return: RollReturn) -> list[MatchSuggestion]:
-    """Children the return may be about, the exact UPN match first. Shown to an officer; never applied."""
-    matches = child_search(
+def return_match_suggestions(*, roll_return: RollReturn, search=child_search) -> list[MatchSuggestion]:
+    """Children the return may be about, the exact UPN match first. Shown to an officer; never applied.
+
+    `search` takes child_search's arguments: pages and endpoints pass the audited one (cme.schools.access).
+    """
+    matches = search(
         name=roll_return.pupil_name,
         date_of_birth=roll_return.date_of_birth,
         upn=roll_return.upn,

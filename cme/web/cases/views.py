@@ -12,7 +12,7 @@ from cme.cases.enums import CaseStatus, EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
 from cme.cases.selectors import case_list_for_user, case_timeline, open_cases, referral_list_for_user, team_caseload
 from cme.people.access import access_child
-from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
 
@@ -43,7 +43,8 @@ class CaseAccessMixin:
         return reverse("web:cases:detail", args=[self.case.pk])
 
 
-class CaseListView(PermissionRequiredMixin, ListView):
+class CaseListView(AuditedListMixin, PermissionRequiredMixin, ListView):
+    listed_type = "cases.case"
     permission_required = "cases.view_caseload"
     template_name = "cases/case_list.html"
     nav_section = "cases"
@@ -332,7 +333,8 @@ class DocumentDownloadView(CaseAccessMixin, PermissionRequiredMixin, View):
         return response
 
 
-class ReferralListView(PermissionRequiredMixin, ListView):
+class ReferralListView(AuditedListMixin, PermissionRequiredMixin, ListView):
+    listed_type = "cases.referral"
     permission_required = "cases.view_referral"
     template_name = "cases/referral_list.html"
     nav_section = "referrals"
@@ -359,7 +361,9 @@ class ReferralCreateView(ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.child = access_child(user=request.user, child_id=kwargs["child_id"])
+            self.child = access_child(
+                user=request.user, child_id=kwargs["child_id"], session_key=request.session.session_key
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

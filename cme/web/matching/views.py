@@ -10,7 +10,12 @@ from django.views.generic import ListView, TemplateView
 
 from cme.council.selectors import council_settings_get
 from cme.matching import services
-from cme.matching.access import access_candidate, access_import_rejections, source_import_visible
+from cme.matching.access import (
+    access_candidate,
+    access_candidate_known_children,
+    access_import_rejections,
+    source_import_visible,
+)
 from cme.matching.enums import CandidateKind, SourceKind
 from cme.matching.models import DataSource, MatchRun
 from cme.matching.selectors import (
@@ -24,7 +29,8 @@ from cme.matching.selectors import (
     source_import_list,
 )
 from cme.matching.sources import COLUMNS, REQUIRED, csv_template, template_header
-from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+from cme.people.access import access_child
+from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
 
@@ -36,9 +42,10 @@ QUEUE_VIEWS = (
 )
 
 
-class CandidateQueueView(PermissionRequiredMixin, ListView):
+class CandidateQueueView(AuditedListMixin, PermissionRequiredMixin, ListView):
     """The review queue: children proposed by matching, waiting for an officer's decision."""
 
+    listed_type = "matching.matchcandidate"
     permission_required = "matching.view_candidates"
     template_name = "matching/queue.html"
     nav_section = "matching-queue"
@@ -111,7 +118,7 @@ class CandidateConfirmView(CandidateAccessMixin, ServiceFormView):
             if self.candidate.child_id:
                 self._known = {self.candidate.child.pk: self.candidate.child}
             else:
-                matches = services.candidate_known_children(candidate=self.candidate)
+                matches = access_candidate_known_children(user=self.request.user, candidate=self.candidate)
                 self._known = {match.child.pk: match.child for match in matches}
         return self._known
 
@@ -121,7 +128,14 @@ class CandidateConfirmView(CandidateAccessMixin, ServiceFormView):
 
     def perform(self, form):
         choice = form.cleaned_data["child"]
-        child = None if choice == forms.NEW_CHILD else self.known_children()[int(choice)]
+        child = None
+        if choice != forms.NEW_CHILD:
+            # A referral about a child already held opens their record: the caseload-and-purpose rule applies.
+            child = access_child(
+                user=self.request.user,
+                child_id=self.known_children()[int(choice)].pk,
+                session_key=self.request.session.session_key,
+            )
         self.referral = services.candidate_confirm(candidate=self.candidate, actor=self.request.user,
                                                    rationale=form.cleaned_data["rationale"], child=child)  # fmt: skip
         return self.referral

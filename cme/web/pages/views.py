@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 from cme.cases.selectors import dashboard_for
+from cme.common.access import audit_list_read
 from cme.council.selectors import council_settings_get
 from cme.privacy.notice import Controller, notice_build
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
@@ -22,7 +23,23 @@ class HomeView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         dashboard = dashboard_for(user=user) if user.has_perm("cases.view_caseload") else None
+        if dashboard is not None:
+            _audit_dashboard(user, dashboard)
         return super().get_context_data(summary=home_summary_for(user=user), dashboard=dashboard, **kwargs)
+
+
+def _audit_dashboard(user, dashboard) -> None:
+    """The dashboard lists cases and referrals by child: audited as two lists shown (cme.common.access)."""
+    case_ids = list(dict.fromkeys(case.pk for case in [*dashboard.my_cases, *dashboard.overdue]))
+    audit_list_read(user=user, target_type="cases.case", route="web:home", shown=case_ids, total=len(case_ids))
+    referral_ids = [referral.pk for referral in dashboard.new_referrals]
+    audit_list_read(
+        user=user,
+        target_type="cases.referral",
+        route="web:home",
+        shown=referral_ids,
+        total=dashboard.new_referral_count,
+    )
 
 
 class PrivacyNoticeView(PublicPageMixin, TemplateView):

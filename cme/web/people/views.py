@@ -1,14 +1,10 @@
 """Children's records: search, the child's page, adding and changing a child, carers and addresses."""
 
-from urllib.parse import urlencode
-
 from django.db import transaction
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
-from cme.cases.access import child_in_caseload
 from cme.cases.selectors import case_list_for_user
 from cme.people import services
 from cme.people.access import access_child, access_child_search, child_visible
@@ -19,7 +15,6 @@ from cme.people.selectors import (
     child_current_address,
     child_siblings,
 )
-from cme.privacy.selectors import access_purpose_current
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -60,11 +55,9 @@ class ChildSearchView(PermissionRequiredMixin, TemplateView):
 
 
 class ChildAccessMixin:
-    """Opens the child in the URL through `access_child` (404 if the user may not see children's records).
-
-    Outside the user's caseload the record opens only once they have said why, in this sign-in session: they are
-    sent to the purpose question first, and brought back.
-    """
+    """Opens the child in the URL through `access_child` before anything else: not found (404) if the user may not
+    see children's records; outside their caseload, only once they have said why in this sign-in session (the
+    purpose question comes first and brings them back: cme.web.middleware)."""
 
     permission_required = "people.view_child"
     nav_section = "children"
@@ -72,21 +65,12 @@ class ChildAccessMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.child = child_visible(user=request.user, child_id=kwargs["child_id"])
             if self.asks_purpose:
-                purpose, reason = "", ""
-                if not child_in_caseload(user=request.user, child_id=self.child.pk):
-                    statement = access_purpose_current(
-                        user=request.user, subject=self.child, session_key=request.session.session_key
-                    )
-                    if statement is None:
-                        purpose_url = reverse("web:children:purpose", args=[self.child.pk])
-                        return redirect(f"{purpose_url}?{urlencode({'next': request.get_full_path()})}")
-                    purpose, reason = statement.purpose, statement.reason
-                # Only now is the record shown: the read is audited with the purpose that opened it.
                 self.child = access_child(
-                    user=request.user, child_id=self.child.pk, purpose=purpose, purpose_text=reason
+                    user=request.user, child_id=kwargs["child_id"], session_key=request.session.session_key
                 )
+            else:
+                self.child = child_visible(user=request.user, child_id=kwargs["child_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

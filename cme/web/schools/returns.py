@@ -7,16 +7,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
-from cme.audit.events import AuditEvent
-from cme.audit.services import audit_record_read
 from cme.common.errors import ApplicationError
+from cme.people.access import access_child
 from cme.people.ages import year_group_label
+from cme.schools.access import access_return, access_return_suggestions, access_school_return
 from cme.schools.enums import AtRiskReason, ReturnChannel, ReturnKind, TriageState
 from cme.schools.models import PartTimeTimetable, RollReturn, School
 from cme.schools.returns import selectors, services
 from cme.schools.returns.csvfile import template_csv
 from cme.schools.returns.files import ReturnFileRejected
-from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
 
@@ -26,9 +26,10 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a 10,000-row CSV is about 3 MB; a 2,000-p
 # --- school users -------------------------------------------------------------------------------------------------
 
 
-class SchoolReturnListView(PermissionRequiredMixin, ListView):
+class SchoolReturnListView(AuditedListMixin, PermissionRequiredMixin, ListView):
     """A school's own returns and what the council did with them, in summary; its open part-time timetables."""
 
+    listed_type = "schools.rollreturn"
     permission_required = "schools.view_own_returns"
     template_name = "returns/school_list.html"
     nav_section = "returns"
@@ -54,7 +55,7 @@ class SchoolReturnDetailView(PermissionRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.roll_return = _school_return_or_404(request.user, kwargs["return_id"])
+            self.roll_return = access_school_return(user=request.user, return_id=kwargs["return_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_permission_object(self):
@@ -64,13 +65,6 @@ class SchoolReturnDetailView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             roll_return=self.roll_return, school_view=selectors.return_school_view(self.roll_return), **kwargs
         )
-
-
-def _school_return_or_404(user, return_id: int) -> RollReturn:
-    found = selectors.returns_for_school(school_id=user.school_id).filter(pk=return_id).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 class ReturnKindView(ServiceFormView):
@@ -201,7 +195,8 @@ class ReturnsTemplateView(PermissionRequiredMixin, TemplateView):
 # --- officers -------------------------------------------------------------------------------------------------------
 
 
-class ReturnInboxView(PermissionRequiredMixin, ListView):
+class ReturnInboxView(AuditedListMixin, PermissionRequiredMixin, ListView):
+    listed_type = "schools.rollreturn"
     permission_required = "schools.view_return_inbox"
     template_name = "returns/inbox.html"
     nav_section = "returns-inbox"
@@ -224,24 +219,13 @@ class ReturnInboxView(PermissionRequiredMixin, ListView):
 
 
 class ReturnAccessMixin:
-    """Opens the return for an officer, recording the read (a return holds a child's personal data)."""
+    """Opens the return through `access_return` (audited; not found for anyone who does not triage returns)."""
 
     nav_section = "returns-inbox"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm("schools.view_return_inbox"):
-            self.roll_return = get_object_or_404(
-                RollReturn.objects.select_related("school", "child", "timetable", "referral"), pk=kwargs["return_id"]
-            )
-            if request.method == "GET":
-                audit_record_read(
-                    actor=request.user,
-                    target=self.roll_return,
-                    event=AuditEvent.CHILD_VIEWED,
-                    subject_child_id=self.roll_return.child_id,
-                )
-        elif request.user.is_authenticated:
-            raise Http404
+        if request.user.is_authenticated:
+            self.roll_return = access_return(user=request.user, return_id=kwargs["return_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -258,7 +242,7 @@ class ReturnDetailView(ReturnAccessMixin, PermissionRequiredMixin, TemplateView)
     def get_context_data(self, **kwargs):
         suggestions = []
         if self.roll_return.child_id is None and self.roll_return.triage_state == TriageState.RECEIVED:
-            suggestions = selectors.return_match_suggestions(roll_return=self.roll_return)
+            suggestions = access_return_suggestions(user=self.request.user, roll_return=self.roll_return)
         return super().get_context_data(
             suggestions=suggestions,
             next_step=selectors.return_next_step(roll_return=self.roll_return),
@@ -273,7 +257,7 @@ class ReturnMatchView(ReturnAccessMixin, ServiceFormView):
     template_name = "returns/triage.html"
 
     def get_form_kwargs(self):
-        self.suggestions = selectors.return_match_suggestions(roll_return=self.roll_return)
+        self.suggestions = access_return_suggestions(user=self.request.user, roll_return=self.roll_return)
         return {**super().get_form_kwargs(), "suggestions": self.suggestions}
 
     def perform(self, form):
@@ -282,7 +266,11 @@ class ReturnMatchView(ReturnAccessMixin, ServiceFormView):
             return services.return_child_create(
                 roll_return=self.roll_return, actor=self.request.user, rationale=rationale
             )
-        child = next(s.child for s in self.suggestions if str(s.child.pk) == choice)
+        suggested = next(s.child for s in self.suggestions if str(s.child.pk) == choice)
+        # Linking the return to a child already held opens their record: the caseload-and-purpose rule applies.
+        child = access_child(
+            user=self.request.user, child_id=suggested.pk, session_key=self.request.session.session_key
+        )
         services.return_match_confirm(
             roll_return=self.roll_return, child=child, actor=self.request.user, rationale=rationale
         )
@@ -330,8 +318,14 @@ class ReturnNoFurtherActionView(ReturnAccessMixin, ServiceFormView):
         return "Return closed with no further action."
 
 
-class AtRiskListView(PermissionRequiredMixin, TemplateView):
+class AtRiskListView(AuditedListMixin, PermissionRequiredMixin, TemplateView):
     """Children at risk of missing education, with their clocks, filtered by school, year group and reason."""
+
+    listed_type = "schools.rollreturn"
+    listed_key = "rows"
+
+    def listed_id(self, row) -> int:
+        return row.roll_return.pk
 
     permission_required = "schools.view_at_risk"
     template_name = "returns/at_risk.html"
