@@ -90,6 +90,8 @@ DOORS: dict[str, Door] = {
     "web:manage:term-dates": NONE,
     "web:manage:term-create": NONE,
     "web:manage:closure-create": NONE,
+    "web:manage:role-grant-list": NONE,  # accounts and the roles asked for them
+    "web:manage:role-grant-decide": NONE,
     "web:cases:list": LISTED,
     "web:cases:caseload": NONE,  # how many cases each caseworker has
     "web:cases:detail": CASELOAD,
@@ -124,6 +126,7 @@ DOORS: dict[str, Door] = {
     "web:privacy:disclosures": LIST,
     "web:privacy:access-purposes": LIST,
     "web:privacy:audit": LIST,
+    "web:privacy:audit-verify": NONE,  # starts a check of the chain; shows its result
     "web:privacy:audit-csv": LIST,
     "web:matching:queue": LISTED,
     "web:matching:candidate": INTAKE,
