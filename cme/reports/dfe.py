@@ -152,7 +152,9 @@ def _missing_at(day: date) -> Q:
     )
 
 
-def dfe_return_build(*, census_date: date, la_name: str = "", new_la_code: str = "", old_la_code: str = "") -> DfeReturn:
+def dfe_return_build(
+    *, census_date: date, la_name: str = "", new_la_code: str = "", old_la_code: str = ""
+) -> DfeReturn:
     """The return for `census_date`: each child missing education on that day counted once (their case open
     longest), by sex, year group, length of time missing education and primary reason; and the number missing
     education at any time in the previous academic year."""
@@ -286,8 +288,9 @@ def dfe_rows(result: DfeReturn, *, published: bool = False) -> list[list[str]]:
 
     def percent(value: int) -> str:
         if published:
-            shown, total = disclosure.round_to_base(value, PUBLISHED_ROUNDING), disclosure.round_to_base(
-                result.total, PUBLISHED_ROUNDING
+            shown, total = (
+                disclosure.round_to_base(value, PUBLISHED_ROUNDING),
+                disclosure.round_to_base(result.total, PUBLISHED_ROUNDING),
             )
             if shown == disclosure.LOW:
                 return disclosure.LOW
@@ -300,8 +303,16 @@ def dfe_rows(result: DfeReturn, *, published: bool = False) -> list[list[str]]:
         for label, value in breakdown:
             rows.append([period, term, *place, topic, label, count(value), percent(value), UNAVAILABLE])
     rows.append(
-        [result.ever_period, "Academic year", *place, "At any time in the year", "Total", count(result.ever_in_year),
-         NOT_APPLICABLE, UNAVAILABLE]
+        [
+            result.ever_period,
+            "Academic year",
+            *place,
+            "At any time in the year",
+            "Total",
+            count(result.ever_in_year),
+            NOT_APPLICABLE,
+            UNAVAILABLE,
+        ]
     )
     return rows
 

@@ -17,11 +17,13 @@ each column whose total is shown is a node, and one further node stands for "no 
 column totals). Each hidden cell is an edge between its row's node and its column's node. Someone who knows the
 totals can work out a hidden cell exactly only if its edge is a *bridge* (on no cycle): going round a cycle adding 1
 and taking 1 away in turn changes no total, so every cell on a cycle could have been one more or one less. The
-algorithm therefore hides the smallest further cells (non-zero first) until no hidden cell is a bridge.
+algorithm therefore closes a cycle through each bridge along the cheapest path of further cells (the smallest
+counts; zeros last) until no hidden cell is a bridge.
 `recoverable_cells` is the check, used by the property tests together with an independent linear-programming
 attack (tests/reports/test_disclosure.py).
 """
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,7 +59,9 @@ _GRAND = ("grand",)  # the node for the grand total, when it is the only total o
 
 def _sides(row_totals: bool, column_totals: bool, grand_total: bool):
     """How a cell's row and column become nodes: its own total's node, or the grand total's, or the free node."""
-    row_side = (lambda r: ("row", r)) if row_totals else (lambda r: _GRAND if grand_total and not column_totals else _FREE)
+    row_side = (
+        (lambda r: ("row", r)) if row_totals else (lambda r: _GRAND if grand_total and not column_totals else _FREE)
+    )
     column_side = (lambda c: ("column", c)) if column_totals else (lambda c: _FREE)
     return row_side, column_side
 
@@ -88,21 +92,6 @@ def _connected(edges, start, goal, skip: Cell) -> bool:
     return False
 
 
-def _component(edges, start, skip: Cell) -> set[object]:
-    adjacent: dict[object, list[object]] = {}
-    for cell, a, b in edges:
-        if cell != skip:
-            adjacent.setdefault(a, []).append(b)
-            adjacent.setdefault(b, []).append(a)
-    seen, frontier = {start}, [start]
-    while frontier:
-        for neighbour in adjacent.get(frontier.pop(), ()):
-            if neighbour not in seen:
-                seen.add(neighbour)
-                frontier.append(neighbour)
-    return seen
-
-
 def recoverable_cells(
     suppressed: frozenset[Cell] | set[Cell],
     *,
@@ -131,6 +120,39 @@ def _validate(values: Sequence[Sequence[int]]) -> list[list[int]]:
     return table
 
 
+ZERO_COST = 10**9  # hiding a 0 protects little (nothing can be taken from it), so it is the last resort
+
+
+def _cheapest_path(edges, *, start, goal, cost) -> list[Cell] | None:
+    """The cells (edges) of the cheapest path from `start` to `goal` (Dijkstra), or None if there is none."""
+    adjacent: dict[object, list[tuple[object, Cell]]] = {}
+    for cell, a, b in edges:
+        adjacent.setdefault(a, []).append((b, cell))
+        adjacent.setdefault(b, []).append((a, cell))
+    best = {start: 0}
+    came: dict[object, tuple[object, Cell]] = {}
+    queue = [(0, 0, start)]
+    order = 0
+    while queue:
+        spent, _, node = heapq.heappop(queue)
+        if node == goal:
+            path = []
+            while node != start:
+                node, cell = came[node]
+                path.append(cell)
+            return path
+        if spent > best.get(node, spent):
+            continue
+        for neighbour, cell in adjacent.get(node, ()):
+            total = spent + cost(cell)
+            if total < best.get(neighbour, total + 1):
+                best[neighbour] = total
+                came[neighbour] = (node, cell)
+                order += 1
+                heapq.heappush(queue, (total, order, neighbour))
+    return None
+
+
 def suppression_pattern(
     values: Sequence[Sequence[int]], *, row_totals: bool = True, column_totals: bool = True, grand_total: bool = True
 ) -> frozenset[Cell]:
@@ -143,9 +165,9 @@ def suppression_pattern(
     row_side, column_side = _sides(row_totals, column_totals, grand_total)
     every_cell = [(r, c) for r, row in enumerate(table) for c in range(len(row))]
 
-    def cost(cell: Cell) -> tuple[int, int, int]:
+    def cost(cell: Cell) -> int:
         value = table[cell[0]][cell[1]]
-        return (value == 0, value, cell[0] * 10_000 + cell[1])  # the smallest non-zero count first; zeros last
+        return value + 1 if value else ZERO_COST  # hide the smallest counts; a zero only if nothing else will do
 
     while True:
         edges = _edges(frozenset(hidden), row_totals=row_totals, column_totals=column_totals, grand_total=grand_total)
@@ -153,18 +175,17 @@ def suppression_pattern(
         if bridge is None:
             return frozenset(hidden)
         cell, a, b = bridge
-        side_a = _component(edges, a, skip=cell)  # the part of the graph on a's side of the bridge
-        # Any further hidden cell joining a's side to b's side closes a cycle through the bridge.
-        candidates = [
-            other
-            for other in every_cell
-            if other not in hidden
-            and ((row_side(other[0]) in side_a) != (column_side(other[1]) in side_a))
-        ]
-        if not candidates:
-            # No cell can close a cycle (say a table of one cell): suppress_table then hides the totals too.
+        # Cells already hidden cost nothing to pass through; the bridge itself is not a way round.
+        path = _cheapest_path(
+            [(other, row_side(other[0]), column_side(other[1])) for other in every_cell if other != cell],
+            start=b,
+            goal=a,
+            cost=lambda other: 0 if other in hidden else cost(other),
+        )
+        if path is None:
+            # No cells can close a cycle through it (say a table of one cell): suppress_table hides the totals.
             return frozenset(hidden)
-        hidden.add(min(candidates, key=cost))
+        hidden.update(path)
 
 
 def suppress_table(

@@ -3,7 +3,7 @@ missing education. Pure functions: one place decides every grouping a report use
 
 from datetime import date
 
-from cme.people.ages import national_curriculum_year, school_year_start, year_group_label
+from cme.people.ages import school_year_start, year_group_label
 from cme.people.enums import SenProvision, Sex
 
 NOT_KNOWN = "Not known"

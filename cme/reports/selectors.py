@@ -91,8 +91,14 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
     rows = open_cases.values("primary_reason").annotate(n=Count("id"))
     labels, counts = _ordered(_by_choice(rows, "primary_reason", CmeReason.choices), [c.label for c in CmeReason])
     board.breakdowns.append(
-        Breakdown("reason", "Open cases by main reason", "Cases open today, by the case's main reason.", "Main reason",
-                  labels, counts)
+        Breakdown(
+            "reason",
+            "Open cases by main reason",
+            "Cases open today, by the case's main reason.",
+            "Main reason",
+            labels,
+            counts,
+        )
     )
 
     bands = {}
@@ -104,13 +110,20 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
     bands[groups.TIME_UNKNOWN] = Count("id", filter=Q(became_cme_on__gt=today))
     found = open_cases.aggregate(**bands)
     board.breakdowns.append(
-        Breakdown("time-missing", "Open cases by time missing education",
-                  "Cases open today, by how long since the child became missing education.", "Time missing education",
-                  list(found), list(found.values()))
+        Breakdown(
+            "time-missing",
+            "Open cases by time missing education",
+            "Cases open today, by how long since the child became missing education.",
+            "Time missing education",
+            list(found),
+            list(found.values()),
+        )
     )
 
-    rows = open_cases.annotate(cohort=school_year_of_birth("child__date_of_birth")).values("cohort").annotate(
-        n=Count("id")
+    rows = (
+        open_cases.annotate(cohort=school_year_of_birth("child__date_of_birth"))
+        .values("cohort")
+        .annotate(n=Count("id"))
     )
     by_year: dict[str, int] = {}
     for row in rows:
@@ -118,8 +131,14 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
         by_year[label] = by_year.get(label, 0) + row["n"]
     labels, counts = _ordered(by_year, groups.YEAR_GROUP_ORDER[:-1])
     board.breakdowns.append(
-        Breakdown("year-group", "Open cases by year group", "Cases open today, by the child's year group for their age.",
-                  "Year group", labels, counts)
+        Breakdown(
+            "year-group",
+            "Open cases by year group",
+            "Cases open today, by the child's year group for their age.",
+            "Year group",
+            labels,
+            counts,
+        )
     )
 
     last_school = Enrolment.objects.filter(child=OuterRef("child_id")).order_by("-start_date", "-pk")
@@ -136,17 +155,26 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
             label = OTHER_SCHOOLS
         by_school[label] = by_school.get(label, 0) + row["n"]
     board.breakdowns.append(
-        Breakdown("school", "Open cases by school of last roll",
-                  f"Cases open today, by the school the child was last on the roll of (the {TOP_SCHOOLS} with most "
-                  "cases by name).", "School", list(by_school), list(by_school.values()))
+        Breakdown(
+            "school",
+            "Open cases by school of last roll",
+            f"Cases open today, by the school the child was last on the roll of (the {TOP_SCHOOLS} with most "
+            "cases by name).",
+            "School",
+            list(by_school),
+            list(by_school.values()),
+        )
     )
 
     home = Residence.objects.filter(child=OuterRef("child_id"), valid_to__isnull=True).order_by("-valid_from", "-pk")
     postcode = Subquery(home.values("address__postcode")[:1])
     rows = (
         open_cases.annotate(postcode=postcode)
-        .annotate(district=Left("postcode", Coalesce(StrIndex("postcode", Value(" ")), Value(1)) - 1,
-                                output_field=IntegerField()))
+        .annotate(
+            district=Left(
+                "postcode", Coalesce(StrIndex("postcode", Value(" ")), Value(1)) - 1, output_field=IntegerField()
+            )
+        )
         .values("district")
         .annotate(n=Count("id"))
         .order_by("district")
@@ -156,19 +184,29 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
         label = row["district"] or groups.NOT_KNOWN
         by_area[label] = by_area.get(label, 0) + row["n"]
     board.breakdowns.append(
-        Breakdown("area", "Open cases by area", "Cases open today, by the postcode district of the child's current "
-                  "address.", "Postcode district", list(by_area), list(by_area.values()))
+        Breakdown(
+            "area",
+            "Open cases by area",
+            "Cases open today, by the postcode district of the child's current address.",
+            "Postcode district",
+            list(by_area),
+            list(by_area.values()),
+        )
     )
 
     rows = (
-        Referral.objects.filter(received_on__gte=since, received_on__lte=until)
-        .values("source")
-        .annotate(n=Count("id"))
+        Referral.objects.filter(received_on__gte=since, received_on__lte=until).values("source").annotate(n=Count("id"))
     )
     labels, counts = _ordered(_by_choice(rows, "source", ReferralSource.choices), [c.label for c in ReferralSource])
     board.breakdowns.append(
-        Breakdown("referrals", "Referrals received, by source", "Referrals received in the period, by who made them.",
-                  "Source", labels, counts)
+        Breakdown(
+            "referrals",
+            "Referrals received, by source",
+            "Referrals received in the period, by who made them.",
+            "Source",
+            labels,
+            counts,
+        )
     )
 
     rows = (
@@ -178,8 +216,9 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
     )
     labels, counts = _ordered(_by_choice(rows, "outcome", Outcome.choices), [c.label for c in Outcome])
     board.breakdowns.append(
-        Breakdown("outcomes", "Outcomes of cases closed", "Cases closed in the period, by outcome.", "Outcome", labels,
-                  counts)
+        Breakdown(
+            "outcomes", "Outcomes of cases closed", "Cases closed in the period, by outcome.", "Outcome", labels, counts
+        )
     )
 
     rows = (
@@ -195,8 +234,14 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
             name = NO_OFFICER
         by_officer[name] = by_officer.get(name, 0) + row["n"]
     board.breakdowns.append(
-        Breakdown("overdue", "Overdue work by officer", "Open cases whose current stage was due before today, by the "
-                  "officer allocated.", "Officer", list(by_officer), list(by_officer.values()))
+        Breakdown(
+            "overdue",
+            "Overdue work by officer",
+            "Open cases whose current stage was due before today, by the officer allocated.",
+            "Officer",
+            list(by_officer),
+            list(by_officer.values()),
+        )
     )
     board.to_located = time_to_located(since=since, until=until)
     return board
@@ -222,4 +267,3 @@ def time_to_located(*, since: date, until: date) -> Durations:
         return Durations(count=0, median=None, p90=None)
     p90 = statistics.quantiles(days, n=10, method="inclusive")[-1] if len(days) > 1 else float(days[0])
     return Durations(count=len(days), median=float(statistics.median(days)), p90=float(p90))
-

@@ -34,7 +34,9 @@ def tables(draw, max_rows: int = 6, max_columns: int = 6):
     return [[draw(count) for _ in range(columns)] for _ in range(rows)]
 
 
-def attack_bounds(values, hidden, *, row_totals: bool, column_totals: bool, grand_total: bool) -> dict[tuple[int, int], tuple[int, int]]:
+def attack_bounds(
+    values, hidden, *, row_totals: bool, column_totals: bool, grand_total: bool
+) -> dict[tuple[int, int], tuple[int, int]]:
     """For each hidden cell, the least and greatest value consistent with everything shown."""
     hidden = sorted(hidden)
     index = {cell: i for i, cell in enumerate(hidden)}
