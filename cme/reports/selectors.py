@@ -102,13 +102,14 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
     )
 
     bands = {}
-    for label, start, end in groups.TIME_BANDS:
+    for index, (_, start, end) in enumerate(groups.TIME_BANDS):
         condition = Q(became_cme_on__lte=today - timedelta(days=start))
         if end is not None:
             condition &= Q(became_cme_on__gt=today - timedelta(days=end))
-        bands[label] = Count("id", filter=condition)
-    bands[groups.TIME_UNKNOWN] = Count("id", filter=Q(became_cme_on__gt=today))
-    found = open_cases.aggregate(**bands)
+        bands[f"band_{index}"] = Count("id", filter=condition)
+    bands["band_unknown"] = Count("id", filter=Q(became_cme_on__gt=today))
+    counted = open_cases.aggregate(**bands)
+    found = dict(zip(groups.TIME_BAND_ORDER, counted.values(), strict=True))
     board.breakdowns.append(
         Breakdown(
             "time-missing",
@@ -267,3 +268,13 @@ def time_to_located(*, since: date, until: date) -> Durations:
         return Durations(count=0, median=None, p90=None)
     p90 = statistics.quantiles(days, n=10, method="inclusive")[-1] if len(days) > 1 else float(days[0])
     return Durations(count=len(days), median=float(statistics.median(days)), p90=float(p90))
+
+
+def extract_list():
+    from .models import StudyExtract
+
+    return StudyExtract.objects.select_related("approved_by", "created_by")
+
+
+def extract_get(*, extract_id: int):
+    return extract_list().filter(pk=extract_id).first()
