@@ -95,12 +95,12 @@ def test_every_download_is_disclosure_controlled_and_audited_with_its_row_count(
 
 
 def test_spreadsheet_formulas_are_neutralised():
-    rows = [["Officer", "=HYPERLINK(\"http://x\")"], ["+cmd", "-2.5"], ["@SUM(A1)", 3]]
-    assert [neutralise(value) for value in rows[0]] == ["Officer", "'=HYPERLINK(\"http://x\")"]
+    rows = [["Officer", '=HYPERLINK("http://x")'], ["+cmd", "-2.5"], ["@SUM(A1)", 3]]
+    assert [neutralise(value) for value in rows[0]] == ["Officer", '\'=HYPERLINK("http://x")']
     assert neutralise("-2.5") == "-2.5"  # a number, not a formula
     assert to_csv(rows).splitlines()[1] == "'+cmd,-2.5"
     sheet = load_workbook(io.BytesIO(to_xlsx(rows, title="Test"))).active
-    assert sheet["B1"].value == "'=HYPERLINK(\"http://x\")" and sheet["B1"].data_type == "s"
+    assert sheet["B1"].value == '\'=HYPERLINK("http://x")' and sheet["B1"].data_type == "s"
     assert sheet["A3"].value == "'@SUM(A1)"
 
 
@@ -153,15 +153,15 @@ def test_the_equalities_page_shows_rates_and_differences_and_hides_small_counts_
     assert "Rates are not worked out from hidden numbers" in page
     response = sign_in(analyst).get(reverse("web:reports:equalities-download", args=["csv"]), query)
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    sen_support = next(row for row in rows if row[1] == "Special educational needs provision" and row[2] == "SEN support")
+    sen_support = next(
+        row for row in rows if row[1] == "Special educational needs provision" and row[2] == "SEN support"
+    )
     assert sen_support[3] == "6"
     assert AuditEntry.objects.filter(event="export", target_id="equalities").count() == 1
 
 
 @pytest.mark.django_db
 def test_a_bad_period_is_explained_not_a_crash(sign_in, manager):
-    response = sign_in(manager).get(
-        reverse("web:reports:dashboard"), {**PERIOD, "until_2": "2025", "since_0": "40"}
-    )
+    response = sign_in(manager).get(reverse("web:reports:dashboard"), {**PERIOD, "until_2": "2025", "since_0": "40"})
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()

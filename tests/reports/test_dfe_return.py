@@ -63,9 +63,7 @@ def test_the_census_counts_children_missing_education_on_the_day_by_each_breakdo
     assert reasons["Unknown"] == 5 and reasons["Moved in from another LA"] == 1 and reasons["Unsuitable EHE"] == 1
     assert result.ever_in_year == 1 and result.ever_period == "202526"  # only the case open in 2025/26
     assert result.at_risk_left_out == 1
-    assert [problem.message for problem in result.problems] == [
-        "Sex is not recorded: the child is counted as Unknown"
-    ]
+    assert [problem.message for problem in result.problems] == ["Sex is not recorded: the child is counted as Unknown"]
     failed = [rule for rule, ok, _ in result.checks if not ok]
     assert failed == ["Every child's sex is recorded"]
 
