@@ -19,7 +19,7 @@ CENSUS = datetime.date(2026, 10, 1)
 def cases(case_factory, child_factory):
     made = []
     # Four girls and two boys missing education on the census date, one with no sex recorded.
-    for index in range(4):
+    for _ in range(4):
         child = child_factory(sex="F", date_of_birth=datetime.date(2016, 3, 14))  # Year 6 in 2026/27
         made.append(case_factory(child=child, became_cme_on=datetime.date(2026, 9, 25), opened_on=CENSUS))
     for reason in (CmeReason.NEW_TO_AREA, CmeReason.UNSUITABLE_HOME_EDUCATION):

@@ -67,7 +67,7 @@ def test_only_a_data_protection_officer_approves(data, analyst, settings, tmp_pa
 
 @pytest.mark.django_db
 def test_the_extract_is_pseudonymised_documented_and_disclosed(data, dpo, settings, tmp_path):
-    child, case = data
+    child, _ = data
     key_file = tmp_path / "pseudonym.key"
     key_file.write_text(KEY + "\n")
     settings.CME_PSEUDONYM_KEY = ""
@@ -101,7 +101,7 @@ def test_the_extract_is_pseudonymised_documented_and_disclosed(data, dpo, settin
     assert ("children", "birth_month") in dictionary and ("cases", "dfe_reason") in dictionary
     # The DuckDB query the docs show runs over the files as written.
     joined = duckdb.sql(
-        f"SELECT c.ethnic_group, count(*) AS cases FROM '{folder}/cases.parquet' k "
+        f"SELECT c.ethnic_group, count(*) AS cases FROM '{folder}/cases.parquet' k "  # noqa: S608 - our own path
         f"JOIN '{folder}/children.parquet' c USING (child_pseudonym) GROUP BY ALL"
     ).fetchall()
     assert joined == [("White", 1)]
