@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Left, StrIndex
 
 from cme.cases.enums import CaseStatus, CmeReason, DecisionKind, Outcome, ReferralSource
@@ -172,9 +172,7 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
     rows = (
         open_cases.annotate(postcode=postcode)
         .annotate(
-            district=Left(
-                "postcode", Coalesce(StrIndex("postcode", Value(" ")), Value(1)) - 1, output_field=IntegerField()
-            )
+            district=Left("postcode", Coalesce(StrIndex("postcode", Value(" ")), Value(1)) - Value(1))
         )
         .values("district")
         .annotate(n=Count("id"))
