@@ -136,3 +136,40 @@ def test_the_command_and_the_analyst_download(data, dpo, analyst, settings, tmp_
     assert '"rows":2' in entry.payload.replace(" ", "")
     assert client.get(reverse("web:reports:extract-file", args=[extract.pk, "secret.txt"])).status_code == 404
     assert analyst.role == Role.ANALYST
+
+
+@pytest.mark.django_db
+def test_the_dpo_approves_an_extract_on_its_page_and_is_named_as_approver(data, dpo, settings, tmp_path, sign_in):
+    settings.CME_PSEUDONYM_KEY = KEY
+    settings.CME_EXTRACT_ROOT = tmp_path / "extracts"
+    client = sign_in(dpo)
+    response = client.post(
+        reverse("web:reports:extract-create"),
+        {"study": "Attendance study", "recipient": "Public health", "purpose": "Who goes missing, and for how long"},
+    )
+    assert response.status_code == 302
+    extract = StudyExtract.objects.get()
+    assert extract.approved_by == dpo and extract.children == 2
+    assert "Attendance study" in client.get(reverse("web:reports:extracts")).content.decode()
+
+
+@pytest.mark.django_db
+def test_without_the_key_the_page_says_so_and_writes_nothing(data, dpo, settings, sign_in):
+    settings.CME_PSEUDONYM_KEY = ""
+    settings.CME_PSEUDONYM_KEY_FILE = ""
+    response = sign_in(dpo).post(
+        reverse("web:reports:extract-create"), {"study": "S", "recipient": "R", "purpose": "P"}
+    )
+    assert response.status_code == 200
+    assert "No pseudonym key is set" in response.content.decode()
+    assert not StudyExtract.objects.exists() and not Disclosure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_task_keeps_todays_population_baseline(enrolment_factory):
+    from cme.reports.models import PopulationBaseline
+    from cme.reports.tasks import population_baseline_daily
+
+    enrolment_factory()
+    assert population_baseline_daily.call() == 1
+    assert PopulationBaseline.objects.get().children == 1
