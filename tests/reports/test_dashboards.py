@@ -74,6 +74,7 @@ def test_a_manager_sees_exact_figures_and_the_analyst_sees_small_ones_hidden(cas
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">3</td>' not in page
     assert '<td class="govuk-table__cell govuk-table__cell--numeric">c</td>' in page
     assert "hidden so that no child can be identified" in page
+    assert "Olu Officer" not in page  # work by officer is for managers
 
 
 @pytest.mark.django_db

@@ -34,6 +34,7 @@ from .forms import CensusForm, ExtractForm, PeriodForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+STAFF_BREAKDOWNS = {"overdue"}
 EXTRACT_FILES = ("children.parquet", "children.csv", "cases.parquet", "cases.csv", "data-dictionary.csv")
 
 
@@ -51,6 +52,12 @@ def _download(content, *, file_format: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=FORMATS[file_format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response
+
+
+def _shown(board, user) -> list:
+    """The breakdowns `user` may see: work by officer names staff, so it is for managers only."""
+    exact = user.has_perm("reports.view_exact_figures")
+    return [breakdown for breakdown in board.breakdowns if exact or breakdown.key not in STAFF_BREAKDOWNS]
 
 
 class ReportPage(PermissionRequiredMixin, TemplateView):
@@ -71,7 +78,7 @@ class DashboardView(ReportPage):
         return super().get_context_data(
             form=form,
             board=board,
-            charts=[chart_view(breakdown, exact=self.exact) for breakdown in board.breakdowns],
+            charts=[chart_view(breakdown, exact=self.exact) for breakdown in _shown(board, self.request.user)],
             durations=duration_view(board.to_located, exact=self.exact),
             exact=self.exact,
             explanation=EXPLANATION,
@@ -90,7 +97,7 @@ class DashboardDownloadView(PermissionRequiredMixin, View):
             raise Http404
         _, since, until = _period(request)
         board = dashboard_build(since=since, until=until, today=timezone.localdate())
-        rows = chart_rows([chart_view(breakdown, exact=False) for breakdown in board.breakdowns])
+        rows = chart_rows([chart_view(breakdown, exact=False) for breakdown in _shown(board, request.user)])
         durations = duration_view(board.to_located, exact=False)
         rows += [
             ["Days from referral to located", "Children located", durations.count],
