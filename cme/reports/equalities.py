@@ -149,15 +149,16 @@ def equalities_build(*, since: date, until: date) -> Equalities:
     baseline = population_baseline(on_date=until)
     population = baseline.figures
     cases = Case.objects.filter(_in_period(since, until))
+    # pk__in over subqueries (hashed by the database), not a correlated EXISTS per child.
     missing_children = Child.objects.filter(
-        Exists(cases.filter(child=OuterRef("pk")).exclude(primary_reason=CmeReason.REDUCED_TIMETABLE))
+        pk__in=cases.exclude(primary_reason=CmeReason.REDUCED_TIMETABLE).values("child_id")
     )
     at_risk_children = Child.objects.filter(
-        Exists(cases.filter(child=OuterRef("pk"), primary_reason=CmeReason.REDUCED_TIMETABLE))
-        | Exists(
-            RollReturn.objects.filter(
-                child=OuterRef("pk"), kind__in=AT_RISK_RETURNS, received_on__gte=since, received_on__lte=until
-            )
+        Q(pk__in=cases.filter(primary_reason=CmeReason.REDUCED_TIMETABLE).values("child_id"))
+        | Q(
+            pk__in=RollReturn.objects.filter(
+                child__isnull=False, kind__in=AT_RISK_RETURNS, received_on__gte=since, received_on__lte=until
+            ).values("child_id")
         )
     )
     missing = _count(missing_children.values_list(*CHARACTERISTICS).iterator(chunk_size=5000), until)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Left, StrIndex
 
 from cme.cases.enums import CaseStatus, CmeReason, DecisionKind, Outcome, ReferralSource
@@ -142,51 +142,61 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
         )
     )
 
-    last_school = Enrolment.objects.filter(child=OuterRef("child_id")).order_by("-start_date", "-pk")
+    # Children with an open case, each once. The latest enrolment and the current address are picked by an anti-join
+    # ("no later one exists"), which the database answers for all of them at once.
+    open_children = open_cases.values("child_id")
+    children_open = open_cases.values("child_id").distinct().count()
+    later_enrolment = Enrolment.objects.filter(child=OuterRef("child_id")).filter(
+        Q(start_date__gt=OuterRef("start_date")) | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+    )
     rows = (
-        open_cases.annotate(school=Subquery(last_school.values("school__name")[:1]))
-        .values("school")
-        .annotate(n=Count("id"))
-        .order_by("-n", "school")
+        Enrolment.objects.filter(child__in=open_children)
+        .exclude(Exists(later_enrolment))
+        .values("school__name")
+        .annotate(n=Count("child_id", distinct=True))
+        .order_by("-n", "school__name")
     )
     by_school: dict[str, int] = {}
     for index, row in enumerate(rows):
-        label = row["school"] or NO_SCHOOL
-        if index >= TOP_SCHOOLS and label != NO_SCHOOL:
-            label = OTHER_SCHOOLS
+        label = row["school__name"] if index < TOP_SCHOOLS else OTHER_SCHOOLS
         by_school[label] = by_school.get(label, 0) + row["n"]
+    if unknown := children_open - sum(by_school.values()):
+        by_school[NO_SCHOOL] = unknown
     board.breakdowns.append(
         Breakdown(
             "school",
             "Open cases by school of last roll",
-            f"Cases open today, by the school the child was last on the roll of (the {TOP_SCHOOLS} with most "
-            "cases by name).",
+            f"Children with a case open today, by the school they were last on the roll of (the {TOP_SCHOOLS} with "
+            "most by name).",
             "School",
             list(by_school),
             list(by_school.values()),
         )
     )
 
-    home = Residence.objects.filter(child=OuterRef("child_id"), valid_to__isnull=True).order_by("-valid_from", "-pk")
-    postcode = Subquery(home.values("address__postcode")[:1])
+    newer_home = Residence.objects.filter(child=OuterRef("child_id"), valid_to__isnull=True).filter(
+        Q(valid_from__gt=OuterRef("valid_from")) | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk"))
+    )
+    postcode = F("address__postcode")
     rows = (
-        open_cases.annotate(postcode=postcode)
-        .annotate(
-            district=Left("postcode", Coalesce(StrIndex("postcode", Value(" ")), Value(1)) - Value(1))
-        )
+        Residence.objects.filter(child__in=open_children, valid_to__isnull=True)
+        .exclude(Exists(newer_home))
+        .annotate(district=Left(postcode, Coalesce(StrIndex(postcode, Value(" ")), Value(1)) - Value(1)))
         .values("district")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("child_id", distinct=True))
         .order_by("district")
     )
     by_area: dict[str, int] = {}
     for row in rows:
         label = row["district"] or groups.NOT_KNOWN
         by_area[label] = by_area.get(label, 0) + row["n"]
+    if unknown := children_open - sum(by_area.values()):
+        by_area[groups.NOT_KNOWN] = by_area.get(groups.NOT_KNOWN, 0) + unknown
     board.breakdowns.append(
         Breakdown(
             "area",
             "Open cases by area",
-            "Cases open today, by the postcode district of the child's current address.",
+            "Children with a case open today, by the postcode district of their current address.",
             "Postcode district",
             list(by_area),
             list(by_area.values()),
@@ -247,18 +257,20 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
 
 
 def time_to_located(*, since: date, until: date) -> Durations:
-    """Days from the first referral (or the case's opening) to the first decision that the child was located, for
-    children located in the period: the database works out each case's two dates; only the day counts leave it."""
-    located = Decision.objects.filter(
-        case=OuterRef("pk"), kind=DecisionKind.CHANGE_STATUS, details__to=CaseStatus.LOCATED
-    ).order_by("decided_at")
-    first_referral = Referral.objects.filter(case=OuterRef("pk")).order_by("received_on")
+    """Days from the first referral (or the case's opening) to the first decision in the period that the child was
+    located: the database works out each case's two dates from the decisions; only the day counts leave it."""
     rows = (
-        Case.objects.annotate(
-            located_at=Subquery(located.values("decided_at")[:1]),
-            referred_on=Coalesce(Subquery(first_referral.values("received_on")[:1]), F("opened_on")),
+        Decision.objects.filter(
+            kind=DecisionKind.CHANGE_STATUS,
+            details__to=CaseStatus.LOCATED,
+            decided_at__date__gte=since,
+            decided_at__date__lte=until,
         )
-        .filter(located_at__date__gte=since, located_at__date__lte=until)
+        .values("case_id")
+        .annotate(
+            located_at=Min("decided_at"),
+            referred_on=Coalesce(Min("case__referrals__received_on"), Min("case__opened_on")),
+        )
         .values_list("referred_on", "located_at")
     )
     days = sorted(max(0, (located_at.date() - referred_on).days) for referred_on, located_at in rows)

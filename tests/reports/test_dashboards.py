@@ -166,3 +166,25 @@ def test_a_bad_period_is_explained_not_a_crash(sign_in, manager):
     response = sign_in(manager).get(reverse("web:reports:dashboard"), {**PERIOD, "until_2": "2025", "since_0": "40"})
     assert response.status_code == 200
     assert "govuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_school_of_last_roll_and_area_count_each_child_once_at_their_latest(
+    case_factory, child_factory, enrolment_factory, school_factory
+):
+    from cme.people.models import Address, Residence
+
+    old, new = school_factory(name="Old Primary"), school_factory(name="New Academy")
+    child = child_factory()
+    enrolment_factory(child=child, school=old, start_date=datetime.date(2020, 9, 1))
+    enrolment_factory(child=child, school=new, start_date=datetime.date(2024, 9, 1))
+    for postcode, since in (("ZY1 1AA", datetime.date(2019, 1, 1)), ("ZY9 9ZZ", datetime.date(2025, 1, 1))):
+        address = Address.objects.create(line1="1 Road", postcode=postcode)
+        Residence.objects.create(address=address, child=child, valid_from=since)
+    case_factory(child=child)
+    case_factory(child=child, primary_reason=CmeReason.OTHER)  # a second open case: the child still counts once
+    case_factory()  # a child with no school or address on record
+    board = dashboard_build(since=datetime.date(2026, 1, 1), until=TODAY, today=TODAY)
+    charts = {b.key: dict(zip(b.labels, b.counts, strict=True)) for b in board.breakdowns}
+    assert charts["school"] == {"New Academy": 1, "No school on record": 1}
+    assert charts["area"] == {"ZY9": 1, "Not known": 1}
