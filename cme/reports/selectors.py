@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Case as When_
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Left, StrIndex
@@ -288,3 +289,19 @@ def extract_list():
 
 def extract_get(*, extract_id: int):
     return extract_list().filter(pk=extract_id).first()
+
+
+FIGURES_SECONDS = 120  # how long built figures are kept: a dashboard up to two minutes old is fine for oversight
+
+
+def cached_figures(name: str, build, **parameters):
+    """`build(**parameters)`, kept in the cache for FIGURES_SECONDS under the report's name and its parameters.
+
+    Only aggregates are kept (counts by group, day counts), never a row about a child; figures are made safe for
+    the person looking when they are shown, not here, so managers and analysts share one cached build."""
+    key = "reports:" + name + ":" + ":".join(f"{k}={v}" for k, v in sorted(parameters.items()))
+    figures = cache.get(key)
+    if figures is None:
+        figures = build(**parameters)
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures

@@ -26,7 +26,7 @@ from cme.reports.presentation import (
     to_csv,
     to_xlsx,
 )
-from cme.reports.selectors import dashboard_build, extract_get, extract_list
+from cme.reports.selectors import cached_figures, dashboard_build, extract_get, extract_list
 from cme.reports.services import extract_download_record, report_export_record, study_extract_create
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
@@ -74,7 +74,7 @@ class DashboardView(ReportPage):
 
     def get_context_data(self, **kwargs):
         form, since, until = _period(self.request)
-        board = dashboard_build(since=since, until=until, today=timezone.localdate())
+        board = cached_figures("dashboard", dashboard_build, since=since, until=until, today=timezone.localdate())
         return super().get_context_data(
             form=form,
             board=board,
@@ -96,7 +96,7 @@ class DashboardDownloadView(PermissionRequiredMixin, View):
         if file_format not in FORMATS:
             raise Http404
         _, since, until = _period(request)
-        board = dashboard_build(since=since, until=until, today=timezone.localdate())
+        board = cached_figures("dashboard", dashboard_build, since=since, until=until, today=timezone.localdate())
         rows = chart_rows([chart_view(breakdown, exact=False) for breakdown in _shown(board, request.user)])
         durations = duration_view(board.to_located, exact=False)
         rows += [
@@ -117,7 +117,7 @@ class EqualitiesView(ReportPage):
 
     def get_context_data(self, **kwargs):
         form, since, until = _period(self.request)
-        figures = equalities_build(since=since, until=until)
+        figures = cached_figures("equalities", equalities_build, since=since, until=until)
         return super().get_context_data(
             form=form,
             figures=figures,
@@ -137,7 +137,7 @@ class EqualitiesDownloadView(PermissionRequiredMixin, View):
         if file_format not in FORMATS:
             raise Http404
         _, since, until = _period(request)
-        figures = equalities_build(since=since, until=until)
+        figures = cached_figures("equalities", equalities_build, since=since, until=until)
         rows = equality_rows(
             [casework_equality_view(table, exact=False) for table in figures.casework], section="Casework"
         )
