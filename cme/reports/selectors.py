@@ -89,8 +89,33 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
     board = Dashboard(today=today, since=since, until=until)
     open_cases = _open_cases()
 
-    rows = open_cases.values("primary_reason").annotate(n=Count("id"))
-    labels, counts = _ordered(_by_choice(rows, "primary_reason", CmeReason.choices), [c.label for c in CmeReason])
+    # One pass over the open cases: counted by reason, time band and school year of birth together, then summed
+    # for each chart.
+    band = When_(
+        When(became_cme_on__gt=today, then=Value(groups.TIME_UNKNOWN)),
+        *[
+            When(became_cme_on__gt=today - timedelta(days=end), then=Value(label))
+            for label, _, end in groups.TIME_BANDS
+            if end is not None
+        ],
+        default=Value(groups.TIME_BANDS[-1][0]),
+    )
+    rows = (
+        open_cases.annotate(band=band, cohort=school_year_of_birth("child__date_of_birth"))
+        .values("primary_reason", "band", "cohort")
+        .annotate(n=Count("id"))
+    )
+    reason_labels = dict(CmeReason.choices)
+    by_reason: dict[str, int] = {}
+    by_band: dict[str, int] = dict.fromkeys(groups.TIME_BAND_ORDER, 0)
+    by_year: dict[str, int] = {}
+    for row in rows:
+        reason = reason_labels.get(row["primary_reason"], row["primary_reason"] or groups.NOT_KNOWN)
+        by_reason[reason] = by_reason.get(reason, 0) + row["n"]
+        by_band[row["band"]] = by_band.get(row["band"], 0) + row["n"]
+        year = groups.year_group_for_cohort(row["cohort"], today)
+        by_year[year] = by_year.get(year, 0) + row["n"]
+    labels, counts = _ordered(by_reason, [c.label for c in CmeReason])
     board.breakdowns.append(
         Breakdown(
             "reason",
@@ -101,36 +126,16 @@ def dashboard_build(*, since: date, until: date, today: date) -> Dashboard:
             counts,
         )
     )
-
-    bands = {}
-    for index, (_, start, end) in enumerate(groups.TIME_BANDS):
-        condition = Q(became_cme_on__lte=today - timedelta(days=start))
-        if end is not None:
-            condition &= Q(became_cme_on__gt=today - timedelta(days=end))
-        bands[f"band_{index}"] = Count("id", filter=condition)
-    bands["band_unknown"] = Count("id", filter=Q(became_cme_on__gt=today))
-    counted = open_cases.aggregate(**bands)
-    found = dict(zip(groups.TIME_BAND_ORDER, counted.values(), strict=True))
     board.breakdowns.append(
         Breakdown(
             "time-missing",
             "Open cases by time missing education",
             "Cases open today, by how long since the child became missing education.",
             "Time missing education",
-            list(found),
-            list(found.values()),
+            list(by_band),
+            list(by_band.values()),
         )
     )
-
-    rows = (
-        open_cases.annotate(cohort=school_year_of_birth("child__date_of_birth"))
-        .values("cohort")
-        .annotate(n=Count("id"))
-    )
-    by_year: dict[str, int] = {}
-    for row in rows:
-        label = groups.year_group_for_cohort(row["cohort"], today)
-        by_year[label] = by_year.get(label, 0) + row["n"]
     labels, counts = _ordered(by_year, groups.YEAR_GROUP_ORDER[:-1])
     board.breakdowns.append(
         Breakdown(
