@@ -50,8 +50,13 @@ class ChartView:
         return any(row.shown == disclosure.SUPPRESSED for row in self.rows)
 
 
-def chart_view(breakdown: Breakdown, *, exact: bool) -> ChartView:
-    if exact:
+def chart_view(breakdown: Breakdown, *, exact: bool, rounded: bool = False) -> ChartView:
+    """The chart as shown: exact, suppressed (the default for anyone else), or, for published-style tables,
+    every count and the total rounded to the nearest 5."""
+    if rounded:
+        shown = disclosure.round_counts(breakdown.counts)
+        total = disclosure.round_to_base(breakdown.total)
+    elif exact:
         shown: list[int | str] = list(breakdown.counts)
         total: int | str = breakdown.total
     else:
@@ -70,7 +75,7 @@ def chart_view(breakdown: Breakdown, *, exact: bool) -> ChartView:
         breakdown.category_heading,
         rows,
         total,
-        controlled=not exact,
+        controlled=rounded or not exact,
     )
 
 

@@ -188,3 +188,17 @@ def test_school_of_last_roll_and_area_count_each_child_once_at_their_latest(
     charts = {b.key: dict(zip(b.labels, b.counts, strict=True)) for b in board.breakdowns}
     assert charts["school"] == {"New Academy": 1, "No school on record": 1}
     assert charts["area"] == {"ZY9": 1, "Not known": 1}
+
+
+@pytest.mark.django_db
+def test_a_published_style_download_rounds_every_count_to_the_nearest_five(casework, sign_in, analyst):
+    response = sign_in(analyst).get(
+        reverse("web:reports:dashboard-download", args=["csv"]), {**PERIOD, "style": "published"}
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    counts = {(row[0], row[1]): row[2] for row in rows[1:]}
+    assert counts[("Open cases by main reason", "Whereabouts unknown: all contact failed")] == "10"  # 12
+    assert counts[("Open cases by main reason", "New to the area, no school place")] == "5"  # 3
+    assert counts[("Open cases by main reason", "Other")] == "0"
+    assert counts[("Days from referral to located", "Children located")] == "low"  # 1
+    assert AuditEntry.objects.get(event="export").target_id == "dashboard_rounded"

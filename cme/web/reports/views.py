@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from cme.reports import dfe
-from cme.reports.disclosure import EXPLANATION
+from cme.reports.disclosure import EXPLANATION, round_to_base
 from cme.reports.equalities import equalities_build
 from cme.reports.presentation import (
     casework_equality_view,
@@ -96,17 +96,22 @@ class DashboardDownloadView(PermissionRequiredMixin, View):
         if file_format not in FORMATS:
             raise Http404
         _, since, until = _period(request)
+        rounded = request.GET.get("style") == "published"
         board = cached_figures("dashboard", dashboard_build, since=since, until=until, today=timezone.localdate())
-        rows = chart_rows([chart_view(breakdown, exact=False) for breakdown in _shown(board, request.user)])
+        rows = chart_rows(
+            [chart_view(breakdown, exact=False, rounded=rounded) for breakdown in _shown(board, request.user)]
+        )
         durations = duration_view(board.to_located, exact=False)
+        located = round_to_base(board.to_located.count) if rounded else durations.count
         rows += [
-            ["Days from referral to located", "Children located", durations.count],
+            ["Days from referral to located", "Children located", located],
             ["Days from referral to located", "Median", durations.median],
             ["Days from referral to located", "90th percentile", durations.p90],
         ]
-        name = f"cme-dashboard-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}"
+        name = f"cme-dashboard-{since:%Y-%m-%d}-to-{until:%Y-%m-%d}" + ("-rounded" if rounded else "")
         content = to_csv(rows) if file_format == "csv" else to_xlsx(rows, title="Dashboard")
-        report_export_record(actor=request.user, report="dashboard", file_format=file_format, rows=len(rows) - 1)
+        report = "dashboard_rounded" if rounded else "dashboard"
+        report_export_record(actor=request.user, report=report, file_format=file_format, rows=len(rows) - 1)
         return _download(content, file_format=file_format, name=name)
 
 
