@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "cme.matching",
     "cme.privacy",
     "cme.audit",
+    "cme.reports",
     "cme.web",
     "cme.api",
 ]
@@ -262,6 +263,13 @@ CME_AUDIT_CHECKPOINT_DIR = env.str("CME_AUDIT_CHECKPOINT_DIR", default="")
 # --- Case documents: outside the web root, never served as static files ---
 CME_DOCUMENT_ROOT = Path(env.str("CME_DOCUMENT_ROOT", default=str(VAR_DIR / "documents")))
 CME_DOCUMENT_MAX_BYTES = env.int("CME_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# --- Reports (cme.reports): the DfE return names the council; pseudonymised extracts need the DPO's key ---
+CME_LA_NAME = env.str("CME_LA_NAME", default=CME_COUNCIL_NAME)
+CME_NEW_LA_CODE = env.str("CME_NEW_LA_CODE", default="")  # the nine-character ONS code, e.g. E08000035
+CME_OLD_LA_CODE = env.str("CME_OLD_LA_CODE", default="")  # the three-digit DfE LA number
+CME_PSEUDONYM_KEY = env.str("CME_PSEUDONYM_KEY", default="")  # or a file holding it:
+CME_PSEUDONYM_KEY_FILE = env.str("CME_PSEUDONYM_KEY_FILE", default="")
+CME_EXTRACT_ROOT = Path(env.str("CME_EXTRACT_ROOT", default=str(VAR_DIR / "extracts")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 if LOCAL:
@@ -314,3 +322,6 @@ LOGGING = {
     # Request bodies and query strings can carry personal data: keep Django's request logger quiet.
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Daily background jobs (dotted paths to django-tasks tasks; the scheduler enqueues each once a day) ---
+CME_DAILY_TASKS = [*globals().get("CME_DAILY_TASKS", []), "cme.reports.tasks.population_baseline_daily"]

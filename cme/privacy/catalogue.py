@@ -1436,6 +1436,18 @@ _ENTRIES: list[FieldEntry] = [
         _K.ACCOUNTABILITY_LOG,
     ),
     *_declare(
+        "reports.StudyExtract",
+        {"purpose": "What an approved study is for, in the approving officer's words"},
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.STAFF},
+        purposes={_P.ANALYTICS},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_declare(
         "audit.AuditDetail",
         {
             "entry": "Which audit entry the detail belongs to",
@@ -1636,6 +1648,11 @@ _ENTRIES: list[FieldEntry] = [
         "accounts.RoleGrant",
         {"requested_by": "Who asked for the role", "decided_by": "Who approved or refused it"},
         _K.STAFF_ACCOUNT,
+    ),
+    *_staff_link(
+        "reports.StudyExtract",
+        {"approved_by": "Who approved a pseudonymised extract", "created_by": "Who created the extract"},
+        _K.ACCOUNTABILITY_LOG,
     ),
     # --- people who use the system ------------------------------------------------------------------------------
     *_declare(
@@ -2080,6 +2097,8 @@ _RETURNS_NOT_PERSONAL = {
 _MATCHING_SETUP = "What a data source is and who supplies it (a council team or organisation), not about a person."
 _IMPORT = "How an extract was received and read: dates, counts, file details and state, not about a person."
 _RUN = "How a match run was set up and went: settings, progress, counts and model parameters, not about a person."
+_BASELINE = "Counts of the children on a school roll by group (aggregates of thousands), not about any one person."
+_EXTRACT = "The register of a study's pseudonymised extract (the study, its recipient and purpose, counts, files)."
 
 NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
     {
@@ -2222,6 +2241,14 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("matching.MatchRun", "model_json"): _RUN + " The trained model holds how often details agree, not records.",
         ("matching.MatchCandidate", "first_run"): _RUN + " Which run first proposed the candidate.",
         ("matching.MatchCandidate", "last_run"): _RUN + " Which run last proposed the candidate.",
+        **{
+            ("reports.PopulationBaseline", name): _BASELINE
+            for name in ("on_date", "children", "figures", "computed_at", "seconds")
+        },
+        **{
+            ("reports.StudyExtract", name): _EXTRACT
+            for name in ("study", "recipient", "directory", "children", "cases", "files", "key_id", "seconds")
+        },
     }
 )
 

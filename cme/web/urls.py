@@ -10,6 +10,7 @@ from .matching.urls import matching_urls
 from .pages.urls import urlpatterns as page_urls
 from .people.urls import child_urls
 from .privacy.urls import privacy_urls
+from .reports.urls import report_urls
 from .schools import views as school_views
 from .schools.urls import return_urls
 
@@ -64,4 +65,5 @@ urlpatterns = [
     path("matching/", include(matching_urls)),
     path("manage/", include(manage_urls)),
     path("returns/", include(return_urls)),
+    path("reports/", include(report_urls)),
 ]

@@ -23,6 +23,10 @@ DOWNLOADS = {
     "web:cases:document-download",
     "web:returns:template",
     "web:matching:template",
+    "web:reports:dashboard-download",
+    "web:reports:equalities-download",
+    "web:reports:dfe-return-csv",
+    "web:reports:extract-file",
 }
 
 

@@ -189,6 +189,17 @@ MATRIX = {
     "api:match-run-list": ("api", only(*CASEWORKERS, "dpo", "analyst")),
     "api:match-run-start": ("api", only(*CASEWORKERS, granted=405)),
     "api:match-run-detail": ("api", only(*CASEWORKERS, "dpo", "analyst")),
+    # Reports: managers see exact figures; the analyst the same pages through disclosure control; the DfE return
+    # (which lists records lacking a field) is the managers'; the DPO approves extracts, the analyst uses them.
+    "web:reports:dashboard": ("page", only("manager", "analyst")),
+    "web:reports:dashboard-download": ("page", only("manager", "analyst")),
+    "web:reports:equalities": ("page", only("manager", "analyst", "dpo")),
+    "web:reports:equalities-download": ("page", only("manager", "analyst", "dpo")),
+    "web:reports:dfe-return": ("page", only("manager")),
+    "web:reports:dfe-return-csv": ("page", only("manager", granted=302)),  # no census date given: back to the form
+    "web:reports:extracts": ("page", only("analyst", "dpo")),
+    "web:reports:extract-create": ("page", only("dpo")),
+    "web:reports:extract-file": ("page", only("analyst", "dpo")),
 }
 
 
@@ -224,6 +235,7 @@ class World:
     run: object
     source_import: object
     grant: object
+    extract: object
 
 
 @pytest.fixture
@@ -271,6 +283,25 @@ def world(
             role=Role.CME_MANAGER,
             requested_by=user_factory(role=Role.SYSADMIN),
         ),
+        extract=_extract(user_factory, tmp_path),
+    )
+
+
+def _extract(user_factory, tmp_path):
+    from cme.reports.models import StudyExtract
+
+    dpo = user_factory(role=Role.DPO)
+    (tmp_path / "extract").mkdir()
+    (tmp_path / "extract" / "children.csv").write_text("child_pseudonym\n")
+    return StudyExtract.objects.create(
+        study="Matrix study",
+        recipient="Research team",
+        purpose="Testing",
+        approved_by=dpo,
+        created_by=dpo,
+        directory=str(tmp_path / "extract"),
+        files={"children.csv": "0" * 64},
+        key_id="00000000",
     )
 
 
@@ -293,6 +324,9 @@ def url_for(name: str, world: World) -> str:
         "source_id": world.source_import.source_id,
         "import_id": world.source_import.pk,
         "grant_id": world.grant.pk,
+        "file_format": "csv",
+        "extract_id": world.extract.pk,
+        "file_name": "children.csv",
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
     }
