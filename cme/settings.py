@@ -307,6 +307,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # Tasks the worker enqueues once a day (cme.common.scheduler): dotted paths to django-tasks task objects.
 CME_DAILY_TASKS = [
     "cme.audit.tasks.audit_checkpoint_daily",
+    "cme.reports.tasks.population_baseline_daily",
 ]
 
 LANGUAGE_CODE = "en-gb"
@@ -324,4 +325,3 @@ LOGGING = {
 }
 
 # --- Daily background jobs (dotted paths to django-tasks tasks; the scheduler enqueues each once a day) ---
-CME_DAILY_TASKS = [*globals().get("CME_DAILY_TASKS", []), "cme.reports.tasks.population_baseline_daily"]

@@ -90,6 +90,17 @@ DOORS: dict[str, Door] = {
     "web:manage:term-dates": NONE,
     "web:manage:term-create": NONE,
     "web:manage:closure-create": NONE,
+    # Reports: figures through disclosure control; the DfE return names case references that lack a field, never a
+    # child's details; extracts are pseudonymised.
+    "web:reports:dashboard": NONE,
+    "web:reports:dashboard-download": NONE,
+    "web:reports:equalities": NONE,
+    "web:reports:equalities-download": NONE,
+    "web:reports:dfe-return": NONE,
+    "web:reports:dfe-return-csv": NONE,
+    "web:reports:extracts": NONE,
+    "web:reports:extract-create": NONE,
+    "web:reports:extract-file": NONE,
     "web:manage:role-grant-list": NONE,  # accounts and the roles asked for them
     "web:manage:role-grant-decide": NONE,
     "web:cases:list": LISTED,
