@@ -21,6 +21,7 @@ from cme.audit.services import audit_record
 from cme.cases.enums import ReferralSource
 from cme.cases.services import referral_create
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 # Called with (rows done, rows in all).
 ProgressCallback = Callable[[int, int], None]
 
-ERROR_NO_RATIONALE = "Enter the reason for your decision"
 ERROR_ALREADY_DECIDED = "This candidate has already been {state}."
 ERROR_SOURCE_INACTIVE = "This data source is no longer active: reactivate it before importing."
 ERROR_UNREADABLE = "The file cannot be read: {reason}."
@@ -63,12 +63,6 @@ CATEGORIES_RECEIVED: dict[str, list[str]] = {
     SourceKind.GP: [DataCategory.IDENTITY, DataCategory.CONTACT],
     SourceKind.ADMISSIONS: [DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.EDUCATION],
 }
-
-
-def _require_rationale(rationale: str) -> str:
-    if not rationale or not rationale.strip():
-        raise ApplicationError(ERROR_NO_RATIONALE, field="rationale")
-    return rationale.strip()
 
 
 def import_root() -> Path:
@@ -316,8 +310,9 @@ def match_run_queue(*, actor: "User | None", on_date: date | None = None, option
     return run
 
 
+@transaction.atomic
 def match_run_create(*, actor: "User | None", on_date: date | None = None, options: dict | None = None) -> MatchRun:
-    """A run to execute now, in this process (the command line)."""
+    """A run to execute now, in this process (the command line); created and audited in one transaction."""
     run = MatchRun.objects.create(
         started_by=actor, on_date=on_date or timezone.localdate(), settings={"options": options or {}}
     )
@@ -347,7 +342,7 @@ def candidate_confirm(
     (a pupil who appears to have moved away), else a new record made from the candidate's details with the address
     the sources give. Triage of the referral is the next, separate decision.
     """
-    rationale = _require_rationale(rationale)
+    rationale = require_rationale(rationale)
     candidate = _locked_to_review(candidate)
     child = child or candidate.child or _child_from_candidate(candidate, actor=actor)
     referral = referral_create(
@@ -367,7 +362,7 @@ def candidate_confirm(
 @transaction.atomic
 def candidate_dismiss(*, candidate: MatchCandidate, actor: "User", rationale: str) -> MatchDecision:
     """Dismiss the candidate for the reason given. It returns to the queue only if new evidence arrives."""
-    rationale = _require_rationale(rationale)
+    rationale = require_rationale(rationale)
     candidate = _locked_to_review(candidate)
     decision = _review_settle(candidate, actor=actor, kind=MatchDecisionKind.DISMISS, rationale=rationale)
     audit_record(actor=actor, event=AuditEvent.MATCH_DISMISSED, target=candidate)

@@ -3,7 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 
 from .enums import DataCategory, Direction, LawfulBasis, Purpose
 from .models import AccessPurpose, Disclosure
@@ -50,14 +50,13 @@ def access_purpose_state(
     *, actor, subject: models.Model, purpose: Purpose, reason: str, session_key: str
 ) -> AccessPurpose:
     """Record why `actor` is opening `subject`'s record outside their caseload, for this sign-in session."""
-    if not reason or not reason.strip():
-        raise ApplicationError(ERROR_NO_REASON, field="reason")
+    reason = require_rationale(reason, message=ERROR_NO_REASON, field="reason")
     statement = AccessPurpose(
         user=actor,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
         purpose=purpose,
-        reason=reason.strip(),
+        reason=reason,
         session_key=session_key,
     )
     statement.full_clean()

@@ -5,12 +5,13 @@ import datetime
 
 import pytest
 
+from cme.accounts.services import COMMAND_LINE_USERNAME
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis
 from cme.privacy.models import Disclosure
 from cme.schools.enums import ReturnChannel, ReturnKind
 from cme.schools.models import PartTimeTimetable, ReturnImport, RollReturn
 from cme.schools.returns.files import ReturnFileRejected
-from cme.schools.returns.services import COMMAND_LINE_USERNAME, returns_import
+from cme.schools.returns.services import returns_import
 
 from .returns_files import CtfPupil, make_csv, make_ctf, make_upn, return_row
 

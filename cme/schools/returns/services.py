@@ -14,14 +14,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cme.accounts.enums import Role
+from cme.accounts.services import command_line_user_get
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.cases.enums import DecisionKind, ReferralSource
 from cme.cases.models import Referral
 from cme.cases.services import referral_create
-from cme.cases.services.common import decision_record, require_rationale
+from cme.cases.services.common import decision_record
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 from cme.people.enums import Sex
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
 STATUTE = STATUTES["registration_regs_2024"]
 RECEIPT_DESCRIPTION = f"A school's return under the {STATUTE.title} (regulation 13)."
-COMMAND_LINE_USERNAME = "cme-command-line"
 
 ERROR_DUPLICATE = "The council already has this return: it was sent before"
 ERROR_NOT_YOUR_SCHOOL = "This return is for {school}, not your school"
@@ -51,24 +51,6 @@ ERROR_NO_CHILD = "Match the return to a child first: a referral is about a child
 ERROR_UNKNOWN_SCHOOL_URN = "no school with URN {urn} in the register"
 ERROR_UNKNOWN_SCHOOL_LAESTAB = "no school with LA {lea} and establishment {estab} in the register"
 ERROR_CTF_UPN = "a pupil in a CTF must have a UPN"
-
-
-def _command_line_user() -> "User":
-    """The account a command-line import is recorded under: it cannot sign in and its role reads no child's record.
-
-    Every receipt must name who recorded it (Disclosure.recorded_by); `cme import` acts for the operator, who is
-    not a user of the web service, so the receipts name this account instead.
-    """
-    from cme.accounts.models import User
-
-    user, created = User.objects.get_or_create(
-        username=COMMAND_LINE_USERNAME,
-        defaults={"role": Role.SYSADMIN, "is_active": False, "first_name": "Command-line", "last_name": "import"},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def _data_categories(roll_return: RollReturn) -> list[DataCategory]:
@@ -229,7 +211,7 @@ def returns_import(
     _timetables_link(new, report)
     if report.errors or not new:
         return report
-    actor = actor or _command_line_user()
+    actor = actor or command_line_user_get()
     with transaction.atomic():
         report.batch = _batch_store(
             new, sha256=sha256, file_name=file_name, channel=channel, actor=actor, school=school, header=parsed.header
