@@ -5,7 +5,10 @@ import datetime
 
 import pytest
 
+from cme.accounts.models import User
 from cme.accounts.services import COMMAND_LINE_USERNAME
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis
 from cme.privacy.models import Disclosure
 from cme.schools.enums import ReturnChannel, ReturnKind
@@ -150,6 +153,10 @@ def test_a_command_line_import_names_an_account_that_cannot_sign_in(school):
     assert receipt.recorded_by.username == COMMAND_LINE_USERNAME
     assert not receipt.recorded_by.is_active
     assert not receipt.recorded_by.has_usable_password()
+    # The account was made by the accounts service, with its audit entry, once; a second import reuses it.
+    import_csv(make_csv([return_row(school_urn=school.urn, forename="Other", serial=2)]))
+    created = AuditEntry.objects.filter(event=AuditEvent.USER_CREATED, target_id=str(receipt.recorded_by_id))
+    assert created.count() == 1 and User.objects.filter(username=COMMAND_LINE_USERNAME).count() == 1
 
 
 def test_a_part_time_timetable_its_review_and_its_end_in_one_file(school, officer):
