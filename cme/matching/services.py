@@ -25,7 +25,7 @@ from cme.common.writes import require_rationale
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
-from cme.privacy.services import disclosure_record
+from cme.privacy.services import disclosure_record, disclosure_subject_add
 from cme.schools.selectors import school_urn_for_laestab
 
 from .enums import CandidateKind, ImportState, MatchDecisionKind, ReviewState, RunState, SourceKind
@@ -193,7 +193,7 @@ def source_import_run(
             len(extract.rows), imported, rejected)  # fmt: skip
         source_import.state = ImportState.IMPORTED_WITH_REJECTIONS if rejected else ImportState.IMPORTED
         source_import.finished_at = timezone.now()
-        source_import.disclosure = _receipt(source_import, imported)
+        source_import.disclosure = _receipt(source_import, imported) if imported else None  # nobody received
         source_import.save()
         audit_record(
             actor=source_import.imported_by,
@@ -268,16 +268,17 @@ def _rejected_rows_write(source_import: SourceImport, extract: SourceExtract) ->
 
 
 def _receipt(source_import: SourceImport, imported: int):
-    """The disclosure-log entry for receiving the extract: one per import, naming the supplier and the basis."""
+    """The disclosure-log entry for receiving the extract: one per import, naming the supplier, the basis and every
+    person received (each imported row)."""
     source = source_import.source
     return disclosure_record(
         actor=source_import.imported_by,
+        subjects=SourceRecord.objects.filter(source_import=source_import).only("pk").iterator(chunk_size=WRITE_BATCH),
         direction=Direction.RECEIVED_IN,
         organisation=source.supplier,
         data_categories=CATEGORIES_RECEIVED[source.kind],
         purpose=Purpose.IDENTIFY_CME,
         lawful_basis=source.lawful_basis,
-        subject=source_import,
         cause=source_import,
         description=(
             f"{imported:,} records received from {source.name} ({source.get_kind_display()}) on "
@@ -356,7 +357,24 @@ def candidate_confirm(
     _review_settle(candidate, actor=actor, kind=MatchDecisionKind.CONFIRM, rationale=rationale, referral=referral,
                    child=child)  # fmt: skip
     audit_record(actor=actor, event=AuditEvent.MATCH_CONFIRMED, target=candidate, related=referral)
+    # The extracts' receipts named the rows; now that a person has said whose they are, they name the child too.
+    disclosure_subject_add(actor=actor, named=_candidate_records(candidate), person=child)
     return referral
+
+
+def _candidate_records(candidate: MatchCandidate) -> list[SourceRecord]:
+    """The source records behind the candidate: its keys are `source id:record reference`, in every import."""
+    wanted: dict[int, set[str]] = {}
+    for key in candidate.record_keys:
+        source_id, _, reference = key.partition(":")
+        if source_id.isdigit():
+            wanted.setdefault(int(source_id), set()).add(reference)
+    records: list[SourceRecord] = []
+    for source_id, references in wanted.items():
+        records += SourceRecord.objects.filter(
+            source_import__source_id=source_id, record_ref__in=sorted(references)
+        ).only("pk")
+    return records
 
 
 @transaction.atomic

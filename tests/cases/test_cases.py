@@ -3,6 +3,8 @@
 import pytest
 
 from cme.accounts.enums import Role
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.cases.enums import CaseStatus, DecisionKind, Outcome, RiskLevel
 from cme.cases.services import (
     case_close,
@@ -91,7 +93,11 @@ def test_an_escalation_is_a_decision_and_a_disclosure(officer, case):
     disclosure = Disclosure.objects.get()
     assert disclosure.direction == Direction.SHARED_OUT and disclosure.organisation == "Wyndley MASH"
     assert disclosure.purpose == Purpose.SAFEGUARDING and disclosure.recorded_by == officer
-    assert disclosure.subject_id == case.child_id and disclosure.cause_id == decision.pk
+    assert [(s.subject_type.model, s.subject_id) for s in disclosure.subjects.all()] == [("child", case.child_id)]
+    assert disclosure.cause_id == decision.pk
+    # The disclosure writes its own audit entry, about the child, so the child's audit history shows the sharing.
+    entry = AuditEntry.objects.get(event=AuditEvent.DISCLOSURE_RECORDED)
+    assert (entry.target_id, entry.subject_child_id) == (str(disclosure.pk), case.child_id)
     assert "identity" in disclosure.data_categories
     assert case.status == CaseStatus.OPEN  # the CME duty continues
 

@@ -83,7 +83,7 @@ def test_an_enquiry_and_its_answer_are_logged_as_disclosures_but_a_home_visit_is
         (Direction.RECEIVED_IN, "Police", Purpose.LOCATE, officer),
     ]
     assert "police_probation" in logged[1].data_categories and "police_probation" not in logged[0].data_categories
-    assert all(d.subject_id == case.child_id for d in logged)
+    assert all([s.subject_id for s in d.subjects.all()] == [case.child_id] for d in logged)
 
 
 def test_a_correction_keeps_the_original_note(officer, case):

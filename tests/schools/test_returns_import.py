@@ -68,7 +68,7 @@ def test_a_clean_csv_creates_one_return_per_row_with_a_receipt_each(school, offi
     ]
     receipts = Disclosure.objects.filter(direction=Direction.RECEIVED_IN)
     assert receipts.count() == 2
-    receipt = receipts.get(subject_id=deletion.pk)
+    receipt = receipts.get(subjects__subject_id=deletion.pk)
     assert receipt.organisation == "Riverside Primary School"
     assert receipt.lawful_basis == LawfulBasis.LEGAL_OBLIGATION
     assert "School Attendance (Pupil Registration) (England) Regulations 2024" in receipt.description

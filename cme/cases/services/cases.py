@@ -6,7 +6,6 @@ from django.utils import timezone
 from cme.accounts.enums import Role
 from cme.accounts.models import Team, User
 from cme.audit.events import AuditEvent
-from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale, update_at_version
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
@@ -118,7 +117,7 @@ def case_escalate(
     decision = decision_record(
         actor=actor, kind=kind, rationale=rationale, case=case, details={"recipient": recipient.strip()}
     )
-    disclosure = disclosure_record(
+    disclosure_record(
         actor=actor,
         direction=Direction.SHARED_OUT,
         organisation=recipient.strip(),
@@ -128,14 +127,6 @@ def case_escalate(
         subject=case.child,
         cause=decision,
         description=f"{DecisionKind(kind).label}: {require_rationale(rationale)}",
-    )
-    audit_record(
-        actor=actor,
-        event=AuditEvent.DISCLOSURE_RECORDED,
-        target=case,
-        related=disclosure,
-        payload={"direction": "out"},
-        detail={"organisation": recipient.strip()},
     )
     return decision
 

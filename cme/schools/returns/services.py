@@ -15,8 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cme.accounts.services import command_line_user_get
-from cme.audit.events import AuditEvent
-from cme.audit.services import audit_record
 from cme.cases.enums import DecisionKind, ReferralSource
 from cme.cases.models import Referral
 from cme.cases.services import referral_create
@@ -28,7 +26,7 @@ from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.catalogue import STATUTES
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
-from cme.privacy.services import disclosure_record, disclosure_record_many
+from cme.privacy.services import disclosure_record, disclosure_record_many, disclosure_subject_add
 
 from ..enums import ReturnChannel, ReturnKind, TriageState
 from ..models import PartTimeTimetable, ReturnImport, RollReturn, School
@@ -99,9 +97,6 @@ def return_submit(
         subject=roll_return,
         cause=roll_return,
         description=RECEIPT_DESCRIPTION,
-    )
-    audit_record(
-        actor=actor, event=AuditEvent.DISCLOSURE_RECORDED, target=roll_return, payload={"kind": str(kind), "count": 1}
     )
     return roll_return
 
@@ -330,12 +325,6 @@ def _batch_store(rows, *, sha256, file_name, channel, actor, school, header) -> 
         cause=batch,
         description=RECEIPT_DESCRIPTION,
     )
-    audit_record(
-        actor=actor,
-        event=AuditEvent.DISCLOSURE_RECORDED,
-        target=batch,
-        payload={"count": len(rows), "channel": str(channel)},
-    )
     return batch
 
 
@@ -369,6 +358,7 @@ def return_match_confirm(*, roll_return: RollReturn, child: Child, actor: "User"
     roll_return = _locked_untriaged(roll_return)
     RollReturn.objects.filter(pk=roll_return.pk).update(child=child, updated_at=timezone.now())
     roll_return.child = child
+    disclosure_subject_add(actor=actor, named=roll_return, person=child)  # the receipt is now found from the child
     decision_record(
         actor=actor,
         kind=DecisionKind.MATCH_RETURN,
