@@ -6,6 +6,7 @@ from cme.accounts.enums import Role
 from cme.audit.events import AuditEvent
 from cme.audit.models import AuditEntry
 from cme.cases.enums import CaseStatus, DecisionKind, Outcome, RiskLevel
+from cme.cases.models import Case
 from cme.cases.services import (
     case_close,
     case_escalate,
@@ -108,3 +109,24 @@ def test_cases_can_only_be_given_to_caseworkers(officer, manager, case, user_fac
     analyst = user_factory(role=Role.ANALYST)
     with pytest.raises(ApplicationError, match="active CME officer"):
         case_reallocate(case=case, actor=manager, officer=analyst, rationale="x", expected_version=2)
+
+
+def test_one_rule_says_who_may_be_given_a_case_for_the_form_the_service_and_a_new_case(
+    officer, manager, analyst, case, user_factory, referral_factory
+):
+    from cme.cases.selectors import officer_list_allocatable
+    from cme.cases.services import referral_accept
+    from cme.web.cases.forms import CaseReallocateForm
+
+    leaver = user_factory(role=Role.CME_OFFICER, is_active=False)
+    offered = set(CaseReallocateForm().fields["officer"].queryset)
+    assert offered == set(officer_list_allocatable()) and {officer, manager} <= offered
+    assert not {leaver, analyst} & offered
+    with pytest.raises(ApplicationError, match="active CME officer"):
+        case_reallocate(case=case, actor=manager, officer=leaver, rationale="x", expected_version=1)
+    with pytest.raises(ApplicationError, match="active CME officer or manager can accept"):
+        referral_accept(
+            referral=referral_factory(), actor=analyst, rationale="x", primary_reason="other",
+            became_cme_on=case.became_cme_on,
+        )  # fmt: skip
+    assert not Case.objects.exclude(pk=case.pk).exists()

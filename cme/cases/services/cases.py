@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cme.accounts.enums import Role
 from cme.accounts.models import Team, User
 from cme.audit.events import AuditEvent
 from cme.common.errors import ApplicationError
@@ -14,6 +13,7 @@ from cme.privacy.services import disclosure_record
 from ..clocks import CASE_REVIEW_DAYS, INITIAL_CHECKS_DAYS
 from ..enums import STATUS_MOVES, CaseStatus, DecisionKind, Outcome, RiskLevel
 from ..models import Case, Decision
+from ..policies import may_be_allocated_cases
 from .common import audit_case_change, decision_record, due_date
 
 ERROR_CLOSED = "This case is closed. Reopen it before changing it."
@@ -80,7 +80,7 @@ def case_reallocate(
 ) -> Case:
     """Give the case to `officer` (and their team unless another is named)."""
     _require_open(case, rationale)
-    if not officer.is_active or officer.role not in (Role.CME_OFFICER, Role.CME_MANAGER):
+    if not may_be_allocated_cases(officer):
         raise ApplicationError(ERROR_NOT_AN_OFFICER, field="officer")
     team = team or officer.team
     details = {

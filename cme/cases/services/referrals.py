@@ -14,9 +14,11 @@ from cme.people.models import Child
 from ..clocks import INITIAL_CHECKS_DAYS
 from ..enums import CaseStatus, CmeReason, DecisionKind, ReferralSource, ReferralStatus, RiskLevel
 from ..models import Case, Referral
+from ..policies import may_be_allocated_cases
 from .common import decision_record, due_date
 
 ERROR_ALREADY_TRIAGED = "This referral has already been triaged."
+ERROR_NOT_ALLOCATABLE = "Only an active CME officer or manager can accept a referral into a new case, which is theirs."
 ERROR_ANONYMOUS_WITH_NAME = "An anonymous referral cannot record the referrer's name or contact details."
 ERROR_ANONYMOUS_NOT_PUBLIC = "Only a member of the public can refer anonymously."
 ERROR_CASE_OF_ANOTHER_CHILD = "That case is about a different child."
@@ -112,6 +114,8 @@ def referral_accept(
             raise ApplicationError("Enter the date the child became missing education", field="became_cme_on")
         if became_cme_on > timezone.localdate():
             raise ApplicationError(ERROR_FUTURE_DATE, field="became_cme_on")
+        if not may_be_allocated_cases(actor):  # the new case is allocated to whoever accepts the referral
+            raise ApplicationError(ERROR_NOT_ALLOCATABLE)
         today = timezone.localdate()
         case = Case.objects.create(
             child_id=referral.child_id,

@@ -2,8 +2,6 @@
 
 from django import forms
 
-from cme.accounts.enums import Role
-from cme.accounts.models import User
 from cme.cases.enums import (
     STATUS_MOVES,
     CaseStatus,
@@ -16,6 +14,7 @@ from cme.cases.enums import (
     ReferralSource,
     RiskLevel,
 )
+from cme.cases.selectors import officer_list_allocatable
 from cme.web.forms import GovukDateField, GovukForm
 
 RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
@@ -137,7 +136,7 @@ class CaseReallocateForm(VersionedForm):
     submit_label = "Reallocate"
     officer = forms.ModelChoiceField(
         label="Officer",
-        queryset=User.objects.filter(is_active=True, role__in=(Role.CME_OFFICER, Role.CME_MANAGER)),
+        queryset=officer_list_allocatable(),
         empty_label="Choose an officer",
         error_messages={"required": "Choose the officer to allocate the case to"},
     )
