@@ -163,6 +163,7 @@ def team_create(*, actor: User | None, name: str, description: str = "") -> Team
     team = Team(name=name, description=description)
     team.full_clean()
     team.save()
+    audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=team, payload={"team": "created"})
     return team
 
 
@@ -173,6 +174,9 @@ def organisation_create(*, actor: User | None, name: str, kind: OrganisationKind
     organisation = Organisation(name=name, kind=kind, email=email)
     organisation.full_clean()
     organisation.save()
+    audit_record(
+        actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=organisation, payload={"organisation": "created"}
+    )
     return organisation
 
 

@@ -151,9 +151,13 @@ def child_update(*, actor: "User", child: Child, expected_version: int, **fields
 def child_former_upn_add(*, actor: "User | None", child: Child, upn: str) -> FormerUpn:
     """Record a UPN the child had before (a CTF's former UPN, a merged duplicate's); adding one twice is a no-op."""
     upn = _cleaned({"upn": upn}, CHILD_IDENTIFIERS)["upn"]
-    former = FormerUpn.objects.filter(child=child, upn=upn).first() or FormerUpn(child=child, upn=upn)
+    former = FormerUpn.objects.filter(child=child, upn=upn).first()
+    if former is not None:
+        return former
+    former = FormerUpn(child=child, upn=upn)
     former.full_clean()
     former.save()
+    audit_record(actor=actor, event=AuditEvent.CHILD_CHANGED, target=child, fields=["former_upn"])
     return former
 
 

@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.common.errors import ApplicationError
 from cme.common.writes import VersionConflictError
 from cme.people.enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
@@ -170,6 +172,8 @@ def test_a_former_upn_is_recorded_once(officer):
     child_former_upn_add(actor=officer, child=child, upn="M80120000500A")
 
     assert list(child.former_upns.values_list("upn", flat=True)) == ["M80120000500A"]
+    changes = AuditEntry.objects.filter(event=AuditEvent.CHILD_CHANGED, target_id=str(child.pk))
+    assert changes.count() == 1  # the addition is on the child's audit trail, once
 
 
 # -- Carers --------------------------------------------------------------------------------------------------------
