@@ -15,17 +15,19 @@ from cme.cases.enums import (
     RiskLevel,
 )
 from cme.cases.selectors import officer_list_allocatable
+from cme.common.writes import ERROR_NO_RATIONALE
 from cme.web.forms import GovukDateField, GovukForm
 
 RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
 
 
 def rationale_field(label: str = "Why are you making this decision?") -> forms.CharField:
+    """The reason for a decision: required, in the services' words; the service itself checks it (require_rationale)."""
     return forms.CharField(
         label=label,
         help_text=RATIONALE_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reason for your decision"},
+        error_messages={"required": ERROR_NO_RATIONALE},
     )
 
 
