@@ -13,7 +13,7 @@ from cme.matching.enums import SourceKind
 from cme.matching.models import SourceRecord
 from cme.matching.services import candidate_confirm, data_source_register, source_import_file
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
-from cme.privacy.models import Disclosure
+from cme.privacy.models import Disclosure, DisclosureSubject
 from cme.privacy.selectors import disclosure_list_for_subject
 from cme.privacy.services import ERROR_NO_SUBJECT, disclosure_record
 from cme.schools.enums import ReturnChannel
@@ -102,3 +102,58 @@ def test_an_extracts_receipt_names_every_person_received_and_the_child_a_person_
     assert disclosure_list_for_subject(subject=child).get() == receipt
     assert disclosure_list_for_subject(subject=records.get(record_ref="CT-2")).get() == receipt
     assert receipt.subjects.count() == 3  # the two rows received, and the child one of them turned out to be
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_names_the_people_each_existing_disclosure_was_about(
+    user_factory, child_factory, source_import_factory, roll_return_factory
+):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor
+
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    before = [("privacy", "0002_accesspurpose")]
+    try:
+        old = migrate(before).loader.project_state(before).apps
+        officer, child = user_factory(), child_factory()
+        extract = source_import_factory()
+        rows = [SourceRecord.objects.create(source_import=extract, kind="council_tax", line=n, record_ref=f"R{n}")
+                for n in (2, 3)]  # fmt: skip
+        matched = roll_return_factory(child=child)
+        OldDisclosure, OldContentType = (
+            old.get_model("privacy", "Disclosure"),
+            old.get_model("contenttypes", "ContentType"),
+        )
+
+        def logged(subject):
+            kind = OldContentType.objects.get_or_create(
+                app_label=subject._meta.app_label, model=subject._meta.model_name
+            )[0]
+            return OldDisclosure.objects.create(
+                direction="in", organisation="Somewhere", data_categories=["identity"], purpose="identify_cme",
+                lawful_basis="legal_obligation", recorded_by_id=officer.pk, subject_type=kind, subject_id=subject.pk,
+            ).pk  # fmt: skip
+
+        about_child, about_extract, about_return = logged(child), logged(extract), logged(matched)
+
+        migrate(leaves)
+        ContentType.objects.clear_cache()
+
+        def named(pk):
+            return {(s.subject_type.model, s.subject_id) for s in DisclosureSubject.objects.filter(disclosure_id=pk)}
+
+        assert named(about_child) == {("child", child.pk)}
+        assert named(about_extract) == {("sourcerecord", row.pk) for row in rows}  # the people, not the file
+        assert named(about_return) == {("rollreturn", matched.pk), ("child", child.pk)}
+
+        back = migrate(before).loader.project_state(before).apps  # reversible: each keeps its first subject
+        assert back.get_model("privacy", "Disclosure").objects.get(pk=about_child).subject_id == child.pk
+    finally:
+        migrate(leaves)
