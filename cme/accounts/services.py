@@ -196,6 +196,29 @@ def user_unlock(*, actor: User, user: User) -> None:
     audit_record(actor=actor, event=AuditEvent.USER_CHANGED, target=user, payload={"unlocked": True})
 
 
+COMMAND_LINE_USERNAME = "cme-command-line"
+
+
+@transaction.atomic
+def command_line_user_get() -> User:
+    """The account a command-line import is recorded under, created (and audited) the first time it is needed.
+
+    Every receipt must name who recorded it (Disclosure.recorded_by); `cme import` acts for the operator, who is not
+    a user of the web service, so the receipts name this account. It cannot sign in (inactive, no password).
+    """
+    user, created = User.objects.get_or_create(
+        username=COMMAND_LINE_USERNAME,
+        defaults={"role": Role.SYSADMIN, "is_active": False, "first_name": "Command-line", "last_name": "import"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit_record(
+            actor=None, event=AuditEvent.USER_CREATED, target=user, payload={"role": str(user.role), "active": False}
+        )
+    return user
+
+
 def totp_device_start(*, user: User) -> TOTPDevice:
     """Return the user's unconfirmed authenticator device, creating one with a fresh secret if there is none."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -222,6 +245,7 @@ def team_create(*, actor: User | None, name: str, description: str = "") -> Team
     team = Team(name=name, description=description)
     team.full_clean()
     team.save()
+    audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=team, payload={"team": "created"})
     return team
 
 
@@ -232,6 +256,9 @@ def organisation_create(*, actor: User | None, name: str, kind: OrganisationKind
     organisation = Organisation(name=name, kind=kind, email=email)
     organisation.full_clean()
     organisation.save()
+    audit_record(
+        actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=organisation, payload={"organisation": "created"}
+    )
     return organisation
 
 

@@ -15,8 +15,9 @@ Every error response (400, 401, 403, 404, 405, 409, 415 …) has this body::
 
 The same shape covers the three places input is refused: the endpoint's serializer (wrong type, unknown code,
 impossible date, missing field), Django's `ValidationError` from a model or a people service (a bad UPN or NHS number),
-and `ApplicationError` from a service (a business rule). A `StaleEditError` or `ConcurrentChangeError`, raised when
-someone else changed the record after the caller read it, answers 409 Conflict: read the record again, then retry.
+and `ApplicationError` from a service (a business rule). A `VersionConflictError`, raised when someone
+else changed the record after the caller read it, answers 409 Conflict: read the record again, then retry. Every
+endpoint that changes a versioned record requires `expected_version` (400 without it).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -29,15 +30,14 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from cme.cases.services.common import StaleEditError
 from cme.common.errors import AccessRefused, ApplicationError, PurposeRequired
-from cme.people.errors import ConcurrentChangeError
+from cme.common.writes import VersionConflictError
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 INVALID_REQUEST = "There is a problem"
 
 # Refusals because the record moved on after the caller read it: the request was fine, the timing was not.
-CONFLICTS = (StaleEditError, ConcurrentChangeError)
+CONFLICTS = (VersionConflictError,)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -46,6 +46,8 @@ class AuditEvent(models.TextChoices):
     SOURCE_IMPORTED = "source_imported", "Data source extract imported"
     SOURCE_REJECTIONS_VIEWED = "source_rejections_viewed", "Rows held back from an import viewed"
     MATCH_RUN_STARTED = "match_run_started", "Match run started"
+    MATCH_RUN_FINISHED = "match_run_finished", "Match run finished"
+    MATCH_CANDIDATE_REOPENED = "match_candidate_reopened", "Match candidate reopened by a match run"
     MATCH_CANDIDATE_VIEWED = "match_candidate_viewed", "Match candidate viewed"
     MATCH_CONFIRMED = "match_confirmed", "Match confirmed"
     MATCH_DISMISSED = "match_dismissed", "Match dismissed"

@@ -43,6 +43,8 @@ SENTENCES: dict[str, str] = {
     AuditEvent.SOURCE_IMPORTED: "{actor} imported {target}",
     AuditEvent.SOURCE_REJECTIONS_VIEWED: "{actor} viewed the rows held back from {target}",
     AuditEvent.MATCH_RUN_STARTED: "{actor} started {target}",
+    AuditEvent.MATCH_RUN_FINISHED: "{actor}'s {target} finished",
+    AuditEvent.MATCH_CANDIDATE_REOPENED: "A match run reopened {target} for review: it found new records",
     AuditEvent.MATCH_CANDIDATE_VIEWED: "{actor} viewed {target}",
     AuditEvent.MATCH_CONFIRMED: "{actor} confirmed {target} and made a referral",
     AuditEvent.MATCH_DISMISSED: "{actor} dismissed {target}",

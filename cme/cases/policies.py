@@ -5,7 +5,17 @@ School users, partner agency users, analysts and the system administrator see no
 
 import rules
 
+from cme.accounts.enums import Role
 from cme.accounts.policies import is_caseworker, is_manager, is_officer
+
+# Who may be allocated a case: an active CME officer or manager. The one statement of the rule: the reallocation
+# service checks it (may_be_allocated_cases), and the officer lists offered for allocation are built from it
+# (cme.cases.selectors.officer_list_allocatable).
+ALLOCATABLE_ROLES = (Role.CME_OFFICER, Role.CME_MANAGER)
+
+
+def may_be_allocated_cases(user) -> bool:
+    return bool(user.is_active and user.role in ALLOCATABLE_ROLES)
 
 
 @rules.predicate

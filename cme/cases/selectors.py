@@ -13,6 +13,7 @@ from cme.people.models import Child
 
 from .enums import CaseStatus, EnquiryResult, ReferralStatus
 from .models import Case, Decision, Document, Enquiry, Note, Referral
+from .policies import ALLOCATABLE_ROLES
 
 # Case and referral pages show who the child is, never their special-category details, so those stay sealed.
 CHILD_SEALED = encrypted_field_names(Child, via="child")
@@ -44,6 +45,11 @@ def child_in_caseload(*, user: User, child_id: int) -> bool:
 def carer_in_caseload(*, user: User, carer_id: int) -> bool:
     """Whether any child the carer cares for is in `user`'s caseload; outside it, a carer's record needs a purpose."""
     return case_list_for_user(user=user).filter(child__carer_relationships__carer_id=carer_id).exists()
+
+
+def officer_list_allocatable() -> QuerySet[User]:
+    """The people a case may be allocated to (cme.cases.policies.ALLOCATABLE_ROLES, active accounts)."""
+    return User.objects.filter(is_active=True, role__in=ALLOCATABLE_ROLES)
 
 
 def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -105,7 +111,7 @@ def team_caseload(*, manager: User, today: date | None = None) -> list[CaseloadR
     today = today or timezone.localdate()
     open_filter = ~Q(cases__status=CaseStatus.CLOSED)
     officers = (
-        User.objects.filter(is_active=True, role__in=(Role.CME_OFFICER, Role.CME_MANAGER))
+        officer_list_allocatable()
         .select_related("team")
         .annotate(
             open_count=Count("cases", filter=open_filter),

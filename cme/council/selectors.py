@@ -18,12 +18,15 @@ COUNCIL_SETTINGS_CACHE_SECONDS = 60
 
 
 def council_settings_get(*, fresh: bool = False) -> CouncilSettings:
-    """The settings row, created with defaults on first use. `fresh` reads the database (for a change to it)."""
+    """The settings row, or the defaults (unsaved) until someone saves a change. `fresh` reads the database.
+
+    A read never writes: the row is created by the first change (cme.council.services), with its audit entry.
+    """
     if not fresh:
         council = cache.get(COUNCIL_SETTINGS_CACHE_KEY)
         if council is not None:
             return council
-    council, _ = CouncilSettings.objects.get_or_create(pk=1)
+    council = CouncilSettings.objects.filter(pk=1).first() or CouncilSettings(pk=1)
     cache.set(COUNCIL_SETTINGS_CACHE_KEY, council, COUNCIL_SETTINGS_CACHE_SECONDS)
     return council
 

@@ -8,9 +8,9 @@ from cme.accounts.models import User
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 
 from .models import ClosureDay, CouncilSettings, TermPeriod
-from .selectors import council_settings_get
 
 EDITABLE_FIELDS = (
     "council_name",
@@ -31,7 +31,7 @@ def council_settings_update(*, actor: User, **changes: str) -> CouncilSettings:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not council settings: {sorted(unknown)}")
-    council = council_settings_get(fresh=True)
+    council = _settings_row_locked(actor=actor)
     for name, value in changes.items():
         setattr(council, name, value)
     council.full_clean()
@@ -56,14 +56,21 @@ def _format_day(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _lock_calendar() -> None:
+def _settings_row_locked(*, actor: User | None) -> CouncilSettings:
+    """The settings row under a row lock, created with the defaults (and audited) if nobody has saved it yet."""
+    council, created = CouncilSettings.objects.get_or_create(pk=1)
+    if created:
+        audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=council, payload={"settings": "created"})
+    return CouncilSettings.objects.select_for_update().get(pk=1)
+
+
+def _lock_calendar(*, actor: User | None) -> None:
     """Serialise writes to the school calendar, so two people cannot both pass the overlap check and then both save.
 
     The settings row is the lock: there is exactly one. (On SQLite, which allows one writer at a time, this is a
     no-op; PostgreSQL waits here.)
     """
-    council_settings_get(fresh=True)  # creates the row if it is missing
-    CouncilSettings.objects.select_for_update().get(pk=1)
+    _settings_row_locked(actor=actor)
 
 
 @transaction.atomic
@@ -80,7 +87,7 @@ def term_period_create(*, actor: User | None, name: str, first_day: date, last_d
         raise ApplicationError(ERROR_TERM_ENDS_BEFORE_IT_STARTS, field="last_day")
     if last_day - first_day >= LONGEST_TERM_PERIOD:
         raise ApplicationError(ERROR_TERM_TOO_LONG, field="last_day")
-    _lock_calendar()
+    _lock_calendar(actor=actor)
     clash = TermPeriod.objects.filter(first_day__lte=last_day, last_day__gte=first_day).order_by("first_day").first()
     if clash is not None:
         # Point at the date that falls inside the other period; if the new one encloses it, at the first day.
@@ -101,16 +108,15 @@ def term_period_create(*, actor: User | None, name: str, first_day: date, last_d
 @transaction.atomic
 def term_period_delete(*, actor: User | None, term_period: TermPeriod) -> None:
     """Remove a term period, e.g. one entered with the wrong dates (delete it, then create it again)."""
+    audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=term_period, payload={"term_dates": "removed"})
     term_period.delete()
 
 
 @transaction.atomic
 def closure_day_create(*, actor: User | None, day: date, reason: str) -> ClosureDay:
     """Record a day in term when schools are closed across the area; refuses a second closure on the same day."""
-    reason = reason.strip()
-    if not reason:
-        raise ApplicationError(ERROR_CLOSURE_REASON_MISSING, field="reason")
-    _lock_calendar()
+    reason = require_rationale(reason, message=ERROR_CLOSURE_REASON_MISSING, field="reason")
+    _lock_calendar(actor=actor)
     existing = ClosureDay.objects.filter(day=day).first()
     if existing is not None:
         raise ApplicationError(ERROR_CLOSURE_EXISTS.format(day=_format_day(day), reason=existing.reason), field="day")
@@ -124,4 +130,5 @@ def closure_day_create(*, actor: User | None, day: date, reason: str) -> Closure
 @transaction.atomic
 def closure_day_delete(*, actor: User | None, closure_day: ClosureDay) -> None:
     """Remove a closure day entered by mistake."""
+    audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=closure_day, payload={"closure_day": "removed"})
     closure_day.delete()

@@ -28,6 +28,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.services import audit_record
 from cme.people.ages import is_compulsory_school_age, national_curriculum_year, year_group_label
 from cme.people.models import Residence
 from cme.people.names import fold, forename_likeness, surname_likeness
@@ -153,6 +155,7 @@ def _execute(run: MatchRun) -> MatchRun:
             model_version=f"dedupe {dedupe.model_version}; link {link.model_version}"[:100],
             model_json={"dedupe": dedupe.model, "link": link.model},
         )
+        audit_record(actor=run.started_by, event=AuditEvent.MATCH_RUN_FINISHED, target=run, payload=counts)
     run.refresh_from_db()
     return run
 
@@ -711,7 +714,7 @@ def _candidates_upsert(run: MatchRun, found: list[Finding]) -> dict[str, int]:
     claimed: set[int] = set()
     counts = Counter()
     now = timezone.now()
-    new_rows = []
+    new_rows, reopened = [], []
     for finding in sorted(found, key=lambda f: f.person.keys):
         keys = finding.person.keys
         votes = Counter(owner_of_key[k] for k in keys if k in owner_of_key and owner_of_key[k] not in claimed)
@@ -725,6 +728,7 @@ def _candidates_upsert(run: MatchRun, found: list[Finding]) -> dict[str, int]:
         if candidate.review_state == ReviewState.DISMISSED and set(keys) - set(candidate.reviewed_keys):
             values.update(review_state=ReviewState.TO_REVIEW, reopened=True)
             counts["reopened"] += 1
+            reopened.append(candidate)
         elif candidate.review_state == ReviewState.DISMISSED:
             counts["still_dismissed"] += 1
         elif candidate.review_state == ReviewState.CONFIRMED:
@@ -739,6 +743,14 @@ def _candidates_upsert(run: MatchRun, found: list[Finding]) -> dict[str, int]:
         MatchCandidate.objects.filter(is_current=True).exclude(pk__in=claimed).exclude(pk__in=[c.pk for c in new_rows])
     )
     counts["no_longer_found"] = gone.update(is_current=False, updated_at=now)
+    for candidate in reopened:  # a person's dismissal undone by the system: on the record, like the dismissal
+        audit_record(
+            actor=run.started_by,
+            event=AuditEvent.MATCH_CANDIDATE_REOPENED,
+            target=candidate,
+            related=run,
+            subject_child_id=candidate.child_id,
+        )
     return dict(counts)
 
 

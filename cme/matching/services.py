@@ -21,10 +21,11 @@ from cme.audit.services import audit_record
 from cme.cases.enums import ReferralSource
 from cme.cases.services import referral_create
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
-from cme.privacy.services import disclosure_record
+from cme.privacy.services import disclosure_record, disclosure_subject_add
 from cme.schools.selectors import school_urn_for_laestab
 
 from .enums import CandidateKind, ImportState, MatchDecisionKind, ReviewState, RunState, SourceKind
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 # Called with (rows done, rows in all).
 ProgressCallback = Callable[[int, int], None]
 
-ERROR_NO_RATIONALE = "Enter the reason for your decision"
 ERROR_ALREADY_DECIDED = "This candidate has already been {state}."
 ERROR_SOURCE_INACTIVE = "This data source is no longer active: reactivate it before importing."
 ERROR_UNREADABLE = "The file cannot be read: {reason}."
@@ -63,12 +63,6 @@ CATEGORIES_RECEIVED: dict[str, list[str]] = {
     SourceKind.GP: [DataCategory.IDENTITY, DataCategory.CONTACT],
     SourceKind.ADMISSIONS: [DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.EDUCATION],
 }
-
-
-def _require_rationale(rationale: str) -> str:
-    if not rationale or not rationale.strip():
-        raise ApplicationError(ERROR_NO_RATIONALE, field="rationale")
-    return rationale.strip()
 
 
 def import_root() -> Path:
@@ -199,7 +193,7 @@ def source_import_run(
             len(extract.rows), imported, rejected)  # fmt: skip
         source_import.state = ImportState.IMPORTED_WITH_REJECTIONS if rejected else ImportState.IMPORTED
         source_import.finished_at = timezone.now()
-        source_import.disclosure = _receipt(source_import, imported)
+        source_import.disclosure = _receipt(source_import, imported) if imported else None  # nobody received
         source_import.save()
         audit_record(
             actor=source_import.imported_by,
@@ -274,16 +268,17 @@ def _rejected_rows_write(source_import: SourceImport, extract: SourceExtract) ->
 
 
 def _receipt(source_import: SourceImport, imported: int):
-    """The disclosure-log entry for receiving the extract: one per import, naming the supplier and the basis."""
+    """The disclosure-log entry for receiving the extract: one per import, naming the supplier, the basis and every
+    person received (each imported row)."""
     source = source_import.source
     return disclosure_record(
         actor=source_import.imported_by,
+        subjects=SourceRecord.objects.filter(source_import=source_import).only("pk").iterator(chunk_size=WRITE_BATCH),
         direction=Direction.RECEIVED_IN,
         organisation=source.supplier,
         data_categories=CATEGORIES_RECEIVED[source.kind],
         purpose=Purpose.IDENTIFY_CME,
         lawful_basis=source.lawful_basis,
-        subject=source_import,
         cause=source_import,
         description=(
             f"{imported:,} records received from {source.name} ({source.get_kind_display()}) on "
@@ -316,8 +311,9 @@ def match_run_queue(*, actor: "User | None", on_date: date | None = None, option
     return run
 
 
+@transaction.atomic
 def match_run_create(*, actor: "User | None", on_date: date | None = None, options: dict | None = None) -> MatchRun:
-    """A run to execute now, in this process (the command line)."""
+    """A run to execute now, in this process (the command line); created and audited in one transaction."""
     run = MatchRun.objects.create(
         started_by=actor, on_date=on_date or timezone.localdate(), settings={"options": options or {}}
     )
@@ -347,7 +343,7 @@ def candidate_confirm(
     (a pupil who appears to have moved away), else a new record made from the candidate's details with the address
     the sources give. Triage of the referral is the next, separate decision.
     """
-    rationale = _require_rationale(rationale)
+    rationale = require_rationale(rationale)
     candidate = _locked_to_review(candidate)
     child = child or candidate.child or _child_from_candidate(candidate, actor=actor)
     referral = referral_create(
@@ -361,13 +357,30 @@ def candidate_confirm(
     _review_settle(candidate, actor=actor, kind=MatchDecisionKind.CONFIRM, rationale=rationale, referral=referral,
                    child=child)  # fmt: skip
     audit_record(actor=actor, event=AuditEvent.MATCH_CONFIRMED, target=candidate, related=referral)
+    # The extracts' receipts named the rows; now that a person has said whose they are, they name the child too.
+    disclosure_subject_add(actor=actor, named=_candidate_records(candidate), person=child)
     return referral
+
+
+def _candidate_records(candidate: MatchCandidate) -> list[SourceRecord]:
+    """The source records behind the candidate: its keys are `source id:record reference`, in every import."""
+    wanted: dict[int, set[str]] = {}
+    for key in candidate.record_keys:
+        source_id, _, reference = key.partition(":")
+        if source_id.isdigit():
+            wanted.setdefault(int(source_id), set()).add(reference)
+    records: list[SourceRecord] = []
+    for source_id, references in wanted.items():
+        records += SourceRecord.objects.filter(
+            source_import__source_id=source_id, record_ref__in=sorted(references)
+        ).only("pk")
+    return records
 
 
 @transaction.atomic
 def candidate_dismiss(*, candidate: MatchCandidate, actor: "User", rationale: str) -> MatchDecision:
     """Dismiss the candidate for the reason given. It returns to the queue only if new evidence arrives."""
-    rationale = _require_rationale(rationale)
+    rationale = require_rationale(rationale)
     candidate = _locked_to_review(candidate)
     decision = _review_settle(candidate, actor=actor, kind=MatchDecisionKind.DISMISS, rationale=rationale)
     audit_record(actor=actor, event=AuditEvent.MATCH_DISMISSED, target=candidate)

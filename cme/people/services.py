@@ -7,17 +7,16 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.common.writes import update_at_version
 from cme.privacy.models import AccessPurpose
 from cme.privacy.services import access_purpose_state
 
 from .enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
-from .errors import ConcurrentChangeError
 from .identifiers import nhs_number_clean, phone_to_e164, postcode_clean, upn_clean, uprn_clean
 from .models import Address, Carer, CarerRelationship, Child, ContactPoint, FormerUpn, PersonName, Residence
 from .names import search_keys_fill
@@ -126,7 +125,7 @@ def child_update(*, actor: "User", child: Child, expected_version: int, **fields
     """Change `fields` of `child`, provided nobody has saved a change since the officer saw `expected_version`.
 
     Returns the child as now stored. A UPN that is replaced is kept as a former UPN, so records that still use it
-    find the child. Raises ConcurrentChangeError, changing nothing, if the record has moved on; ValidationError
+    find the child. Raises VersionConflictError, changing nothing, if the record has moved on; ValidationError
     naming the field for a bad value; TypeError for a field that cannot be changed here.
     """
     fields = _cleaned(_known_fields(fields, CHILD_FIELDS), CHILD_IDENTIFIERS)
@@ -136,7 +135,11 @@ def child_update(*, actor: "User", child: Child, expected_version: int, **fields
     # Reading the UPN at the expected version is safe: if anyone saves in between, the version moves on and the
     # conditional update below refuses the edit.
     upn_before = Child.objects.filter(pk=child.pk, version=expected_version).values_list("upn", flat=True).first()
-    _update_at_version(child, expected_version, {name: getattr(edited, name) for name in (*fields, *CHILD_SEARCH_KEYS)})
+    update_at_version(
+        child,
+        expected_version=expected_version,
+        **{name: getattr(edited, name) for name in (*fields, *CHILD_SEARCH_KEYS)},
+    )
     if upn_before and upn_before != edited.upn:
         FormerUpn.objects.get_or_create(child=child, upn=upn_before)
     child.refresh_from_db()
@@ -148,9 +151,13 @@ def child_update(*, actor: "User", child: Child, expected_version: int, **fields
 def child_former_upn_add(*, actor: "User | None", child: Child, upn: str) -> FormerUpn:
     """Record a UPN the child had before (a CTF's former UPN, a merged duplicate's); adding one twice is a no-op."""
     upn = _cleaned({"upn": upn}, CHILD_IDENTIFIERS)["upn"]
-    former = FormerUpn.objects.filter(child=child, upn=upn).first() or FormerUpn(child=child, upn=upn)
+    former = FormerUpn.objects.filter(child=child, upn=upn).first()
+    if former is not None:
+        return former
+    former = FormerUpn(child=child, upn=upn)
     former.full_clean()
     former.save()
+    audit_record(actor=actor, event=AuditEvent.CHILD_CHANGED, target=child, fields=["former_upn"])
     return former
 
 
@@ -205,8 +212,11 @@ def carer_update(*, actor: "User", carer: Carer, expected_version: int, **fields
     if edited.date_of_birth is not None:
         _date_of_birth_validate(edited.date_of_birth)
     edited.full_clean()
-    _update_at_version(carer, expected_version, {name: getattr(edited, name) for name in (*fields, *CARER_SEARCH_KEYS)})
-    carer.refresh_from_db()
+    update_at_version(
+        carer,
+        expected_version=expected_version,
+        **{name: getattr(edited, name) for name in (*fields, *CARER_SEARCH_KEYS)},
+    )
     audit_record(actor=actor, event=AuditEvent.CARER_CHANGED, target=carer, fields=sorted(fields))
     return carer
 
@@ -406,21 +416,6 @@ def _edited_copy(instance: models.Model, fields: dict) -> models.Model:
     for name, value in fields.items():
         setattr(edited, name, value)
     return search_keys_fill(edited)
-
-
-def _update_at_version(instance: models.Model, expected_version: int, changes: dict) -> None:
-    """Save `changes` only if the row is still at `expected_version`, moving it on by one; else change nothing.
-
-    One conditional UPDATE decides, so two officers saving at once cannot both succeed: whichever runs second
-    matches no row. Reading the row first and comparing would leave a gap between the read and the write.
-    """
-    updated = (
-        type(instance)
-        .objects.filter(pk=instance.pk, version=expected_version)
-        .update(**changes, version=F("version") + 1, updated_at=timezone.now())
-    )
-    if not updated:
-        raise ConcurrentChangeError()
 
 
 def _owner(person: Person) -> dict:

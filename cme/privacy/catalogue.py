@@ -1347,8 +1347,6 @@ _ENTRIES: list[FieldEntry] = [
             "purpose": "Why it was shared",
             "lawful_basis": "The lawful basis for sharing it",
             "occurred_at": "When",
-            "subject_type": "Whether the person the information is about is a child or an adult",
-            "subject_id": "Which person the information is about",
             "cause_type": "What kind of record led to the sharing (a decision, an import …)",
             "cause_id": "Which record led to the sharing",
         },
@@ -1372,6 +1370,21 @@ _ENTRIES: list[FieldEntry] = [
         free_text=True,
     ),
     *_staff_link("privacy.Disclosure", {"recorded_by": "Who recorded the sharing"}, _K.ACCOUNTABILITY_LOG),
+    *_declare(
+        "privacy.DisclosureSubject",
+        {
+            "disclosure": "Which sharing or receipt it was",
+            "subject_type": "Whether the person is a child, an adult, or someone named in a school's return or a "
+            "council system's extract",
+            "subject_id": "Which person the information is about",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.ADMINISTER_SERVICE, _P.SAFEGUARDING},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
     *_declare(
         "privacy.AccessPurpose",
         {

@@ -1,7 +1,8 @@
 """The disclosure log: every sharing out and every receipt in of personal data, with who, why and on what basis.
 
 The privacy app imports no other app (design.md): who the disclosure is about and what caused it are held as
-content type and id, so any model can be named without privacy depending on it.
+content type and id, so any model can be named without privacy depending on it. A disclosure names its people in
+DisclosureSubject, one row each.
 """
 
 from django.conf import settings
@@ -20,17 +21,38 @@ class Disclosure(models.Model):
     description = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField(auto_now_add=True)
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    subject_id = models.PositiveBigIntegerField(help_text="The person the data is about.")
     cause_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     cause_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The decision, import or export.")
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"]), models.Index(fields=["occurred_at"])]
+        indexes = [models.Index(fields=["occurred_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()}: {self.organisation} ({self.occurred_at:%Y-%m-%d})"
+
+
+class DisclosureSubject(models.Model):
+    """A person a disclosure is about. A disclosure names every person whose data went out or came in (an extract
+    of thousands, a return about one pupil), so subject access finds it from any of them.
+
+    The person is a child or carer cme holds a record of, or, until someone matches them to a child, the person as
+    the received record names them: the pupil in a school's return, the person in a row of a source extract. When a
+    person makes that match, the child is added as a subject too (cme.privacy.services.disclosure_subject_add).
+    """
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="subjects")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(help_text="The person the data is about.")
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "subject_type", "subject_id"], name="disclosure_subject_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Disclosure {self.disclosure_id} about {self.subject_type_id}:{self.subject_id}"
 
 
 class AccessPurpose(models.Model):

@@ -36,7 +36,7 @@ def access_purpose_list(*, user_id: int | None = None, subject_id: int | None = 
 
 def disclosure_list(*, direction: str = "", organisation: str = "", since=None, until=None) -> QuerySet[Disclosure]:
     """The disclosure log, newest first, filtered for the DPO."""
-    disclosures = Disclosure.objects.select_related("recorded_by", "subject_type")
+    disclosures = Disclosure.objects.select_related("recorded_by").prefetch_related("subjects__subject_type")
     if direction:
         disclosures = disclosures.filter(direction=direction)
     if organisation:
@@ -46,3 +46,10 @@ def disclosure_list(*, direction: str = "", organisation: str = "", since=None, 
     if until:
         disclosures = disclosures.filter(occurred_at__date__lte=until)
     return disclosures
+
+
+def disclosure_list_for_subject(*, subject: models.Model) -> QuerySet[Disclosure]:
+    """Every disclosure naming `subject` (a child, a carer, the pupil in a return …), newest first: subject access."""
+    return Disclosure.objects.filter(
+        subjects__subject_type=ContentType.objects.get_for_model(subject), subjects__subject_id=subject.pk
+    ).select_related("recorded_by")

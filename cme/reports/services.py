@@ -13,6 +13,7 @@ from cme.accounts.enums import Role
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.people.models import Child
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
 
@@ -101,7 +102,8 @@ def study_extract_create(
                 data_categories=EXTRACT_CATEGORIES,
                 purpose=Purpose.ANALYTICS,
                 lawful_basis=LawfulBasis.PUBLIC_TASK,
-                subject=extract,
+                # Pseudonymised, but about every child in it: subject access finds the extract from each child.
+                subjects=Child.objects.only("pk").order_by("pk").iterator(chunk_size=5000),
                 cause=extract,
                 description=(
                     f"Pseudonymised extract {extract.pk} for the study \u201c{study}\u201d, approved by "

@@ -6,11 +6,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cme.accounts.enums import Role
+from cme.api.fields import ERROR_VERSION_MISSING
 from cme.cases.enums import CaseStatus, DecisionKind, Outcome, RiskLevel
 from cme.cases.models import Decision
 from cme.cases.services import case_close, note_add, note_correct
 from cme.cases.services.cases import ERROR_CLOSED, ERROR_NOT_AN_OFFICER
-from cme.cases.services.common import ERROR_NO_RATIONALE, ERROR_STALE
+from cme.common.writes import ERROR_NO_RATIONALE, ERROR_STALE
 from cme.privacy.models import Disclosure
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,8 @@ def test_a_case_takes_the_same_queries_however_much_has_happened_on_it(
         referral_factory(child=case.child, case=case)
         note = note_add(case=case, actor=officer, text=f"Note {number}")
         note_correct(note=note, actor=officer, text=f"Note {number}, corrected", reason="Typo")
-        client.post(url("case-risk", case), {"risk_level": "high", "rationale": f"Check {number}"}, format="json")
+        body = {"risk_level": "high", "rationale": f"Check {number}", "expected_version": number + 1}
+        client.post(url("case-risk", case), body, format="json")
     with django_assert_max_num_queries(few):
         response = client.get(path)
     assert len(response.json()["notes"]) == 5 and len(response.json()["decisions"]) == 5
@@ -147,27 +149,35 @@ def test_changing_the_status_records_the_decision(api, officer, case):
 
 
 def test_a_status_change_on_a_case_the_officer_may_not_see_is_404(api, officer, other_case):
-    response = api(officer).post(url("case-status", other_case), {"status": "enquiries", "rationale": "x"})
+    response = api(officer).post(
+        url("case-status", other_case), {"status": "enquiries", "rationale": "x", "expected_version": 1}
+    )
     assert response.status_code == 404
     assert not Decision.objects.exists()
 
 
 def test_a_status_change_without_a_rationale_is_refused_naming_the_field(api, officer, case):
-    missing = api(officer).post(url("case-status", case), {"status": "enquiries"})
-    blank = api(officer).post(url("case-status", case), {"status": "enquiries", "rationale": "  "})
+    missing = api(officer).post(url("case-status", case), {"status": "enquiries", "expected_version": 1})
+    blank = api(officer).post(
+        url("case-status", case), {"status": "enquiries", "rationale": "  ", "expected_version": 1}
+    )
     assert missing.status_code == blank.status_code == 400
     assert missing.json()["errors"] == blank.json()["errors"] == {"rationale": [ERROR_NO_RATIONALE]}
 
 
 def test_a_status_move_the_lifecycle_does_not_allow_is_refused_naming_the_field(api, officer, case):
-    response = api(officer).post(url("case-status", case), {"status": "closed", "rationale": "Done"})
+    response = api(officer).post(
+        url("case-status", case), {"status": "closed", "rationale": "Done", "expected_version": 1}
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == {"status": ["A case cannot move from Open to Closed."]}
 
 
 def test_a_change_based_on_a_stale_read_is_refused_with_409(api, officer, manager, case):
     read = case.version
-    api(manager).post(url("case-risk", case), {"risk_level": "high", "rationale": "Police concern"})
+    api(manager).post(
+        url("case-risk", case), {"risk_level": "high", "rationale": "Police concern", "expected_version": read}
+    )
     response = api(officer).post(
         url("case-risk", case), {"risk_level": "low", "rationale": "Seen", "expected_version": read}
     )
@@ -178,14 +188,16 @@ def test_a_change_based_on_a_stale_read_is_refused_with_409(api, officer, manage
 
 
 def test_setting_the_risk_to_an_unknown_level_is_refused_naming_the_code(api, officer, case):
-    response = api(officer).post(url("case-risk", case), {"risk_level": "extreme", "rationale": "x"})
+    response = api(officer).post(
+        url("case-risk", case), {"risk_level": "extreme", "rationale": "x", "expected_version": 1}
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == {"risk_level": ['"extreme" is not a valid choice.']}
 
 
 def test_a_manager_reallocates_a_case_and_an_officer_may_not(api, officer, manager, user_factory, case):
     colleague = user_factory(role=Role.CME_OFFICER)
-    body = {"officer_id": colleague.pk, "rationale": "Balancing caseloads"}
+    body = {"officer_id": colleague.pk, "rationale": "Balancing caseloads", "expected_version": 1}
     refused = api(officer).post(url("case-reallocate", case), body)
     allowed = api(manager).post(url("case-reallocate", case), body)
     assert refused.status_code == 403
@@ -194,7 +206,9 @@ def test_a_manager_reallocates_a_case_and_an_officer_may_not(api, officer, manag
 
 def test_a_case_cannot_be_reallocated_to_someone_who_is_not_an_officer(api, manager, analyst, case):
     for officer_id in (analyst.pk, 999999):
-        response = api(manager).post(url("case-reallocate", case), {"officer_id": officer_id, "rationale": "x"})
+        response = api(manager).post(
+            url("case-reallocate", case), {"officer_id": officer_id, "rationale": "x", "expected_version": 1}
+        )
         assert response.status_code == 400
         assert response.json()["errors"] == {"officer_id": [ERROR_NOT_AN_OFFICER]}
 
@@ -223,26 +237,31 @@ def test_starting_school_attendance_order_steps_is_a_decision(api, officer, case
 
 def test_closing_and_reopening_a_case(api, officer, case):
     client = api(officer)
-    closed = client.post(url("case-close", case), {"outcome": "on_roll_this_la", "rationale": "On roll at Larkfield"})
+    closed = client.post(
+        url("case-close", case),
+        {"outcome": "on_roll_this_la", "rationale": "On roll at Larkfield", "expected_version": 1},
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert closed.json()["outcome"] == Outcome.ON_ROLL_THIS_LA
-    again = client.post(url("case-close", case), {"outcome": "died", "rationale": "x"})
+    again = client.post(url("case-close", case), {"outcome": "died", "rationale": "x", "expected_version": 2})
     assert again.status_code == 400 and again.json()["errors"] == {"non_field_errors": [ERROR_CLOSED]}
-    reopened = client.post(url("case-reopen", case), {"rationale": "Left the school after a week"})
+    reopened = client.post(
+        url("case-reopen", case), {"rationale": "Left the school after a week", "expected_version": 2}
+    )
     assert reopened.status_code == 200 and reopened.json()["status"] == "enquiries"
     assert reopened.json()["outcome"] == ""
 
 
 def test_reopening_a_closed_case_on_a_stale_read_is_refused_with_409(api, officer, manager, case):
-    case_close(case=case, actor=manager, outcome=Outcome.DIED, rationale="Coroner's report")
+    case_close(case=case, actor=manager, outcome=Outcome.DIED, rationale="Coroner's report", expected_version=1)
     response = api(officer).post(url("case-reopen", case), {"rationale": "x", "expected_version": 1})
     assert response.status_code == 409
 
 
 def test_decisions_are_listed_newest_first_and_cannot_be_posted(api, officer, case):
     client = api(officer)
-    client.post(url("case-risk", case), {"risk_level": "high", "rationale": "First"})
-    client.post(url("case-status", case), {"status": "enquiries", "rationale": "Second"})
+    client.post(url("case-risk", case), {"risk_level": "high", "rationale": "First", "expected_version": 1})
+    client.post(url("case-status", case), {"status": "enquiries", "rationale": "Second", "expected_version": 2})
     decisions = client.get(url("case-decision-list", case)).json()
     assert [decision["rationale"] for decision in decisions] == ["Second", "First"]
     assert client.post(url("case-decision-list", case), {"kind": "close_case"}).status_code == 405
@@ -259,7 +278,7 @@ def test_an_officer_records_an_enquiry_and_its_response(api, officer, case):
     enquiry_id = made.json()["id"]
     answered = client.post(
         url("enquiry-response", case, enquiry_id=enquiry_id),
-        {"responded_on": "2026-01-07", "result": "no_trace", "findings": "Not known to housing"},
+        {"responded_on": "2026-01-07", "result": "no_trace", "findings": "Not known to housing", "expected_version": 1},
     )
     assert answered.status_code == 200 and answered.json()["result"] == "no_trace"
     listed = client.get(url("enquiry-list", case)).json()
@@ -283,7 +302,8 @@ def test_an_enquiry_dated_in_the_future_is_refused_by_the_service_naming_the_fie
 def test_a_response_to_an_enquiry_of_another_case_is_404(api, officer, case, enquiry_factory, other_case):
     enquiry = enquiry_factory(case=other_case)
     response = api(officer).post(
-        url("enquiry-response", case, enquiry_id=enquiry.pk), {"responded_on": "2026-01-07", "result": "no_trace"}
+        url("enquiry-response", case, enquiry_id=enquiry.pk),
+        {"responded_on": "2026-01-07", "result": "no_trace", "expected_version": 1},
     )
     assert response.status_code == 404
 
@@ -300,7 +320,7 @@ def test_evidence_must_be_a_document_on_the_case(api, officer, case, enquiry_fac
     enquiry = enquiry_factory(case=case)
     response = api(officer).post(
         url("enquiry-response", case, enquiry_id=enquiry.pk),
-        {"responded_on": "2026-01-07", "result": "no_trace", "evidence_id": 424242},
+        {"responded_on": "2026-01-07", "result": "no_trace", "evidence_id": 424242, "expected_version": 1},
     )
     assert response.status_code == 400 and list(response.json()["errors"]) == ["evidence_id"]
 
@@ -347,6 +367,38 @@ def test_any_version_other_than_the_current_one_is_refused_without_a_server_erro
         url("case-risk", case), {"risk_level": "low", "rationale": "x", "expected_version": version}
     )
     assert response.status_code == (400 if version == 0 else 409)
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("case-status", {"status": "enquiries", "rationale": "x"}),
+        ("case-risk", {"risk_level": "low", "rationale": "x"}),
+        ("case-close", {"outcome": "died", "rationale": "x"}),
+        ("case-reopen", {"rationale": "x"}),
+    ],
+)
+def test_a_change_without_expected_version_is_refused_with_400_saying_what_to_send(api, officer, case, name, body):
+    response = api(officer).post(url(name, case), body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"expected_version": [ERROR_VERSION_MISSING]}
+    case.refresh_from_db()
+    assert case.version == 1 and not case.decisions.exists()
+
+
+def test_a_reallocation_or_an_enquiry_response_without_expected_version_is_refused(
+    api, officer, manager, case, enquiry_factory
+):
+    reallocate = api(manager).post(url("case-reallocate", case), {"officer_id": officer.pk, "rationale": "x"})
+    enquiry = enquiry_factory(case=case)
+    respond = api(officer).post(
+        url("enquiry-response", case, enquiry_id=enquiry.pk),
+        {"responded_on": str(enquiry.requested_on), "result": "no_trace"},
+    )
+    for response in (reallocate, respond):
+        assert response.status_code == 400 and list(response.json()["errors"]) == ["expected_version"]
+    enquiry.refresh_from_db()
+    assert enquiry.version == 1 and not enquiry.is_answered
 
 
 def test_a_huge_page_size_is_capped_not_a_server_error(api, officer, case):

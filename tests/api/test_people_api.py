@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from cme.api.exceptions import PURPOSE_NEEDED
-from cme.people.errors import CONCURRENT_CHANGE_MESSAGE
+from cme.api.fields import ERROR_VERSION_MISSING
+from cme.common.writes import ERROR_STALE
 from cme.people.identifiers import NHS_NUMBER_CHECK_ERROR, UPN_CHECK_LETTER_ERROR
 from cme.people.models import CarerRelationship, Child
 from cme.people.services import address_record
@@ -166,14 +167,14 @@ def test_an_update_on_a_stale_read_is_refused_with_409_and_changes_nothing(api, 
     api(manager).post(child_url("child-update", child), {"first_language": "Arabic", "expected_version": 1})
     response = api(officer).post(child_url("child-update", child), {"first_language": "French", "expected_version": 1})
     assert response.status_code == 409
-    assert response.json()["message"] == CONCURRENT_CHANGE_MESSAGE
+    assert response.json()["message"] == ERROR_STALE
     child.refresh_from_db()
     assert child.first_language == "Arabic"
 
 
 def test_an_update_must_say_which_version_it_read(api, officer, caseload_child):
     response = api(officer).post(child_url("child-update", caseload_child()), {"preferred_name": "Mira"})
-    assert response.status_code == 400 and list(response.json()["errors"]) == ["expected_version"]
+    assert response.status_code == 400 and response.json()["errors"] == {"expected_version": [ERROR_VERSION_MISSING]}
 
 
 def test_an_update_with_a_bad_upn_is_refused_with_the_reason(api, officer, caseload_child):

@@ -37,15 +37,15 @@ def records(officer, case_factory, enquiry_factory, note_factory, referral_facto
 # name, method, body, the status the allowed caseworker gets. Case endpoints take the case (or hidden case) by id.
 CASE_ENDPOINTS = [
     ("case-detail", "get", None, 200),
-    ("case-status", "post", {"status": "enquiries", "rationale": "Checks"}, 200),
-    ("case-risk", "post", {"risk_level": "high", "rationale": "Police concern"}, 200),
+    ("case-status", "post", {"status": "enquiries", "rationale": "Checks", "expected_version": 1}, 200),
+    ("case-risk", "post", {"risk_level": "high", "rationale": "Police concern", "expected_version": 1}, 200),
     ("case-escalate", "post", {"kind": "escalate_social_care", "recipient": "MASH", "rationale": "Neglect"}, 201),
     ("case-sao", "post", {"rationale": "Refused a place"}, 201),
-    ("case-close", "post", {"outcome": "died", "rationale": "Coroner"}, 200),
+    ("case-close", "post", {"outcome": "died", "rationale": "Coroner", "expected_version": 1}, 200),
     ("case-decision-list", "get", None, 200),
     ("enquiry-list", "get", None, 200),
     ("enquiry-create", "post", {"agency": "police", "requested_on": DATE}, 201),
-    ("enquiry-response", "post", {"responded_on": DATE, "result": "no_trace"}, 200),
+    ("enquiry-response", "post", {"responded_on": DATE, "result": "no_trace", "expected_version": 1}, 200),
     ("note-list", "get", None, 200),
     ("note-create", "post", {"text": "Visited"}, 201),
     ("note-correct", "post", {"text": "Visited at 10am", "reason": "Time"}, 201),
@@ -75,7 +75,7 @@ def test_case_endpoints_allow_the_officer_and_refuse_everyone_else(
 
 
 def test_reallocation_is_for_managers_only(api, officer, manager, analyst, records):
-    body = {"officer_id": officer.pk, "rationale": "Back from leave"}
+    body = {"officer_id": officer.pk, "rationale": "Back from leave", "expected_version": 1}
     path = reverse("api:case-reallocate", kwargs={"case_id": records.case.pk})
     assert api().post(path, body).status_code == 401
     assert api(analyst).post(path, body).status_code == 403

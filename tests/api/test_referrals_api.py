@@ -8,8 +8,8 @@ from cme.audit.events import AuditEvent
 from cme.audit.models import AuditEntry
 from cme.cases.enums import CaseStatus, DecisionKind, ReferralSource, ReferralStatus
 from cme.cases.models import Case, Referral
-from cme.cases.services.common import ERROR_NO_RATIONALE
 from cme.cases.services.referrals import ERROR_ANONYMOUS_NOT_PUBLIC, ERROR_CASE_OF_ANOTHER_CHILD
+from cme.common.writes import ERROR_NO_RATIONALE
 
 pytestmark = pytest.mark.django_db
 

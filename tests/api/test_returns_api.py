@@ -55,7 +55,7 @@ def test_a_school_user_sends_a_return_and_the_receipt_is_logged(api, teacher):
         ReturnChannel.API,
         ReturnKind.SICKNESS,
     )
-    assert Disclosure.objects.filter(direction=Direction.RECEIVED_IN, subject_id=roll_return.pk).exists()
+    assert Disclosure.objects.filter(direction=Direction.RECEIVED_IN, subjects__subject_id=roll_return.pk).exists()
 
 
 def test_a_return_that_breaks_a_rule_is_refused_naming_the_field(api, teacher):

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.cases.models import Referral
 from cme.demo.generator import generate_borough
 from cme.demo.sources import extracts_generate, extracts_load, score
@@ -29,6 +31,16 @@ def extracts(borough):
 
 def run_now(user, on):
     return match_run_execute(run=match_run_create(actor=user, on_date=on))
+
+
+def test_a_run_made_for_the_command_line_is_created_and_audited_together(officer, monkeypatch):
+    def refuse(**kwargs):
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr("cme.matching.services.audit_record", refuse)
+    with pytest.raises(RuntimeError):
+        match_run_create(actor=officer, on_date=date(2026, 11, 16))
+    assert not MatchRun.objects.exists()  # no run without its audit entry
 
 
 def current(kind=CandidateKind.NOT_ON_ROLL):
@@ -82,9 +94,14 @@ def test_a_run_finds_the_children_on_no_roll_explains_each_and_keeps_them_stable
         encoding="utf-8",
     )
     source_import_file(actor=manager, source=gp, path=path, received_on=borough.today)
-    run_now(officer, borough.today)
+    last = run_now(officer, borough.today)
     dismissed.refresh_from_db()
     assert dismissed.review_state == ReviewState.TO_REVIEW and dismissed.reopened
+    # The system undid a person's dismissal: that is on the audit trail, naming the run, like the dismissal was.
+    reopened = AuditEntry.objects.get(event=AuditEvent.MATCH_CANDIDATE_REOPENED)
+    assert (reopened.target_id, reopened.related_id, reopened.actor_id) == (str(dismissed.pk), str(last.pk), officer.pk)
+    finished = AuditEntry.objects.filter(event=AuditEvent.MATCH_RUN_FINISHED, target_id=str(last.pk)).get()
+    assert finished.payload_data["reopened"] == 1
     assert any(key.endswith(":GPNEW1") for key in dismissed.record_keys)
     assert SourceImport.objects.filter(source=gp).count() == 2
 

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.common.errors import ApplicationError
+from cme.common.writes import VersionConflictError
 from cme.people.enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
-from cme.people.errors import ConcurrentChangeError
 from cme.people.identifiers import NHS_NUMBER_CHECK_ERROR, PHONE_ERROR, POSTCODE_ERROR, UPN_CHECK_LETTER_ERROR
 from cme.people.models import (
     EMAIL_ERROR,
@@ -40,7 +42,7 @@ UPN = "B801200005001"
 OTHER_UPN = "R938201512345"
 NHS_NUMBER = "9434765919"
 CONCURRENT_MESSAGE = (
-    "Someone else changed this record while you were editing it. Check their changes, then make yours again."
+    "Someone else changed this record while you were working on it. Check their changes, then try again."
 )
 
 
@@ -118,7 +120,7 @@ def test_an_edit_started_before_someone_elses_save_is_refused_and_changes_nothin
     managers_copy = Child.objects.get(pk=child.pk)
     child_update(actor=manager, child=managers_copy, expected_version=1, given_name="Amirah")
 
-    with pytest.raises(ConcurrentChangeError) as refusal:
+    with pytest.raises(VersionConflictError) as refusal:
         child_update(actor=officer, child=officers_copy, expected_version=1, given_name="Mira", upn=UPN)
 
     assert str(refusal.value) == refusal.value.message == CONCURRENT_MESSAGE
@@ -170,6 +172,8 @@ def test_a_former_upn_is_recorded_once(officer):
     child_former_upn_add(actor=officer, child=child, upn="M80120000500A")
 
     assert list(child.former_upns.values_list("upn", flat=True)) == ["M80120000500A"]
+    changes = AuditEntry.objects.filter(event=AuditEvent.CHILD_CHANGED, target_id=str(child.pk))
+    assert changes.count() == 1  # the addition is on the child's audit trail, once
 
 
 # -- Carers --------------------------------------------------------------------------------------------------------
@@ -192,7 +196,7 @@ def test_a_carer_edit_after_someone_elses_save_is_refused(officer, manager):
     carer = carer_create(actor=officer, given_name="Dana", family_name="Okafor")
     carer_update(actor=manager, carer=carer, expected_version=1, title="Ms")
 
-    with pytest.raises(ConcurrentChangeError):
+    with pytest.raises(VersionConflictError):
         carer_update(actor=officer, carer=carer, expected_version=1, title="Dr")
 
     assert Carer.objects.values_list("title", "version").get(pk=carer.pk) == ("Ms", 2)

@@ -40,7 +40,7 @@ WRITING_CALLS = {
     "update",
     "update_or_create",
     "get_or_create",
-    "versioned_update",
+    "update_at_version",
     "_triage",
     *DECISION_MODELS,
 }
@@ -86,9 +86,9 @@ def test_every_deciding_service_needs_a_person_and_a_reason(name):
 def test_a_blank_rationale_is_refused_before_anything_changes(name, case_factory, user_factory):
     case = case_factory(officer=user_factory())
     arguments = {
-        "case_status_change": {"status": "enquiries"},
-        "case_close": {"outcome": "died"},
-        "case_set_risk": {"risk_level": "high"},
+        "case_status_change": {"status": "enquiries", "expected_version": 1},
+        "case_close": {"outcome": "died", "expected_version": 1},
+        "case_set_risk": {"risk_level": "high", "expected_version": 1},
         "case_start_sao": {},
     }[name]
     with pytest.raises(ApplicationError, match="reason for your decision"):

@@ -5,12 +5,16 @@ import datetime
 
 import pytest
 
+from cme.accounts.models import User
+from cme.accounts.services import COMMAND_LINE_USERNAME
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis
 from cme.privacy.models import Disclosure
 from cme.schools.enums import ReturnChannel, ReturnKind
 from cme.schools.models import PartTimeTimetable, ReturnImport, RollReturn
 from cme.schools.returns.files import ReturnFileRejected
-from cme.schools.returns.services import COMMAND_LINE_USERNAME, returns_import
+from cme.schools.returns.services import returns_import
 
 from .returns_files import CtfPupil, make_csv, make_ctf, make_upn, return_row
 
@@ -64,7 +68,7 @@ def test_a_clean_csv_creates_one_return_per_row_with_a_receipt_each(school, offi
     ]
     receipts = Disclosure.objects.filter(direction=Direction.RECEIVED_IN)
     assert receipts.count() == 2
-    receipt = receipts.get(subject_id=deletion.pk)
+    receipt = receipts.get(subjects__subject_id=deletion.pk)
     assert receipt.organisation == "Riverside Primary School"
     assert receipt.lawful_basis == LawfulBasis.LEGAL_OBLIGATION
     assert "School Attendance (Pupil Registration) (England) Regulations 2024" in receipt.description
@@ -149,6 +153,10 @@ def test_a_command_line_import_names_an_account_that_cannot_sign_in(school):
     assert receipt.recorded_by.username == COMMAND_LINE_USERNAME
     assert not receipt.recorded_by.is_active
     assert not receipt.recorded_by.has_usable_password()
+    # The account was made by the accounts service, with its audit entry, once; a second import reuses it.
+    import_csv(make_csv([return_row(school_urn=school.urn, forename="Other", serial=2)]))
+    created = AuditEntry.objects.filter(event=AuditEvent.USER_CREATED, target_id=str(receipt.recorded_by_id))
+    assert created.count() == 1 and User.objects.filter(username=COMMAND_LINE_USERNAME).count() == 1
 
 
 def test_a_part_time_timetable_its_review_and_its_end_in_one_file(school, officer):

@@ -106,7 +106,7 @@ def test_a_stale_form_is_refused_with_a_clear_message_and_overwrites_nothing(sig
         {"version": stale_version, "risk_level": "low", "rationale": "Looks fine"},
     )
     assert response.status_code == 200
-    assert "Someone else changed this case" in response.content.decode()
+    assert "Someone else changed this record" in response.content.decode()
     case.refresh_from_db()
     assert case.risk_level == "high"
 

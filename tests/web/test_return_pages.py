@@ -64,7 +64,7 @@ def test_a_school_sends_a_deletion_return_and_sees_it_received(sign_in, teacher,
     assert response.status_code == 302
     assert response["Location"] == reverse("web:returns:school-detail", args=[roll_return.pk])
     assert (roll_return.school, roll_return.kind, roll_return.submitted_by) == (school, ReturnKind.DELETION, teacher)
-    receipt = Disclosure.objects.get(subject_id=roll_return.pk)
+    receipt = Disclosure.objects.get(subjects__subject_id=roll_return.pk)
     assert (receipt.direction, receipt.organisation) == (Direction.RECEIVED_IN, "Riverside Primary School")
     page = client.get(response["Location"]).content.decode()
     assert "Received" in page

@@ -29,23 +29,20 @@ from cme.cases.enums import (
 from cme.cases.models import Note
 from cme.cases.selectors import case_list_for_user
 from cme.cases.services.cases import ERROR_NOT_AN_OFFICER, ESCALATIONS
-from cme.cases.services.common import ERROR_NO_RATIONALE
 from cme.cases.services.enquiries import ERROR_EVIDENCE_OTHER_CASE
 from cme.cases.services.notes import ERROR_EMPTY, ERROR_REASON
 from cme.common.access import audit_list_read, audit_refused_request
+from cme.common.writes import ERROR_NO_RATIONALE
 from cme.privacy.enums import LawfulBasis
 
 from ..exceptions import code_field, date_field, error_responses
+from ..fields import version_field
 from .people import MAX_ID, ChildSummarySerializer
 
 CASE_ID = OpenApiParameter("case_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 ENQUIRY_ID = OpenApiParameter("enquiry_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 NOTE_ID = OpenApiParameter("note_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 RATIONALE_HELP = "Why you are making this decision; recorded with your name."
-VERSION_HELP = (
-    "The `version` of the record when you read it: the change is refused with 409 if someone changed it since. "
-    "Without it, the change applies to the record as it is now."
-)
 
 
 class Pagination(LimitOffsetPagination):
@@ -56,10 +53,6 @@ def rationale_field(help_text: str = RATIONALE_HELP) -> serializers.CharField:
     """The reason for a decision: required, and refused blank with the services' own wording."""
     errors = {"required": ERROR_NO_RATIONALE, "blank": ERROR_NO_RATIONALE}
     return serializers.CharField(error_messages=errors, help_text=help_text)
-
-
-def version_field() -> serializers.IntegerField:
-    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=VERSION_HELP)
 
 
 # Lists of these records name children: each page an endpoint returns is audited (cme.common.access).

@@ -19,6 +19,7 @@ from cme.privacy.masking import mask_sensitive
 from cme.privacy.services import ERROR_NO_REASON
 
 from ..exceptions import NON_FIELD, ErrorSerializer, code_field, date_field, error_responses
+from ..fields import version_field
 
 # Children's and carers' records are for caseworkers (cme/people/policies.py). A carer is part of the record of the
 # children they care for, so carers are read and changed under the children's permissions.
@@ -284,9 +285,7 @@ class ChildUpdateApi(APIView):
     class InputSerializer(ChildCreateApi.InputSerializer):
         """Only the fields sent are changed."""
 
-        expected_version = serializers.IntegerField(
-            min_value=1, max_value=MAX_ID, help_text="The child's `version` when you read the record."
-        )
+        expected_version = version_field()
 
         class Meta:
             ref_name = "ChildUpdateInput"

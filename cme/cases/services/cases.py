@@ -3,18 +3,18 @@
 from django.db import transaction
 from django.utils import timezone
 
-from cme.accounts.enums import Role
 from cme.accounts.models import Team, User
 from cme.audit.events import AuditEvent
-from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale, update_at_version
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
 
 from ..clocks import CASE_REVIEW_DAYS, INITIAL_CHECKS_DAYS
 from ..enums import STATUS_MOVES, CaseStatus, DecisionKind, Outcome, RiskLevel
 from ..models import Case, Decision
-from .common import audit_case_change, decision_record, due_date, require_rationale, versioned_update
+from ..policies import may_be_allocated_cases
+from .common import audit_case_change, decision_record, due_date
 
 ERROR_CLOSED = "This case is closed. Reopen it before changing it."
 ERROR_NOT_CLOSED = "Only a closed case can be reopened."
@@ -39,9 +39,7 @@ def _require_open(case: Case, rationale: str) -> None:
 
 
 @transaction.atomic
-def case_status_change(
-    *, case: Case, actor: User, status: CaseStatus, rationale: str, expected_version: int | None = None
-) -> Case:
+def case_status_change(*, case: Case, actor: User, status: CaseStatus, rationale: str, expected_version: int) -> Case:
     """Move an open case between open, enquiries and located. Closing and reopening have their own services."""
     _require_open(case, rationale)
     if status not in STATUS_MOVES[CaseStatus(case.status)]:
@@ -51,7 +49,7 @@ def case_status_change(
     details = {"from": case.status, "to": status}
     review_days = INITIAL_CHECKS_DAYS if status == CaseStatus.ENQUIRIES else CASE_REVIEW_DAYS
     today = timezone.localdate()
-    versioned_update(
+    update_at_version(
         case, expected_version=expected_version, status=status, due_on=due_date(start=today, school_days=review_days)
     )
     decision_record(actor=actor, kind=DecisionKind.CHANGE_STATUS, rationale=rationale, case=case, details=details)
@@ -60,13 +58,11 @@ def case_status_change(
 
 
 @transaction.atomic
-def case_set_risk(
-    *, case: Case, actor: User, risk_level: RiskLevel, rationale: str, expected_version: int | None = None
-) -> Case:
+def case_set_risk(*, case: Case, actor: User, risk_level: RiskLevel, rationale: str, expected_version: int) -> Case:
     """A person's judgement of the risk to the child; the system never sets it."""
     _require_open(case, rationale)
     details = {"from": case.risk_level, "to": risk_level}
-    versioned_update(case, expected_version=expected_version, risk_level=risk_level)
+    update_at_version(case, expected_version=expected_version, risk_level=risk_level)
     decision_record(actor=actor, kind=DecisionKind.SET_RISK, rationale=rationale, case=case, details=details)
     audit_case_change(actor=actor, case=case, fields=["risk_level"])
     return case
@@ -80,11 +76,11 @@ def case_reallocate(
     officer: User,
     rationale: str,
     team: Team | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Case:
     """Give the case to `officer` (and their team unless another is named)."""
     _require_open(case, rationale)
-    if not officer.is_active or officer.role not in (Role.CME_OFFICER, Role.CME_MANAGER):
+    if not may_be_allocated_cases(officer):
         raise ApplicationError(ERROR_NOT_AN_OFFICER, field="officer")
     team = team or officer.team
     details = {
@@ -93,7 +89,7 @@ def case_reallocate(
         "from_team": case.team_id,
         "to_team": team.pk if team else None,
     }
-    versioned_update(case, expected_version=expected_version, officer=officer, team=team)
+    update_at_version(case, expected_version=expected_version, officer=officer, team=team)
     decision_record(actor=actor, kind=DecisionKind.REALLOCATE, rationale=rationale, case=case, details=details)
     audit_case_change(actor=actor, case=case, fields=["officer", "team"])
     return case
@@ -121,7 +117,7 @@ def case_escalate(
     decision = decision_record(
         actor=actor, kind=kind, rationale=rationale, case=case, details={"recipient": recipient.strip()}
     )
-    disclosure = disclosure_record(
+    disclosure_record(
         actor=actor,
         direction=Direction.SHARED_OUT,
         organisation=recipient.strip(),
@@ -130,15 +126,7 @@ def case_escalate(
         lawful_basis=lawful_basis,
         subject=case.child,
         cause=decision,
-        description=f"{DecisionKind(kind).label}: {rationale.strip()}",
-    )
-    audit_record(
-        actor=actor,
-        event=AuditEvent.DISCLOSURE_RECORDED,
-        target=case,
-        related=disclosure,
-        payload={"direction": "out"},
-        detail={"organisation": recipient.strip()},
+        description=f"{DecisionKind(kind).label}: {require_rationale(rationale)}",
     )
     return decision
 
@@ -151,13 +139,11 @@ def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
 
 
 @transaction.atomic
-def case_close(
-    *, case: Case, actor: User, outcome: Outcome, rationale: str, expected_version: int | None = None
-) -> Case:
+def case_close(*, case: Case, actor: User, outcome: Outcome, rationale: str, expected_version: int) -> Case:
     """Close the case with an outcome from the outcome list."""
     _require_open(case, rationale)
     details = {"from": case.status, "outcome": outcome}
-    versioned_update(
+    update_at_version(
         case,
         expected_version=expected_version,
         status=CaseStatus.CLOSED,
@@ -171,14 +157,14 @@ def case_close(
 
 
 @transaction.atomic
-def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: int | None = None) -> Case:
+def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: int) -> Case:
     """Reopen a closed case (new information about the child); it goes back to making enquiries."""
     require_rationale(rationale)
     if case.status != CaseStatus.CLOSED:
         raise ApplicationError(ERROR_NOT_CLOSED)
     details = {"previous_outcome": case.outcome}
     today = timezone.localdate()
-    versioned_update(
+    update_at_version(
         case,
         expected_version=expected_version,
         status=CaseStatus.ENQUIRIES,

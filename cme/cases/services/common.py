@@ -1,32 +1,17 @@
-"""Helpers the casework services share: recording a decision, guarding against stale edits, the clocks."""
+"""Helpers the casework services share: recording a decision, the clocks, the audit entry for a case change.
+
+The reason a decision needs and the version check live in cme.common.writes, shared with the other apps."""
 
 from datetime import date
 
-from django.db.models import F, Model
-from django.utils import timezone
-
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
-from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 from cme.council.selectors import school_calendar_get
 
 from ..clocks import CalendarGap, clock_due_date
 from ..enums import DecisionKind
 from ..models import Case, Decision
-
-ERROR_STALE = "Someone else changed this case while you were working on it. Check their changes, then try again."
-ERROR_NO_RATIONALE = "Enter the reason for your decision"
-
-
-class StaleEditError(ApplicationError):
-    """The record changed after the person read it; nothing was saved."""
-
-
-def require_rationale(rationale: str) -> str:
-    """Check before changing anything that the person gave a reason; returns it trimmed."""
-    if not rationale or not rationale.strip():
-        raise ApplicationError(ERROR_NO_RATIONALE, field="rationale")
-    return rationale.strip()
 
 
 def decision_record(
@@ -59,19 +44,6 @@ def decision_record(
         payload={"kind": str(kind)},
     )
     return decision
-
-
-def versioned_update(instance: Model, *, expected_version: int | None, **changes) -> None:
-    """Save `changes` only if the row is still at `expected_version` (None: the version the caller read).
-
-    A conditional UPDATE, so of two people saving at once only the first wins; the second gets StaleEditError
-    and nothing of theirs is written.
-    """
-    version = instance.version if expected_version is None else expected_version
-    rows = type(instance).objects.filter(pk=instance.pk, version=version)
-    if rows.update(**changes, version=F("version") + 1, updated_at=timezone.now()) != 1:
-        raise StaleEditError(ERROR_STALE)
-    instance.refresh_from_db()
 
 
 def due_date(*, start: date, school_days: int) -> date | None:

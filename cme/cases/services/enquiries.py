@@ -8,13 +8,14 @@ from django.utils import timezone
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.common.writes import update_at_version
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
 
 from ..clocks import ENQUIRY_RESPONSE_DAYS
 from ..enums import CaseStatus, EnquiryAgency, EnquiryResult
 from ..models import Case, Document, Enquiry
-from .common import due_date, versioned_update
+from .common import due_date
 
 ERROR_CLOSED = "This case is closed. Reopen it before making enquiries."
 ERROR_FUTURE = "The date cannot be in the future"
@@ -90,7 +91,7 @@ def enquiry_record_response(
     result: EnquiryResult,
     findings: str = "",
     evidence: Document | None = None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Enquiry:
     """Record the agency's answer. Finding the child here does not change the case: an officer decides that."""
     if result == EnquiryResult.AWAITING:
@@ -109,7 +110,7 @@ def enquiry_record_response(
         subject_child_id=enquiry.case.child_id,
         fields=["responded_on", "result", "findings", "evidence"],
     )
-    versioned_update(
+    update_at_version(
         enquiry,
         expected_version=expected_version,
         responded_on=responded_on,

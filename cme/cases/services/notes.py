@@ -5,6 +5,7 @@ from django.db import transaction
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 
 from ..models import Case, Note
 
@@ -27,13 +28,12 @@ def note_correct(*, note: Note, actor, text: str, reason: str) -> Note:
     """Write a new version of `note`; the original stays, linked, for the record."""
     if not text.strip():
         raise ApplicationError(ERROR_EMPTY, field="text")
-    if not reason.strip():
-        raise ApplicationError(ERROR_REASON, field="reason")
+    reason = require_rationale(reason, message=ERROR_REASON, field="reason")
     note = Note.objects.select_for_update().get(pk=note.pk)
     if Note.objects.filter(corrects=note).exists():
         raise ApplicationError(ERROR_ALREADY_CORRECTED)
     correction = Note.objects.create(
-        case_id=note.case_id, author=actor, text=text.strip(), corrects=note, correction_reason=reason.strip()
+        case_id=note.case_id, author=actor, text=text.strip(), corrects=note, correction_reason=reason
     )
     audit_record(
         actor=actor,

@@ -8,14 +8,17 @@ from django.utils import timezone
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 from cme.people.models import Child
 
 from ..clocks import INITIAL_CHECKS_DAYS
 from ..enums import CaseStatus, CmeReason, DecisionKind, ReferralSource, ReferralStatus, RiskLevel
 from ..models import Case, Referral
-from .common import decision_record, due_date, require_rationale
+from ..policies import may_be_allocated_cases
+from .common import decision_record, due_date
 
 ERROR_ALREADY_TRIAGED = "This referral has already been triaged."
+ERROR_NOT_ALLOCATABLE = "Only an active CME officer or manager can accept a referral into a new case, which is theirs."
 ERROR_ANONYMOUS_WITH_NAME = "An anonymous referral cannot record the referrer's name or contact details."
 ERROR_ANONYMOUS_NOT_PUBLIC = "Only a member of the public can refer anonymously."
 ERROR_CASE_OF_ANOTHER_CHILD = "That case is about a different child."
@@ -66,7 +69,7 @@ def referral_create(
 
 def _triage(referral: Referral, *, actor, status: ReferralStatus, rationale: str, case: Case | None) -> None:
     referral.status, referral.case = status, case
-    referral.triaged_by, referral.triaged_at, referral.triage_rationale = actor, timezone.now(), rationale.strip()
+    referral.triaged_by, referral.triaged_at, referral.triage_rationale = actor, timezone.now(), rationale
     referral.save(update_fields=["status", "case", "triaged_by", "triaged_at", "triage_rationale", "updated_at"])
     audit_record(
         actor=actor, event=AuditEvent.REFERRAL_TRIAGED, target=referral, related=case, payload={"status": str(status)}
@@ -96,7 +99,7 @@ def referral_accept(
 
     A new case needs `primary_reason` and `became_cme_on`. The decision is recorded against the referral.
     """
-    require_rationale(rationale)
+    rationale = require_rationale(rationale)
     referral = _locked_received(referral)
     is_new_case = case is None
     if case is not None:
@@ -111,6 +114,8 @@ def referral_accept(
             raise ApplicationError("Enter the date the child became missing education", field="became_cme_on")
         if became_cme_on > timezone.localdate():
             raise ApplicationError(ERROR_FUTURE_DATE, field="became_cme_on")
+        if not may_be_allocated_cases(actor):  # the new case is allocated to whoever accepts the referral
+            raise ApplicationError(ERROR_NOT_ALLOCATABLE)
         today = timezone.localdate()
         case = Case.objects.create(
             child_id=referral.child_id,
@@ -141,7 +146,7 @@ def referral_accept(
 @transaction.atomic
 def referral_no_further_action(*, referral: Referral, actor, rationale: str) -> Referral:
     """Close the referral without a case, for the stated reason (e.g. the child is on a roll elsewhere)."""
-    require_rationale(rationale)
+    rationale = require_rationale(rationale)
     referral = _locked_received(referral)
     decision_record(actor=actor, kind=DecisionKind.NO_FURTHER_ACTION, rationale=rationale, referral=referral)
     _triage(referral, actor=actor, status=ReferralStatus.NO_FURTHER_ACTION, rationale=rationale, case=None)

@@ -12,14 +12,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from cme.cases.clocks import CONTINUOUS_ABSENCE_RETURN_DAYS, SICKNESS_RETURN_DAYS
 from cme.people.ages import national_curriculum_year
 from cme.people.identifiers import phone_to_e164, postcode_clean, upn_clean
 
 from ..enums import DeletionGround, ReturnKind
 
-# Reg 13 (SI 2024/208): continuous unauthorised absence of 10 school days, sickness of 15, must be reported.
-UNAUTHORISED_ABSENCE_DAYS = 10
-SICKNESS_DAYS = 15
+# Reg 13 (SI 2024/208): continuous unauthorised absence of 10 school days, sickness of 15, must be reported. The
+# limits are the statutory clocks' own (cme.cases.clocks), so that the clocks and the returns' checks cannot differ.
+UNAUTHORISED_ABSENCE_DAYS = CONTINUOUS_ABSENCE_RETURN_DAYS
+SICKNESS_DAYS = SICKNESS_RETURN_DAYS
 # A week has at most 32.5 hours of a usual school timetable; more than a full week is a typing slip.
 MAX_HOURS_PER_WEEK = Decimal("40")
 SEXES = {"M", "F", "U"}

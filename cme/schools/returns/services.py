@@ -14,21 +14,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cme.accounts.enums import Role
-from cme.audit.events import AuditEvent
-from cme.audit.services import audit_record
+from cme.accounts.services import command_line_user_get
 from cme.cases.enums import DecisionKind, ReferralSource
 from cme.cases.models import Referral
 from cme.cases.services import referral_create
-from cme.cases.services.common import decision_record, require_rationale
+from cme.cases.services.common import decision_record
 from cme.common.bulk import insert_many
 from cme.common.errors import ApplicationError
+from cme.common.writes import require_rationale
 from cme.people.enums import Sex
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.catalogue import STATUTES
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
-from cme.privacy.services import disclosure_record, disclosure_record_many
+from cme.privacy.services import disclosure_record, disclosure_record_many, disclosure_subject_add
 
 from ..enums import ReturnChannel, ReturnKind, TriageState
 from ..models import PartTimeTimetable, ReturnImport, RollReturn, School
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
 
 STATUTE = STATUTES["registration_regs_2024"]
 RECEIPT_DESCRIPTION = f"A school's return under the {STATUTE.title} (regulation 13)."
-COMMAND_LINE_USERNAME = "cme-command-line"
 
 ERROR_DUPLICATE = "The council already has this return: it was sent before"
 ERROR_NOT_YOUR_SCHOOL = "This return is for {school}, not your school"
@@ -56,24 +54,6 @@ ERROR_CTF_ROLL = (
     "This CTF is {school}'s whole roll (a full file sent to the council), not a set of pupil returns. Import it as a "
     "school roll for data matching: `cme import source school-roll FILE`, or Data matching, Data sources."
 )
-
-
-def _command_line_user() -> "User":
-    """The account a command-line import is recorded under: it cannot sign in and its role reads no child's record.
-
-    Every receipt must name who recorded it (Disclosure.recorded_by); `cme import` acts for the operator, who is
-    not a user of the web service, so the receipts name this account instead.
-    """
-    from cme.accounts.models import User
-
-    user, created = User.objects.get_or_create(
-        username=COMMAND_LINE_USERNAME,
-        defaults={"role": Role.SYSADMIN, "is_active": False, "first_name": "Command-line", "last_name": "import"},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def _data_categories(roll_return: RollReturn) -> list[DataCategory]:
@@ -122,9 +102,6 @@ def return_submit(
         subject=roll_return,
         cause=roll_return,
         description=RECEIPT_DESCRIPTION,
-    )
-    audit_record(
-        actor=actor, event=AuditEvent.DISCLOSURE_RECORDED, target=roll_return, payload={"kind": str(kind), "count": 1}
     )
     return roll_return
 
@@ -241,7 +218,7 @@ def returns_import(
     _timetables_link(new, report)
     if report.errors or not new:
         return report
-    actor = actor or _command_line_user()
+    actor = actor or command_line_user_get()
     with transaction.atomic():
         report.batch = _batch_store(
             new,
@@ -377,12 +354,6 @@ def _batch_store(rows, *, sha256, file_name, channel, actor, school, header, war
         cause=batch,
         description=RECEIPT_DESCRIPTION,
     )
-    audit_record(
-        actor=actor,
-        event=AuditEvent.DISCLOSURE_RECORDED,
-        target=batch,
-        payload={"count": len(rows), "channel": str(channel)},
-    )
     return batch
 
 
@@ -416,6 +387,7 @@ def return_match_confirm(*, roll_return: RollReturn, child: Child, actor: "User"
     roll_return = _locked_untriaged(roll_return)
     RollReturn.objects.filter(pk=roll_return.pk).update(child=child, updated_at=timezone.now())
     roll_return.child = child
+    disclosure_subject_add(actor=actor, named=roll_return, person=child)  # the receipt is now found from the child
     decision_record(
         actor=actor,
         kind=DecisionKind.MATCH_RETURN,

@@ -2,8 +2,6 @@
 
 from django import forms
 
-from cme.accounts.enums import Role
-from cme.accounts.models import User
 from cme.cases.enums import (
     STATUS_MOVES,
     CaseStatus,
@@ -16,17 +14,20 @@ from cme.cases.enums import (
     ReferralSource,
     RiskLevel,
 )
+from cme.cases.selectors import officer_list_allocatable
+from cme.common.writes import ERROR_NO_RATIONALE
 from cme.web.forms import GovukDateField, GovukForm
 
 RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
 
 
 def rationale_field(label: str = "Why are you making this decision?") -> forms.CharField:
+    """The reason for a decision: required, in the services' words; the service itself checks it (require_rationale)."""
     return forms.CharField(
         label=label,
         help_text=RATIONALE_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reason for your decision"},
+        error_messages={"required": ERROR_NO_RATIONALE},
     )
 
 
@@ -137,7 +138,7 @@ class CaseReallocateForm(VersionedForm):
     submit_label = "Reallocate"
     officer = forms.ModelChoiceField(
         label="Officer",
-        queryset=User.objects.filter(is_active=True, role__in=(Role.CME_OFFICER, Role.CME_MANAGER)),
+        queryset=officer_list_allocatable(),
         empty_label="Choose an officer",
         error_messages={"required": "Choose the officer to allocate the case to"},
     )

@@ -5,19 +5,10 @@ from django.utils import timezone
 
 from cme.matching.enums import SourceKind
 from cme.privacy.enums import LawfulBasis
+from cme.web.cases.forms import rationale_field
 from cme.web.forms import GovukDateField, GovukForm
 
-RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-
-
-def rationale_field(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=RATIONALE_HELP,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Enter the reason for your decision"},
-    )
 
 
 NEW_CHILD = "new"
