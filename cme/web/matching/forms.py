@@ -1,11 +1,10 @@
 """Forms for data matching pages. Wording follows the GOV.UK pattern: "Enter …", "Choose …"."""
 
 from django import forms
-from django.utils import timezone
 
 from cme.matching.enums import SourceKind
 from cme.privacy.enums import LawfulBasis
-from cme.web.forms import GovukDateField, GovukForm
+from cme.web.forms import GovukForm, PastDateField
 
 RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -54,7 +53,7 @@ class CandidateDismissForm(GovukForm):
 class MatchRunStartForm(GovukForm):
     title = "Start a match run"
     submit_label = "Start match run"
-    on_date = GovukDateField(label="Judge age and residence on", required=False)
+    on_date = PastDateField(label="Judge age and residence on", required=False)
     retrain = forms.BooleanField(
         label="Train the linkage models afresh",
         required=False,
@@ -65,12 +64,6 @@ class MatchRunStartForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on_date"].help_text = "Leave blank for today. For example, 27 3 2026"
-
-    def clean_on_date(self):
-        value = self.cleaned_data.get("on_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future")
-        return value
 
 
 class DataSourceForm(GovukForm):
@@ -111,7 +104,7 @@ class SourceImportForm(GovukForm):
         help_text="Laid out as the template for this kind of source.",
         error_messages={"required": "Choose the CSV file to import"},
     )
-    received_on = GovukDateField(label="Date received")
+    received_on = PastDateField(label="Date received")
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -120,9 +113,3 @@ class SourceImportForm(GovukForm):
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty")
         return upload
-
-    def clean_received_on(self):
-        value = self.cleaned_data["received_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date received cannot be in the future")
-        return value
