@@ -10,9 +10,15 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from tests.web.test_url_permissions import MATRIX, ROLES, url_for, world  # noqa: F401 - `world` is a fixture
+from tests.web.test_url_permissions import (  # noqa: F401 - `world` is a fixture
+    MATRIX,
+    _api_client_for,
+    _parameters,
+    url_for,
+    world,
+)
 
 # Values that once answered 500: a superscript digit passes str.isdigit() but not int(); a number too large for
 # the database; a negative id; a NUL, which PostgreSQL refuses in any text.
@@ -177,3 +183,64 @@ def test_the_at_risk_list_answers_bad_filters_with_the_whole_list(client_as, wor
     for params in ({"school": "²"}, {"year": "²"}, {"school": "99999999999999999999999"}, {"year": "-99999999999"}):
         response = client.get(reverse("web:returns:at-risk"), params)
         assert response.status_code == 200, params
+
+
+# --- The API: every list's filters, and every id in every path, fed nonsense -------------------------------------
+
+API_NAMES = sorted(name for name, (kind, _) in MATRIX.items() if kind == "api" and name != "api:not-found")
+
+
+def _api_role_for(name: str) -> str:
+    _, statuses = MATRIX[name]
+    return next((role for role in ROLE_ORDER if statuses.get(role) in (200, 400)), "manager")
+
+
+def _api_filters(url: str) -> set[str]:
+    """The query parameters an API list reads: its FilterSerializer's fields, `q` and `page`."""
+    view = resolve(urlsplit(url).path).func.view_class
+    serializer = getattr(view, "FilterSerializer", None)
+    return {"q", "page", *(serializer().fields if serializer else ())}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        name
+        for name in API_NAMES
+        if not _parameters(name)[0] and name != "api:schema" and {200, 400} & set(MATRIX[name][1].values())
+    ],
+)
+def test_no_filter_value_makes_an_api_list_fail(request, name, world):  # noqa: F811
+    client = _api_client_for(request.getfixturevalue(_api_role_for(name)))
+    url = url_for(name, world)
+    for param in sorted(_api_filters(url)):
+        for value in JUNK:
+            response = client.get(url, {param: value})
+            assert response.status_code in (200, 400, 404, 405), (param, value, response.status_code)
+            assert response["Content-Type"] == "application/json", (param, value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [name for name in API_NAMES if _parameters(name)[0]])
+def test_every_unknown_id_in_the_api_is_a_json_404(request, name, world):  # noqa: F811
+    client = _api_client_for(request.getfixturevalue(_api_role_for(name)))
+    url = url_for(name, world)
+    kwargs = resolve(url).kwargs
+    for good in kwargs.values():
+        for bad in ("-1", "0", "99999999999999999999999", "²"):
+            bad_url = url.replace(f"/{good}/", f"/{bad}/", 1)
+            for send in (client.get, client.post):
+                response = send(bad_url, {}, format="json")
+                assert response["Content-Type"] == "application/json", (bad_url, response.status_code)
+                assert response.status_code in (404, 405), (bad_url, send.__name__, response.status_code)
+                if send is client.get and "GET" in response.get("Allow", "GET"):
+                    assert response.json() == {"message": "Not found.", "errors": {}}, bad_url
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_is_a_json_404_and_anonymous_callers_still_get_401(client, manager):
+    assert client.get("/api/v1/children/-1/").status_code == 401
+    response = _api_client_for(manager).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not found.", "errors": {}}

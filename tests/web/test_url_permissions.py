@@ -113,6 +113,7 @@ MATRIX = {
     "web:matching:template": ("page", only(*CASEWORKERS, "dpo")),
     "api:schema": ("api", everyone()),
     "api:me": ("api", everyone()),
+    "api:not-found": ("api", everyone(404)),  # any other path under /api/v1/: a JSON 404
     "api:school-list": ("api", only(*COUNCIL_STAFF)),
     "api:school-detail": ("api", only(*COUNCIL_STAFF)),
     # API endpoints refuse roles that do no casework with 403 before opening anything, so the answer is the same
