@@ -77,7 +77,7 @@ class GovukDateField(DateInputField):
     def __init__(self, *, label: str, earliest: DateBound = None, latest: DateBound = None, **kwargs):
         kwargs.setdefault("help_text", "For example, 27 3 2026")
         super().__init__(label=label, **kwargs)
-        self.name = re.sub(r"\s*\(optional\)\s*$", "", label)
+        self.name = re.sub(r"\s*\([^)]*\)\s*$", "", label)  # without "(optional)", "(new case)"
         self.what = f"{self.name[0].lower()}{self.name[1:]}"
         self.earliest, self.latest = earliest, latest
         self.error_messages["required"] = f"Enter the {self.what}"
