@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from cme.accounts.lockout import Lock
 from cme.accounts.services import totp_device_confirm, totp_device_start
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin, TwoFactorExemptMixin
 
@@ -104,6 +105,7 @@ class TwoFactorVerifyView(TwoFactorExemptMixin, _TwoFactorStepView):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes calls this when a username has had too many failed sign-ins (AXES_LOCKOUT_CALLABLE)."""
+    """django-axes calls this when sign-in is locked (AXES_LOCKOUT_CALLABLE); the page says which lock applies."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    lock = getattr(request, "cme_lock", None) or Lock.ACCOUNT_FROM_ADDRESS
+    return render(request, "accounts/locked_out.html", {"minutes": minutes, "lock": str(lock)}, status=429)
