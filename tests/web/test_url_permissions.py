@@ -40,6 +40,7 @@ MATRIX = {
     "web:signed-out": ("public", everyone()),
     "web:sign-out": ("page", everyone(405)),  # sign-out is POST only
     "web:account": ("page", everyone()),
+    "web:account-token-revoke": ("page", everyone(405)),  # POST only
     "web:two-factor-setup": ("page", everyone(302)),  # already has an authenticator: sent to verify
     "web:two-factor-verify": ("page", everyone()),
     "web:schools:list": ("page", only(*COUNCIL_STAFF)),

@@ -7,13 +7,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from cme.accounts.lockout import Lock
-from cme.accounts.services import totp_device_confirm, totp_device_start
+from cme.accounts.selectors import api_token_list
+from cme.accounts.services import api_token_revoke, totp_device_confirm, totp_device_start
+from cme.common.errors import ApplicationError
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin, TwoFactorExemptMixin
 
 from .forms import SignInForm, TokenForm
@@ -42,7 +45,29 @@ class AccountView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(has_authenticator=user_has_device(user, confirmed=True), **kwargs)
+        return super().get_context_data(
+            has_authenticator=user_has_device(user, confirmed=True),
+            tokens=api_token_list(user=user),
+            now=timezone.now(),
+            **kwargs,
+        )
+
+
+class AccountTokenRevokeView(PermissionRequiredMixin, View):
+    """POST only: the signed-in person revokes one of their own API tokens (named by `token_id`)."""
+
+    permission_required = "accounts.view_own_account"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        token_id = request.POST.get("token_id", "").replace("\x00", "")[:40]
+        try:
+            api_token_revoke(actor=request.user, token_id=token_id, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"API token {token_id} revoked. Anything using it can no longer use the API.")
+        return redirect("web:account")
 
 
 class _TwoFactorStepView(PermissionRequiredMixin, FormView):
