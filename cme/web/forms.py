@@ -9,7 +9,39 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+
+
+def _name(field: forms.Field) -> tuple[str, str]:
+    """The field's label as a message starts it ("Date received") and as it reads mid-sentence ("date received")."""
+    label = re.sub(r"\s*\([^)]*\)\s*$", "", str(field.label or "This")).rstrip("?: ")
+    return label, label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def govuk_messages(field: forms.Field) -> None:
+    """Replace Django's generic messages ("This field is required.", "Select a valid choice. …", "Enter a whole
+    number.", "Ensure this value has at most …") with ones naming the field, as the GOV.UK patterns do. A message
+    the form set itself is kept."""
+    label, what = _name(field)
+    defaults: dict[str, str] = {}
+    for klass in reversed(type(field).__mro__):
+        defaults.update({key: str(value) for key, value in getattr(klass, "default_error_messages", {}).items()})
+    choices = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
+    ours = {
+        "required": f"Choose {what}" if choices else f"Enter {what}",
+        "invalid_choice": f"Choose {what} from the list",
+        "invalid": f"{label} must be a whole number" if isinstance(field, forms.IntegerField) else "",
+        "max_value": f"{label} must be %(limit_value)s or less",
+        "min_value": f"{label} must be %(limit_value)s or more",
+    }
+    for key, message in ours.items():
+        current = field.error_messages.get(key)
+        if message and (current is None or str(current) == defaults.get(key)):
+            field.error_messages[key] = message
+    for validator in field.validators:
+        if isinstance(validator, MaxLengthValidator) and validator.message == MaxLengthValidator.message:
+            validator.message = f"{label} must be %(limit_value)d characters or less"
 
 
 class GovukFormMixin:
@@ -21,6 +53,9 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, GovukDateField):
+                govuk_messages(field)
         self.helper = FormHelper()
         if self.label_size:
             self.helper.label_size = self.label_size
