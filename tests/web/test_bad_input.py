@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.urls import resolve, reverse
 
+from cme.schools.enums import FORM_KINDS
 from tests.web.test_url_permissions import (  # noqa: F401 - `world` is a fixture
     MATRIX,
     _api_client_for,
@@ -152,14 +153,10 @@ def test_no_filter_value_makes_a_page_fail(name, client_as, world):  # noqa: F81
                 _assert_no_python_message(response.content.decode())
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", PAGES)
-def test_every_date_input_refuses_nonsense_in_govuk_words_and_links_to_the_box(name, client_as, world):  # noqa: F811
-    checked = DATE_INPUTS_CHECKED
-    client = client_as(_role_for(name))
-    url = url_for(name, world)
-    page = _parse(client.get(url))
-    for form in page.forms:
+def _check_every_date_input(client, url: str) -> set[str]:
+    """Submit each date input of each form on `url` with each of BAD_DATES; return the date fields checked."""
+    checked = set()
+    for form in _parse(client.get(url)).forms:
         target = urlsplit(form["action"]).path or url
         for field in sorted(form["dates"]):
             for day, month, year in BAD_DATES:
@@ -167,27 +164,41 @@ def test_every_date_input_refuses_nonsense_in_govuk_words_and_links_to_the_box(n
                 send = client.get if form["method"] == "get" else client.post
                 response = send(target, data)
                 html = response.content.decode()
-                assert response.status_code == 200, (field, year, response.status_code)
+                assert response.status_code == 200, (url, field, year, response.status_code)
                 _assert_no_python_message(html)
                 box = "_2" if len(year) != 4 else "_1" if month == "13" else "_0"  # the box the error is about
-                assert f'href="#id_{field}{box}"' in html, (field, (day, month, year))
-                checked.add((name, field))
+                assert f'href="#id_{field}{box}"' in html, (url, field, (day, month, year))
+            checked.add(field)
+    return checked
 
 
-DATE_INPUTS_CHECKED: set[tuple[str, str]] = set()
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGES)
+def test_every_date_input_refuses_nonsense_in_govuk_words_and_links_to_the_box(name, client_as, world):  # noqa: F811
+    _check_every_date_input(client_as(_role_for(name)), url_for(name, world))
 
 
-def test_the_discovery_found_the_date_inputs_it_should(request):
-    # A guard against the discovery above quietly finding nothing: run after it in the same session.
-    if not DATE_INPUTS_CHECKED:
-        pytest.fail("run with test_every_date_input_… (the whole module), not on its own")
-    assert {
-        ("web:children:create", "date_of_birth"),
-        ("web:children:search", "date_of_birth"),
-        ("web:privacy:audit", "since"),
-        ("web:returns:create", "event_date"),
-        ("web:referrals:accept", "became_cme_on"),
-    } <= DATE_INPUTS_CHECKED
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [kind.value for kind in FORM_KINDS])
+def test_every_kind_of_school_return_refuses_nonsense_dates(kind, client_as, world):  # noqa: F811
+    checked = _check_every_date_input(client_as("school_user"), reverse("web:returns:create", args=[kind]))
+    assert {"date_of_birth", "event_date"} <= checked
+
+
+@pytest.mark.django_db
+def test_the_discovery_finds_the_date_inputs_it_should(client_as, world):  # noqa: F811
+    # A guard against the discovery above quietly finding nothing.
+    expected = {
+        "web:children:create": "date_of_birth",
+        "web:children:search": "date_of_birth",
+        "web:privacy:audit": "since",
+        "web:returns:create": "event_date",
+        "web:referrals:accept": "became_cme_on",
+        "web:manage:term-create": "first_day",
+    }
+    for name, field in expected.items():
+        page = _parse(client_as(_role_for(name)).get(url_for(name, world)))
+        assert field in set().union(*(form["dates"] for form in page.forms)), name
 
 
 @pytest.mark.django_db
