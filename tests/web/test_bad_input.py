@@ -139,14 +139,18 @@ def _assert_no_python_message(html: str) -> None:
 def test_no_filter_value_makes_a_page_fail(name, client_as, world):  # noqa: F811
     client = client_as(_role_for(name))
     url = url_for(name, world)
-    page = _parse(client.get(url))
+    first = client.get(url)
+    assert first.status_code == 200
+    page = _parse(first)
     names = set(page.link_params)
     for form in page.forms:
         if form["method"] == "get":
             names |= set(form["fields"])
     names |= {"page"}  # every paginated list takes ?page=
+    # A download has no filters of its own: two values are enough to show a stray parameter does it no harm.
+    values = JUNK if first["Content-Type"].startswith("text/html") else JUNK[:2]
     for param in sorted(names):
-        for value in JUNK:
+        for value in values:
             response = client.get(url, {param: value})
             assert response.status_code in (200, 302, 404), (param, value, response.status_code)
             if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
