@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from cme.people import ages
+
 
 def _name(field: forms.Field) -> tuple[str, str]:
     """The field's label as a message starts it ("Date received") and as it reads mid-sentence ("date received")."""
@@ -74,10 +76,6 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
 # refusing it here keeps date arithmetic further on (due dates, ages) from overflowing.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2099, 12, 31)
-# A child this service could deal with: born no more than 19 years ago (a sixth-form pupil a school reports), and
-# not in the future.
-CHILD_MAX_AGE_YEARS = 19
-
 DateBound = date | Callable[[], date] | None
 PARTS = ("day", "month", "year")
 
@@ -92,12 +90,8 @@ def _today() -> date:
 
 
 def child_birth_earliest() -> date:
-    """The earliest date of birth of a child the service could deal with, as of today."""
-    today = _today()
-    try:
-        return today.replace(year=today.year - CHILD_MAX_AGE_YEARS)
-    except ValueError:  # 29 February
-        return date(today.year - CHILD_MAX_AGE_YEARS, 3, 1)
+    """The earliest date of birth of a child the service could deal with, as of today (cme.people.ages)."""
+    return ages.child_birth_earliest(_today())
 
 
 class GovukDateField(DateInputField):
@@ -183,7 +177,7 @@ class GovukDateField(DateInputField):
 
 
 class ChildDateOfBirthField(GovukDateField):
-    """A child's date of birth: not in the future, and no more than 19 years ago."""
+    """A child's date of birth: not in the future, and no more than 19 years ago (CHILD_MAX_AGE_YEARS)."""
 
     def __init__(self, *, label: str = "Date of birth", **kwargs):
         super().__init__(label=label, earliest=child_birth_earliest, latest=_today, **kwargs)

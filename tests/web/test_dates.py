@@ -153,3 +153,31 @@ def test_missing_education_from_the_day_school_age_began_is_accepted(
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("born", "status"),
+    [("2030-01-01", 400), ("1990-01-01", 400), ("2016-03-14", 201)],
+)
+def test_the_api_holds_a_childs_date_of_birth_to_the_same_range(user_factory, born, status):
+    from tests.web.test_url_permissions import _api_client_for
+
+    client = _api_client_for(user_factory(role=Role.CME_OFFICER))
+    body = {"given_name": "Ada", "family_name": "Lovelace", "date_of_birth": born}
+    response = client.post(reverse("api:child-create"), body, format="json")
+    assert response.status_code == status, response.json()
+    if status == 400:
+        assert response.json()["errors"]["date_of_birth"] == [
+            "A child's date of birth must be between 7 December 2007 and today"
+        ]
+
+
+@pytest.mark.django_db
+def test_every_api_date_lies_between_1900_and_2099(user_factory):
+    from tests.web.test_url_permissions import _api_client_for
+
+    client = _api_client_for(user_factory(role=Role.CME_OFFICER))
+    response = client.get(reverse("api:child-search"), {"date_of_birth": "9999-12-31"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"date_of_birth": ["Enter a date between 1 January 1900 and 31 December 2099"]}
