@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cme.cases.models import Case
 
-from .test_accessibility import sign_in
+from .test_accessibility import sign_in, violations_on
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,7 @@ def _submit_and_follow_every_link(page, url: str, fill: dict[str, str] | None = 
     page.wait_for_load_state()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible(), f"no error summary on {url}"
+    assert violations_on(page) == [], url
     links = summary.locator("a")
     focused = []
     for index in range(links.count()):
@@ -61,3 +62,18 @@ def test_every_error_summary_link_focuses_its_box(page, live_server, demo_boroug
         page, base + reverse("web:privacy:audit"), {"#id_since_0": "31", "#id_since_1": "2", "#id_since_2": "2026"}
     )
     assert focused == ["id_since_0"]
+
+
+def test_your_account_lists_tokens_accessibly_and_revokes_one(page, live_server, demo_borough):
+    from cme.accounts.services import api_token_create
+
+    token = api_token_create(actor=None, username="officer")
+    sign_in(page, live_server.url, "officer")
+    page.goto(live_server.url + reverse("web:account"))
+    assert page.locator("table.govuk-table code").inner_text() == token[:15]
+    assert violations_on(page) == []
+    page.click(f"button:has-text('Revoke the token beginning {token[:15]}')")
+    page.wait_for_url(live_server.url + reverse("web:account"))
+    assert f"API token {token[:15]} revoked" in page.locator(".govuk-notification-banner").inner_text()
+    assert "You have no API tokens" in page.content()
+    assert violations_on(page) == []
