@@ -231,7 +231,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # --- API ---
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cme.api.authentication.TokenAuthentication"],  # knox, malformed tokens refused
     "DEFAULT_PERMISSION_CLASSES": ["cme.api.permissions.HasNamedPermission"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -248,7 +248,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["cme.api.permissions.HasNamedPermission"],
-    "SERVE_AUTHENTICATION": ["knox.auth.TokenAuthentication"],
+    "SERVE_AUTHENTICATION": ["cme.api.authentication.TokenAuthentication"],
 }
 
 # --- Background tasks: database-backed queue, worked by `cme run` / `manage.py db_worker` ---

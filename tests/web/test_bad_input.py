@@ -272,3 +272,18 @@ def test_an_unknown_api_path_is_a_json_404_and_anonymous_callers_still_get_401(c
     response = _api_client_for(manager).get("/api/v1/no-such-thing/")
     assert response.status_code == 404
     assert response.json() == {"message": "Not found.", "errors": {}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", ["abc\x00def", "caf\xe9" + "0" * 60, "0" * 5000, "not a token"])
+def test_a_malformed_api_token_is_a_401_not_a_500(token):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.get(reverse("api:me"))
+    assert response.status_code == 401
+    assert response.json()["message"] in (
+        "Invalid token.",
+        "Invalid token header. Token string should not contain spaces.",
+    )
