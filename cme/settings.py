@@ -28,6 +28,8 @@ env = environ.Env(
     CME_SESSION_IDLE_SECONDS=(int, 30 * 60),
     CME_LOCKOUT_FAILURES=(int, 5),
     CME_LOCKOUT_MINUTES=(int, 30),
+    CME_LOCKOUT_ACCOUNT_FAILURES=(int, 20),
+    CME_LOCKOUT_ADDRESS_FAILURES=(int, 50),
 )
 
 DEBUG = env("DEBUG")
@@ -168,9 +170,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env("CME_LOCKOUT_FAILURES")
 AXES_COOLOFF_TIME = timedelta(minutes=env("CME_LOCKOUT_MINUTES"))
-# Lock the account after repeated failures, and the address too, against one machine trying many usernames.
-# Behind a proxy, set AXES_IPWARE_PROXY_COUNT (see docs/operating.md) so the real client address is counted.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per username and address together (cme/accounts/lockout.py): an account is locked from one address
+# after AXES_FAILURE_LIMIT, everywhere after CME_LOCKOUT_ACCOUNT_FAILURES from several addresses, and an address after
+# CME_LOCKOUT_ADDRESS_FAILURES over many usernames. Behind a proxy, set AXES_IPWARE_PROXY_COUNT (docs/operating.md).
+AXES_HANDLER = "cme.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful sign-in clears
+CME_LOCKOUT_ACCOUNT_FAILURES = env("CME_LOCKOUT_ACCOUNT_FAILURES")
+CME_LOCKOUT_ADDRESS_FAILURES = env("CME_LOCKOUT_ADDRESS_FAILURES")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cme.web.accounts.views.locked_out"
 AXES_VERBOSE = False

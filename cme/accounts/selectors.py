@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import AuthToken
 
 from .models import Organisation, Team, User
 
@@ -35,3 +36,8 @@ def user_counts() -> dict[str, int]:
     )
     counts["without_two_factor"] = User.objects.filter(is_active=True).exclude(has_device).count()
     return counts
+
+
+def api_token_list(*, user: User) -> QuerySet[AuthToken]:
+    """`user`'s API tokens, newest first: their id (the token's first characters), when made, when they expire."""
+    return AuthToken.objects.filter(user=user).order_by("-created")

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -21,6 +22,7 @@ ERROR_SELF_DEACTIVATE = "You cannot deactivate your own account."
 ERROR_USERNAME_TAKEN = "That username is already in use."
 ERROR_NO_SUCH_USER = "There is no active user with that username."
 ERROR_TOKEN_DAYS = "A token must expire after between 1 and 365 days."  # noqa: S105 - a message, not a secret
+ERROR_NO_SUCH_TOKEN = "There is no API token with that id."  # noqa: S105 - a message, not a secret
 ERROR_TEAM_EXISTS = "A team with that name already exists."
 ERROR_ORGANISATION_EXISTS = "An organisation with that name already exists."
 
@@ -178,6 +180,9 @@ def user_update(
     event = AuditEvent.USER_CHANGED if user.is_active else AuditEvent.USER_DEACTIVATED
     audit_record(actor=actor, event=event, target=user, payload={"role": str(user.role), "active": user.is_active})
     user.requested_grant = grant
+    if not is_active:
+        # For good: the tokens are deleted, so reactivating the account does not bring them back.
+        api_tokens_revoke_all(actor=actor, user=user)
     return user
 
 
@@ -191,8 +196,9 @@ def user_two_factor_reset(*, actor: User, user: User) -> int:
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> None:
-    """Clear the failed sign-in attempts that locked `user` out (django-axes keeps them by username)."""
+    """Clear the failed sign-in attempts that locked `user` out (django-axes keeps them by username, as typed)."""
     axes_reset(username=user.username)
+    AccessAttempt.objects.filter(username__iexact=user.username).delete()
     audit_record(actor=actor, event=AuditEvent.USER_CHANGED, target=user, payload={"unlocked": True})
 
 
@@ -269,5 +275,38 @@ def api_token_create(*, actor: User | None, username: str, days: int = 90) -> st
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise ApplicationError(ERROR_NO_SUCH_USER, field="username")
-    _, token = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
+    instance, token = AuthToken.objects.create(user=user, expiry=timedelta(days=days))
+    audit_record(
+        actor=actor, event=AuditEvent.USER_CHANGED, target=user, payload={"api_token_created": instance.token_key}
+    )
     return token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User | None, token_id: str, user: User | None = None) -> User:
+    """Revoke the API token `token_id` (its first characters, as `cme token list` shows them); returns its owner.
+
+    With `user`, only a token of theirs is found: a person revoking their own token cannot name someone else's.
+    """
+    tokens = AuthToken.objects.select_related("user").filter(token_key=token_id.strip())
+    if user is not None:
+        tokens = tokens.filter(user=user)
+    token = tokens.first()
+    if token is None:
+        raise ApplicationError(ERROR_NO_SUCH_TOKEN, field="token_id")
+    owner = token.user
+    AuthToken.objects.filter(digest=token.digest).delete()
+    audit_record(
+        actor=actor, event=AuditEvent.USER_CHANGED, target=owner, payload={"api_token_revoked": token.token_key}
+    )
+    return owner
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: User | None, user: User) -> int:
+    """Revoke every API token of `user`; returns how many there were."""
+    keys = sorted(AuthToken.objects.filter(user=user).values_list("token_key", flat=True))
+    AuthToken.objects.filter(user=user).delete()
+    for key in keys:
+        audit_record(actor=actor, event=AuditEvent.USER_CHANGED, target=user, payload={"api_token_revoked": key})
+    return len(keys)

@@ -20,9 +20,12 @@ else changed the record after the caller read it, answers 409 Conflict: read the
 endpoint that changes a versioned record requires `expected_version` (400 without it).
 """
 
+from datetime import date
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import TextChoices
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -32,6 +35,7 @@ from rest_framework.views import set_rollback
 
 from cme.common.errors import AccessRefused, ApplicationError, PurposeRequired
 from cme.common.writes import VersionConflictError
+from cme.people.ages import child_birth_earliest
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 INVALID_REQUEST = "There is a problem"
@@ -145,9 +149,37 @@ def _flatten(detail, aliases: dict[str, str], prefix: str = "") -> dict[str, lis
 DATE_INVALID = "Enter a real date in the format YYYY-MM-DD, like 2016-03-14"
 
 
-def date_field(**kwargs) -> serializers.DateField:
-    """A date in ISO 8601 (`2016-03-14`); an impossible one (`2026-02-30`) is refused naming the field."""
-    return serializers.DateField(error_messages={"invalid": DATE_INVALID, "datetime": DATE_INVALID}, **kwargs)
+# The years every date the service records lies in, as on the pages (cme.web.forms): beyond them a date is a typing
+# slip, and date arithmetic further on (due dates, ages) could overflow.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2099, 12, 31)
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _within_years(value: date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise serializers.ValidationError(f"Enter a date between {_long(EARLIEST_DATE)} and {_long(LATEST_DATE)}")
+
+
+def _a_childs_birth(value: date) -> None:
+    today = timezone.localdate()
+    earliest = child_birth_earliest(today)
+    if not earliest <= value <= today:
+        raise serializers.ValidationError(f"A child's date of birth must be between {_long(earliest)} and today")
+
+
+def date_field(*, child_birth: bool = False, **kwargs) -> serializers.DateField:
+    """A date in ISO 8601 (`2016-03-14`); an impossible one (`2026-02-30`) is refused naming the field.
+
+    Every date lies between 1900 and 2099; `child_birth=True` holds a child's date of birth to the range of a child
+    the service could deal with (no more than 19 years ago, not in the future), as the pages do.
+    """
+    validators = [*kwargs.pop("validators", []), _a_childs_birth if child_birth else _within_years]
+    return serializers.DateField(
+        error_messages={"invalid": DATE_INVALID, "datetime": DATE_INVALID}, validators=validators, **kwargs
+    )
 
 
 def code_field(

@@ -1,7 +1,9 @@
 """/api/v1/: every endpoint, and the OpenAPI schema at /api/v1/schema/."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from .v1 import cases, matching, people, referrals
 from .v1 import returns as school_returns
@@ -12,6 +14,21 @@ from .v1.schools import SchoolDetailApi, SchoolListApi
 class SchemaApi(SpectacularAPIView):
     # SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] puts the project's HasNamedPermission in place of AllowAny.
     permission_required = "api.view_schema"
+
+
+class NotFoundApi(APIView):
+    """Any other path under /api/v1/ (an unknown endpoint, a negative or malformed id): 404 in the API's own JSON.
+
+    Django's resolver would answer such a path with the HTML "Page not found" page. The caller is still
+    authenticated first, so an anonymous request gets 401 here as everywhere else in the API.
+    """
+
+    permission_required = "accounts.view_own_account"
+    schema = None  # not an endpoint to document
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()
 
 
 app_name = "api"
@@ -107,4 +124,5 @@ urlpatterns = [
     *people_urls,
     *return_urls,
     *matching_urls,
+    re_path(r"^", NotFoundApi.as_view(), name="not-found"),  # last: whatever nothing above matched
 ]

@@ -3,6 +3,7 @@
 cme run [--host H] [--port P]     the web server and the background task worker, together
 cme demo-data [--force]           load the synthetic demo borough into an empty database
 cme token create USERNAME         print a new API token for USERNAME
+cme token list USERNAME           USERNAME's API tokens; cme token revoke TOKEN_ID (or --all USERNAME) ends them
 cme link LEFT.csv RIGHT.csv --output PAIRS.csv   find records of one person in two CSV files (--dedupe FILE: in one)
 cme import source KIND FILE       import a council extract for data matching (council-tax, housing, benefits, gp, …)
 cme match run [--on DATE]         find children living here on no school roll, for an officer to review

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 __all__ = [
     "birthday",
+    "child_birth_earliest",
     "compulsory_school_age_end",
     "compulsory_school_age_start",
     "is_compulsory_school_age",
@@ -16,6 +17,8 @@ __all__ = [
 # The Education (Start of Compulsory School Age) Order 1998 prescribes these days; the school leaving date is the
 # last Friday in June (Education (School Leaving Date) Order 1997).
 PRESCRIBED_DAYS = ((3, 31), (8, 31), (12, 31))
+# The oldest child this service could deal with: a sixth-form pupil a school reports is at most 19.
+CHILD_MAX_AGE_YEARS = 19
 FRIDAY = 4
 NURSERY = -1
 RECEPTION = 0
@@ -116,3 +119,12 @@ def year_group_label(year: int) -> str:
     if year == RECEPTION:
         return "Reception"
     return f"Year {year}"
+
+
+def child_birth_earliest(today: date) -> date:
+    """The earliest date of birth of a child the service could deal with on `today` (19 years before it).
+
+    >>> child_birth_earliest(date(2026, 12, 7)), child_birth_earliest(date(2028, 2, 29))
+    (datetime.date(2007, 12, 7), datetime.date(2009, 3, 1))
+    """
+    return birthday(today, -CHILD_MAX_AGE_YEARS)

@@ -55,6 +55,7 @@ urlpatterns = [
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
     path("signed-out/", account_views.SignedOutView.as_view(), name="signed-out"),
     path("account/", account_views.AccountView.as_view(), name="account"),
+    path("account/tokens/revoke/", account_views.AccountTokenRevokeView.as_view(), name="account-token-revoke"),
     path("account/two-factor/set-up/", account_views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("account/two-factor/", account_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("schools/", include(school_urls)),

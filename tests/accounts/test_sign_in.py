@@ -48,7 +48,7 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, officer
     response = client.post(reverse("web:sign-in"), {"username": officer.username, "password": PASSWORD})
     assert response.status_code == 429
     html = response.content.decode()
-    assert "Your account is locked" in html
+    assert "This account is locked" in html
     assert "30 minutes" in html
     assert "_auth_user_id" not in client.session  # even the right password does not get in while locked
 

@@ -49,6 +49,7 @@ MATRIX = {
     "web:signed-out": ("public", everyone()),
     "web:sign-out": ("page", everyone(405)),  # sign-out is POST only
     "web:account": ("page", everyone()),
+    "web:account-token-revoke": ("page", everyone(405)),  # POST only
     "web:two-factor-setup": ("page", everyone(302)),  # already has an authenticator: sent to verify
     "web:two-factor-verify": ("page", everyone()),
     "web:schools:list": ("page", only(*COUNCIL_STAFF)),
@@ -125,6 +126,7 @@ MATRIX = {
     "web:matching:template": ("page", only(*CASEWORKERS, "dpo")),
     "api:schema": ("api", everyone()),
     "api:me": ("api", everyone()),
+    "api:not-found": ("api", everyone(404)),  # any other path under /api/v1/: a JSON 404
     "api:school-list": ("api", only(*COUNCIL_STAFF)),
     "api:school-detail": ("api", only(*COUNCIL_STAFF)),
     # API endpoints refuse roles that do no casework with 403 before opening anything, so the answer is the same

@@ -246,7 +246,7 @@ class ChildCreateApi(APIView):
         family_name = serializers.CharField(max_length=100)
         preferred_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
         sex = code_field(Sex, required=False)
-        date_of_birth = date_field()
+        date_of_birth = date_field(child_birth=True)
         upn = serializers.CharField(
             required=False, allow_blank=True, max_length=20, help_text="Spaces allowed; blank when not known."
         )
@@ -285,6 +285,8 @@ class ChildUpdateApi(APIView):
     class InputSerializer(ChildCreateApi.InputSerializer):
         """Only the fields sent are changed."""
 
+        # A record kept past the child's 19th birthday can still be corrected: any date from 1900.
+        date_of_birth = date_field()
         expected_version = version_field()
 
         class Meta:

@@ -134,7 +134,7 @@ class ReturnCreateApi(APIView):
         upn = serializers.CharField(required=False, allow_blank=True, max_length=20)
         given_name = serializers.CharField(max_length=100)
         family_name = serializers.CharField(max_length=100)
-        date_of_birth = date_field()
+        date_of_birth = date_field(child_birth=True)
         sex = code_field(Sex, required=False, blank=True)
         address_line1 = serializers.CharField(required=False, allow_blank=True, max_length=150)
         address_line2 = serializers.CharField(required=False, allow_blank=True, max_length=150)

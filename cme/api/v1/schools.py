@@ -30,7 +30,8 @@ class SchoolListApi(ListAPIView):
     serializer_class = SchoolSerializer
 
     def get_queryset(self):
-        return school_list(search=self.request.query_params.get("q", "").strip())
+        # Without NUL, which PostgreSQL refuses in any text (a 500 otherwise).
+        return school_list(search=self.request.query_params.get("q", "").replace("\x00", "").strip()[:100])
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Part of a name, URN prefix or postcode")],

@@ -9,6 +9,7 @@ from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
+from cme.people.ages import compulsory_school_age_start
 from cme.people.models import Child
 
 from ..clocks import INITIAL_CHECKS_DAYS
@@ -24,6 +25,7 @@ ERROR_ANONYMOUS_NOT_PUBLIC = "Only a member of the public can refer anonymously.
 ERROR_CASE_OF_ANOTHER_CHILD = "That case is about a different child."
 ERROR_CASE_CLOSED = "That case is closed. Reopen it first, or open a new case."
 ERROR_FUTURE_DATE = "The date cannot be in the future"
+ERROR_BEFORE_SCHOOL_AGE = "The date the child became missing education must be the same as or after"
 
 
 @transaction.atomic
@@ -116,6 +118,13 @@ def referral_accept(
             raise ApplicationError(ERROR_FUTURE_DATE, field="became_cme_on")
         if not may_be_allocated_cases(actor):  # the new case is allocated to whoever accepts the referral
             raise ApplicationError(ERROR_NOT_ALLOCATABLE)
+        school_age = compulsory_school_age_start(referral.child.date_of_birth)
+        if became_cme_on < school_age:
+            raise ApplicationError(
+                f"{ERROR_BEFORE_SCHOOL_AGE} {school_age.day} {school_age:%B %Y}, when the child reached compulsory "
+                "school age",
+                field="became_cme_on",
+            )
         today = timezone.localdate()
         case = Case.objects.create(
             child_id=referral.child_id,

@@ -8,6 +8,7 @@ from cme.accounts import services
 from cme.accounts.enums import Role
 from cme.accounts.models import User
 from cme.accounts.selectors import organisation_list, team_list, user_list
+from cme.web.filters import choice_param, text_param
 from cme.web.forms import GovukForm
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
@@ -20,13 +21,18 @@ class UserListView(PermissionRequiredMixin, ListView):
     nav_section = "manage-users"
     paginate_by = 50
 
+    def filters(self) -> dict:
+        return {
+            "search": text_param(self.request.GET, "q"),
+            "role": choice_param(self.request.GET, "role", Role.values),
+        }
+
     def get_queryset(self):
-        return user_list(search=self.request.GET.get("q", "").strip(), role=self.request.GET.get("role", ""))
+        return user_list(**self.filters())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            roles=Role.choices, q=self.request.GET.get("q", ""), role=self.request.GET.get("role", ""), **kwargs
-        )
+        filters = self.filters()
+        return super().get_context_data(roles=Role.choices, q=filters["search"], role=filters["role"], **kwargs)
 
 
 class UserCreateView(ServiceFormView):

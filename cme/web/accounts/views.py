@@ -7,12 +7,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from cme.accounts.services import totp_device_confirm, totp_device_start
+from cme.accounts.lockout import Lock
+from cme.accounts.selectors import api_token_list
+from cme.accounts.services import api_token_revoke, totp_device_confirm, totp_device_start
+from cme.common.errors import ApplicationError
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin, TwoFactorExemptMixin
 
 from .forms import SignInForm, TokenForm
@@ -41,7 +45,29 @@ class AccountView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(has_authenticator=user_has_device(user, confirmed=True), **kwargs)
+        return super().get_context_data(
+            has_authenticator=user_has_device(user, confirmed=True),
+            tokens=api_token_list(user=user),
+            now=timezone.now(),
+            **kwargs,
+        )
+
+
+class AccountTokenRevokeView(PermissionRequiredMixin, View):
+    """POST only: the signed-in person revokes one of their own API tokens (named by `token_id`)."""
+
+    permission_required = "accounts.view_own_account"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        token_id = request.POST.get("token_id", "").replace("\x00", "")[:40]
+        try:
+            api_token_revoke(actor=request.user, token_id=token_id, user=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"API token {token_id} revoked. Anything using it can no longer use the API.")
+        return redirect("web:account")
 
 
 class _TwoFactorStepView(PermissionRequiredMixin, FormView):
@@ -104,6 +130,7 @@ class TwoFactorVerifyView(TwoFactorExemptMixin, _TwoFactorStepView):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """django-axes calls this when a username has had too many failed sign-ins (AXES_LOCKOUT_CALLABLE)."""
+    """django-axes calls this when sign-in is locked (AXES_LOCKOUT_CALLABLE); the page says which lock applies."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+    lock = getattr(request, "cme_lock", None) or Lock.ACCOUNT_FROM_ADDRESS
+    return render(request, "accounts/locked_out.html", {"minutes": minutes, "lock": str(lock)}, status=429)

@@ -16,7 +16,7 @@ from cme.cases.enums import (
 )
 from cme.cases.selectors import officer_list_allocatable
 from cme.common.writes import ERROR_NO_RATIONALE
-from cme.web.forms import GovukDateField, GovukForm
+from cme.web.forms import GovukDateField, GovukForm, PastDateField
 
 RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
 
@@ -31,8 +31,9 @@ def rationale_field(label: str = "Why are you making this decision?") -> forms.C
     )
 
 
-def date_field(label: str, *, required: bool = True) -> GovukDateField:
-    return GovukDateField(label=label, required=required)
+def date_field(label: str, *, required: bool = True, past: bool = False) -> GovukDateField:
+    """A date input; `past` ones (something that has happened) must be today or before."""
+    return (PastDateField if past else GovukDateField)(label=label, required=required)
 
 
 class VersionedForm(GovukForm):
@@ -50,7 +51,7 @@ class ReferralForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who made the referral"},
     )
-    received_on = date_field("Date received")
+    received_on = date_field("Date received", past=True)
     concerns = forms.CharField(
         label="What did they tell us?",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -79,7 +80,7 @@ class ReferralAcceptForm(GovukForm):
         required=False,
         choices=[("", "Choose a reason"), *CmeReason.choices],
     )
-    became_cme_on = date_field("Date the child became missing education (new case)", required=False)
+    became_cme_on = date_field("Date the child became missing education (new case)", required=False, past=True)
     risk_level = forms.ChoiceField(
         label="Risk level (new case)", choices=RiskLevel.choices, initial=RiskLevel.NOT_ASSESSED
     )
@@ -191,7 +192,7 @@ class EnquiryForm(GovukForm):
         choices=[("", "Choose an agency or check"), *EnquiryAgency.choices],
         error_messages={"required": "Choose who you asked"},
     )
-    requested_on = date_field("Date of the enquiry")
+    requested_on = date_field("Date of the enquiry", past=True)
     contact_name = forms.CharField(label="Name of the person contacted", required=False, max_length=150)
     contact_details = forms.CharField(label="Team, telephone number or email used", required=False, max_length=200)
     joint_enquiry = forms.BooleanField(
@@ -202,7 +203,7 @@ class EnquiryForm(GovukForm):
 class EnquiryResponseForm(VersionedForm):
     title = "Record the response"
     submit_label = "Save response"
-    responded_on = date_field("Date of the response")
+    responded_on = date_field("Date of the response", past=True)
     result = forms.ChoiceField(
         label="What did the enquiry find?",
         widget=forms.RadioSelect,

@@ -1,12 +1,11 @@
 """Forms for data matching pages. Wording follows the GOV.UK pattern: "Enter …", "Choose …"."""
 
 from django import forms
-from django.utils import timezone
 
 from cme.matching.enums import SourceKind
 from cme.privacy.enums import LawfulBasis
 from cme.web.cases.forms import rationale_field
-from cme.web.forms import GovukDateField, GovukForm
+from cme.web.forms import GovukForm, PastDateField
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -45,7 +44,7 @@ class CandidateDismissForm(GovukForm):
 class MatchRunStartForm(GovukForm):
     title = "Start a match run"
     submit_label = "Start match run"
-    on_date = GovukDateField(label="Judge age and residence on", required=False)
+    on_date = PastDateField(label="Judge age and residence on", required=False)
     retrain = forms.BooleanField(
         label="Train the linkage models afresh",
         required=False,
@@ -56,12 +55,6 @@ class MatchRunStartForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on_date"].help_text = "Leave blank for today. For example, 27 3 2026"
-
-    def clean_on_date(self):
-        value = self.cleaned_data.get("on_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future")
-        return value
 
 
 class DataSourceForm(GovukForm):
@@ -102,7 +95,7 @@ class SourceImportForm(GovukForm):
         help_text="Laid out as the template for this kind of source.",
         error_messages={"required": "Choose the CSV file to import"},
     )
-    received_on = GovukDateField(label="Date received")
+    received_on = PastDateField(label="Date received")
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
@@ -111,9 +104,3 @@ class SourceImportForm(GovukForm):
         if upload.size == 0:
             raise forms.ValidationError("The selected file is empty")
         return upload
-
-    def clean_received_on(self):
-        value = self.cleaned_data["received_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date received cannot be in the future")
-        return value

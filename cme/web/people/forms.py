@@ -4,7 +4,7 @@ from django import forms
 
 from cme.people.enums import ContactLabel, MaritalStatus, RelationshipKind, Sex, Title
 from cme.privacy.enums import Purpose
-from cme.web.forms import GovukDateField, GovukForm
+from cme.web.forms import ChildDateOfBirthField, GovukDateField, GovukForm, PastDateField, child_birth_earliest
 
 
 class ChildSearchForm(GovukForm):
@@ -39,7 +39,7 @@ class ChildForm(GovukForm):
         label="Last name", max_length=100, error_messages={"required": "Enter the child's last name"}
     )
     preferred_name = forms.CharField(label="Known as", required=False, max_length=100)
-    date_of_birth = GovukDateField(label="Date of birth")
+    date_of_birth = ChildDateOfBirthField()
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN)
     upn = forms.CharField(label="UPN", required=False, max_length=20, help_text="13 characters, like A123456789012")
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=12, help_text="10 digits")
@@ -49,6 +49,12 @@ class ChildForm(GovukForm):
 class ChildUpdateForm(ChildForm):
     title = "Change the child's details"
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A record kept past the child's 19th birthday can still be corrected without re-entering an older date.
+        if recorded := self.initial.get("date_of_birth"):
+            self.fields["date_of_birth"].earliest = lambda: min(recorded, child_birth_earliest())
 
 
 class CarerForm(GovukForm):
@@ -61,7 +67,7 @@ class CarerForm(GovukForm):
     family_name = forms.CharField(
         label="Last name", max_length=100, error_messages={"required": "Enter the carer's last name"}
     )
-    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    date_of_birth = PastDateField(label="Date of birth", required=False)
     marital_status = forms.ChoiceField(
         label="Marital or civil partnership status", required=False, choices=[("", "Not known"), *MaritalStatus.choices]
     )

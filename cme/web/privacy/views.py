@@ -8,6 +8,7 @@ from cme.council.selectors import council_settings_get
 from cme.privacy.enums import Direction
 from cme.privacy.notice import Controller, Ropa, ropa_build, ropa_csv, ropa_xlsx
 from cme.privacy.selectors import access_purpose_list, disclosure_list
+from cme.web.filters import choice_param, text_param
 from cme.web.mixins import PermissionRequiredMixin
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,19 +59,18 @@ class DisclosureLogView(PermissionRequiredMixin, ListView):
     nav_section = "privacy-disclosures"
     paginate_by = 50
 
+    def filters(self) -> dict:
+        params = self.request.GET
+        return {
+            "direction": choice_param(params, "direction", Direction.values),
+            "organisation": text_param(params, "organisation", max_length=200),
+        }
+
     def get_queryset(self):
-        return disclosure_list(
-            direction=self.request.GET.get("direction", ""),
-            organisation=self.request.GET.get("organisation", "").strip(),
-        )
+        return disclosure_list(**self.filters())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            directions=Direction.choices,
-            direction=self.request.GET.get("direction", ""),
-            organisation=self.request.GET.get("organisation", ""),
-            **kwargs,
-        )
+        return super().get_context_data(directions=Direction.choices, **self.filters(), **kwargs)
 
 
 class AccessPurposeListView(PermissionRequiredMixin, ListView):

@@ -4,7 +4,7 @@ from django import forms
 
 from cme.schools.enums import FORM_KINDS, DeletionGround, ReturnKind
 from cme.web.cases.forms import rationale_field
-from cme.web.forms import GovukDateField, GovukForm
+from cme.web.forms import ChildDateOfBirthField, GovukDateField, GovukForm
 
 SEX_CHOICES = [("F", "Female"), ("M", "Male"), ("U", "Not known")]
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -66,7 +66,7 @@ class _PupilForm(GovukForm):
     upn = _text("Unique pupil number (UPN)", max_length=20, help_text="13 characters, like A123456789012")
     given_name = _text("Pupil's first name", required=True, max_length=100)
     family_name = _text("Pupil's last name", required=True, max_length=100)
-    date_of_birth = GovukDateField(label="Pupil's date of birth")
+    date_of_birth = ChildDateOfBirthField(label="Pupil's date of birth")
     sex = forms.ChoiceField(label="Pupil's sex", choices=SEX_CHOICES, widget=forms.RadioSelect, required=False)
     address_line1 = _text("Pupil's address, first line")
     address_line2 = _text("Pupil's address, second line (optional)", what="second line of the address")

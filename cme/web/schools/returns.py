@@ -16,6 +16,7 @@ from cme.schools.models import PartTimeTimetable, RollReturn, School
 from cme.schools.returns import selectors, services
 from cme.schools.returns.csvfile import template_csv
 from cme.schools.returns.files import ReturnFileRejected
+from cme.web.filters import choice_param, int_param
 from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -333,10 +334,10 @@ class AtRiskListView(AuditedListMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
-        school_id = int(params["school"]) if params.get("school", "").isdigit() else None
-        year = params.get("year", "")
-        year_group = int(year) if year.lstrip("-").isdigit() else None
-        reason = params.get("reason", "") if params.get("reason", "") in AtRiskReason.values else ""
+        school_id = int_param(params, "school")
+        year_group = int_param(params, "year", minimum=-1, maximum=14)
+        year = "" if year_group is None else str(year_group)
+        reason = choice_param(params, "reason", AtRiskReason.values)
         rows = selectors.at_risk_list(school_id=school_id, year_group=year_group, reason=reason)
         schools = School.objects.filter(returns__isnull=False).distinct().order_by("name")
         return super().get_context_data(

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.views.generic import ListView, TemplateView
 
 from cme.schools.selectors import school_get, school_list, school_phases
+from cme.web.filters import text_param
 from cme.web.mixins import PermissionRequiredMixin
 
 
@@ -13,13 +14,15 @@ class SchoolListView(PermissionRequiredMixin, ListView):
     nav_section = "schools"
     paginate_by = 50
 
+    def filters(self) -> dict:
+        return {"search": text_param(self.request.GET, "q"), "phase": text_param(self.request.GET, "phase")}
+
     def get_queryset(self):
-        return school_list(search=self.request.GET.get("q", "").strip(), phase=self.request.GET.get("phase", ""))
+        return school_list(**self.filters())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            phases=school_phases(), q=self.request.GET.get("q", ""), phase=self.request.GET.get("phase", ""), **kwargs
-        )
+        filters = self.filters()
+        return super().get_context_data(phases=school_phases(), q=filters["search"], phase=filters["phase"], **kwargs)
 
 
 class SchoolDetailView(PermissionRequiredMixin, TemplateView):
