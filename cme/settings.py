@@ -247,6 +247,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Background tasks: database-backed queue, worked by `cme run` / `manage.py db_worker` ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Daily background jobs (dotted paths to django-tasks tasks), enqueued once a day by the worker's scheduler.
+CME_DAILY_TASKS = [
+    "cme.privacy.tasks.retention_sweep_task",  # housekeeping, and a disposal batch for the DPO to approve
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -63,6 +63,16 @@ class AuditEvent(models.TextChoices):
     AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
     AUDIT_DETAILS_ERASED = "audit_details_erased", "Audit details erased under the retention rules"
 
+    # Retention (cme.privacy.retention): legal holds, disposal batches and what they deleted.
+    LEGAL_HOLD_PLACED = "legal_hold_placed", "Legal hold placed"
+    LEGAL_HOLD_RELEASED = "legal_hold_released", "Legal hold released"
+    DISPOSAL_PROPOSED = "disposal_proposed", "Disposal batch proposed"
+    DISPOSAL_BATCH_VIEWED = "disposal_batch_viewed", "Disposal batch viewed"
+    DISPOSAL_APPROVED = "disposal_approved", "Disposal batch approved"
+    DISPOSAL_EXCLUDED = "disposal_excluded", "Record kept out of a disposal batch"
+    RECORDS_DISPOSED = "records_disposed", "Records disposed of under the retention rules"
+    HOUSEKEEPING_DONE = "housekeeping_done", "Expired sessions, tokens, sign-in logs and finished jobs deleted"
+
 
 # Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.
 READ_EVENTS = frozenset(
@@ -77,5 +87,6 @@ READ_EVENTS = frozenset(
         AuditEvent.AUDIT_EXPORTED,
         AuditEvent.SOURCE_REJECTIONS_VIEWED,
         AuditEvent.MATCH_CANDIDATE_VIEWED,
+        AuditEvent.DISPOSAL_BATCH_VIEWED,
     }
 )

@@ -55,6 +55,14 @@ SENTENCES: dict[str, str] = {
     AuditEvent.SETTINGS_CHANGED: "{actor} changed the settings",
     AuditEvent.AUDIT_EXPORTED: "{actor} exported the audit trail",
     AuditEvent.AUDIT_DETAILS_ERASED: "{actor} erased the personal details of {count} audit entries",
+    AuditEvent.LEGAL_HOLD_PLACED: "{actor} placed a legal hold on {target}",
+    AuditEvent.LEGAL_HOLD_RELEASED: "{actor} released a legal hold on {target}",
+    AuditEvent.DISPOSAL_PROPOSED: "{actor} proposed disposal batch {batch} of {count} records",
+    AuditEvent.DISPOSAL_BATCH_VIEWED: "{actor} viewed disposal batch {batch}",
+    AuditEvent.DISPOSAL_APPROVED: "{actor} approved disposal batch {batch}",
+    AuditEvent.DISPOSAL_EXCLUDED: "{actor} kept {target} out of disposal batch {batch}",
+    AuditEvent.RECORDS_DISPOSED: "{actor} disposed of {count} records in disposal batch {batch}",
+    AuditEvent.HOUSEKEEPING_DONE: "{actor} deleted {count} expired sessions, tokens, sign-in logs and finished jobs",
 }
 
 # How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.

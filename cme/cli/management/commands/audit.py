@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cme.audit.events import AuditEvent
 from cme.audit.selectors import chain_verify
-from cme.audit.services import audit_export_csv
+from cme.audit.services import audit_details_erased_by_batch, audit_export_csv
 from cme.audit.verify import DEFAULT_BATCH_SIZE
 
 EXIT_CHAIN_BROKEN = 1
@@ -61,6 +61,12 @@ class Command(BaseCommand):
             raise SystemExit(EXIT_CHAIN_BROKEN)
         self.stdout.write(f"The audit chain is intact: {summary}")
         self.stdout.write(f"Head: entry {result.head_sequence}, hash {result.head_hash}")
+        if by_batch := audit_details_erased_by_batch():
+            parts = [
+                f"{count:,} by disposal batch {batch}" if batch is not None else f"{count:,} outside a disposal batch"
+                for batch, count in sorted(by_batch.items(), key=lambda item: (item[0] is None, item[0] or 0))
+            ]
+            self.stdout.write(f"Details erased under the retention rules: {'; '.join(parts)}.")
 
     def export(self, *, exporter: str | None, target: tuple[str, str] | None, **options) -> None:
         actor = None
