@@ -114,15 +114,21 @@ def _dispose_children(batch_id: int | None, child_ids: list[int], files: list[tu
             "address_id", flat=True
         )
     )
-    files.extend(("documents", name) for name in Document.objects.filter(case__child_id__in=child_ids)
-                 .values_list("file", flat=True) if name)  # fmt: skip
+    files.extend(
+        ("documents", name)
+        for name in Document.objects.filter(case__child_id__in=child_ids).values_list("file", flat=True)
+        if name
+    )
 
     referral_ids = list(Referral.objects.filter(child_id__in=child_ids).values_list("pk", flat=True))
     returns = RollReturn.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids))
     timetable_ids = set(returns.exclude(timetable_id=None).values_list("timetable_id", flat=True))
     deleted += _delete(returns)
-    deleted += _delete(Timetable.objects.filter(pk__in=timetable_ids).exclude(pk__in=RollReturn.objects.filter(
-        timetable_id__in=timetable_ids).values("timetable_id")))  # fmt: skip
+    deleted += _delete(
+        Timetable.objects.filter(pk__in=timetable_ids).exclude(
+            pk__in=RollReturn.objects.filter(timetable_id__in=timetable_ids).values("timetable_id")
+        )
+    )
     deleted += _delete(Candidate.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids)))
     deleted += _delete_notes(child_ids)
     deleted += _delete_generic("people", "child", child_ids)
@@ -220,8 +226,14 @@ DISPOSERS: dict[str, Callable[[int | None, list[int], list], Counter]] = {
 }
 
 # Children first: their referrals and candidates go with them.
-ORDER = ("people.child", "cases.referral", "matching.matchcandidate", "matching.sourceimport", "audit.auditdetail",
-         "privacy.accesspurpose")  # fmt: skip
+ORDER = (
+    "people.child",
+    "cases.referral",
+    "matching.matchcandidate",
+    "matching.sourceimport",
+    "audit.auditdetail",
+    "privacy.accesspurpose",
+)
 
 
 # --- The run ---------------------------------------------------------------------------------------------------------

@@ -171,3 +171,6 @@ class DisposalFile(models.Model):
     batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="+")
     storage = models.CharField(max_length=20, help_text="Which storage holds it: documents or imports.")
     name = models.CharField(max_length=500)
+
+    def __str__(self) -> str:
+        return f"File to remove for batch {self.batch_id}"

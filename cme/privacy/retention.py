@@ -82,7 +82,7 @@ def _rules() -> dict[str, DisposalRule]:
             "A child's record with all its casework, once no case about the child is open",
             "the child's date of birth",
             25 * 12,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "referral_no_case",
             RetentionRule.CHILD_RECORD,
@@ -90,7 +90,7 @@ def _rules() -> dict[str, DisposalRule]:
             "A referral that led to no case",
             "the day it was decided",
             24,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "match_candidate",
             RetentionRule.MATCH_CANDIDATE,
@@ -98,7 +98,7 @@ def _rules() -> dict[str, DisposalRule]:
             "A child proposed by data matching and never confirmed",
             "the last match run that proposed the child",
             6,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "matching_extract",
             RetentionRule.MATCHING_EXTRACT,
@@ -106,7 +106,7 @@ def _rules() -> dict[str, DisposalRule]:
             "The records of a data-matching extract",
             "the day the extract was received",
             6,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "matching_extract_yearly",
             RetentionRule.MATCHING_EXTRACT,
@@ -114,7 +114,7 @@ def _rules() -> dict[str, DisposalRule]:
             "The records of a data-matching extract sent once a year (admissions)",
             "the day the extract was received",
             13,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "audit_detail",
             RetentionRule.ACCOUNTABILITY_LOG,
@@ -122,7 +122,7 @@ def _rules() -> dict[str, DisposalRule]:
             "The personal details of an audit entry (the entry itself stays in the chain)",
             "the date of the entry",
             7 * 12,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "access_purpose",
             RetentionRule.ACCOUNTABILITY_LOG,
@@ -130,7 +130,7 @@ def _rules() -> dict[str, DisposalRule]:
             "A reason given for opening a record outside a caseload",
             "the day it was given",
             7 * 12,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "sessions",
             RetentionRule.SESSIONS_AND_TOKENS,
@@ -139,7 +139,7 @@ def _rules() -> dict[str, DisposalRule]:
             "the session's expiry",
             0,
             housekeeping=True,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "api_tokens",
             RetentionRule.SESSIONS_AND_TOKENS,
@@ -148,7 +148,7 @@ def _rules() -> dict[str, DisposalRule]:
             "the token's expiry",
             0,
             housekeeping=True,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "sign_in_attempts",
             RetentionRule.SIGN_IN_ATTEMPTS,
@@ -157,7 +157,7 @@ def _rules() -> dict[str, DisposalRule]:
             "the last failed attempt",
             0,
             housekeeping=True,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "sign_in_history",
             RetentionRule.SIGN_IN_HISTORY,
@@ -166,7 +166,7 @@ def _rules() -> dict[str, DisposalRule]:
             "the sign-in",
             12,
             housekeeping=True,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "sign_in_failures",
             RetentionRule.SIGN_IN_HISTORY,
@@ -175,7 +175,7 @@ def _rules() -> dict[str, DisposalRule]:
             "the attempt",
             12,
             housekeeping=True,
-        ),  # fmt: skip
+        ),
         DisposalRule(
             "background_jobs",
             RetentionRule.BACKGROUND_JOBS,
@@ -184,7 +184,7 @@ def _rules() -> dict[str, DisposalRule]:
             "the end of the job",
             1,
             housekeeping=True,
-        ),  # fmt: skip
+        ),
     )
     return {rule.code: rule for rule in rules}
 
@@ -313,8 +313,9 @@ def _match_candidate(cutoff, held):
 
 def _extract(yearly: bool):
     def find(cutoff, held):
-        Import, Record, Rejected = (_model(x) for x in ("matching.SourceImport", "matching.SourceRecord",
-                                                         "matching.RejectedRow"))  # fmt: skip
+        Import, Record, Rejected = (
+            _model(x) for x in ("matching.SourceImport", "matching.SourceRecord", "matching.RejectedRow")
+        )
         kinds = Q(source__kind__in=YEARLY_SOURCE_KINDS)
         rows = Import.objects.filter(kinds if yearly else ~kinds, received_on__lte=cutoff)
         still_held = (

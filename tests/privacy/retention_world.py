@@ -31,8 +31,9 @@ def child_with_casework(n: int, *, date_of_birth=OLD_BIRTH, status=CaseStatus.CL
     from cme.schools.models import Enrolment, School
 
     actor = officer()
-    child = search_keys_fill(Child(given_name=f"Zephyrine{n}", family_name="Quillfeather", date_of_birth=date_of_birth,
-                                   upn=""))  # fmt: skip
+    child = search_keys_fill(
+        Child(given_name=f"Zephyrine{n}", family_name="Quillfeather", date_of_birth=date_of_birth, upn="")
+    )
     child.save()
     FormerUpn.objects.create(child=child, upn="B801200005001")
     search_keys_fill(PersonName(child=child, kind="former", family_name=f"Oldquill{n}")).save()
@@ -48,23 +49,55 @@ def child_with_casework(n: int, *, date_of_birth=OLD_BIRTH, status=CaseStatus.CL
     school = School.objects.first()
     if school is not None:
         Enrolment.objects.create(child=child, school=school, start_date=datetime.date(2010, 9, 1))
-    case = Case.objects.create(child=child, status=status, officer=actor, primary_reason=CmeReason.WHEREABOUTS_UNKNOWN,
-                               became_cme_on=datetime.date(2012, 1, 1), opened_by=actor,
-                               opened_on=datetime.date(2012, 1, 2),
-                               **({"closed_on": datetime.date(2013, 1, 1), "outcome": Outcome.values[0]}
-                                  if status == CaseStatus.CLOSED else {}))  # fmt: skip
-    Referral.objects.create(child=child, source=ReferralSource.SCHOOL, received_on=datetime.date(2012, 1, 1),
-                            concerns="Not seen since half-term", recorded_by=actor, case=case)  # fmt: skip
+    case = Case.objects.create(
+        child=child,
+        status=status,
+        officer=actor,
+        primary_reason=CmeReason.WHEREABOUTS_UNKNOWN,
+        became_cme_on=datetime.date(2012, 1, 1),
+        opened_by=actor,
+        opened_on=datetime.date(2012, 1, 2),
+        **(
+            {"closed_on": datetime.date(2013, 1, 1), "outcome": Outcome.values[0]}
+            if status == CaseStatus.CLOSED
+            else {}
+        ),
+    )
+    Referral.objects.create(
+        child=child,
+        source=ReferralSource.SCHOOL,
+        received_on=datetime.date(2012, 1, 1),
+        concerns="Not seen since half-term",
+        recorded_by=actor,
+        case=case,
+    )
     Enquiry.objects.create(case=case, agency="housing", requested_on=datetime.date(2012, 1, 3), recorded_by=actor)
     first = Note.objects.create(case=case, author=actor, text="Home visit: no answer.")
     Note.objects.create(case=case, author=actor, text="Home visit: family moved.", corrects=first)
-    document_upload(case=case, actor=actor, kind=DocumentKind.LETTER, title="Letter",
-                    uploaded_file=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n"))  # fmt: skip
-    disclosure_record(actor=actor, direction=Direction.SHARED_OUT, organisation="Children's social care",
-                      data_categories=[DataCategory.IDENTITY], purpose=Purpose.SAFEGUARDING,
-                      lawful_basis=LawfulBasis.PUBLIC_TASK, subject=child)  # fmt: skip
-    AccessPurpose.objects.create(user=actor, subject_type_id=_child_type(), subject_id=child.pk,
-                                 purpose=Purpose.LOCATE, reason="Covering for a colleague", session_key="s")  # fmt: skip
+    document_upload(
+        case=case,
+        actor=actor,
+        kind=DocumentKind.LETTER,
+        title="Letter",
+        uploaded_file=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    disclosure_record(
+        actor=actor,
+        direction=Direction.SHARED_OUT,
+        organisation="Children's social care",
+        data_categories=[DataCategory.IDENTITY],
+        purpose=Purpose.SAFEGUARDING,
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        subject=child,
+    )
+    AccessPurpose.objects.create(
+        user=actor,
+        subject_type_id=_child_type(),
+        subject_id=child.pk,
+        purpose=Purpose.LOCATE,
+        reason="Covering for a colleague",
+        session_key="s",
+    )
     audit_record_read(actor=actor, target=child, fields=["given_name", "family_name"], purpose="locate")
     audit_record(actor=actor, event=AuditEvent.CARER_CHANGED, target=carer, fields=["given_name"])
     return child

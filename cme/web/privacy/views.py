@@ -14,6 +14,7 @@ from cme.audit.services import audit_export_csv
 from cme.council.selectors import council_settings_get
 from cme.privacy.enums import Direction
 from cme.privacy.notice import Controller, Ropa, ropa_build, ropa_csv, ropa_xlsx
+from cme.privacy.retention import retention_periods
 from cme.privacy.selectors import access_purpose_list, disclosure_list
 from cme.web.forms import GovukDateField, GovukForm
 from cme.web.mixins import PermissionRequiredMixin
@@ -23,7 +24,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 def current_ropa() -> Ropa:
     """The record as the catalogue and the council's settings make it today."""
-    return ropa_build(controller=Controller.from_settings(council_settings_get()))
+    return ropa_build(controller=Controller.from_settings(council_settings_get()), periods=retention_periods())
 
 
 def _download(content: str | bytes, *, content_type: str, ropa: Ropa, extension: str) -> HttpResponse:
