@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
 CME = str(Path(sys.executable).parent / "cme")
 CHILDREN = 30
