@@ -26,6 +26,7 @@ NAV_ITEMS = (
     NavItem("Disclosures", "web:privacy:disclosures", "privacy.view_disclosures", "privacy-disclosures"),
     NavItem("Access reasons", "web:privacy:access-purposes", "privacy.view_access_purposes", "privacy-access"),
     NavItem("Record of processing", "web:privacy:ropa", "privacy.view_ropa", "privacy"),
+    NavItem("Retention", "web:privacy:retention", "privacy.manage_retention", "privacy-retention"),
     NavItem("Users", "web:manage:user-list", "accounts.manage_users", "manage-users"),
     NavItem("Teams", "web:manage:team-list", "accounts.manage_teams", "manage-teams"),
     NavItem("Organisations", "web:manage:organisation-list", "accounts.manage_organisations", "manage-organisations"),
