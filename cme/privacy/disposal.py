@@ -21,6 +21,7 @@ from pathlib import Path
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models.deletion import Collector
 from django.db.models import Q
 from django.utils import timezone
 
@@ -100,6 +101,7 @@ def _dispose_children(batch_id: int | None, child_ids: list[int], files: list[tu
     RollReturn, Timetable = _m("schools.RollReturn"), _m("schools.PartTimeTimetable")
     Candidate = _m("matching.MatchCandidate")
     deleted: Counter = Counter()
+    gone: dict[str, set[int]] = {}  # what went, by type, to erase the audit details about it
 
     # Carers linked only to these children (or to children already gone) go with them.
     carer_ids = set(Relationship.objects.filter(child_id__in=child_ids).values_list("carer_id", flat=True))
@@ -123,22 +125,27 @@ def _dispose_children(batch_id: int | None, child_ids: list[int], files: list[tu
     referral_ids = list(Referral.objects.filter(child_id__in=child_ids).values_list("pk", flat=True))
     returns = RollReturn.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids))
     timetable_ids = set(returns.exclude(timetable_id=None).values_list("timetable_id", flat=True))
-    deleted += _delete(returns)
+    deleted += _delete(returns, gone)
     deleted += _delete(
-        Timetable.objects.filter(pk__in=timetable_ids).exclude(
+        gone=gone,
+        queryset=Timetable.objects.filter(pk__in=timetable_ids).exclude(
             pk__in=RollReturn.objects.filter(timetable_id__in=timetable_ids).values("timetable_id")
-        )
+        ),
     )
-    deleted += _delete(Candidate.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids)))
-    deleted += _delete_notes(child_ids)
-    deleted += _delete_generic("people", "child", child_ids)
-    deleted += _delete_generic("people", "carer", carer_ids)
-    deleted += _delete(Child.objects.filter(pk__in=child_ids))
-    deleted += _delete(Carer.objects.filter(pk__in=carer_ids))
+    deleted += _delete(Candidate.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids)), gone)
+    deleted += _delete_notes(child_ids, gone)
+    deleted += _delete_generic("people", "child", child_ids, gone)
+    deleted += _delete_generic("people", "carer", carer_ids, gone)
+    deleted += _delete(Child.objects.filter(pk__in=child_ids), gone)
+    deleted += _delete(Carer.objects.filter(pk__in=carer_ids), gone)
     deleted += _delete(Address.objects.filter(pk__in=address_ids, residences__isnull=True))
 
+    # The audit details about the child, and about any record deleted with it (its cases, notes, carers …).
     Entry = _m("audit.AuditEntry")
-    about = Q(subject_child_id__in=child_ids) | Q(target_type="people.carer", target_id__in=[str(c) for c in carer_ids])
+    about = Q(subject_child_id__in=child_ids)
+    for label, ids in gone.items():
+        if ids and not label.startswith("audit."):
+            about |= Q(target_type=label, target_id__in=[str(i) for i in ids])
     sequences = list(Entry.objects.filter(about, detail__isnull=False).values_list("sequence", flat=True))
     erased = audit_details_erase(actor=None, sequences=sequences, batch=batch_id) if sequences else 0
     if erased:
@@ -146,29 +153,37 @@ def _dispose_children(batch_id: int | None, child_ids: list[int], files: list[tu
     return deleted
 
 
-def _delete_notes(child_ids: list[int]) -> Counter:
+def _delete_notes(child_ids: list[int], gone: dict | None = None) -> Counter:
     """File notes are never changed, and a correction protects the note it corrects: delete the newest links first."""
     Note = _m("cases.Note")
     deleted: Counter = Counter()
     notes = Note.objects.filter(case__child_id__in=child_ids)
     while notes.exists():
-        deleted += _delete(notes.exclude(pk__in=Note.objects.filter(corrects__in=notes).values("corrects_id")))
+        deleted += _delete(notes.exclude(pk__in=Note.objects.filter(corrects__in=notes).values("corrects_id")), gone)
     return deleted
 
 
-def _delete_generic(app_label: str, model: str, ids: list[int]) -> Counter:
+def _delete_generic(app_label: str, model: str, ids: list[int], gone: dict | None = None) -> Counter:
     """Disclosures and stated purposes name their person by content type and id, so no cascade reaches them."""
     if not ids:
         return Counter()
     person = ContentType.objects.get_by_natural_key(app_label, model)
     deleted = Counter()
     for label in ("privacy.Disclosure", "privacy.AccessPurpose"):
-        deleted += _delete(_m(label).objects.filter(subject_type=person, subject_id__in=ids))
+        deleted += _delete(_m(label).objects.filter(subject_type=person, subject_id__in=ids), gone)
     return deleted
 
 
-def _delete(queryset) -> Counter:
-    _, per_model = queryset.delete()
+def _delete(queryset, gone: dict[str, set[int]] | None = None) -> Counter:
+    """Delete with Django's cascades; with `gone`, also note the ids of every row deleted, by type."""
+    collector = Collector(using=queryset.db, origin=queryset)
+    collector.collect(queryset)
+    if gone is not None:
+        for model, instances in collector.data.items():
+            gone.setdefault(model._meta.label_lower, set()).update(row.pk for row in instances)
+        for fast in collector.fast_deletes:
+            gone.setdefault(fast.model._meta.label_lower, set()).update(fast.values_list("pk", flat=True))
+    _, per_model = collector.delete()
     return Counter({label: n for label, n in per_model.items() if n})
 
 

@@ -100,6 +100,7 @@ def child_with_casework(n: int, *, date_of_birth=OLD_BIRTH, status=CaseStatus.CL
     )
     audit_record_read(actor=actor, target=child, fields=["given_name", "family_name"], purpose="locate")
     audit_record(actor=actor, event=AuditEvent.CARER_CHANGED, target=carer, fields=["given_name"])
+    audit_record(actor=actor, event=AuditEvent.NOTE_ADDED, target=first, fields=["text"])  # names no child
     return child
 
 

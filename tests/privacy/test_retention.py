@@ -162,6 +162,10 @@ def test_disposal_leaves_nothing_of_the_child_and_the_chain_still_verifies(dpo, 
     assert entries.exists()
     assert not AuditDetail.objects.filter(entry__in=entries).exists()
     assert AuditDetail.objects.filter(entry__subject_child_id=keep.pk).exists()
+    # Details of entries about records deleted with the child, even those that do not name the child, go too.
+    for target_type in ("people.carer", "cases.note"):
+        about = AuditEntry.objects.filter(target_type=target_type).exclude(detail=None)
+        assert about.count() == 1  # only the kept child's
     result = chain_verify()
     assert result.ok and result.details_erased == batch.details_erased > 0
     out = StringIO()
@@ -230,3 +234,59 @@ def test_the_command_line(dpo):
     call_command("retention", "dispose", str(batch_id), stdout=out)
     assert f"Disposal batch {batch_id} disposed of" in out.getvalue()
     assert Child.objects.count() == 0
+
+
+def test_the_api_finds_nothing_after_disposal(dpo, manager):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from cme.accounts.services import api_token_create
+
+    child = child_with_casework(1)
+    case_id = Case.objects.get(child=child).pk
+    disposal_batch_dispose(batch=disposal_batch_approve(actor=dpo, batch=disposal_batch_propose(actor=None)))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(actor=None, username=manager.username)}")
+    assert api.get(reverse("api:child-detail", kwargs={"child_id": child.pk})).status_code == 404
+    assert api.get(reverse("api:case-detail", kwargs={"case_id": case_id})).status_code == 404
+    found = api.get(reverse("api:child-search"), {"name": "Zephyrine1 Quillfeather"})
+    assert "Zephyrine1" not in found.content.decode()
+
+
+def test_a_restore_replays_the_disposal_log(dpo, tmp_path):
+    """A backup taken before the disposal brings the child back; replaying the log disposes of it again."""
+    from django.core import serializers
+    from django.db.models import Q
+
+    child = child_with_casework(1)
+    carer = Carer.objects.get(relationships__child=child)
+    case = Case.objects.get(child=child)
+    rows = [
+        carer,
+        *Address.objects.filter(residences__child=child),
+        child,
+        *PersonName.objects.filter(child=child),
+        *ContactPoint.objects.filter(Q(child=child) | Q(carer=carer)),
+        *Residence.objects.filter(Q(child=child) | Q(carer=carer)),
+        *child.carer_relationships.all(),
+        case,
+        *Referral.objects.filter(child=child),
+        *Enquiry.objects.filter(case=case),
+        *Note.objects.filter(case=case).order_by("pk"),
+        *Document.objects.filter(case=case),
+    ]
+    backup = serializers.serialize("json", rows)
+    batch = disposal_batch_dispose(batch=disposal_batch_approve(actor=dpo, batch=disposal_batch_propose(actor=None)))
+    log = tmp_path / "disposal-log.csv"
+    with log.open("w") as out:
+        call_command("retention", "log", stdout=out)
+    assert f"{batch.pk},people.child,{child.pk},child_record," in log.read_text()
+    # The restore: the child, its carer and casework are back, with the same ids.
+    for restored in serializers.deserialize("json", backup):
+        restored.save()
+    assert Child.objects.filter(pk=child.pk).exists() and Case.objects.filter(child_id=child.pk).exists()
+    out = StringIO()
+    call_command("retention", "replay", str(log), stdout=out)
+    assert not Child.objects.filter(pk=child.pk).exists()
+    assert not Carer.objects.filter(pk=carer.pk).exists() and not Case.objects.filter(child_id=child.pk).exists()
+    assert "Replayed 1 logged disposals" in out.getvalue()

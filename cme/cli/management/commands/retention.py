@@ -11,7 +11,6 @@ Exit status: 0 done; 1 refused (the batch is not approved, or not found; the rea
 """
 
 import csv
-import sys
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -86,7 +85,7 @@ class Command(BaseCommand):
         )
 
     def log(self, **options) -> None:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(["batch", "record_type", "record_id", "rule", "disposed_at"])
         writer.writerows(disposal_log())
 
