@@ -21,8 +21,8 @@ from pathlib import Path
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models.deletion import Collector
 from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from cme.audit.events import AuditEvent
