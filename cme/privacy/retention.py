@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -351,7 +352,10 @@ def _housekeeping(label: str, field: str, *, extra: Callable[[QuerySet], QuerySe
         model = _model(label)
         now = timezone.now()
         # Housekeeping periods count back from now, not from a date: sessions and tokens expire by the minute.
-        moment = now if cutoff is None else now - (timezone.localdate() - cutoff)
+        if cutoff is None:  # failed sign-in counts: kept exactly as long as a lock-out lasts
+            moment = now - settings.AXES_COOLOFF_TIME
+        else:
+            moment = now - (timezone.localdate() - cutoff)
         rows = model.objects.filter(**{f"{field}__lt": moment})
         if extra is not None:
             rows = extra(rows)

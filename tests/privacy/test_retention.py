@@ -209,9 +209,22 @@ def test_housekeeping_deletes_expired_sessions_and_the_daily_task_proposes(dpo):
     Session.objects.create(
         session_key="new", session_data="", expire_date=datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC)
     )
+    from axes.models import AccessAttempt
+
+    fields = {"user_agent": "x", "ip_address": "192.0.2.1", "http_accept": "x", "path_info": "/", "get_data": "",
+              "post_data": "", "failures_since_start": 3}  # fmt: skip
+    cooled = AccessAttempt.objects.create(username="cooled", **fields)
+    locked = AccessAttempt.objects.create(username="locked", **fields)
+    AccessAttempt.objects.filter(pk=cooled.pk).update(
+        attempt_time=datetime.datetime(2026, 12, 1, 7, tzinfo=datetime.UTC)
+    )
+    AccessAttempt.objects.filter(pk=locked.pk).update(
+        attempt_time=datetime.datetime(2026, 12, 1, 8, 55, tzinfo=datetime.UTC)
+    )
     child_with_casework(1)
     result = retention_sweep_task.call()
     assert result["housekeeping"]["sessions"] == 1
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["locked"]  # still within its lock-out
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
     assert result["batch"] is not None
     assert retention_housekeeping() == {key: 0 for key in result["housekeeping"]}
