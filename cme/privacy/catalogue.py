@@ -1482,6 +1482,7 @@ _ENTRIES: list[FieldEntry] = [
             "due_on": "When the record became due for disposal",
             "state": "Whether it was disposed of, kept or held",
             "disposed_at": "When it was disposed of",
+            "decided_at": "When a person kept it out of the batch",
         },
         category=_C.ACCOUNTABILITY,
         subjects={_D.CHILD, _D.CARER},

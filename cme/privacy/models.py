@@ -145,6 +145,7 @@ class DisposalItem(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When a person kept the record out.")
     disposed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -31,6 +31,7 @@ from .enums import RetentionRule
 from .models import BatchState, DisposalBatch, DisposalItem, HoldState, ItemState, LegalHold
 
 SAMPLE_SIZE = 20
+KEPT_OUT_FOR = datetime.timedelta(days=365)  # a record a person kept out of a batch is not proposed again for a year
 PROPOSE_CHUNK = 5000
 # Extracts a source sends once a year: kept until the next one can replace them (the notice's 13 months).
 YEARLY_SOURCE_KINDS = frozenset({"admissions"})
@@ -352,10 +353,8 @@ def _housekeeping(label: str, field: str, *, extra: Callable[[QuerySet], QuerySe
         model = _model(label)
         now = timezone.now()
         # Housekeeping periods count back from now, not from a date: sessions and tokens expire by the minute.
-        if cutoff is None:  # failed sign-in counts: kept exactly as long as a lock-out lasts
-            moment = now - settings.AXES_COOLOFF_TIME
-        else:
-            moment = now - (timezone.localdate() - cutoff)
+        # Failed sign-in counts (no cutoff) are kept exactly as long as a lock-out lasts.
+        moment = now - (settings.AXES_COOLOFF_TIME if cutoff is None else timezone.localdate() - cutoff)
         rows = model.objects.filter(**{f"{field}__lt": moment})
         if extra is not None:
             rows = extra(rows)
@@ -427,7 +426,7 @@ def retention_housekeeping(*, actor=None) -> dict[str, int]:
             model = d.rows.model
             count = 0
             for start in range(0, len(ids), 1000):
-                count += model.objects.filter(pk__in=ids[start : start + 1000])._raw_delete(model.objects.db)
+                count += model.objects.filter(pk__in=ids[start : start + 1000]).delete()[0]
             deleted[d.rule.code] = count
         total = sum(deleted.values())
         if total:
@@ -448,12 +447,14 @@ def disposal_batch_propose(*, actor=None, as_of: datetime.date | None = None) ->
         counts: dict[str, int] = {}
         held_counts: dict[str, int] = {}
         for d in due(as_of=as_of, rules=BATCH_RULES):
+            # Not again: records waiting in an open batch, and records a person kept out in the last year.
+            waiting = Q(
+                state__in=(ItemState.PENDING, ItemState.DISPOSED),
+                batch__state__in=(BatchState.PROPOSED, BatchState.APPROVED, BatchState.DISPOSING),
+            )
+            kept = Q(state=ItemState.EXCLUDED, decided_at__gte=timezone.now() - KEPT_OUT_FOR)
             already = set(
-                DisposalItem.objects.filter(
-                    record_type=d.rule.record_type,
-                    state__in=(ItemState.PENDING, ItemState.DISPOSED),
-                    batch__state__in=(BatchState.PROPOSED, BatchState.APPROVED, BatchState.DISPOSING),
-                )
+                DisposalItem.objects.filter(waiting | kept, record_type=d.rule.record_type)
                 .exclude(batch=batch)
                 .values_list("record_id", flat=True)
             )
@@ -530,8 +531,8 @@ def disposal_item_exclude(*, actor, item: DisposalItem, reason: str) -> Disposal
         item = DisposalItem.objects.select_for_update().get(pk=item.pk)
         if item.state != ItemState.PENDING:
             raise ApplicationError(ERROR_ITEM_NOT_PENDING)
-        item.state, item.reason, item.decided_by = ItemState.EXCLUDED, reason, actor
-        item.save(update_fields=["state", "reason", "decided_by"])
+        item.state, item.reason, item.decided_by, item.decided_at = ItemState.EXCLUDED, reason, actor, timezone.now()
+        item.save(update_fields=["state", "reason", "decided_by", "decided_at"])
         audit_record(
             actor=actor,
             event=AuditEvent.DISPOSAL_EXCLUDED,

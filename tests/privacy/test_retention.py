@@ -303,3 +303,13 @@ def test_a_restore_replays_the_disposal_log(dpo, tmp_path):
     assert not Child.objects.filter(pk=child.pk).exists()
     assert not Carer.objects.filter(pk=carer.pk).exists() and not Case.objects.filter(child_id=child.pk).exists()
     assert "Replayed 1 logged disposals" in out.getvalue()
+
+
+def test_a_record_kept_out_is_not_proposed_again_for_a_year(dpo):
+    child = child_with_casework(1)
+    batch = disposal_batch_propose(actor=None)
+    disposal_item_exclude(actor=dpo, item=batch.items.get(), reason="Complaint open")
+    assert disposal_batch_propose(actor=None) is None
+    with time_machine.travel(datetime.datetime(2027, 12, 2, 9, tzinfo=datetime.UTC), tick=False):
+        again = disposal_batch_propose(actor=None)
+    assert list(again.items.values_list("record_id", flat=True)) == [child.pk]
