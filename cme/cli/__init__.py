@@ -6,6 +6,8 @@ cme token create USERNAME         print a new API token for USERNAME
 cme link LEFT.csv RIGHT.csv --output PAIRS.csv   find records of one person in two CSV files (--dedupe FILE: in one)
 cme import source KIND FILE       import a council extract for data matching (council-tax, housing, benefits, gp, …)
 cme match run [--on DATE]         find children living here on no school roll, for an officer to review
+cme retention run --dry-run|--propose   what the retention rules find due; or a disposal batch for the DPO
+cme retention dispose BATCH_ID    dispose of a batch the DPO approved (run again to finish an interrupted one)
 cme <anything else>               a Django management command (migrate, check, db_worker, …)
 """
 
