@@ -356,9 +356,12 @@ def _file_path(storage: str, name: str) -> Path:
 
 
 def _remove_files(batch: DisposalBatch) -> None:
-    for pending in DisposalFile.objects.filter(batch=batch):
-        _file_path(pending.storage, pending.name).unlink(missing_ok=True)
-        pending.delete()
+    """Remove the files a committed chunk wrote down, then the notes of them (one statement, not one per file)."""
+    pending = list(DisposalFile.objects.filter(batch=batch).values_list("pk", "storage", "name"))
+    for _, storage, name in pending:
+        _file_path(storage, name).unlink(missing_ok=True)
+    if pending:
+        DisposalFile.objects.filter(pk__in=[pk for pk, _, _ in pending]).delete()
 
 
 # --- The disposal log, for replay after a restore --------------------------------------------------------------------
