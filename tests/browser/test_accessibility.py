@@ -112,8 +112,10 @@ def test_a_form_error_is_summarised_and_linked_to_its_field(page, live_server, d
 def test_the_retention_pages_have_no_accessibility_violations(page, live_server, demo_borough, settings, tmp_path):
     """The demo borough has nothing due: shortened periods make a disposed batch, and a batch with a record kept out."""
     from cme.accounts.models import User
+    from cme.audit.services import audit_record_read
     from cme.cases.models import Case
     from cme.council.models import RetentionPeriod
+    from cme.people.models import Child
     from cme.privacy.disposal import disposal_batch_dispose
     from cme.privacy.retention import (
         RULES,
@@ -129,7 +131,9 @@ def test_the_retention_pages_have_no_accessibility_violations(page, live_server,
     disposed = disposal_batch_approve(actor=dpo, batch=disposal_batch_propose(actor=None))
     disposal_batch_dispose(batch=disposed)
     RetentionPeriod.objects.update(months=RULES["child_record"].default_months)
-    legal_hold_place(actor=dpo, subject=Case.objects.first(), reason="Claim notified")
+    hold = legal_hold_place(actor=dpo, subject=Case.objects.first(), reason="Claim notified")
+    for child in Child.objects.exclude(pk=hold.child_id)[:3]:
+        audit_record_read(actor=dpo, target=child, fields=["given_name"])
     RetentionPeriod.objects.create(rule="audit_detail", months=0)  # every audit detail is due
     waiting = disposal_batch_propose(actor=None)
     disposal_item_exclude(actor=dpo, item=waiting.items.first(), reason="Complaint open")
