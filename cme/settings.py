@@ -314,6 +314,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 CME_DAILY_TASKS = [
     "cme.audit.tasks.audit_checkpoint_daily",
     "cme.reports.tasks.population_baseline_daily",
+    "cme.privacy.tasks.retention_sweep_task",  # housekeeping, and a disposal batch for the DPO to approve
 ]
 
 LANGUAGE_CODE = "en-gb"

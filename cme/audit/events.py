@@ -79,6 +79,15 @@ class AuditEvent(models.TextChoices):
     ROLE_GRANT_REQUESTED = "role_grant_requested", "Role grant requested"
     ROLE_GRANT_APPROVED = "role_grant_approved", "Role grant approved"
     ROLE_GRANT_REFUSED = "role_grant_refused", "Role grant refused"
+    # Retention (cme.privacy.retention): legal holds, disposal batches and what they deleted.
+    LEGAL_HOLD_PLACED = "legal_hold_placed", "Legal hold placed"
+    LEGAL_HOLD_RELEASED = "legal_hold_released", "Legal hold released"
+    DISPOSAL_PROPOSED = "disposal_proposed", "Disposal batch proposed"
+    DISPOSAL_BATCH_VIEWED = "disposal_batch_viewed", "Disposal batch viewed"
+    DISPOSAL_APPROVED = "disposal_approved", "Disposal batch approved"
+    DISPOSAL_EXCLUDED = "disposal_excluded", "Record kept out of a disposal batch"
+    RECORDS_DISPOSED = "records_disposed", "Records disposed of under the retention rules"
+    HOUSEKEEPING_DONE = "housekeeping_done", "Expired sessions, tokens, sign-in logs and finished jobs deleted"
 
 
 # Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.
@@ -96,5 +105,6 @@ READ_EVENTS = frozenset(
         AuditEvent.AUDIT_EXPORTED,
         AuditEvent.SOURCE_REJECTIONS_VIEWED,
         AuditEvent.MATCH_CANDIDATE_VIEWED,
+        AuditEvent.DISPOSAL_BATCH_VIEWED,
     }
 )

@@ -67,6 +67,14 @@ SENTENCES: dict[str, str] = {
     AuditEvent.ROLE_GRANT_REQUESTED: "{actor} asked for {target} to be given a role that reads children's records",
     AuditEvent.ROLE_GRANT_APPROVED: "{actor} approved a role for {target}",
     AuditEvent.ROLE_GRANT_REFUSED: "{actor} refused a role for {target}",
+    AuditEvent.LEGAL_HOLD_PLACED: "{actor} placed a legal hold on {target}",
+    AuditEvent.LEGAL_HOLD_RELEASED: "{actor} released a legal hold on {target}",
+    AuditEvent.DISPOSAL_PROPOSED: "{actor} proposed disposal batch {batch} of {count} records",
+    AuditEvent.DISPOSAL_BATCH_VIEWED: "{actor} viewed disposal batch {batch}",
+    AuditEvent.DISPOSAL_APPROVED: "{actor} approved disposal batch {batch}",
+    AuditEvent.DISPOSAL_EXCLUDED: "{actor} kept {target} out of disposal batch {batch}",
+    AuditEvent.RECORDS_DISPOSED: "{actor} disposed of {count} records in disposal batch {batch}",
+    AuditEvent.HOUSEKEEPING_DONE: "{actor} deleted {count} expired sessions, tokens, sign-in logs and finished jobs",
 }
 
 # How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.

@@ -6,6 +6,7 @@ plain arguments: the audit app imports no other cme app.
 
 import csv
 import datetime
+import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -183,10 +184,11 @@ def audit_record_read(
     )
 
 
-def audit_details_erase(*, actor: Any | None, sequences: Iterable[int]) -> int:
+def audit_details_erase(*, actor: Any | None, sequences: Iterable[int], batch: int | None = None) -> int:
     """Delete the personal details of these entries (retention); the chain is untouched and still verifies.
 
-    Records one `audit_details_erased` entry with the count, and returns how many details were deleted.
+    Records one `audit_details_erased` entry with the count (and the disposal batch that erased them, when one did),
+    and returns how many details were deleted.
     """
     sequences = sorted(set(sequences))
     with transaction.atomic(using=router.db_for_write(AuditDetail)):
@@ -195,9 +197,23 @@ def audit_details_erase(*, actor: Any | None, sequences: Iterable[int]) -> int:
             audit_record(
                 actor=actor,
                 event=AuditEvent.AUDIT_DETAILS_ERASED,
-                payload={"count": erased, "first": sequences[0], "last": sequences[-1]},
+                payload={
+                    "count": erased,
+                    "first": sequences[0],
+                    "last": sequences[-1],
+                    **({"batch": int(batch)} if batch is not None else {}),
+                },
             )
     return erased
+
+
+def audit_details_erased_by_batch() -> dict[int | None, int]:
+    """How many details retention erased, by disposal batch (None: erased outside a batch), from the chain itself."""
+    totals: dict[int | None, int] = {}
+    for payload in AuditEntry.objects.filter(event=AuditEvent.AUDIT_DETAILS_ERASED).values_list("payload", flat=True):
+        data = json.loads(payload)
+        totals[data.get("batch")] = totals.get(data.get("batch"), 0) + int(data.get("count", 0))
+    return totals
 
 
 def _write(alias: str, entry: AuditEntry, detail: AuditDetail | None) -> None:

@@ -9,6 +9,8 @@ cme import source KIND FILE       import a council extract for data matching (co
 cme match run [--on DATE]         find children living here on no school roll, for an officer to review
 cme report dfe-return --census-date DATE [--published] [--output FILE]   the DfE's termly CME return as CSV
 cme report extract --study S --recipient R --purpose P --approved-by DPO  a pseudonymised extract for a study
+cme retention run --dry-run|--propose   what the retention rules find due; or a disposal batch for the DPO
+cme retention dispose BATCH_ID    dispose of a batch the DPO approved (run again to finish an interrupted one)
 cme <anything else>               a Django management command (migrate, check, db_worker, …)
 
 Where `make run` has run, its settings file (var/cme.env: demo mode) is read first; variables already set win.

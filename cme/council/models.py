@@ -77,3 +77,19 @@ class ClosureDay(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.reason}"
+
+
+class RetentionPeriod(TimestampedModel):
+    """The council's own period for one retention rule, replacing the default the software ships with.
+
+    `rule` is a disposal rule's code (cme.privacy.retention.RULES); a rule with no row here keeps its default.
+    """
+
+    rule = models.CharField(max_length=40, unique=True)
+    months = models.PositiveIntegerField(help_text="How many months after the rule's starting date the record goes.")
+
+    class Meta:
+        ordering = ["rule"]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.months} months"

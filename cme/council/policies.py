@@ -2,6 +2,9 @@
 
 import rules
 
-from cme.accounts.policies import is_sysadmin
+from cme.accounts.policies import is_dpo, is_sysadmin
 
 rules.add_perm("council.change_settings", is_sysadmin)
+
+# How long each kind of record is kept is the data protection officer's to set (the notice states the periods).
+rules.add_perm("council.change_retention_periods", is_dpo)

@@ -10,7 +10,8 @@ from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
 
-from .models import ClosureDay, CouncilSettings, TermPeriod
+from .models import ClosureDay, CouncilSettings, RetentionPeriod, TermPeriod
+from .selectors import council_settings_get
 
 EDITABLE_FIELDS = (
     "council_name",
@@ -132,3 +133,39 @@ def closure_day_delete(*, actor: User | None, closure_day: ClosureDay) -> None:
     """Remove a closure day entered by mistake."""
     audit_record(actor=actor, event=AuditEvent.SETTINGS_CHANGED, target=closure_day, payload={"closure_day": "removed"})
     closure_day.delete()
+
+
+MAX_RETENTION_MONTHS = 100 * 12
+
+
+@transaction.atomic
+def retention_periods_set(*, actor: User, periods: dict[str, int | None], defaults: dict[str, int]) -> list[str]:
+    """Set the council's own retention periods (months, by disposal rule); None or the default goes back to it.
+
+    `defaults` names the rules and their default months (cme.privacy.retention.RULES); returns the rules changed.
+    """
+    unknown = set(periods) - set(defaults)
+    if unknown:
+        raise TypeError(f"Not retention rules: {sorted(unknown)}")
+    current = dict(RetentionPeriod.objects.values_list("rule", "months"))
+    changed = []
+    for rule, months in periods.items():
+        if months is not None and not 0 <= months <= MAX_RETENTION_MONTHS:
+            raise ApplicationError("Enter a period between 0 and 1,200 months.", field=rule)
+        wanted = None if months is None or months == defaults[rule] else months
+        if current.get(rule) == wanted:
+            continue
+        if wanted is None:
+            RetentionPeriod.objects.filter(rule=rule).delete()
+        else:
+            RetentionPeriod.objects.update_or_create(rule=rule, defaults={"months": wanted})
+        changed.append(rule)
+    if changed:
+        audit_record(
+            actor=actor,
+            event=AuditEvent.SETTINGS_CHANGED,
+            target_type="council.retentionperiod",
+            target_id="",
+            payload={"retention_periods": {rule: periods[rule] for rule in changed}},
+        )
+    return changed

@@ -25,6 +25,7 @@ The privacy app imports no other app (design.md): models are named by their labe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -526,7 +527,8 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 "The child's record",
                 "A child's record and all our work about them: referrals, cases, enquiries, file notes, documents "
                 "and decisions.",
-                "Until the child's 25th birthday, and never while a case about them is open.",
+                "Until the child's {child_record:birthday}, and never while a case about them is open. A referral "
+                "that led to no case is deleted {referral_no_case} after we decided it.",
                 "the child's date of birth",
                 25,
                 True,
@@ -560,10 +562,12 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 RetentionRule.ACCOUNTABILITY_LOG,
                 "Records of who did what",
                 "Records of who looked at, changed, downloaded or shared information.",
-                "6 years from the date of each entry, or for as long as the record it is about is kept, if that is "
-                "longer.",
+                "The personal details of each entry (which fields were seen, the words searched for, a reason given) "
+                "are kept for {audit_detail} from the date of the entry, and go sooner with the record they are "
+                "about. The bare fact that something happened, with no personal details, stays so that the record "
+                "of who did what can be checked for tampering.",
                 "the date of the entry",
-                6,
+                7,
                 True,
                 "So that we can show how information was used, answer questions from the people it is about, and "
                 "investigate any misuse.",
@@ -574,25 +578,25 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 "Council tax, housing, benefits, GP registration, admissions and school roll records received to "
                 "find children living here who are on no school roll, and rows of those extracts held back for "
                 "checking.",
-                "Until the next extract from the same source replaces it, and never longer than 13 months.",
+                "{matching_extract} after it was received; {matching_extract_yearly} for an extract sent once a "
+                "year, such as admissions, so that the next one can replace it first.",
                 "the date the extract was received",
-                1,
+                None,
                 True,
                 "Each extract is a snapshot of who lives where; an older one only matters until a newer one arrives. "
-                "The 13-month limit lets a yearly extract be replaced before the old one goes.",
+                "The longer period for a yearly extract lets it be replaced before the old one goes.",
             ),
             RetentionPolicy(
                 RetentionRule.MATCH_CANDIDATE,
                 "Children proposed by data matching",
                 "Each child data matching proposed for review, the records and reasons behind it, and the officer's "
                 "decision. A confirmed match becomes a referral, kept with the child's record.",
-                "2 years after a match run last proposed the child, so that a child an officer has already ruled out "
-                "is not proposed again on the same records.",
+                "A child never confirmed is deleted {match_candidate} after a match run last proposed them.",
                 "the last run that proposed the child",
-                2,
+                None,
                 True,
-                "Without the earlier decision, the same records would put the same child in front of an officer "
-                "again after every run.",
+                "Long enough for the runs that follow to see an officer's earlier decision, so the same records do "
+                "not put the same child in front of an officer again and again.",
             ),
             RetentionPolicy(
                 RetentionRule.UNTIL_REPLACED,
@@ -606,8 +610,7 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 "They are copies of information that is already public.",
             ),
             # Tables that come with the libraries cme uses (django-axes, Django sessions, django-rest-knox,
-            # django-tasks-db). Nothing deletes their old rows on a schedule yet: the retention sweep is to use each
-            # library's own clean-up (clearsessions, axes_reset_logs, prune_db_task_results) and drop expired tokens.
+            # django-tasks-db). The daily retention sweep (cme.privacy.retention) deletes their old rows.
             RetentionPolicy(
                 RetentionRule.SIGN_IN_ATTEMPTS,
                 "Failed sign-in attempts",
@@ -626,7 +629,7 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 "Where and how people signed in",
                 "For each sign-in: the user name, when the person signed in and out, and the internet address and "
                 "browser they used.",
-                "1 year from each sign-in.",
+                "{sign_in_history} from each sign-in.",
                 "the date of the sign-in",
                 1,
                 True,
@@ -651,7 +654,7 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 "Background jobs",
                 "The system's record of work it does in the background, such as reading an import: what it was asked "
                 "to do and to which records, when it ran, and any error.",
-                "30 days after the job finishes.",
+                "{background_jobs} after the job finishes.",
                 "the end of the job",
                 None,
                 True,
@@ -661,6 +664,29 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
         )
     }
 )
+
+
+def _duration(months: int) -> str:
+    if months % 12 == 0 and months:
+        years = months // 12
+        return f"{years} year" + ("s" if years != 1 else "")
+    return f"{months} month" + ("s" if months != 1 else "")
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def period_in_words(text: str, periods: Mapping[str, int]) -> str:
+    """A rule's period with the periods in force: `{rule}` becomes "6 months", `{rule:birthday}` "25th birthday"."""
+
+    def word(match) -> str:
+        months = periods[match.group(1)]
+        return f"{_ordinal(months // 12)} birthday" if match.group(2) == "birthday" else _duration(months)
+
+    return re.sub(r"\{([a-z_]+)(?::(birthday))?\}", word, text)
+
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Entries
@@ -1423,6 +1449,75 @@ _ENTRIES: list[FieldEntry] = [
         recipients=(),
         retention=_K.ACCOUNTABILITY_LOG,
     ),
+    # --- retention (cme.privacy.retention): legal holds and the disposal log ---------------------------------------
+    *_declare(
+        "privacy.LegalHold",
+        {
+            "subject_type": "Whether the hold names a child, a case or a request",
+            "subject_id": "Which child, case or request is held",
+            "child_id": "Which child's records the hold keeps",
+            "state": "Whether the hold is still in force",
+            "placed_at": "When the hold was placed",
+            "released_at": "When the hold was released",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "privacy.LegalHold",
+        {
+            "reason": "Why disposal is suspended (a claim, an inquiry, a court order), in the officer's words",
+            "release_reason": "Why the hold was released, in the officer's words",
+        },
+        category=_C.CASEWORK,
+        subjects=_FREE_TEXT_SUBJECTS,
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_staff_link(
+        "privacy.LegalHold",
+        {"placed_by": "Who placed the hold", "released_by": "Who released it"},
+        _K.CHILD_RECORD,
+    ),
+    *_declare(
+        "privacy.DisposalItem",
+        {
+            "record_type": "What kind of record was disposed of",
+            "record_id": "Which record was disposed of (its number only, so that a restore can dispose of it again)",
+            "due_on": "When the record became due for disposal",
+            "state": "Whether it was disposed of, kept or held",
+            "disposed_at": "When it was disposed of",
+            "decided_at": "When a person kept it out of the batch",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "privacy.DisposalItem",
+        {"reason": "Why a record was kept out of a disposal batch, in the words of the person who kept it"},
+        category=_C.ACCOUNTABILITY,
+        subjects=_FREE_TEXT_SUBJECTS | {_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_staff_link("privacy.DisposalItem", {"decided_by": "Who kept the record out of the batch"}, _K.ACCOUNTABILITY_LOG),
+    *_staff_link("privacy.DisposalBatch", {"approved_by": "Who approved the disposal"}, _K.ACCOUNTABILITY_LOG),
     # --- the audit trail (cme.audit): ids in the chained entry, the personal part in the erasable detail ---------
     *_declare(
         "audit.AuditEntry",
@@ -2092,6 +2187,7 @@ NOT_PERSONAL_ON_ANY_MODEL: Mapping[str, str] = MappingProxyType(
 _REGISTER = "A published fact about a school from the national register of schools, not about a person."
 _COUNCIL = "The council's own published details, not about a person."
 _CALENDAR = "The council's school calendar, not about a person."
+_DISPOSAL_BATCH = "How a disposal batch was set up and went: dates, states, rules and counts, not about a person."
 _CHAIN = "Part of the audit trail's tamper-evident chain: numbers and hashes, not about a person."
 _DOCUMENT = "A technical property of an uploaded file that reveals nothing about its content."
 _UNUSED_AUTH = "Never used: every permission comes from the user's role."
@@ -2167,6 +2263,30 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("accounts.User", "is_staff"): "Never used: cme has no Django admin.",
         ("accounts.User", "groups"): "Never used: every permission comes from the user's role.",
         ("accounts.User", "user_permissions"): "Never used: every permission comes from the user's role.",
+        ("council.RetentionPeriod", "rule"): "Which retention rule the council set a period for, not about a person.",
+        ("council.RetentionPeriod", "months"): "How long the council keeps records under that rule.",
+        **{
+            ("privacy.DisposalBatch", name): _DISPOSAL_BATCH
+            for name in (
+                "state",
+                "as_of",
+                "proposed_at",
+                "periods",
+                "counts",
+                "held",
+                "approved_at",
+                "disposal_started_at",
+                "disposed_at",
+                "disposed_counts",
+                "details_erased",
+            )
+        },
+        ("privacy.DisposalItem", "batch"): _DISPOSAL_BATCH + " Which batch the record was in.",
+        ("privacy.DisposalItem", "rule"): _DISPOSAL_BATCH + " Which retention rule made the record due.",
+        ("privacy.DisposalFile", "batch"): _DISPOSAL_BATCH + " Which batch removes the file.",
+        ("privacy.DisposalFile", "storage"): _DISPOSAL_BATCH + " Which store the file to remove is in.",
+        ("privacy.DisposalFile", "name"): _DISPOSAL_BATCH
+        + " A stored file's meaningless name (uploads are stored under random names) waiting to be removed.",
         ("audit.AuditChainHead", "last_sequence"): _CHAIN + " The number of the last entry.",
         ("audit.AuditChainHead", "last_hash"): _CHAIN + " The hash of the last entry.",
         ("audit.AuditEntry", "sequence"): _CHAIN + " The entry's place in the chain.",

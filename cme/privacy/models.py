@@ -76,3 +76,124 @@ class AccessPurpose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} opened {self.subject_type_id}:{self.subject_id} for {self.purpose}"
+
+
+class HoldState(models.TextChoices):
+    ACTIVE = "active", "In force"
+    RELEASED = "released", "Released"
+
+
+class LegalHold(models.Model):
+    """Disposal suspended for a named child, case or request (a claim, an inquiry, a court order), and why.
+
+    While a hold is in force, the sweep proposes nothing of that child (for a case: of the case's child), and a batch
+    already approved skips it. Placed and released by the data protection officer, each audited.
+    """
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField(help_text="The child, case or request held.")
+    child_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The child whose records are held.")
+    reason = models.TextField(help_text="Why disposal is suspended, e.g. a claim or an inquiry's order.")
+    state = models.CharField(max_length=10, choices=HoldState.choices, default=HoldState.ACTIVE)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        indexes = [models.Index(fields=["state", "child_id"])]
+
+    def __str__(self) -> str:
+        return f"Legal hold {self.pk}"
+
+
+class BatchState(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DISPOSING = "disposing", "Being disposed of"
+    DISPOSED = "disposed", "Disposed of"
+
+
+class DisposalBatch(models.Model):
+    """Records the retention sweep found due on one day, for the data protection officer to review and approve.
+
+    Its items, once disposed, are the disposal log: which subjects went, by which rule, in which batch. A restore from
+    backup replays that log (`cme retention replay`) so that nothing disposed of comes back.
+    """
+
+    state = models.CharField(max_length=10, choices=BatchState.choices, default=BatchState.PROPOSED)
+    as_of = models.DateField(help_text="The day the rules were applied on.")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    periods = models.JSONField(default=dict, help_text="Each rule's period in months, as applied.")
+    counts = models.JSONField(default=dict, help_text="How many records each rule proposed.")
+    held = models.JSONField(default=dict, help_text="How many records each rule would have proposed but for a hold.")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    disposal_started_at = models.DateTimeField(null=True, blank=True)
+    disposed_at = models.DateTimeField(null=True, blank=True)
+    disposed_counts = models.JSONField(default=dict, help_text="Rows deleted, by kind of record.")
+    details_erased = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"Disposal batch {self.pk}"
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", "To dispose of"
+    EXCLUDED = "excluded", "Kept"
+    HELD = "held", "Held"
+    DISPOSED = "disposed", "Disposed of"
+
+
+class DisposalItem(models.Model):
+    """One record a batch proposes to dispose of: the disposal log's row once it has gone."""
+
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="items")
+    rule = models.CharField(max_length=40)
+    record_type = models.CharField(max_length=100, help_text="app_label.model, e.g. people.child")
+    record_id = models.PositiveBigIntegerField()
+    due_on = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.PENDING)
+    reason = models.TextField(blank=True, help_text="Why the record was kept out of the batch.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When a person kept the record out.")
+    disposed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["batch", "state", "rule"]),
+            models.Index(fields=["record_type", "record_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "record_type", "record_id"], name="disposal_item_once_a_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id} in batch {self.batch_id}"
+
+
+class DisposalFile(models.Model):
+    """An uploaded file whose rows a disposal has deleted, waiting to be removed from storage.
+
+    Written in the transaction that deletes the rows, removed once the file is gone: a disposal killed between the
+    two finds it here and finishes the job.
+    """
+
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.PROTECT, related_name="+")
+    storage = models.CharField(max_length=20, help_text="Which storage holds it: documents or imports.")
+    name = models.CharField(max_length=500)
+
+    def __str__(self) -> str:
+        return f"File to remove for batch {self.batch_id}"

@@ -11,10 +11,12 @@ imports no other app.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -382,9 +384,27 @@ def security_measures(cat: Catalogue) -> tuple[SecurityMeasure, ...]:
     return tuple(measures)
 
 
-def notice_build(*, controller: Controller, catalogue: Catalogue | None = None) -> Notice:
-    """The privacy notice for `controller`, from `catalogue` (default: the catalogue in force)."""
-    cat = catalogue or catalogue_module.CATALOGUE
+def _with_periods(cat: Catalogue, periods: Mapping[str, int] | None) -> Catalogue:
+    """The catalogue with its retention periods in words, as the council has set them (or the defaults)."""
+    from .retention import RULES
+
+    periods = {**{code: rule.default_months for code, rule in RULES.items()}, **(periods or {})}
+    rules = {
+        code: dataclasses.replace(policy, period=catalogue_module.period_in_words(policy.period, periods))
+        for code, policy in cat.retention_rules.items()
+    }
+    return dataclasses.replace(cat, retention_rules=MappingProxyType(rules))
+
+
+def notice_build(
+    *, controller: Controller, catalogue: Catalogue | None = None, periods: Mapping[str, int] | None = None
+) -> Notice:
+    """The privacy notice for `controller`, from `catalogue` (default: the catalogue in force).
+
+    `periods`: the council's retention periods in months by disposal rule (`retention_periods()`); the defaults
+    otherwise.
+    """
+    cat = _with_periods(catalogue or catalogue_module.CATALOGUE, periods)
     return Notice(
         controller=controller,
         categories=_categories(cat),
@@ -623,9 +643,18 @@ def _field_row(cat: Catalogue, entry: FieldEntry) -> tuple[str, ...]:
     )
 
 
-def ropa_build(*, controller: Controller, catalogue: Catalogue | None = None, today: date | None = None) -> Ropa:
-    """The Art. 30 record for `controller`: one activity per purpose in use, and every catalogued field."""
-    cat = catalogue or catalogue_module.CATALOGUE
+def ropa_build(
+    *,
+    controller: Controller,
+    catalogue: Catalogue | None = None,
+    today: date | None = None,
+    periods: Mapping[str, int] | None = None,
+) -> Ropa:
+    """The Art. 30 record for `controller`: one activity per purpose in use, and every catalogued field.
+
+    `periods`: the council's retention periods in months by disposal rule; the defaults otherwise.
+    """
+    cat = _with_periods(catalogue or catalogue_module.CATALOGUE, periods)
     return Ropa(
         controller=controller,
         activities=tuple(_activity(cat, purpose) for purpose in cat.purposes_in_use()),

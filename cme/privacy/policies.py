@@ -17,3 +17,6 @@ rules.add_perm("privacy.verify_audit", is_dpo)  # start a check of the whole cha
 # Special-category and criminal-offence fields (the catalogue marks them) are shown only to roles cleared for them:
 # the caseworkers, whose statutory enquiries need them. Everyone else gets them masked (cme/privacy/masking.py).
 rules.add_perm("privacy.view_special_category", is_caseworker)
+
+# Retention: disposal batches, their approval and certificates, and legal holds are the DPO's.
+rules.add_perm("privacy.manage_retention", is_dpo)

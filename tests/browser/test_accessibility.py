@@ -20,6 +20,7 @@ DOWNLOADS = {
     "web:privacy:ropa-csv",
     "web:privacy:ropa-xlsx",
     "web:privacy:audit-csv",
+    "web:privacy:retention-certificate-pdf",
     "web:cases:document-download",
     "web:returns:template",
     "web:matching:template",
@@ -114,3 +115,50 @@ def test_a_form_error_is_summarised_and_linked_to_its_field(page, live_server, d
     assert page.title().startswith("Error:")
     summary.locator("a", has_text="Enter your username").click()
     assert page.evaluate("document.activeElement.id") == "id_username"
+
+
+def test_the_retention_pages_have_no_accessibility_violations(page, live_server, demo_borough, settings, tmp_path):
+    """The demo borough has nothing due: shortened periods make a disposed batch, and a batch with a record kept out."""
+    from cme.accounts.models import User
+    from cme.audit.services import audit_record_read
+    from cme.cases.models import Case
+    from cme.council.models import RetentionPeriod
+    from cme.people.models import Child
+    from cme.privacy.disposal import disposal_batch_dispose
+    from cme.privacy.retention import (
+        RULES,
+        disposal_batch_approve,
+        disposal_batch_propose,
+        disposal_item_exclude,
+        legal_hold_place,
+    )
+
+    settings.CME_DOCUMENT_ROOT = tmp_path
+    dpo = User.objects.get(username="dpo")
+    RetentionPeriod.objects.create(rule="child_record", months=0)  # every child without an open case is due
+    disposed = disposal_batch_approve(actor=dpo, batch=disposal_batch_propose(actor=None))
+    disposal_batch_dispose(batch=disposed)
+    RetentionPeriod.objects.update(months=RULES["child_record"].default_months)
+    hold = legal_hold_place(actor=dpo, subject=Case.objects.first(), reason="Claim notified")
+    for child in Child.objects.exclude(pk=hold.child_id)[:3]:
+        audit_record_read(actor=dpo, target=child, fields=["given_name"])
+    RetentionPeriod.objects.create(rule="audit_detail", months=0)  # every audit detail is due
+    waiting = disposal_batch_propose(actor=None)
+    disposal_item_exclude(actor=dpo, item=waiting.items.first(), reason="Complaint open")
+    sign_in(page, live_server.url, "dpo")
+    paths = [
+        "/privacy/retention/",
+        "/privacy/retention/periods/",
+        "/privacy/retention/holds/",
+        "/privacy/retention/holds/new/",
+        f"/privacy/retention/batches/{waiting.pk}/",
+        f"/privacy/retention/batches/{waiting.pk}/approve/",
+        f"/privacy/retention/batches/{disposed.pk}/",
+        f"/privacy/retention/batches/{disposed.pk}/certificate/",
+    ]
+    found = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        found[path] = violations_on(page)
+    assert found == {path: [] for path in paths}

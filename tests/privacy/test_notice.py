@@ -247,9 +247,24 @@ def test_categories_held_only_in_case_records_say_so(page):
 
 
 def test_retention_is_stated_from_the_catalogues_rules(page):
+    from cme.privacy.retention import retention_periods
+
     how_long = text_of(page, "how-long")
     for code in CATALOGUE.retention_rules_in_use():
-        assert catalogue.RETENTION_RULES[code].period in how_long
+        assert catalogue.period_in_words(catalogue.RETENTION_RULES[code].period, retention_periods()) in how_long
+    assert "Until the child's 25th birthday" in how_long
+    assert "6 months after it was received; 13 months for an extract sent once a year" in how_long
+
+
+@pytest.mark.django_db
+def test_the_notice_states_the_periods_the_council_set(client):
+    from cme.council.models import RetentionPeriod
+
+    RetentionPeriod.objects.create(rule="child_record", months=30 * 12)
+    RetentionPeriod.objects.create(rule="match_candidate", months=3)
+    how_long = text_of(client.get("/privacy/").content.decode(), "how-long")
+    assert "Until the child's 30th birthday" in how_long and "25th birthday" not in how_long
+    assert "deleted 3 months after a match run last proposed them" in how_long
 
 
 def test_special_category_and_criminal_offence_conditions_are_stated(page):

@@ -107,6 +107,17 @@ MATRIX = {
     "web:privacy:audit": ("page", only("dpo")),
     "web:privacy:audit-csv": ("page", only("dpo")),
     "web:privacy:audit-verify": ("page", only("dpo", granted=405)),  # POST only: a GET is refused
+    # Retention: disposal batches, their approval and certificates, legal holds and the periods are the DPO's.
+    "web:privacy:retention": ("page", only("dpo")),
+    "web:privacy:retention-periods": ("page", only("dpo")),
+    "web:privacy:retention-batch": ("page", only("dpo")),
+    "web:privacy:retention-approve": ("page", only("dpo")),
+    "web:privacy:retention-certificate": ("page", only("dpo")),
+    "web:privacy:retention-certificate-pdf": ("page", only("dpo")),
+    "web:privacy:retention-exclude": ("page", only("dpo")),
+    "web:privacy:retention-holds": ("page", only("dpo")),
+    "web:privacy:retention-hold-create": ("page", only("dpo")),
+    "web:privacy:retention-hold-release": ("page", only("dpo")),
     # Data matching: caseworkers review candidates (404 for anyone else: a candidate names a child); the DPO and the
     # analyst see runs (settings, model, counts); the DPO also sees which sources are received; a manager registers
     # sources. School and partner users and the system administrator see nothing of it.
@@ -238,6 +249,9 @@ class World:
     source_import: object
     grant: object
     extract: object
+    batch: object  # a disposal batch waiting for approval, with one item
+    disposed_batch: object  # a disposed batch, which has a certificate
+    hold: object
 
 
 @pytest.fixture
@@ -286,6 +300,7 @@ def world(
             requested_by=user_factory(role=Role.SYSADMIN),
         ),
         extract=_extract(user_factory, tmp_path),
+        **_retention_world(case),
     )
 
 
@@ -305,6 +320,18 @@ def _extract(user_factory, tmp_path):
         files={"children.csv": "0" * 64},
         key_id="00000000",
     )
+
+
+def _retention_world(case) -> dict:
+    from cme.privacy.models import BatchState, DisposalBatch, DisposalItem, LegalHold
+    from cme.privacy.retention import legal_hold_place
+
+    batch = DisposalBatch.objects.create(as_of="2026-12-01", counts={"child_record": 1})
+    DisposalItem.objects.create(batch=batch, rule="child_record", record_type="people.child", record_id=999999)
+    disposed = DisposalBatch.objects.create(as_of="2026-11-01", state=BatchState.DISPOSED, approved_by=case.officer)
+    hold = legal_hold_place(actor=case.officer, subject=case, reason="Matrix hold")
+    assert isinstance(hold, LegalHold)
+    return {"batch": batch, "disposed_batch": disposed, "hold": hold}
 
 
 def url_for(name: str, world: World) -> str:
@@ -329,6 +356,9 @@ def url_for(name: str, world: World) -> str:
         "file_format": "csv",
         "extract_id": world.extract.pk,
         "file_name": "children.csv",
+        "batch_id": world.disposed_batch.pk if "certificate" in name else world.batch.pk,
+        "item_id": world.batch.items.get().pk,
+        "hold_id": world.hold.pk,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
     }

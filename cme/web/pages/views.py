@@ -9,6 +9,7 @@ from cme.cases.selectors import dashboard_for
 from cme.common.access import audit_list_read
 from cme.council.selectors import council_settings_get
 from cme.privacy.notice import Controller, notice_build
+from cme.privacy.retention import retention_periods
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
 
 from .cookies import necessary_cookies
@@ -48,7 +49,7 @@ class PrivacyNoticeView(PublicPageMixin, TemplateView):
     template_name = "pages/privacy.html"
 
     def get_context_data(self, **kwargs):
-        notice = notice_build(controller=Controller.from_settings(council_settings_get()))
+        notice = notice_build(controller=Controller.from_settings(council_settings_get()), periods=retention_periods())
         return super().get_context_data(notice=notice, **kwargs)
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, retention, views
 
 privacy_urls = (
     [
@@ -14,6 +14,32 @@ privacy_urls = (
         path("audit/", audit_views.AuditSearchView.as_view(), name="audit"),
         path("audit/check/", audit_views.AuditVerifyView.as_view(), name="audit-verify"),
         path("audit.csv", audit_views.AuditExportView.as_view(), name="audit-csv"),
+        path("retention/", retention.RetentionView.as_view(), name="retention"),
+        path("retention/periods/", retention.PeriodsView.as_view(), name="retention-periods"),
+        path("retention/batches/<int:batch_id>/", retention.BatchDetailView.as_view(), name="retention-batch"),
+        path(
+            "retention/batches/<int:batch_id>/approve/",
+            retention.BatchApproveView.as_view(),
+            name="retention-approve",
+        ),
+        path(
+            "retention/batches/<int:batch_id>/certificate/",
+            retention.CertificateView.as_view(),
+            name="retention-certificate",
+        ),
+        path(
+            "retention/batches/<int:batch_id>/certificate.pdf",
+            retention.CertificatePdfView.as_view(),
+            name="retention-certificate-pdf",
+        ),
+        path("retention/items/<int:item_id>/keep/", retention.ItemExcludeView.as_view(), name="retention-exclude"),
+        path("retention/holds/", retention.HoldListView.as_view(), name="retention-holds"),
+        path("retention/holds/new/", retention.HoldCreateView.as_view(), name="retention-hold-create"),
+        path(
+            "retention/holds/<int:hold_id>/release/",
+            retention.HoldReleaseView.as_view(),
+            name="retention-hold-release",
+        ),
     ],
     "privacy",
 )

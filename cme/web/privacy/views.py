@@ -7,6 +7,7 @@ from django.views.generic import ListView, TemplateView, View
 from cme.council.selectors import council_settings_get
 from cme.privacy.enums import Direction
 from cme.privacy.notice import Controller, Ropa, ropa_build, ropa_csv, ropa_xlsx
+from cme.privacy.retention import retention_periods
 from cme.privacy.selectors import access_purpose_list, disclosure_list
 from cme.web.filters import choice_param, text_param
 from cme.web.mixins import PermissionRequiredMixin
@@ -16,7 +17,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 def current_ropa() -> Ropa:
     """The record as the catalogue and the council's settings make it today."""
-    return ropa_build(controller=Controller.from_settings(council_settings_get()))
+    return ropa_build(controller=Controller.from_settings(council_settings_get()), periods=retention_periods())
 
 
 def _download(content: str | bytes, *, content_type: str, ropa: Ropa, extension: str) -> HttpResponse:

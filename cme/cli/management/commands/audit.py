@@ -30,7 +30,7 @@ from cme.audit.checkpoints import checkpoint_write, checkpoints_check
 from cme.audit.events import AuditEvent
 from cme.audit.keys import AuditKeyError, generate_key, public_key_id, signing_key_generate
 from cme.audit.selectors import chain_verify
-from cme.audit.services import audit_export_csv
+from cme.audit.services import audit_details_erased_by_batch, audit_export_csv
 from cme.audit.verify import DEFAULT_BATCH_SIZE
 
 EXIT_CHAIN_BROKEN = 1
@@ -97,6 +97,12 @@ class Command(BaseCommand):
                 f"Entries 1 to {result.unkeyed_entries} were made before audit keys (SHA-256 only); the rest are keyed."
             )
         self.stdout.write(f"Head: entry {result.head_sequence}, hash {result.head_hash}")
+        if by_batch := audit_details_erased_by_batch():
+            parts = [
+                f"{count:,} by disposal batch {batch}" if batch is not None else f"{count:,} outside a disposal batch"
+                for batch, count in sorted(by_batch.items(), key=lambda item: (item[0] is None, item[0] or 0))
+            ]
+            self.stdout.write(f"Details erased under the retention rules: {'; '.join(parts)}.")
         if checkpoints is None:
             return
         try:
