@@ -11,7 +11,6 @@ from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
 
 from .models import ClosureDay, CouncilSettings, RetentionPeriod, TermPeriod
-from .selectors import council_settings_get
 
 EDITABLE_FIELDS = (
     "council_name",

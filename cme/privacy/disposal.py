@@ -59,7 +59,8 @@ DISPOSAL_PLAN: dict[str, str] = {
     "cases.DocumentDownload": "cascade",
     "matching.MatchCandidate": "deleted: candidates naming the child or its referrals",
     "matching.MatchDecision": "cascade",
-    "privacy.Disclosure": "deleted: disclosures about the child or carer (named by content type and id)",
+    "privacy.Disclosure": "deleted when it names no one else: disclosures about the child or carer",
+    "privacy.DisclosureSubject": "deleted: the child, carer, their returns and extract rows leave every disclosure",
     "privacy.AccessPurpose": "deleted: reasons given for opening the child's or carer's record",
     "audit.AuditDetail": "erased: the details of entries about the child or carer; the chained entries stay",
 }
@@ -125,7 +126,9 @@ def _dispose_children(batch_id: int | None, child_ids: list[int], files: list[tu
     referral_ids = list(Referral.objects.filter(child_id__in=child_ids).values_list("pk", flat=True))
     returns = RollReturn.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids))
     timetable_ids = set(returns.exclude(timetable_id=None).values_list("timetable_id", flat=True))
+    return_ids = list(returns.values_list("pk", flat=True))
     deleted += _delete(returns, gone)
+    deleted += _delete_disclosure_subjects(ContentType.objects.get_for_model(RollReturn), return_ids, gone)
     deleted += _delete(
         gone=gone,
         queryset=Timetable.objects.filter(pk__in=timetable_ids).exclude(
@@ -168,9 +171,25 @@ def _delete_generic(app_label: str, model: str, ids: list[int], gone: dict | Non
     if not ids:
         return Counter()
     person = ContentType.objects.get_by_natural_key(app_label, model)
-    deleted = Counter()
-    for label in ("privacy.Disclosure", "privacy.AccessPurpose"):
-        deleted += _delete(_m(label).objects.filter(subject_type=person, subject_id__in=ids), gone)
+    deleted = _delete_disclosure_subjects(person, ids, gone)
+    deleted += _delete(_m("privacy.AccessPurpose").objects.filter(subject_type=person, subject_id__in=ids), gone)
+    return deleted
+
+
+def _delete_disclosure_subjects(person, ids, gone: dict | None = None) -> Counter:
+    """A disclosure names every person it is about: these people leave it, and a disclosure left about nobody goes.
+
+    A disclosure about others too (an extract, a file of returns) stays for them, without these people."""
+    ids = list(ids)
+    if not ids:
+        return Counter()
+    Subject, Disclosure = _m("privacy.DisclosureSubject"), _m("privacy.Disclosure")
+    deleted: Counter = Counter()
+    for start in range(0, len(ids), 900):  # SQLite allows 999 parameters in one statement
+        named = Subject.objects.filter(subject_type=person, subject_id__in=ids[start : start + 900])
+        disclosure_ids = set(named.values_list("disclosure_id", flat=True))
+        deleted += _delete(named, gone)
+        deleted += _delete(Disclosure.objects.filter(pk__in=disclosure_ids, subjects__isnull=True), gone)
     return deleted
 
 
@@ -214,7 +233,11 @@ def _dispose_candidates(batch_id, ids, files) -> Counter:
 def _dispose_extracts(batch_id, ids, files) -> Counter:
     """An extract's records and held-back rows go; the import's own row (dates and counts, nothing personal) stays."""
     Import = _m("matching.SourceImport")
-    deleted = _delete(_m("matching.SourceRecord").objects.filter(source_import_id__in=ids))
+    SourceRecord = _m("matching.SourceRecord")
+    records = SourceRecord.objects.filter(source_import_id__in=ids)
+    record_ids = list(records.values_list("pk", flat=True))
+    deleted = _delete(records)
+    deleted += _delete_disclosure_subjects(ContentType.objects.get_for_model(SourceRecord), record_ids)
     deleted += _delete(_m("matching.RejectedRow").objects.filter(source_import_id__in=ids))
     for path in Import.objects.filter(pk__in=ids).exclude(stored_path="").values_list("stored_path", flat=True):
         files.append(("path", path))
