@@ -18,7 +18,7 @@ from cme.council.models import RetentionPeriod
 from cme.people.models import Address, Carer, Child, ContactPoint, PersonName, Residence
 from cme.people.selectors import child_search
 from cme.privacy.disposal import disposal_batch_dispose
-from cme.privacy.models import AccessPurpose, BatchState, Disclosure, DisposalItem, ItemState
+from cme.privacy.models import AccessPurpose, BatchState, Disclosure, DisclosureSubject, DisposalItem, ItemState
 from cme.privacy.retention import (
     add_months,
     disposal_batch_approve,
@@ -149,7 +149,8 @@ def test_disposal_leaves_nothing_of_the_child_and_the_chain_still_verifies(dpo, 
     assert not Address.objects.filter(line1="1 Fennick Road").exists()
     assert not ContactPoint.objects.filter(value="carer1@example.org").exists()
     assert Residence.objects.filter(child=keep).exists()
-    assert not Disclosure.objects.filter(subject_id=child.pk).exists()
+    assert not Disclosure.objects.filter(subjects__subject_type__model="child", subjects__subject_id=child.pk).exists()
+    assert not DisclosureSubject.objects.filter(subject_type__model="child", subject_id=child.pk).exists()
     assert not AccessPurpose.objects.filter(subject_id=child.pk).exists()
     # The uploaded file is gone from storage; the other child's stays.
     assert len([p for p in Path(documents).rglob("*") if p.is_file()]) == 1

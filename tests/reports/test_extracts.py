@@ -15,7 +15,7 @@ from django.urls import reverse
 from cme.accounts.enums import Role
 from cme.audit.models import AuditEntry
 from cme.common.errors import ApplicationError
-from cme.people.models import Address, Residence
+from cme.people.models import Address, Child, Residence
 from cme.privacy.models import Disclosure
 from cme.reports.models import StudyExtract
 from cme.reports.services import study_extract_create
@@ -109,7 +109,11 @@ def test_the_extract_is_pseudonymised_documented_and_disclosed(data, dpo, settin
     disclosure = Disclosure.objects.get()
     assert disclosure.organisation == "University research team" and disclosure.purpose == "analytics"
     assert dpo.display_name in disclosure.description and "How moving home" in disclosure.description
-    assert disclosure.subject_id == extract.pk
+    assert disclosure.cause_id == extract.pk
+    # Pseudonymised, but about every child in it: subject access finds the extract from each child.
+    assert sorted(disclosure.subjects.values_list("subject_id", flat=True)) == sorted(
+        Child.objects.values_list("pk", flat=True)
+    )
     assert AuditEntry.objects.filter(event="export", target_type="reports.studyextract").exists()
 
 

@@ -101,6 +101,20 @@ DOORS: dict[str, Door] = {
     "web:reports:extracts": NONE,
     "web:reports:extract-create": NONE,
     "web:reports:extract-file": NONE,
+    # Retention: the DPO's oversight of disposal (records by number, holds by what they hold); the periods and the
+    # certificates hold no personal data.
+    "web:privacy:retention": LIST,
+    "web:privacy:retention-periods": NONE,
+    "web:privacy:retention-batch": LIST,
+    "web:privacy:retention-approve": LIST,
+    "web:privacy:retention-certificate": NONE,
+    "web:privacy:retention-certificate-pdf": NONE,
+    "web:privacy:retention-exclude": LIST,
+    "web:privacy:retention-holds": LIST,
+    "web:privacy:retention-hold-create": LIST,
+    "web:privacy:retention-hold-release": LIST,
+    "web:account-token-revoke": NONE,
+    "api:not-found": NONE,
     "web:manage:role-grant-list": NONE,  # accounts and the roles asked for them
     "web:manage:role-grant-decide": NONE,
     "web:cases:list": LISTED,
