@@ -187,6 +187,7 @@ def backup_write(*, output: str | Path, alias: str = "default") -> BackupResult:
         source = sqlite3.connect(settings.DATABASES[alias]["NAME"])
         try:
             source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal or -shm beside it
         finally:
             source.close()
             target.close()
@@ -302,7 +303,7 @@ def disposal_log_apply(*, rows: Iterable[tuple[int, str, int]]) -> Counter:
 def _restore_sqlite(source: Path, alias: str) -> None:
     name = settings.DATABASES[alias]["NAME"]
     connections[alias].close()
-    source_connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    source_connection = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
     target = sqlite3.connect(name)
     try:
         source_connection.backup(target)

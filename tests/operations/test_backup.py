@@ -107,7 +107,7 @@ def round_trip(tmp_path: Path, source_url: str, target_url: str, rows) -> tuple[
     source = installation(env, tmp_path, "source", source_url)
     target = installation(env, tmp_path, "target", target_url)
     run(source, "migrate", "--no-input")
-    run(source, "demo-data", "--children", "60")
+    run(source, "demo-data", "--children", "400")
     run(source, "shell", "-c", DOCUMENTS)
     run(source, "audit", "checkpoint")  # one the DPO made earlier, kept in CME_AUDIT_CHECKPOINT_DIR
     backup = tmp_path / "backup"
