@@ -6,6 +6,8 @@ cme token create USERNAME         print a new API token for USERNAME
 cme link LEFT.csv RIGHT.csv --output PAIRS.csv   find records of one person in two CSV files (--dedupe FILE: in one)
 cme import source KIND FILE       import a council extract for data matching (council-tax, housing, benefits, gp, …)
 cme match run [--on DATE]         find children living here on no school roll, for an officer to review
+cme backup --output DIR           back up the database, documents and audit checkpoints (keys never included)
+cme restore DIR [--disposal-log FILE]   restore a backup into an empty database, then replay the disposal log
 cme <anything else>               a Django management command (migrate, check, db_worker, …)
 
 Where `make run` has run, its settings file (var/cme.env: demo mode) is read first; variables already set win.

@@ -66,7 +66,7 @@ class RestoreResult:
     unapplied_migrations: list[str]
 
 
-# --- Helpers -----------------------------------------------------------------------------------------------------------
+# --- Helpers ----------------------------------------------------------------------------------------------------------
 
 
 def cme_version() -> str:
@@ -139,7 +139,7 @@ def _client_major(program: str) -> int:
             f"{program} is not installed: install the PostgreSQL client programs of the server's version "
             "(Debian: apt-get install postgresql-client)."
         )
-    output = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout  # noqa: S603
     match = re.search(r"(\d+)(?:\.\d+)?", output)
     return int(match.group(1)) if match else 0
 
@@ -151,12 +151,12 @@ def _server_major(alias: str = "default") -> int:
 
 
 def _run(command: list[str], env: dict[str, str], what: str) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True)  # noqa: S603 (our own argument list)
     if done.returncode != 0:
         raise BackupError(f"{what} failed: {done.stderr.strip() or done.stdout.strip()}")
 
 
-# --- Backup ------------------------------------------------------------------------------------------------------------
+# --- Backup -----------------------------------------------------------------------------------------------------------
 
 
 def backup_write(*, output: str | Path, alias: str = "default") -> BackupResult:
@@ -227,7 +227,8 @@ def backup_check(directory: str | Path) -> dict:
         raise BackupError(f"{directory} is not a cme backup: it has no {MANIFEST}.") from None
     except (OSError, ValueError) as error:
         raise BackupError(f"The manifest {directory / MANIFEST} cannot be read: {error}.") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), list):
+    well_formed = isinstance(manifest, dict) and isinstance(manifest.get("files"), list)
+    if not well_formed or manifest.get("format") != FORMAT:
         raise BackupError(f"The manifest {directory / MANIFEST} is not a {FORMAT} manifest.")
     listed = set()
     for entry in manifest["files"]:
@@ -251,7 +252,7 @@ def backup_check(directory: str | Path) -> dict:
     return manifest
 
 
-# --- Restore -----------------------------------------------------------------------------------------------------------
+# --- Restore ----------------------------------------------------------------------------------------------------------
 
 
 def database_tables(alias: str = "default") -> list[str]:
@@ -270,7 +271,8 @@ def disposal_log_read(path: str | Path) -> list[tuple[int, str, int]]:
             try:
                 rows.append((int(row[0]), row[1].strip(), int(row[2])))
             except (IndexError, ValueError):
-                raise BackupError(f"Line {number} of the disposal log {path} is not batch,record type,record id.")
+                message = f"Line {number} of the disposal log {path} is not batch,record type,record id."
+                raise BackupError(message) from None
     return rows
 
 
@@ -372,7 +374,8 @@ def restore(
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(connections[alias], ignore_no_migrations=True)
-    unapplied = sorted(f"{app}.{name}" for app, name in loader.graph.leaf_nodes() if (app, name) not in loader.applied_migrations)
+    leaves = loader.graph.leaf_nodes()
+    unapplied = sorted(f"{app}.{name}" for app, name in leaves if (app, name) not in loader.applied_migrations)
     return RestoreResult(
         manifest=manifest,
         documents=documents,

@@ -29,7 +29,8 @@ from cme.cases.models import Case
 from cme.cases.services.documents import document_upload
 manager = User.objects.get(username="manager")
 for number, case in enumerate(Case.objects.order_by("pk")[:3]):
-    content = ContentFile(b"%PDF-1.4\\n% synthetic test document " + str(number).encode() + b"\\n%%EOF\\n", name="letter.pdf")
+    body = b"%PDF-1.4\\n% synthetic test document " + str(number).encode() + b"\\n%%EOF\\n"
+    content = ContentFile(body, name="letter.pdf")
     document_upload(case=case, actor=manager, uploaded_file=content, kind=DocumentKind.values[0], title="Letter")
 """
 
@@ -67,7 +68,8 @@ def installation(env: dict, tmp_path: Path, name: str, database_url: str) -> dic
 def rows_sqlite(path: str) -> dict[str, list]:
     with sqlite3.connect(path) as connection:
         tables = [t for (t,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: sorted(connection.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+        query = 'SELECT * FROM "{}"'  # table names from the database's own catalogue
+        return {t: sorted(connection.execute(query.format(t)).fetchall(), key=repr) for t in tables}
 
 
 def rows_postgres(url: str) -> dict[str, list]:
@@ -77,16 +79,17 @@ def rows_postgres(url: str) -> dict[str, list]:
         tables = [
             t
             for (t,) in connection.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
             )
         ]
-        return {t: sorted(connection.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr) for t in tables}
+        query = 'SELECT * FROM "{}"'  # table names from the database's own catalogue
+        return {t: sorted(connection.execute(query.format(t)).fetchall(), key=repr) for t in tables}
 
 
 def files(root: Path) -> dict[str, str]:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()
-    }
+    found = [p for p in root.rglob("*") if p.is_file()]
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in found}
 
 
 def postgres_databases(names: list[str]) -> list[str]:
@@ -102,7 +105,7 @@ def postgres_databases(names: list[str]) -> list[str]:
     return [urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", "")) for name in names]
 
 
-def round_trip(tmp_path: Path, source_url: str, target_url: str, rows) -> tuple[dict, dict, Path]:
+def round_trip(tmp_path: Path, source_url: str, target_url: str, rows) -> tuple[dict, dict, Path, dict]:
     env = base_env(tmp_path)
     source = installation(env, tmp_path, "source", source_url)
     target = installation(env, tmp_path, "target", target_url)
@@ -148,7 +151,7 @@ def tampered_refused(target: dict, backup: Path) -> None:
 
 def sqlite_round_trip(tmp_path):
     source_db, target_db = tmp_path / "source.sqlite3", tmp_path / "target.sqlite3"
-    source, target, backup, before = round_trip(
+    _source, target, backup, before = round_trip(
         tmp_path, f"sqlite:///{source_db}", f"sqlite:///{target_db}", lambda: rows_sqlite(str(source_db))
     )
     after = rows_sqlite(str(target_db))
@@ -179,7 +182,7 @@ def sqlite_round_trip(tmp_path):
 
 def postgres_round_trip(tmp_path):
     source_url, target_url, spare_url = postgres_databases(["backup_source", "backup_target", "backup_spare"])
-    source, target, backup, before = round_trip(tmp_path, source_url, target_url, lambda: rows_postgres(source_url))
+    _source, target, backup, before = round_trip(tmp_path, source_url, target_url, lambda: rows_postgres(source_url))
     after = rows_postgres(target_url)
     assert after.keys() == before.keys()
     for table in before:
