@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from cme.common.pause import pause_point
 from cme.people.ages import is_compulsory_school_age, national_curriculum_year, year_group_label
 from cme.people.models import Residence
 from cme.people.names import fold, forename_likeness, surname_likeness
@@ -132,6 +133,7 @@ def _execute(run: MatchRun) -> MatchRun:
     found = _findings(school_age, rolls, owner_of_entry, best_pair, on=on, dedupe=dedupe, link=link)
     with transaction.atomic():
         counts = _candidates_upsert(run, found)
+        pause_point("match-run.candidates-written")
         counts.update(
             {
                 "resident_records": len(residents),

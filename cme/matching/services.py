@@ -21,6 +21,7 @@ from cme.audit.services import audit_record
 from cme.cases.enums import ReferralSource
 from cme.cases.services import referral_create
 from cme.common.errors import ApplicationError
+from cme.common.pause import pause_point
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
@@ -193,6 +194,7 @@ def source_import_run(
         raise SourceFileRefused(message)
     with transaction.atomic():
         imported = _records_write(source_import, extract, progress=progress)
+        pause_point("source-import.records-written")
         rejected = _rejected_rows_write(source_import, extract)
         source_import.sha256 = hashlib.sha256(data).hexdigest()
         source_import.rows_read, source_import.rows_imported, source_import.rows_rejected = (

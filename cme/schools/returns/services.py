@@ -23,6 +23,7 @@ from cme.cases.services import referral_create
 from cme.cases.services.common import decision_record, require_rationale
 from cme.common.bulk import insert_many
 from cme.common.errors import ApplicationError
+from cme.common.pause import pause_point
 from cme.people.enums import Sex
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
@@ -253,6 +254,7 @@ def returns_import(
             header=parsed.header,
             warnings=parsed.warnings,
         )
+        pause_point("returns-import.batch-stored")
     report.created = len(new)
     return report
 
