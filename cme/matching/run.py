@@ -29,6 +29,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from cme.common.pause import pause_point
+from cme.common.processes import process_label
 from cme.people.ages import is_compulsory_school_age, national_curriculum_year, year_group_label
 from cme.people.models import Residence
 from cme.people.names import fold, forename_likeness, surname_likeness
@@ -91,7 +92,8 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[str, int], None] | N
 
     `progress(stage, stages done)` is called as each stage starts, besides the progress written on the run.
     """
-    MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now())
+    run.settings = {**run.settings, "process": process_label()}
+    MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now(), settings=run.settings)
     run._progress = progress
     try:
         result = _execute(run)
