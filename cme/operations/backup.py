@@ -167,6 +167,11 @@ def backup_write(*, output: str | Path, alias: str = "default") -> BackupResult:
     output.mkdir(parents=True, exist_ok=True, mode=0o700)
     output.chmod(0o700)
     skip = _key_files()
+    from cme.audit.events import AuditEvent
+    from cme.audit.services import audit_record
+
+    # Recorded first: the backup holds its own entry, and the checkpoint below signs a head that includes it.
+    audit_record(actor=None, event=AuditEvent.BACKUP_WRITTEN, payload={"directory": str(output.resolve())})
 
     # A checkpoint first, so the database copied after it holds the entry it signs: the restored chain extends it.
     fresh = None
@@ -373,9 +378,24 @@ def restore(
 
     from django.db.migrations.loader import MigrationLoader
 
+    from cme.audit.events import AuditEvent
+    from cme.audit.services import audit_record
+
     loader = MigrationLoader(connections[alias], ignore_no_migrations=True)
     leaves = loader.graph.leaf_nodes()
     unapplied = sorted(f"{app}.{name}" for app, name in leaves if (app, name) not in loader.applied_migrations)
+    # The restore is recorded in the restored chain. A backup from an older cme needs `cme migrate` first, and the
+    # command says so; docs/operating.md asks for that restore to be noted in the incident log.
+    if not unapplied:
+        audit_record(
+            actor=None,
+            event=AuditEvent.BACKUP_RESTORED,
+            payload={
+                "backup_created_at": manifest.get("created_at"),
+                "disposals_replayed": len(rows),
+                "rows_disposed_again": sum(deleted.values()),
+            },
+        )
     return RestoreResult(
         manifest=manifest,
         documents=documents,
