@@ -72,6 +72,8 @@ class AuditEvent(models.TextChoices):
     SETTINGS_CHANGED = "settings_changed", "Settings changed"
     AUDIT_EXPORTED = "audit_exported", "Audit trail exported"
     AUDIT_DETAILS_ERASED = "audit_details_erased", "Audit details erased under the retention rules"
+    BACKUP_WRITTEN = "backup_written", "Backup written"
+    BACKUP_RESTORED = "backup_restored", "Backup restored"
 
     # The audit trail's own protection, and role grants that need a second person (issue 10, points 3 and 4).
     AUDIT_CHAIN_KEYED = "audit_chain_keyed", "Audit trail keyed from here on"

@@ -62,6 +62,8 @@ SENTENCES: dict[str, str] = {
     AuditEvent.SETTINGS_CHANGED: "{actor} changed the settings",
     AuditEvent.AUDIT_EXPORTED: "{actor} exported the audit trail",
     AuditEvent.AUDIT_DETAILS_ERASED: "{actor} erased the personal details of {count} audit entries",
+    AuditEvent.BACKUP_WRITTEN: "{actor} wrote a backup of the service",
+    AuditEvent.BACKUP_RESTORED: "{actor} restored the service from a backup",
     AuditEvent.AUDIT_CHAIN_KEYED: "The audit trail is keyed from this entry on",
     AuditEvent.AUDIT_VERIFICATION_STARTED: "{actor} started a check of the audit trail",
     AuditEvent.ROLE_GRANT_REQUESTED: "{actor} asked for {target} to be given a role that reads children's records",

@@ -11,6 +11,8 @@ cme report dfe-return --census-date DATE [--published] [--output FILE]   the DfE
 cme report extract --study S --recipient R --purpose P --approved-by DPO  a pseudonymised extract for a study
 cme retention run --dry-run|--propose   what the retention rules find due; or a disposal batch for the DPO
 cme retention dispose BATCH_ID    dispose of a batch the DPO approved (run again to finish an interrupted one)
+cme backup --output DIR           back up the database, documents and audit checkpoints (keys never included)
+cme restore DIR [--disposal-log FILE]   restore a backup into an empty database, then replay the disposal log
 cme <anything else>               a Django management command (migrate, check, db_worker, …)
 
 Where `make run` has run, its settings file (var/cme.env: demo mode) is read first; variables already set win.

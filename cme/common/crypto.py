@@ -491,6 +491,10 @@ def _reseal_model(model, fields, current: str, batch_size: int, keys: Keyring) -
                         resealed += 1
                 params.append([*row_params, pk_value])
             cursor.executemany(update, params)
+            if last is not None:
+                from .pause import pause_point
+
+                pause_point("keys-rotate.second-batch")  # one batch committed, the next written but not
             last = rows[-1][0]
         yield ResealedBatch(model._meta.label, last, len(rows), resealed)
 

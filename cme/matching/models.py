@@ -62,6 +62,9 @@ class SourceImport(TimestampedModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    process = models.CharField(
+        max_length=100, blank=True, help_text="Host and process id importing it: tells an import that was killed."
+    )
     disclosure = models.ForeignKey(
         "privacy.Disclosure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -30,6 +30,8 @@ from django.utils import timezone
 
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
+from cme.common.pause import pause_point
+from cme.common.processes import process_label
 from cme.people.ages import is_compulsory_school_age, national_curriculum_year, year_group_label
 from cme.people.models import Residence
 from cme.people.names import fold, forename_likeness, surname_likeness
@@ -92,7 +94,8 @@ def match_run_execute(*, run: MatchRun, progress: Callable[[str, int], None] | N
 
     `progress(stage, stages done)` is called as each stage starts, besides the progress written on the run.
     """
-    MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now())
+    run.settings = {**run.settings, "process": process_label()}
+    MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now(), settings=run.settings)
     run._progress = progress
     try:
         result = _execute(run)
@@ -134,6 +137,7 @@ def _execute(run: MatchRun) -> MatchRun:
     found = _findings(school_age, rolls, owner_of_entry, best_pair, on=on, dedupe=dedupe, link=link)
     with transaction.atomic():
         counts = _candidates_upsert(run, found)
+        pause_point("match-run.candidates-written")
         counts.update(
             {
                 "resident_records": len(residents),

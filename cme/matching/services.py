@@ -22,6 +22,8 @@ from cme.cases.enums import ReferralSource
 from cme.cases.services import referral_create
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
+from cme.common.pause import pause_point
+from cme.common.processes import process_gone, process_label
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
@@ -171,7 +173,10 @@ def source_import_run(
     """
     if data is None:
         data = _stored_bytes(source_import)
-    SourceImport.objects.filter(pk=source_import.pk).update(state=ImportState.RUNNING, started_at=timezone.now())
+    source_imports_interrupted_close()
+    SourceImport.objects.filter(pk=source_import.pk).update(
+        state=ImportState.RUNNING, started_at=timezone.now(), process=process_label()
+    )
     source_import.refresh_from_db()
     today = timezone.localdate()
     try:
@@ -187,6 +192,7 @@ def source_import_run(
         raise SourceFileRefused(message)
     with transaction.atomic():
         imported = _records_write(source_import, extract, progress=progress)
+        pause_point("source-import.records-written")
         rejected = _rejected_rows_write(source_import, extract)
         source_import.sha256 = hashlib.sha256(data).hexdigest()
         source_import.rows_read, source_import.rows_imported, source_import.rows_rejected = (
@@ -204,6 +210,31 @@ def source_import_run(
     _stored_forget(source_import)
     source_import.notes = extract.notes
     return source_import
+
+
+ERROR_IMPORT_INTERRUPTED = (
+    "Interrupted: the process importing this file stopped before it finished, and nothing of it was written. "
+    "Import the file again."
+)
+ERROR_RUN_INTERRUPTED = "Interrupted: the process running it stopped before it finished; the review queue is unchanged."
+
+
+def source_imports_interrupted_close() -> int:
+    """Record as refused every import left "Importing" by a process that was killed (its transaction rolled back)."""
+    running = SourceImport.objects.filter(state=ImportState.RUNNING).exclude(process="")
+    gone = [pk for pk, label in running.values_list("pk", "process") if process_gone(label)]
+    return SourceImport.objects.filter(pk__in=gone, state=ImportState.RUNNING).update(
+        state=ImportState.REFUSED, refusal=ERROR_IMPORT_INTERRUPTED, finished_at=timezone.now()
+    )
+
+
+def match_runs_interrupted_fail() -> int:
+    """Record as failed every run left "Running" by a process that was killed (its candidates rolled back)."""
+    running = MatchRun.objects.filter(state=RunState.RUNNING)
+    gone = [pk for pk, s in running.values_list("pk", "settings") if process_gone((s or {}).get("process", ""))]
+    return MatchRun.objects.filter(pk__in=gone, state=RunState.RUNNING).update(
+        state=RunState.FAILED, failure=ERROR_RUN_INTERRUPTED, finished_at=timezone.now()
+    )
 
 
 def _stored_bytes(source_import: SourceImport) -> bytes:
@@ -293,6 +324,7 @@ def _receipt(source_import: SourceImport, imported: int):
 
 def match_run_queue(*, actor: "User | None", on_date: date | None = None, options: dict | None = None) -> MatchRun:
     """Queue a match run as a background task. Refused while another run is waiting or running."""
+    match_runs_interrupted_fail()
     with transaction.atomic():
         active = MatchRun.objects.select_for_update().filter(state__in=[RunState.QUEUED, RunState.RUNNING])
         # A run that has said nothing for hours died with its worker (a restart, a killed process): record it so.
@@ -314,6 +346,7 @@ def match_run_queue(*, actor: "User | None", on_date: date | None = None, option
 @transaction.atomic
 def match_run_create(*, actor: "User | None", on_date: date | None = None, options: dict | None = None) -> MatchRun:
     """A run to execute now, in this process (the command line); created and audited in one transaction."""
+    match_runs_interrupted_fail()
     run = MatchRun.objects.create(
         started_by=actor, on_date=on_date or timezone.localdate(), settings={"options": options or {}}
     )

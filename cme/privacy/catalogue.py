@@ -2342,6 +2342,7 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
                 "sha256",
                 "stored_path",
                 "state",
+                "process",
                 "rows_read",
                 "rows_imported",
                 "rows_rejected",

@@ -22,6 +22,7 @@ from cme.cases.services.common import decision_record
 from cme.common.bulk import insert_many
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
+from cme.common.pause import pause_point
 from cme.people.enums import Sex
 from cme.people.models import Child
 from cme.people.services import address_record, child_create
@@ -230,6 +231,7 @@ def returns_import(
             header=parsed.header,
             warnings=parsed.warnings,
         )
+        pause_point("returns-import.batch-stored")
     report.created = len(new)
     return report
 

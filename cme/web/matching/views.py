@@ -197,7 +197,9 @@ class MatchRunDetailView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             run=run,
             settings_rows=[
-                (key, value) for key, value in settings.items() if key not in ("imports", "options", "school_rolls")
+                (key, value)
+                for key, value in settings.items()
+                if key not in ("imports", "options", "school_rolls", "process")
             ],
             imports=settings.get("imports", []),
             school_rolls_used=[

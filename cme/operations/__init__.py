@@ -1,0 +1,1 @@
+"""Running cme for a council: backing up and restoring (backup.py)."""
