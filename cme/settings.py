@@ -219,6 +219,16 @@ if CME_OIDC_ENABLED:
         raise ImproperlyConfigured(
             f"CME_OIDC_CLIENT_ID is set, so single sign-on also needs: {', '.join(_oidc_missing)}"
         )
+    if not LOCAL and any(
+        not url.startswith("https://")
+        for url in (
+            OIDC_OP_AUTHORIZATION_ENDPOINT,
+            OIDC_OP_TOKEN_ENDPOINT,
+            OIDC_OP_USER_ENDPOINT,
+            OIDC_OP_JWKS_ENDPOINT,
+        )
+    ):
+        raise ImproperlyConfigured("The single sign-on endpoints (CME_OIDC_*_ENDPOINT) must be https:// addresses.")
 
 # Idle timeout: every request renews the session; 30 minutes without one ends it.
 SESSION_COOKIE_AGE = env("CME_SESSION_IDLE_SECONDS")
