@@ -16,6 +16,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import clear_url_caches
 from oauth2_provider.models import Application
 
@@ -69,9 +70,28 @@ def provider(live_server, settings):
     settings.OIDC_OP_USER_ENDPOINT = discovery["userinfo_endpoint"]
     settings.OIDC_OP_JWKS_ENDPOINT = discovery["jwks_uri"]
     oidc_provider.DIRECTORY.clear()
+    # The live server's threads close their database connection after each request, so that one left waiting on a
+    # kept-alive connection holds none when the test database is emptied.
+    max_age = connections.settings[DEFAULT_DB_ALIAS]["CONN_MAX_AGE"]
+    connections.settings[DEFAULT_DB_ALIAS]["CONN_MAX_AGE"] = 0
     yield {"idp": idp, "rp": rp}
+    connections.settings[DEFAULT_DB_ALIAS]["CONN_MAX_AGE"] = max_age
     oidc_provider.DIRECTORY.clear()
     clear_url_caches()
+
+
+@pytest.fixture
+def new_browser():
+    """A browser (its own cookies for each host), closed at the end of the test."""
+    opened = []
+
+    def _open() -> requests.Session:
+        opened.append(requests.Session())
+        return opened[-1]
+
+    yield _open
+    for browser in opened:
+        browser.close()
 
 
 @pytest.fixture
@@ -133,10 +153,10 @@ def refusals():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_known_email_signs_in_with_its_cme_role_and_the_providers_mfa(provider, directory, user_factory):
+def test_a_known_email_signs_in_with_its_cme_role_and_the_providers_mfa(provider, new_browser, directory, user_factory):
     user = user_factory(email="Sam.Okafor@wyndley.example", role=Role.CME_MANAGER, first_name="Sam")
     idp_username = directory("sam.okafor@wyndley.example")  # the provider's case differs: matched regardless
-    browser = requests.Session()
+    browser = new_browser()
 
     _, response = sso_sign_in(browser, provider, idp_username)
 
@@ -154,9 +174,11 @@ def test_a_known_email_signs_in_with_its_cme_role_and_the_providers_mfa(provider
 
 
 @pytest.mark.django_db(transaction=True)
-def test_without_mfa_at_the_provider_cme_asks_for_its_own_two_factor_step(provider, directory, user_factory):
+def test_without_mfa_at_the_provider_cme_asks_for_its_own_two_factor_step(
+    provider, new_browser, directory, user_factory
+):
     user_factory(email="pat.lee@wyndley.example", role=Role.CME_OFFICER)
-    browser = requests.Session()
+    browser = new_browser()
 
     _, response = sso_sign_in(browser, provider, directory("pat.lee@wyndley.example", mfa=False))
 
@@ -167,9 +189,9 @@ def test_without_mfa_at_the_provider_cme_asks_for_its_own_two_factor_step(provid
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unknown_email_is_refused_with_a_clear_page_and_audited(provider, directory, user_factory):
+def test_an_unknown_email_is_refused_with_a_clear_page_and_audited(provider, new_browser, directory, user_factory):
     user_factory(email="someone.else@wyndley.example")
-    browser = requests.Session()
+    browser = new_browser()
 
     _, response = sso_sign_in(browser, provider, directory("new.starter@wyndley.example"))
 
@@ -183,9 +205,9 @@ def test_an_unknown_email_is_refused_with_a_clear_page_and_audited(provider, dir
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_inactive_account_is_refused(provider, directory, user_factory):
+def test_an_inactive_account_is_refused(provider, new_browser, directory, user_factory):
     user = user_factory(email="left.council@wyndley.example", is_active=False)
-    browser = requests.Session()
+    browser = new_browser()
 
     _, response = sso_sign_in(browser, provider, directory("left.council@wyndley.example"))
 
@@ -198,10 +220,10 @@ def test_an_inactive_account_is_refused(provider, directory, user_factory):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_account_whose_role_waits_for_approval_is_refused(provider, directory, user_factory, sysadmin):
+def test_an_account_whose_role_waits_for_approval_is_refused(provider, new_browser, directory, user_factory, sysadmin):
     user = user_factory(email="moving.role@wyndley.example", role=Role.ANALYST)
     role_grant_request(actor=sysadmin, user=user, role=Role.CME_OFFICER)
-    browser = requests.Session()
+    browser = new_browser()
 
     _, response = sso_sign_in(browser, provider, directory("moving.role@wyndley.example"))
 
@@ -212,13 +234,13 @@ def test_an_account_whose_role_waits_for_approval_is_refused(provider, directory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_replayed_callback_is_refused(provider, directory, user_factory):
+def test_a_replayed_callback_is_refused(provider, new_browser, directory, user_factory):
     user = user_factory(email="jo.smith@wyndley.example")
-    callback, response = sso_sign_in(requests.Session(), provider, directory("jo.smith@wyndley.example"))
+    callback, response = sso_sign_in(new_browser(), provider, directory("jo.smith@wyndley.example"))
     assert response.headers["Location"] == "/"
 
     # Someone who copied the callback URL (browser history, a proxy log) replays it in their own browser.
-    attacker = requests.Session()
+    attacker = new_browser()
     replay = attacker.get(callback, allow_redirects=False)
 
     assert replay.headers["Location"] == "/sign-in/sso/refused/"
@@ -230,11 +252,11 @@ def test_a_replayed_callback_is_refused(provider, directory, user_factory):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_code_meant_for_another_sign_in_is_refused(provider, directory, user_factory):
+def test_a_code_meant_for_another_sign_in_is_refused(provider, new_browser, directory, user_factory):
     """The attacker's own started sign-in (its state, nonce and PKCE verifier) with the victim's code."""
     user_factory(email="victim@wyndley.example")
-    victim_callback = start_and_sign_in_at_provider(requests.Session(), provider, directory("victim@wyndley.example"))
-    attacker = requests.Session()
+    victim_callback = start_and_sign_in_at_provider(new_browser(), provider, directory("victim@wyndley.example"))
+    attacker = new_browser()
     attacker_callback = start_and_sign_in_at_provider(attacker, provider, directory("victim@wyndley.example"))
     victim_code = parse_qs(urlsplit(victim_callback).query)["code"][0]
     attacker_state = parse_qs(urlsplit(attacker_callback).query)["state"][0]
