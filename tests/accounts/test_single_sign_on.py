@@ -24,6 +24,7 @@ from cme.accounts.enums import Role
 from cme.accounts.grants import role_grant_request
 from cme.accounts.oidc import REFUSED_INACTIVE, REFUSED_PENDING, REFUSED_RESPONSE, REFUSED_UNKNOWN
 from cme.audit.events import AuditEvent
+from cme.audit.formatters import audit_sentence
 from cme.audit.models import AuditEntry
 from tests.accounts import oidc_provider
 from tests.factories.accounts import PASSWORD
@@ -202,6 +203,10 @@ def test_an_unknown_email_is_refused_with_a_clear_page_and_audited(provider, new
     [(entry, detail)] = refusals()
     assert entry.actor_id is None and entry.target_id == ""
     assert detail == {"method": "single sign-on", "username": "new.starter@wyndley.example", "reason": REFUSED_UNKNOWN}
+    assert audit_sentence(entry) == (
+        "Someone signing in as “new.starter@wyndley.example” failed to sign in with single sign-on: "
+        f"“{REFUSED_UNKNOWN.rstrip('.')}”."
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -279,6 +284,7 @@ def test_the_sign_in_page_offers_the_councils_provider_beside_the_password_form(
     assert "Sign in with Wyndley Borough Council account" in page
     assert 'href="/sign-in/sso/?next=/cases/"' in page
     assert 'name="password"' in page
+    assert "script-src 'self' 'nonce-" in client.get("/sign-in/")["Content-Security-Policy"]  # the button is a link
 
     settings.CME_PASSWORD_SIGN_IN = False
     page = client.get("/sign-in/").content.decode()
