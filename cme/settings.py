@@ -154,7 +154,6 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must come first: refuses locked-out sign-ins
     "rules.permissions.ObjectPermissionBackend",
     "cme.accounts.backends.PasswordBackend",
-    "cme.accounts.oidc.CouncilOIDCBackend",  # answers only single sign-on callbacks, and only when configured
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -219,6 +218,8 @@ if CME_OIDC_ENABLED:
         raise ImproperlyConfigured(
             f"CME_OIDC_CLIENT_ID is set, so single sign-on also needs: {', '.join(_oidc_missing)}"
         )
+    # Last, and only when configured: Django makes every backend afresh for each permission check.
+    AUTHENTICATION_BACKENDS.append("cme.accounts.oidc.CouncilOIDCBackend")
     if not LOCAL and any(
         not url.startswith("https://")
         for url in (

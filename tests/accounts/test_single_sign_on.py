@@ -62,6 +62,7 @@ def provider(live_server, settings):
     )
     discovery = requests.get(f"{idp}/.well-known/openid-configuration", timeout=10).json()
     settings.CME_OIDC_ENABLED = True
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "cme.accounts.oidc.CouncilOIDCBackend"]
     settings.CME_OIDC_PROVIDER_NAME = "Wyndley Borough Council account"
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
