@@ -181,6 +181,63 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cme.web.accounts.views.locked_out"
 AXES_VERBOSE = False
 
+# --- Single sign-on with the council's identity provider over OpenID Connect (mozilla-django-oidc) ---
+# Off unless CME_OIDC_CLIENT_ID is set; docs/operating.md says how to register cme with Microsoft Entra ID.
+# Accounts are matched by email and must already exist in cme; roles stay in cme (cme.accounts.oidc).
+CME_OIDC_ENABLED = bool(env.str("CME_OIDC_CLIENT_ID", default=""))
+CME_OIDC_PROVIDER_NAME = env.str("CME_OIDC_PROVIDER_NAME", default="your council account")
+# The claim holding the work email address cme matches accounts by (Entra ID: "email", or "preferred_username").
+CME_OIDC_EMAIL_CLAIM = env.str("CME_OIDC_EMAIL_CLAIM", default="email")
+# The identity provider's MFA stands in for cme's own TOTP step only when the ID token's `amr` claim names one of
+# these methods (Entra ID sends "mfa"); otherwise the user is asked for a TOTP code as after a password.
+CME_OIDC_MFA_AMR = env.list("CME_OIDC_MFA_AMR", default=["mfa"])
+# CME_PASSWORD_SIGN_IN=0 (with single sign-on on) removes the username-and-password form.
+CME_PASSWORD_SIGN_IN = env.bool("CME_PASSWORD_SIGN_IN", default=True) or not CME_OIDC_ENABLED
+OIDC_RP_CLIENT_ID = env.str("CME_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("CME_OIDC_CLIENT_SECRET", default="")
+CME_OIDC_ISSUER = env.str("CME_OIDC_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("CME_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("CME_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("CME_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("CME_OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # no self-provisioning: an unknown email is refused
+OIDC_AUTHENTICATION_CALLBACK_URL = "web:sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "web:sso-refused"
+OIDC_STORE_ID_TOKEN = False
+OIDC_TIMEOUT = 10
+if CME_OIDC_ENABLED:
+    _oidc_missing = [
+        name
+        for name, value in {
+            "CME_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+            "CME_OIDC_ISSUER": CME_OIDC_ISSUER,
+            "CME_OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+            "CME_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+            "CME_OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+            "CME_OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        }.items()
+        if not value
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"CME_OIDC_CLIENT_ID is set, so single sign-on also needs: {', '.join(_oidc_missing)}"
+        )
+    # Last, and only when configured: Django makes every backend afresh for each permission check.
+    AUTHENTICATION_BACKENDS.append("cme.accounts.oidc.CouncilOIDCBackend")
+    if not LOCAL and any(
+        not url.startswith("https://")
+        for url in (
+            OIDC_OP_AUTHORIZATION_ENDPOINT,
+            OIDC_OP_TOKEN_ENDPOINT,
+            OIDC_OP_USER_ENDPOINT,
+            OIDC_OP_JWKS_ENDPOINT,
+        )
+    ):
+        raise ImproperlyConfigured("The single sign-on endpoints (CME_OIDC_*_ENDPOINT) must be https:// addresses.")
+
 # Idle timeout: every request renews the session; 30 minutes without one ends it.
 SESSION_COOKIE_AGE = env("CME_SESSION_IDLE_SECONDS")
 # The idle expiry is renewed by cme.accounts.middleware.SessionIdleRenewalMiddleware at most once a minute, not by a

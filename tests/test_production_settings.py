@@ -218,3 +218,34 @@ def test_an_audit_key_can_be_made_before_any_is_configured(tmp_path):
     result = run_cme("audit", "generate-key", tmp_path=tmp_path, **env)
     assert result.returncode == 0, result.stderr
     assert len(base64.urlsafe_b64decode(result.stdout.strip())) == 32
+
+
+ENTRA = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000"
+SINGLE_SIGN_ON = {
+    "CME_OIDC_CLIENT_ID": "11111111-1111-1111-1111-111111111111",
+    "CME_OIDC_CLIENT_SECRET": "not-a-real-secret",
+    "CME_OIDC_ISSUER": f"{ENTRA}/v2.0",
+    "CME_OIDC_AUTHORIZATION_ENDPOINT": f"{ENTRA}/oauth2/v2.0/authorize",
+    "CME_OIDC_TOKEN_ENDPOINT": f"{ENTRA}/oauth2/v2.0/token",
+    "CME_OIDC_USERINFO_ENDPOINT": "https://graph.microsoft.com/oidc/userinfo",
+    "CME_OIDC_JWKS_ENDPOINT": f"{ENTRA}/discovery/v2.0/keys",
+}
+
+
+def test_single_sign_on_configured_as_for_entra_id_passes_the_deploy_check(tmp_path):
+    result = run_cme(
+        "check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **production_env(), **SINGLE_SIGN_ON
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_single_sign_on_half_configured_or_over_plain_http_refuses_to_start(tmp_path):
+    half = {key: value for key, value in SINGLE_SIGN_ON.items() if key != "CME_OIDC_JWKS_ENDPOINT"}
+    result = run_cme("check", tmp_path=tmp_path, **production_env(), **half)
+    assert result.returncode != 0
+    assert "single sign-on also needs: CME_OIDC_JWKS_ENDPOINT" in result.stderr
+
+    plain = {**SINGLE_SIGN_ON, "CME_OIDC_TOKEN_ENDPOINT": "http://idp.example.org/token"}
+    result = run_cme("check", tmp_path=tmp_path, **production_env(), **plain)
+    assert result.returncode != 0
+    assert "must be https:// addresses" in result.stderr

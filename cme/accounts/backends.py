@@ -6,10 +6,16 @@ for tables cme never fills (users have no groups or direct permissions). This ba
 ModelBackend does and grants nothing.
 """
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
 
 class PasswordBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not settings.CME_PASSWORD_SIGN_IN:
+            return None  # single sign-on only (CME_PASSWORD_SIGN_IN=0)
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
     def get_user_permissions(self, user_obj, obj=None) -> set[str]:
         return set()
 

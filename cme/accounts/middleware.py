@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from .oidc import SSO_MFA_SESSION_KEY
+
 
 def is_api_view(view_func) -> bool:
     """DRF views authenticate with tokens and answer 401/403 themselves; a redirect would be wrong for a client."""
@@ -45,6 +47,8 @@ class TwoFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
             return None
+        if request.session.get(SSO_MFA_SESSION_KEY):
+            return None  # signed in through the council's identity provider, which showed its own MFA (amr)
         if not getattr(view_func, "login_required", True) or getattr(view_func, "two_factor_exempt", False):
             return None
         target = "web:two-factor-verify" if user_has_device(user, confirmed=True) else "web:two-factor-setup"

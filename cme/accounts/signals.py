@@ -28,7 +28,14 @@ def audit_sign_out(sender, request, user, **kwargs) -> None:
 @receiver(user_login_failed, dispatch_uid="cme.audit.sign_in_failed")
 def audit_sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     # The username tried may be a person's name or a mistyped password: it belongs in the erasable detail only.
-    _record(actor=None, event=AuditEvent.SIGN_IN_FAILED, detail={"username": credentials.get("username", "")})
+    detail = {"username": credentials.get("username", "")}
+    # A refused single sign-on (cme.accounts.oidc) says why, which email the provider vouched for, and whose account.
+    refusal = getattr(request, "cme_sign_in_refusal", None) or {}
+    if refusal:
+        detail = {"method": "single sign-on", "username": refusal.get("email", ""), "reason": refusal["reason"]}
+        if refusal.get("check"):
+            detail["check"] = refusal["check"]
+    _record(actor=None, event=AuditEvent.SIGN_IN_FAILED, target=refusal.get("user"), detail=detail)
 
 
 @receiver(user_locked_out, dispatch_uid="cme.audit.locked_out")

@@ -160,6 +160,8 @@ def audit_sentence(
             sentence += f": “{detail.purpose_text}”"
         if detail.fields:
             sentence += " (fields: " + ", ".join(name.replace("_", " ") for name in detail.fields) + ")"
+        if detail_data.get("method") == "single sign-on" and detail_data.get("reason"):
+            sentence += f" with single sign-on: “{detail_data['reason'].rstrip('.')}”"
     elif entry.detail_hash:
         sentence += " (details erased under the retention rules)"
     return sentence + "."

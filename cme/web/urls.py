@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from .accounts import grant_views, manage_views
+from .accounts import sso_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
@@ -52,6 +53,9 @@ school_urls = (
 urlpatterns = [
     *page_urls,
     path("sign-in/", account_views.SignInView.as_view(), name="sign-in"),
+    path("sign-in/sso/", sso_views.SingleSignOnStartView.as_view(), name="sso-start"),
+    path("sign-in/sso/callback/", sso_views.SingleSignOnCallbackView.as_view(), name="sso-callback"),
+    path("sign-in/sso/refused/", sso_views.SingleSignOnRefusedView.as_view(), name="sso-refused"),
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
     path("signed-out/", account_views.SignedOutView.as_view(), name="signed-out"),
     path("account/", account_views.AccountView.as_view(), name="account"),

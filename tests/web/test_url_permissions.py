@@ -38,7 +38,9 @@ def everyone(status: int = 200) -> dict[str, int]:  # the outsider included
 
 
 # url name -> (kind, {role: status for a signed-in, two-factor-verified user}).
-# kind: "public" (anyone, 200 anonymous), "page" (anonymous -> sign-in), "api" (anonymous -> 401).
+# kind: "public" (anyone, 200 anonymous), "page" (anonymous -> sign-in), "api" (anonymous -> 401),
+# "sso" (single sign-on's protocol endpoints: anyone may use them, and they are not found unless it is configured,
+# as here; tests/accounts/test_single_sign_on.py drives them against a real provider).
 MATRIX = {
     "web:home": ("page", everyone()),
     "web:privacy": ("public", everyone()),
@@ -48,6 +50,9 @@ MATRIX = {
     "web:sign-in": ("public", everyone(302)),  # a signed-in user is sent on to the home page
     "web:signed-out": ("public", everyone()),
     "web:sign-out": ("page", everyone(405)),  # sign-out is POST only
+    "web:sso-start": ("sso", everyone(404)),
+    "web:sso-callback": ("sso", everyone(404)),
+    "web:sso-refused": ("public", everyone()),
     "web:account": ("page", everyone()),
     "web:account-token-revoke": ("page", everyone(405)),  # POST only
     "web:two-factor-setup": ("page", everyone(302)),  # already has an authenticator: sent to verify
@@ -396,6 +401,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_or_refused(client, name, world):
     response = client.get(url)
     if kind == "public":
         assert response.status_code == 200
+    elif kind == "sso":
+        assert response.status_code == 404
     elif kind == "page":
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("web:sign-in"))

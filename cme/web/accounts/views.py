@@ -29,6 +29,14 @@ class SignInView(PublicPageMixin, auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sso_enabled=settings.CME_OIDC_ENABLED,
+            sso_provider_name=settings.CME_OIDC_PROVIDER_NAME,
+            password_sign_in=settings.CME_PASSWORD_SIGN_IN,
+            **kwargs,
+        )
+
 
 class SignOutView(TwoFactorExemptMixin, auth_views.LogoutView):
     pass
