@@ -171,7 +171,7 @@ DOORS: dict[str, Door] = {
     "api:child-search": SEARCH,
     "api:child-create": NONE,
     "api:child-detail": CHILD,
-    "api:child-update": child_post({"expected_version": 1}, ok=200),
+    "api:child-update": child_post({"expected_version": 1, "reason": "Correction"}, ok=200),
     "api:child-purpose": QUESTION,
     "api:carer-create": NONE,
     "api:carer-detail": Door(Reach.PERSON, target="people.carer"),
