@@ -97,6 +97,8 @@ DOORS: dict[str, Door] = {
     "web:cases:detail": CASELOAD,
     "web:cases:status": CASELOAD,
     "web:cases:risk": CASELOAD,
+    "web:cases:details": CASELOAD,
+    "web:cases:history": CASELOAD,
     "web:cases:reallocate": CASELOAD,
     "web:cases:escalate": CASELOAD,
     "web:cases:sao": CASELOAD,
@@ -119,6 +121,9 @@ DOORS: dict[str, Door] = {
     "web:children:update": CHILD,
     "web:children:purpose": QUESTION,
     "web:children:carer-create": CHILD,
+    "web:children:carer-update": CHILD,  # the child first, then the carer (access_carer): both reads audited
+    "web:children:enrolment-correct": CHILD,
+    "web:children:history": CHILD,
     "web:children:address": CHILD,
     "web:privacy:ropa": NONE,
     "web:privacy:ropa-csv": NONE,

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from cme.cases.selectors import case_list_for_user
 from cme.common.access import refuse_not_found
 from cme.people import services
-from cme.people.access import CARER_TYPE, access_carer, access_child, access_child_search, child_visible
+from cme.people.access import access_carer_of_child, access_child, access_child_search, child_visible
 from cme.people.enums import ContactKind
 from cme.people.history import child_history, history_rows
 from cme.people.models import CarerRelationship, Child
@@ -210,15 +210,14 @@ class ChildHistoryView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
 
 
 class _ChildCarerMixin(ChildAccessMixin):
-    """A carer of the child in the URL, opened through `access_carer`; 404 unless they care for this child."""
+    """A carer of the child in the URL, opened from the child's record (access_carer_of_child); 404 unless they
+    care for this child."""
 
     def open_related(self, request, **kwargs) -> None:
-        self.relationship = CarerRelationship.objects.filter(child=self.child, carer_id=kwargs["carer_id"]).first()
-        if self.relationship is None:
-            raise refuse_not_found(user=request.user, target_type=CARER_TYPE, target_id=kwargs["carer_id"])
-        self.carer = access_carer(
-            user=request.user, carer_id=kwargs["carer_id"], session_key=request.session.session_key
+        self.carer = access_carer_of_child(
+            user=request.user, child=self.child, carer_id=kwargs["carer_id"], session_key=request.session.session_key
         )
+        self.relationship = CarerRelationship.objects.get(child=self.child, carer=self.carer)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(carer=self.carer, **kwargs)
