@@ -106,7 +106,26 @@ def _shown(model_field, text: str) -> str:
     return text
 
 
+# Labels the pages use where a field's own name is not plain English.
+LABELS = {
+    "given_name": "First name",
+    "family_name": "Last name",
+    "preferred_name": "Known as",
+    "upn": "UPN",
+    "became_cme_on": "Missing education since",
+    "primary_reason": "Main reason",
+    "kind": "Relationship to the child",
+    "lives_with": "The child lives with them",
+    "status": "Enrolment status",
+    "start_date": "Date they started",
+    "leave_date": "Date they left",
+    "deletion_ground": "Why their name was deleted from the roll",
+}
+
+
 def _label(model_field, name: str) -> str:
+    if name in LABELS:
+        return LABELS[name]
     if model_field is None:
         return name.replace("_", " ").capitalize()
     text = str(model_field.verbose_name)

@@ -58,7 +58,13 @@ def test_an_empty_search_says_what_to_enter(sign_in, officer):
 def test_a_stale_edit_is_refused_and_overwrites_nothing(sign_in, officer, case_factory, child_factory):
     child = case_factory(officer=officer, child=child_factory(given_name="Aleksandra")).child
     client = sign_in(officer)
-    form = {**CHILD, "given_name": "Alexandra", "family_name": child.family_name, "version": child.version}
+    form = {
+        **CHILD,
+        "given_name": "Alexandra",
+        "family_name": child.family_name,
+        "version": child.version,
+        "reason": "Spelling",
+    }
     assert client.post(reverse("web:children:update", args=[child.pk]), form).status_code == 302
     again = client.post(reverse("web:children:update", args=[child.pk]), {**form, "given_name": "Ola"})
     assert "Someone else changed this record" in again.content.decode()
