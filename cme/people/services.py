@@ -354,12 +354,14 @@ def address_record(
     line2: str = "",
     town: str = "",
     uprn: str = "",
+    reason: str = "",
 ) -> Residence:
     """Record that `person` lives at an address from `valid_from`, ending their current residence the day before.
 
     The address is shared with anyone already recorded there (same UPRN or, without one, the same first line and
-    postcode). Raises ApplicationError on `valid_from` unless it is after the start of the current residence, and
-    ValidationError naming the field for a bad postcode or UPRN.
+    postcode). The move is kept in the child's history of changes (the old address, the new, and `reason` or where
+    the address came from). Raises ApplicationError on `valid_from` unless it is after the start of the current
+    residence, and ValidationError naming the field for a bad postcode or UPRN.
     """
     cleaned = _cleaned(
         {"line1": line1, "line2": line2, "town": town, "postcode": postcode, "uprn": uprn},
@@ -375,6 +377,16 @@ def address_record(
     residence = Residence(address=_address_find_or_create(**cleaned), valid_from=valid_from, **owner)
     residence.full_clean()
     residence.save()
+    previous = {"address": current[0].address if current else None}
+    children = [person] if isinstance(person, Child) else list(Child.objects.filter(carer_relationships__carer=person))
+    for child in children:
+        field_changes_record(
+            actor=actor,
+            record=residence,
+            before=previous,
+            reason=reason.strip() or "New address recorded",
+            child=child,
+        )
     _audit_change(actor, person, ["address"])
     return residence
 

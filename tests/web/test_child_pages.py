@@ -93,18 +93,22 @@ def test_recording_a_move_keeps_the_old_address(sign_in, officer, child):
         "line1": "4 Mill Lane",
         "town": "Wyndley",
         "postcode": "ZY1 2AB",
+        "reason": "School admission form",
         **date_fields("valid_from", datetime.date(2024, 1, 5)),
     }
     second = {
         "line1": "9 Elm Close",
         "town": "Wyndley",
         "postcode": "zy3 4df",
+        "reason": "Council tax record",
         **date_fields("valid_from", datetime.date(2026, 6, 1)),
     }
     client.post(reverse("web:children:address", args=[child.pk]), first)
     client.post(reverse("web:children:address", args=[child.pk]), second)
     html = client.get(reverse("web:children:detail", args=[child.pk])).content.decode()
     assert "9 Elm Close" in html and "ZY3 4DF" in html and "4 Mill Lane" in html
+    history = client.get(reverse("web:children:history", args=[child.pk])).content.decode()
+    assert "4 Mill Lane" in history and "9 Elm Close" in history and "Council tax record" in history
 
 
 def test_the_child_page_links_to_a_new_referral(sign_in, officer, child):

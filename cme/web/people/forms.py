@@ -189,6 +189,13 @@ class AddressForm(GovukForm):
     postcode = forms.CharField(label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"})
     uprn = forms.CharField(label="UPRN", required=False, max_length=12, help_text="If you know it")
     valid_from = GovukDateField(label="Date they moved in")
+    reason = forms.CharField(
+        label="How do you know?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, the council tax record. The old address is kept in the address history.",
+        error_messages={"required": "Enter how you know about the new address"},
+    )
 
 
 class AccessPurposeForm(GovukForm):
