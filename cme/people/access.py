@@ -15,6 +15,7 @@ from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record, audit_record_read
 from cme.cases.selectors import carer_in_caseload, child_in_caseload
 from cme.common.access import refuse_not_found, refuse_without_purpose
+from cme.common.errors import PurposeRequired
 from cme.privacy.selectors import access_purpose_current
 
 from .models import Carer, Child
@@ -63,6 +64,23 @@ def access_carer(*, user, carer_id: int, session_key: str) -> Carer:
     purpose, reason = _purpose_for(user=user, subject=carer, session_key=session_key, in_caseload=carer_in_caseload)
     children = sorted(carer.relationships.values_list("child_id", flat=True))
     audit_record_read(actor=user, target=carer, purpose=purpose, purpose_text=reason, payload={"children": children})
+    return carer
+
+
+def access_carer_of_child(*, user, child: Child, carer_id: int, session_key: str) -> Carer:
+    """Open, from the record of `child` (already opened by access_child), the record of one of the child's carers.
+
+    The carer is part of the child's record (the child's page shows them), so the reason that opened the child opens
+    them too: inside the caseload, or with the purpose stated for the child (or for the carer) in `session_key`.
+    RecordNotFound (audited) unless the carer cares for this child. The read is audited with that purpose."""
+    carer = carer_visible(user=user, carer_id=carer_id)
+    if not carer.relationships.filter(child=child).exists():
+        raise refuse_not_found(user=user, target_type=CARER_TYPE, target_id=carer_id)
+    try:
+        purpose, reason = _purpose_for(user=user, subject=child, session_key=session_key, in_caseload=child_in_caseload)
+    except PurposeRequired:
+        purpose, reason = _purpose_for(user=user, subject=carer, session_key=session_key, in_caseload=carer_in_caseload)
+    audit_record_read(actor=user, target=carer, purpose=purpose, purpose_text=reason, payload={"children": [child.pk]})
     return carer
 
 

@@ -1,11 +1,12 @@
 """Children, carers, relationships between them, their other names, contact points and addresses with their history."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Q
 
-from cme.common.crypto import EncryptedBooleanField, EncryptedCharField
+from cme.common.crypto import EncryptedBooleanField, EncryptedCharField, EncryptedTextField
 from cme.common.models import TimestampedModel
 
 from .enums import (
@@ -98,6 +99,16 @@ class Child(TimestampedModel):
     service_child = EncryptedBooleanField("Service child (a parent in the armed forces)", default=False)
     young_carer = EncryptedBooleanField("Young carer", default=False)
     ehcp = EncryptedBooleanField("Has an education, health and care plan", default=False)
+    # What the privacy notice says the service may hold and acts on: a family on benefits may be entitled to free
+    # transport or meals, and a child whose family is in touch with immigration, police or probation services is
+    # one the service asks those services about, and more careful about what it shares with the family's address.
+    receives_benefits = EncryptedBooleanField("The family receives benefits", default=False)
+    immigration_involvement = EncryptedBooleanField(
+        "The family is in touch with immigration services (the Home Office)", default=False
+    )
+    police_probation_involvement = EncryptedBooleanField(
+        "The child or family is in touch with the police, probation or youth justice services", default=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     given_name_key = _search_key("Given name search key")
     preferred_name_key = _search_key("Preferred name search key")
@@ -254,3 +265,34 @@ class Residence(TimestampedModel):
             _belongs_to_one_person("residence_belongs_to_exactly_one_person"),
             _ends_after_it_starts("residence_ends_after_it_starts"),
         ]
+
+
+class FieldChange(models.Model):
+    """One correction of one recorded fact (a child's date of birth, a carer's name, a case's main reason …): the
+    value before and after, who changed it, when and why. Written by the service that makes the change, in the same
+    transaction as the change and its audit entry; never edited. The child's and the case's history pages read these.
+
+    `record_type` is the changed record's label ("people.child", "people.carer", "schools.enrolment", "cases.case")
+    and `record_id` its key; `child` is the child the fact is about, so the child's history shows the changes to their
+    carers and enrolments too. Both values are sealed at rest (cme.common.crypto), whatever the field: a history row
+    then never shows, unsealed, a special-category value or even which fields hold one.
+    """
+
+    record_type = models.CharField(max_length=40)
+    record_id = models.PositiveBigIntegerField()
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.CASCADE, related_name="field_changes")
+    field = models.CharField(max_length=60)
+    old_value = EncryptedTextField(blank=True)
+    new_value = EncryptedTextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["record_type", "record_id"], name="field_change_record")]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id}: {self.field}"

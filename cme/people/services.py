@@ -12,11 +12,12 @@ from django.utils import timezone
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
-from cme.common.writes import update_at_version
+from cme.common.writes import VersionConflictError, update_at_version
 from cme.privacy.models import AccessPurpose
 from cme.privacy.services import access_purpose_state
 
 from .enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
+from .history import field_changes_record, reason_required
 from .identifiers import nhs_number_clean, phone_to_e164, postcode_clean, upn_clean, uprn_clean
 from .models import Address, Carer, CarerRelationship, Child, ContactPoint, FormerUpn, PersonName, Residence
 from .names import search_keys_fill
@@ -47,6 +48,9 @@ CHILD_FIELDS = frozenset(
         "service_child",
         "young_carer",
         "ehcp",
+        "receives_benefits",
+        "immigration_involvement",
+        "police_probation_involvement",
     }
 )
 CARER_FIELDS = frozenset(
@@ -84,6 +88,9 @@ def child_create(
     service_child: bool = False,
     young_carer: bool = False,
     ehcp: bool = False,
+    receives_benefits: bool = False,
+    immigration_involvement: bool = False,
+    police_probation_involvement: bool = False,
 ) -> Child:
     """Record a child. UPN and NHS number are stored in their clean form; blank means not known.
 
@@ -109,6 +116,9 @@ def child_create(
             "service_child": service_child,
             "young_carer": young_carer,
             "ehcp": ehcp,
+            "receives_benefits": receives_benefits,
+            "immigration_involvement": immigration_involvement,
+            "police_probation_involvement": police_probation_involvement,
         },
         CHILD_IDENTIFIERS,
     )
@@ -121,29 +131,39 @@ def child_create(
 
 
 @transaction.atomic
-def child_update(*, actor: "User", child: Child, expected_version: int, **fields) -> Child:
+def child_update(*, actor: "User", child: Child, expected_version: int, reason: str, **fields) -> Child:
     """Change `fields` of `child`, provided nobody has saved a change since the officer saw `expected_version`.
 
-    Returns the child as now stored. A UPN that is replaced is kept as a former UPN, so records that still use it
-    find the child. Raises VersionConflictError, changing nothing, if the record has moved on; ValidationError
-    naming the field for a bad value; TypeError for a field that cannot be changed here.
+    `reason` says why (a correction, new information): each changed field is kept in the history with its old value,
+    who and why (cme.people.history). Returns the child as now stored. A UPN that is replaced is kept as a former UPN,
+    so records that still use it find the child. Raises ApplicationError without a reason; VersionConflictError,
+    changing nothing, if the record has moved on; ValidationError naming the field for a bad value; TypeError for a
+    field that cannot be changed here.
     """
+    reason = reason_required(reason)
     fields = _cleaned(_known_fields(fields, CHILD_FIELDS), CHILD_IDENTIFIERS)
     edited = _edited_copy(child, fields)
     _date_of_birth_validate(edited.date_of_birth)
     edited.full_clean()
     # Reading the UPN at the expected version is safe: if anyone saves in between, the version moves on and the
     # conditional update below refuses the edit.
-    upn_before = Child.objects.filter(pk=child.pk, version=expected_version).values_list("upn", flat=True).first()
+    stored = Child.objects.filter(pk=child.pk, version=expected_version).first()
     update_at_version(
         child,
         expected_version=expected_version,
         **{name: getattr(edited, name) for name in (*fields, *CHILD_SEARCH_KEYS)},
     )
-    if upn_before and upn_before != edited.upn:
-        FormerUpn.objects.get_or_create(child=child, upn=upn_before)
+    if stored.upn and stored.upn != edited.upn:
+        FormerUpn.objects.get_or_create(child=child, upn=stored.upn)
     child.refresh_from_db()
-    audit_record(actor=actor, event=AuditEvent.CHILD_CHANGED, target=child, fields=sorted(fields))
+    before = {name: getattr(stored, name) for name in fields}
+    changes = field_changes_record(actor=actor, record=child, before=before, reason=reason, child=child)
+    audit_record(
+        actor=actor,
+        event=AuditEvent.CHILD_CHANGED,
+        target=child,
+        fields=sorted(c.field for c in changes) or sorted(fields),
+    )
     return child
 
 
@@ -205,19 +225,30 @@ def carer_create(
 
 
 @transaction.atomic
-def carer_update(*, actor: "User", carer: Carer, expected_version: int, **fields) -> Carer:
-    """Change `fields` of `carer` unless someone saved a change after `expected_version` (as child_update)."""
+def carer_update(*, actor: "User", carer: Carer, expected_version: int, reason: str, child=None, **fields) -> Carer:
+    """Change `fields` of `carer` unless someone saved a change after `expected_version` (as child_update), keeping
+    each old value in the history with `reason`. `child` is the child whose record the change was made from, so
+    their history shows it; without one the change shows on the history of every child the carer cares for."""
+    reason = reason_required(reason)
     fields = _cleaned(_known_fields(fields, CARER_FIELDS), {})
     edited = _edited_copy(carer, fields)
     if edited.date_of_birth is not None:
         _date_of_birth_validate(edited.date_of_birth)
     edited.full_clean()
+    stored = Carer.objects.filter(pk=carer.pk, version=expected_version).first()
     update_at_version(
         carer,
         expected_version=expected_version,
         **{name: getattr(edited, name) for name in (*fields, *CARER_SEARCH_KEYS)},
     )
-    audit_record(actor=actor, event=AuditEvent.CARER_CHANGED, target=carer, fields=sorted(fields))
+    carer.refresh_from_db()
+    before = {name: getattr(stored, name) for name in fields}
+    children = [child] if child is not None else list(Child.objects.filter(carer_relationships__carer=carer))
+    changed: set[str] = set()
+    for each in children or [None]:
+        rows = field_changes_record(actor=actor, record=carer, before=before, reason=reason, child=each)
+        changed |= {row.field for row in rows}
+    audit_record(actor=actor, event=AuditEvent.CARER_CHANGED, target=carer, fields=sorted(changed) or sorted(fields))
     return carer
 
 
@@ -241,6 +272,33 @@ def carer_link(
     relationship.full_clean()
     relationship.save()
     _audit_change(actor, child, ["carers"], related=carer)
+    return relationship
+
+
+@transaction.atomic
+def carer_link_change(
+    *,
+    actor: "User",
+    carer: Carer,
+    child: Child,
+    reason: str,
+    kind: RelationshipKind,
+    parental_responsibility: bool,
+    lives_with: bool,
+) -> CarerRelationship:
+    """Correct how `carer` is related to `child` (relationship, parental responsibility, living together), keeping
+    the old values in the child's history with `reason`. Raises ApplicationError without a reason."""
+    reason = reason_required(reason)
+    relationship = CarerRelationship.objects.select_for_update().get(carer=carer, child=child)
+    new = {"kind": kind, "parental_responsibility": parental_responsibility, "lives_with": lives_with}
+    before = {name: getattr(relationship, name) for name in new}
+    for name, value in new.items():
+        setattr(relationship, name, value)
+    relationship.full_clean()
+    relationship.save()
+    changes = field_changes_record(actor=actor, record=relationship, before=before, reason=reason, child=child)
+    if changes:
+        _audit_change(actor, child, [f"carers.{change.field}" for change in changes], related=carer)
     return relationship
 
 
@@ -307,12 +365,14 @@ def address_record(
     line2: str = "",
     town: str = "",
     uprn: str = "",
+    reason: str = "",
 ) -> Residence:
     """Record that `person` lives at an address from `valid_from`, ending their current residence the day before.
 
     The address is shared with anyone already recorded there (same UPRN or, without one, the same first line and
-    postcode). Raises ApplicationError on `valid_from` unless it is after the start of the current residence, and
-    ValidationError naming the field for a bad postcode or UPRN.
+    postcode). The move is kept in the child's history of changes (the old address, the new, and `reason` or where
+    the address came from). Raises ApplicationError on `valid_from` unless it is after the start of the current
+    residence, and ValidationError naming the field for a bad postcode or UPRN.
     """
     cleaned = _cleaned(
         {"line1": line1, "line2": line2, "town": town, "postcode": postcode, "uprn": uprn},
@@ -328,6 +388,16 @@ def address_record(
     residence = Residence(address=_address_find_or_create(**cleaned), valid_from=valid_from, **owner)
     residence.full_clean()
     residence.save()
+    previous = {"address": current[0].address if current else None}
+    children = [person] if isinstance(person, Child) else list(Child.objects.filter(carer_relationships__carer=person))
+    for child in children:
+        field_changes_record(
+            actor=actor,
+            record=residence,
+            before=previous,
+            reason=reason.strip() or "New address recorded",
+            child=child,
+        )
     _audit_change(actor, person, ["address"])
     return residence
 
@@ -425,3 +495,48 @@ def _owner(person: Person) -> dict:
     if isinstance(person, Carer):
         return {"carer": person}
     raise TypeError(f"Expected a Child or a Carer, not {type(person).__name__}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Corrections to a child's enrolment at a school
+
+ENROLMENT_FIELDS = frozenset({"school", "status", "start_date", "leave_date", "deletion_ground"})
+ENROLMENT_CHANGED_ERROR = "Someone else changed this enrolment while you were editing it. Check it and try again."
+
+
+@transaction.atomic
+def enrolment_correct(*, actor: "User", enrolment, reason: str, expected: dict | None = None, **fields):
+    """Correct what is recorded about a child's enrolment (the school, dates, status, why the name was deleted),
+    keeping each old value in the child's history with `reason`.
+
+    `expected` holds the values the person saw; if the stored enrolment no longer has them, nothing changes and
+    VersionConflictError is raised (an enrolment has no version number of its own). Raises ApplicationError without
+    a reason, ValidationError naming the field for a bad value, TypeError for a field that cannot be changed here.
+    """
+    from cme.schools.models import Enrolment
+
+    reason = reason_required(reason)
+    _known_fields(fields, ENROLMENT_FIELDS)
+    stored = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if expected and any(
+        _stored_value(getattr(stored, name)) != _stored_value(value) for name, value in expected.items()
+    ):
+        raise VersionConflictError()
+    before = {name: getattr(stored, name) for name in fields}
+    for name, value in fields.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    changes = field_changes_record(actor=actor, record=stored, before=before, reason=reason, child=stored.child)
+    audit_record(
+        actor=actor,
+        event=AuditEvent.CHILD_CHANGED,
+        target=stored.child,
+        related=stored,
+        fields=[c.field for c in changes],
+    )
+    return stored
+
+
+def _stored_value(value) -> str:
+    return str(value.pk) if hasattr(value, "pk") else ("" if value is None else str(value))

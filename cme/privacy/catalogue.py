@@ -11,14 +11,13 @@ work, which roles see which fields, what a subject access pack contains, what re
 is logged as. `tests/privacy/test_catalogue_complete.py` fails when a model field is neither catalogued here nor
 declared not personal in `NOT_PERSONAL`, and when an entry names a field that no longer exists.
 
-Categories the seed notice lists that cme does not yet hold as fields of their own. Until then they can only arrive
-in free text (case notes, enquiry findings, referral concerns, decision reasons, disclosure descriptions), which is
-catalogued as possibly holding them (`may_reveal`):
+Receipt of benefits, immigration involvement and police or probation involvement are held as flags on the child
+(sealed at rest), where the service acts on them. A category the seed notice lists that cme does not yet hold as a
+field of its own can only arrive in free text (case notes, enquiry findings, referral concerns, decision reasons,
+disclosure descriptions), which is catalogued as possibly holding it (`may_reveal`), until:
 
-- immigration: a structured Home Office answer on an enquiry (cme.cases, the enquiry's response);
-- police and probation: a youth justice involvement flag on the child (domain.md 15.1) and structured police or
-  probation answers on enquiries;
-- offences: the same youth justice record, when the service needs more than free text to act on it.
+- offences: a youth justice record on the child (domain.md 15.1), when the service needs more than free text and
+  the police or probation involvement flag to act on it.
 
 The privacy app imports no other app (design.md): models are named by their label, never imported.
 """
@@ -1060,6 +1059,44 @@ _ENTRIES: list[FieldEntry] = [
         recipients={_R.SCHOOL, _R.OTHER_COUNCIL, _R.SOCIAL_CARE, _R.EARLY_HELP},
         retention=_K.CHILD_RECORD,
     ),
+    *_declare(
+        "people.Child",
+        {"receives_benefits": "Whether the child's family receives benefits"},
+        category=_C.BENEFITS,
+        subjects={_D.CHILD, _D.CARER},
+        # Benefits data shows where a family lives, and a family on benefits may be entitled to free school
+        # transport or meals when the child goes back to school.
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE, _P.SUPPORT_DECISIONS},
+        sources={_S.BENEFITS, _S.FAMILY, _S.OTHER_COUNCIL},
+        recipients={_R.ADMISSIONS},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {"immigration_involvement": "Whether the child's family is in touch with the Home Office over immigration"},
+        category=_C.IMMIGRATION,
+        subjects={_D.CHILD, _D.CARER},
+        # It tells the officer to ask the Home Office whether the child has left or arrived in the country.
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE, _P.SAFEGUARDING},
+        sources={_S.HOME_OFFICE, _S.FAMILY, _S.SOCIAL_CARE, _S.OTHER_COUNCIL},
+        recipients={_R.HOME_OFFICE, _R.SOCIAL_CARE},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.Child",
+        {
+            "police_probation_involvement": (
+                "Whether the child or their family is in touch with the police, probation or youth justice services"
+            )
+        },
+        category=_C.POLICE_PROBATION,
+        subjects={_D.CHILD, _D.CARER},
+        # It tells the officer which services to ask where the child is, and to take care over a home visit.
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE, _P.SAFEGUARDING},
+        sources={_S.POLICE, _S.PROBATION, _S.YOUTH_JUSTICE, _S.SOCIAL_CARE},
+        recipients={_R.POLICE, _R.PROBATION, _R.YOUTH_JUSTICE, _R.SOCIAL_CARE},
+        retention=_K.CHILD_RECORD,
+    ),
     *_search_keys(
         "people.Child",
         {_D.CHILD},
@@ -1352,6 +1389,42 @@ _ENTRIES: list[FieldEntry] = [
     ),
     *_free_text("cases.Decision", {"rationale": "Why the decision was made, in the words of the person who made it"}),
     *_staff_link("cases.Decision", {"decided_by": "Who made the decision"}),
+    # --- people.FieldChange: the history of corrections -----------------------------------------------------------
+    *_declare(
+        "people.FieldChange",
+        {
+            "record_type": "What sort of record was corrected (a child's, a carer's, an enrolment, a case)",
+            "record_id": "Which record was corrected",
+            "child": "Which child the correction is about",
+            "field": "Which fact was corrected (date of birth, last name …)",
+            "changed_at": "When it was corrected",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.FieldChange",
+        {
+            "old_value": "The value before the correction (sealed at rest)",
+            "new_value": "The value after the correction (sealed at rest)",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources=_ANY_SOURCE,
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+        # Names and first language are typed, so a value before or after may say anything a person wrote.
+        free_text=True,
+        # Any fact recorded about a child, a carer, an enrolment or a case can be corrected.
+        may_reveal=_FREE_TEXT_REVEALS,
+    ),
+    *_free_text("people.FieldChange", {"reason": "Why the fact was corrected, in the words of the person who did"}),
+    *_staff_link("people.FieldChange", {"actor": "Who made the correction"}),
     # --- who looked, downloaded and shared ----------------------------------------------------------------------
     *_declare(
         "cases.DocumentDownload",

@@ -46,6 +46,7 @@ DISPOSAL_PLAN: dict[str, str] = {
     "people.ContactPoint": "cascade",
     "people.CarerRelationship": "cascade",
     "people.Residence": "cascade",
+    "people.FieldChange": "cascade (the history of corrections to the child's facts)",
     "people.Address": "deleted when no one lives there any more",
     "schools.Enrolment": "cascade",
     "schools.RollReturn": "deleted: the returns about the child or its referrals",

@@ -155,7 +155,8 @@ def test_the_api_gives_a_caseworker_the_special_category_values(api, officer, ch
 def test_a_childs_details_are_updated_from_the_version_read(api, officer, caseload_child):
     child = caseload_child(upn="B801200005001")
     response = api(officer).post(
-        child_url("child-update", child), {"preferred_name": "Mira", "expected_version": child.version}
+        child_url("child-update", child),
+        {"preferred_name": "Mira", "expected_version": child.version, "reason": "Correction"},
     )
     assert response.status_code == 200
     assert (response.json()["preferred_name"], response.json()["version"]) == ("Mira", 2)
@@ -164,8 +165,12 @@ def test_a_childs_details_are_updated_from_the_version_read(api, officer, caselo
 
 def test_an_update_on_a_stale_read_is_refused_with_409_and_changes_nothing(api, officer, manager, caseload_child):
     child = caseload_child()
-    api(manager).post(child_url("child-update", child), {"first_language": "Arabic", "expected_version": 1})
-    response = api(officer).post(child_url("child-update", child), {"first_language": "French", "expected_version": 1})
+    api(manager).post(
+        child_url("child-update", child), {"first_language": "Arabic", "expected_version": 1, "reason": "Correction"}
+    )
+    response = api(officer).post(
+        child_url("child-update", child), {"first_language": "French", "expected_version": 1, "reason": "Correction"}
+    )
     assert response.status_code == 409
     assert response.json()["message"] == ERROR_STALE
     child.refresh_from_db()
@@ -173,13 +178,15 @@ def test_an_update_on_a_stale_read_is_refused_with_409_and_changes_nothing(api, 
 
 
 def test_an_update_must_say_which_version_it_read(api, officer, caseload_child):
-    response = api(officer).post(child_url("child-update", caseload_child()), {"preferred_name": "Mira"})
+    response = api(officer).post(child_url("child-update", caseload_child()), {"preferred_name": "Mira", "reason": "Correction"})
     assert response.status_code == 400 and response.json()["errors"] == {"expected_version": [ERROR_VERSION_MISSING]}
 
 
 def test_an_update_with_a_bad_upn_is_refused_with_the_reason(api, officer, caseload_child):
     child = caseload_child()
-    response = api(officer).post(child_url("child-update", child), {"upn": "A801200005001", "expected_version": 1})
+    response = api(officer).post(
+        child_url("child-update", child), {"upn": "A801200005001", "expected_version": 1, "reason": "Correction"}
+    )
     assert response.status_code == 400 and response.json()["errors"] == {"upn": [UPN_CHECK_LETTER_ERROR]}
 
 
@@ -207,7 +214,7 @@ def test_a_child_outside_the_caseload_opens_only_after_a_stated_purpose(api, off
 def test_changing_a_child_outside_the_caseload_also_needs_a_purpose(api, officer, child_factory, carer_factory):
     child = child_factory()
     client = api(officer)
-    change = {"first_language": "Welsh", "expected_version": 1}
+    change = {"first_language": "Welsh", "expected_version": 1, "reason": "Correction"}
     assert client.post(child_url("child-update", child), change).status_code == 403
     link = {"child_id": child.pk, "kind": "mother"}
     assert client.post(carer_url("carer-link", carer_factory()), link).status_code == 403

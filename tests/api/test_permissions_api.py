@@ -116,7 +116,7 @@ PEOPLE_ENDPOINTS = [
     ("child-search", "get", {"name": "Smith"}, 200),
     ("child-detail", "get", None, 200),
     ("child-create", "post", {"given_name": "Amira", "family_name": "Haddad", "date_of_birth": "2015-06-01"}, 201),
-    ("child-update", "post", {"preferred_name": "Mira", "expected_version": 1}, 200),
+    ("child-update", "post", {"preferred_name": "Mira", "expected_version": 1, "reason": "Correction"}, 200),
     ("carer-create", "post", {"given_name": "Layla", "family_name": "Haddad"}, 201),
     ("carer-detail", "get", None, 200),
     ("carer-link", "post", {"kind": "mother"}, 200),

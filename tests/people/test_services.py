@@ -106,7 +106,9 @@ def test_a_date_of_birth_in_the_future_is_refused(officer):
 def test_updating_a_child_saves_the_change_moves_the_version_on_and_refreshes_search_keys(officer):
     child = _new_child(officer)
 
-    updated = child_update(actor=officer, child=child, expected_version=1, family_name="Smith", sex=Sex.FEMALE)
+    updated = child_update(
+        actor=officer, child=child, expected_version=1, reason="Correction", family_name="Smith", sex=Sex.FEMALE
+    )
 
     stored = Child.objects.get(pk=child.pk)
     assert updated.version == stored.version == 2
@@ -118,10 +120,10 @@ def test_an_edit_started_before_someone_elses_save_is_refused_and_changes_nothin
     child = _new_child(officer)
     officers_copy = Child.objects.get(pk=child.pk)
     managers_copy = Child.objects.get(pk=child.pk)
-    child_update(actor=manager, child=managers_copy, expected_version=1, given_name="Amirah")
+    child_update(actor=manager, child=managers_copy, expected_version=1, reason="Correction", given_name="Amirah")
 
     with pytest.raises(VersionConflictError) as refusal:
-        child_update(actor=officer, child=officers_copy, expected_version=1, given_name="Mira", upn=UPN)
+        child_update(actor=officer, child=officers_copy, expected_version=1, reason="Correction", given_name="Mira", upn=UPN)
 
     assert str(refusal.value) == refusal.value.message == CONCURRENT_MESSAGE
     assert isinstance(refusal.value, ApplicationError)
@@ -132,9 +134,9 @@ def test_an_edit_started_before_someone_elses_save_is_refused_and_changes_nothin
 
 def test_an_edit_naming_the_current_version_succeeds_after_an_earlier_save(officer):
     child = _new_child(officer)
-    child_update(actor=officer, child=child, expected_version=1, given_name="Amirah")
+    child_update(actor=officer, child=child, expected_version=1, reason="Correction", given_name="Amirah")
 
-    child_update(actor=officer, child=child, expected_version=2, given_name="Amira")
+    child_update(actor=officer, child=child, expected_version=2, reason="Correction", given_name="Amira")
 
     assert Child.objects.values_list("given_name", "version").get(pk=child.pk) == ("Amira", 3)
 
@@ -142,7 +144,7 @@ def test_an_edit_naming_the_current_version_succeeds_after_an_earlier_save(offic
 def test_a_replaced_upn_is_kept_as_a_former_upn(officer):
     child = _new_child(officer, upn=UPN)
 
-    child_update(actor=officer, child=child, expected_version=1, upn=OTHER_UPN)
+    child_update(actor=officer, child=child, expected_version=1, reason="Correction", upn=OTHER_UPN)
 
     assert child.upn == OTHER_UPN
     assert list(child.former_upns.values_list("upn", flat=True)) == [UPN]
@@ -152,7 +154,14 @@ def test_an_update_with_a_bad_identifier_is_refused_and_changes_nothing(officer)
     child = _new_child(officer, upn=UPN)
 
     with pytest.raises(ValidationError) as refusal:
-        child_update(actor=officer, child=child, expected_version=1, family_name="Jones", upn="A801200005001")
+        child_update(
+            actor=officer,
+            child=child,
+            expected_version=1,
+            reason="Correction",
+            family_name="Jones",
+            upn="A801200005001",
+        )
 
     assert _errors(refusal) == {"upn": [UPN_CHECK_LETTER_ERROR]}
     assert Child.objects.values_list("family_name", "upn", "version").get(pk=child.pk) == ("Ali-Hassan", UPN, 1)
@@ -162,7 +171,9 @@ def test_an_update_may_not_set_the_version_or_search_keys_directly(officer):
     child = _new_child(officer)
 
     with pytest.raises(TypeError, match="family_name_key, version"):
-        child_update(actor=officer, child=child, expected_version=1, version=7, family_name_key="X")
+        child_update(
+            actor=officer, child=child, expected_version=1, reason="Correction", version=7, family_name_key="X"
+        )
 
 
 def test_a_former_upn_is_recorded_once(officer):
@@ -183,7 +194,14 @@ def test_a_carer_is_recorded_with_search_keys_and_updated_at_a_version(officer):
     carer = carer_create(actor=officer, given_name="Billy", family_name="Smyth", title="Mr", sex=Sex.MALE)
     assert (carer.version, carer.given_name_key) == (1, forename_key("Billy"))
 
-    carer_update(actor=officer, carer=carer, expected_version=1, family_name="Smith", marital_status="married")
+    carer_update(
+        actor=officer,
+        carer=carer,
+        expected_version=1,
+        reason="Correction",
+        family_name="Smith",
+        marital_status="married",
+    )
 
     assert Carer.objects.values_list("family_name", "marital_status", "version").get(pk=carer.pk) == (
         "Smith",
@@ -194,10 +212,10 @@ def test_a_carer_is_recorded_with_search_keys_and_updated_at_a_version(officer):
 
 def test_a_carer_edit_after_someone_elses_save_is_refused(officer, manager):
     carer = carer_create(actor=officer, given_name="Dana", family_name="Okafor")
-    carer_update(actor=manager, carer=carer, expected_version=1, title="Ms")
+    carer_update(actor=manager, carer=carer, expected_version=1, reason="Correction", title="Ms")
 
     with pytest.raises(VersionConflictError):
-        carer_update(actor=officer, carer=carer, expected_version=1, title="Dr")
+        carer_update(actor=officer, carer=carer, expected_version=1, reason="Correction", title="Dr")
 
     assert Carer.objects.values_list("title", "version").get(pk=carer.pk) == ("Ms", 2)
 

@@ -38,7 +38,7 @@ KEY_B = base64.urlsafe_b64encode(b"B" * 32).decode()
 KEY_C = base64.urlsafe_b64encode(b"C" * 32).decode()
 TOKEN = re.compile(r"^v1:[0-9a-f]{8}:[A-Za-z0-9_-]+$")
 SEALED = ["ethnicity", "sen_provision", "looked_after", "child_protection_plan", "traveller", "service_child"]
-SEALED += ["young_carer", "ehcp"]
+SEALED += ["young_carer", "ehcp", "receives_benefits", "immigration_involvement", "police_probation_involvement"]
 
 
 def _raw(child: Child, column: str) -> str:
@@ -171,7 +171,7 @@ def test_every_row_looks_the_same_whatever_it_records():
 def test_no_plain_value_reaches_the_database_or_its_query_log():
     with CaptureQueriesContext(connection) as queries:
         child = _child(ethnicity="CHNE", sen_provision="K")
-        child_update(actor=None, child=child, expected_version=child.version, ethnicity="APKN")
+        child_update(actor=None, child=child, expected_version=child.version, reason="Correction", ethnicity="APKN")
     logged = " ".join(query["sql"] for query in queries.captured_queries)
     assert "CHNE" not in logged and "APKN" not in logged
     assert child.ethnicity == "APKN"
@@ -330,13 +330,13 @@ def test_rotation_re_seals_everything_so_the_old_key_can_go(settings):
 
     output = _rotate("--batch-size", "2")
 
-    assert "Re-sealed 40 values in 5 rows" in output
+    assert "Re-sealed 55 values in 5 rows" in output
     assert output.count("people.Child: ") == 3  # batches of 2, 2 and 1
     assert "can be removed from CME_FIELD_KEYS" in output
     settings.CME_FIELD_KEYS = [KEY_B]
     after = {c.pk: (c.ethnicity, c.looked_after, c.sen_provision) for c in Child.objects.all()}
     assert after == before
-    assert _under(KEY_B) == 40
+    assert _under(KEY_B) == 55
 
 
 @pytest.mark.django_db
@@ -349,9 +349,9 @@ def test_check_counts_the_values_under_each_key(settings):
     output = _rotate("--check")
 
     assert f"people.Child.ethnicity: 2 under {key_a}" in output
-    assert f"{key_b} (newest: seals new values): 0" in output and f"{key_a}: 16" in output
-    assert "16 values are under older keys: run `cme keys rotate`." in output
-    assert _under(KEY_A) == 16  # the check changes nothing
+    assert f"{key_b} (newest: seals new values): 0" in output and f"{key_a}: 22" in output
+    assert "22 values are under older keys: run `cme keys rotate`." in output
+    assert _under(KEY_A) == 22  # the check changes nothing
 
 
 @pytest.mark.django_db(transaction=True)
@@ -363,20 +363,20 @@ def test_an_interrupted_rotation_keeps_its_finished_batches_and_a_second_run_com
 
     def seal_then_fail_in_the_second_batch(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 16 + 5:  # the first batch (2 rows x 8 values) done, part way through the second
+        if len(calls) == 22 + 5:  # the first batch (2 rows x 11 values) done, part way through the second
             raise RuntimeError("the server was switched off")
         return real_seal(*args, **kwargs)
 
     monkeypatch.setattr(crypto, "seal", seal_then_fail_in_the_second_batch)
     with pytest.raises(RuntimeError):
         _rotate("--batch-size", "2")
-    assert (_under(KEY_B), _under(KEY_A)) == (16, 24)  # the first batch committed; the second rolled back
+    assert (_under(KEY_B), _under(KEY_A)) == (22, 33)  # the first batch committed; the second rolled back
 
     monkeypatch.setattr(crypto, "seal", real_seal)
     output = _rotate("--batch-size", "2")
 
-    assert "Re-sealed 24 values in 3 rows" in output  # resumed: the first batch's rows are not read again
-    assert (_under(KEY_B), _under(KEY_A)) == (40, 0)
+    assert "Re-sealed 33 values in 3 rows" in output  # resumed: the first batch's rows are not read again
+    assert (_under(KEY_B), _under(KEY_A)) == (55, 0)
 
 
 @pytest.mark.django_db
@@ -404,10 +404,10 @@ def test_check_fails_when_a_value_is_under_a_key_no_longer_held(settings):
     key_c = keyring_from([KEY_C]).newest.key_id
 
     out = io.StringIO()
-    with pytest.raises(CommandError, match="8 values cannot be read") as raised:
+    with pytest.raises(CommandError, match="11 values cannot be read") as raised:
         call_command("keys", "rotate", "--check", stdout=out)
     assert raised.value.returncode == 1
-    assert f"{key_c} (not in CME_FIELD_KEYS): 8, cannot be read" in out.getvalue()
+    assert f"{key_c} (not in CME_FIELD_KEYS): 11, cannot be read" in out.getvalue()
 
 
 def test_generate_prints_only_a_new_key_and_says_where_it_goes():
@@ -474,4 +474,4 @@ def test_rotation_keeps_a_value_the_application_changed_while_it_ran(settings, m
     _rotate()
 
     assert Child.objects.get(pk=child.pk).ethnicity == "CHNE"
-    assert _under(KEY_B) == 8
+    assert _under(KEY_B) == 11

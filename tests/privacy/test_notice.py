@@ -241,8 +241,10 @@ def test_every_category_held_is_listed_and_sensitive_ones_are_marked(page):
 
 def test_categories_held_only_in_case_records_say_so(page):
     what = text_of(page, "what-we-hold")
+    offences = what[what.index("Offences or alleged offences") :][:400]
+    assert "We do not keep this as a separate item" in offences
     benefits = what[what.index("Whether a family receives benefits") :][:400]
-    assert "We do not keep this as a separate item" in benefits
+    assert "We do not keep this as a separate item" not in benefits  # a field on the child now
     assert "The file note" in what and "What the agency told us" in what
 
 

@@ -58,7 +58,13 @@ def test_an_empty_search_says_what_to_enter(sign_in, officer):
 def test_a_stale_edit_is_refused_and_overwrites_nothing(sign_in, officer, case_factory, child_factory):
     child = case_factory(officer=officer, child=child_factory(given_name="Aleksandra")).child
     client = sign_in(officer)
-    form = {**CHILD, "given_name": "Alexandra", "family_name": child.family_name, "version": child.version}
+    form = {
+        **CHILD,
+        "given_name": "Alexandra",
+        "family_name": child.family_name,
+        "version": child.version,
+        "reason": "Spelling",
+    }
     assert client.post(reverse("web:children:update", args=[child.pk]), form).status_code == 302
     again = client.post(reverse("web:children:update", args=[child.pk]), {**form, "given_name": "Ola"})
     assert "Someone else changed this record" in again.content.decode()
@@ -87,18 +93,22 @@ def test_recording_a_move_keeps_the_old_address(sign_in, officer, child):
         "line1": "4 Mill Lane",
         "town": "Wyndley",
         "postcode": "ZY1 2AB",
+        "reason": "School admission form",
         **date_fields("valid_from", datetime.date(2024, 1, 5)),
     }
     second = {
         "line1": "9 Elm Close",
         "town": "Wyndley",
         "postcode": "zy3 4df",
+        "reason": "Council tax record",
         **date_fields("valid_from", datetime.date(2026, 6, 1)),
     }
     client.post(reverse("web:children:address", args=[child.pk]), first)
     client.post(reverse("web:children:address", args=[child.pk]), second)
     html = client.get(reverse("web:children:detail", args=[child.pk])).content.decode()
     assert "9 Elm Close" in html and "ZY3 4DF" in html and "4 Mill Lane" in html
+    history = client.get(reverse("web:children:history", args=[child.pk])).content.decode()
+    assert "4 Mill Lane" in history and "9 Elm Close" in history and "Council tax record" in history
 
 
 def test_the_child_page_links_to_a_new_referral(sign_in, officer, child):

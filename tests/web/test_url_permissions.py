@@ -16,6 +16,7 @@ from cme.cases.enums import DocumentKind
 from cme.cases.services import document_upload
 from tests.conftest import ROLE_FIXTURES
 from tests.factories.people import CarerRelationshipFactory
+from tests.factories.schools import EnrolmentFactory
 
 # The roles, and one more column: "outsider", a CME officer of another team who has stated no purpose. The matrix
 # case, child and carer are outside their caseload: a case answers "not found", a child's or carer's record asks why
@@ -81,6 +82,8 @@ MATRIX = {
     "web:cases:detail": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:status": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:risk": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:details": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:history": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:reallocate": ("page", {**only("manager", refused=404), "officer": 403}),  # outsider: 404
     "web:cases:escalate": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:sao": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
@@ -100,6 +103,9 @@ MATRIX = {
     "web:children:update": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
     "web:children:purpose": ("page", only(*CASEWORKERS, refused=404)),
     "web:children:carer-create": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
+    "web:children:carer-update": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
+    "web:children:enrolment-correct": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
+    "web:children:history": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
     "web:children:address": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
     "web:referrals:detail": ("page", only(*CASEWORKERS, refused=404)),
     "web:referrals:accept": ("page", only(*CASEWORKERS, refused=404)),
@@ -257,6 +263,7 @@ class World:
     batch: object  # a disposal batch waiting for approval, with one item
     disposed_batch: object  # a disposed batch, which has a certificate
     hold: object
+    enrolment: object = None
 
 
 @pytest.fixture
@@ -306,6 +313,7 @@ def world(
         ),
         extract=_extract(user_factory, tmp_path),
         **_retention_world(case),
+        enrolment=EnrolmentFactory(child=case.child),
     )
 
 
@@ -351,6 +359,7 @@ def url_for(name: str, world: World) -> str:
         "referral_id": world.referral.pk,
         "child_id": world.case.child_id,
         "carer_id": world.carer.pk,
+        "enrolment_id": world.enrolment.pk,
         "return_id": world.roll_return.pk,
         "timetable_id": world.roll_return.timetable_id,
         "candidate_id": world.candidate.pk,

@@ -12,6 +12,7 @@ from cme.common.errors import RecordNotFound
 from cme.people import services
 from cme.people.access import access_carer, access_child, access_child_search, carer_visible, child_visible
 from cme.people.enums import Ethnicity, MaritalStatus, RelationshipKind, SenProvision, Sex, Title
+from cme.people.history import REASON_REQUIRED_ERROR as ERROR_NO_CHANGE_REASON
 from cme.people.models import Carer, Child
 from cme.people.selectors import child_carers, child_current_address
 from cme.privacy.enums import Purpose
@@ -143,6 +144,11 @@ class ChildSerializer(serializers.Serializer):
     service_child = serializers.BooleanField()
     young_carer = serializers.BooleanField()
     ehcp = serializers.BooleanField(allow_null=True)
+    receives_benefits = serializers.BooleanField()
+    immigration_involvement = serializers.BooleanField()
+    police_probation_involvement = serializers.BooleanField(
+        allow_null=True, help_text="Criminal offence data: null for a user not cleared to see it."
+    )
     version = serializers.IntegerField(help_text="Send this back as `expected_version` when you update the child.")
     carers = ChildCarerSerializer(many=True, source="carer_links")
     current_address = AddressSerializer(allow_null=True, help_text="Where the child lives today, if known.")
@@ -262,6 +268,9 @@ class ChildCreateApi(APIView):
         service_child = serializers.BooleanField(required=False)
         young_carer = serializers.BooleanField(required=False)
         ehcp = serializers.BooleanField(required=False)
+        receives_benefits = serializers.BooleanField(required=False)
+        immigration_involvement = serializers.BooleanField(required=False)
+        police_probation_involvement = serializers.BooleanField(required=False)
 
         class Meta:
             ref_name = "ChildCreateInput"
@@ -288,6 +297,11 @@ class ChildUpdateApi(APIView):
         # A record kept past the child's 19th birthday can still be corrected: any date from 1900.
         date_of_birth = date_field()
         expected_version = version_field()
+        reason = serializers.CharField(
+            max_length=1000,
+            help_text="Why the details change (a correction, new information); kept in the history with the old values",
+            error_messages={"required": ERROR_NO_CHANGE_REASON, "blank": ERROR_NO_CHANGE_REASON},
+        )
 
         class Meta:
             ref_name = "ChildUpdateInput"
@@ -295,12 +309,15 @@ class ChildUpdateApi(APIView):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             for name, field in self.fields.items():
-                field.required = name == "expected_version"
+                field.required = name in ("expected_version", "reason")
 
     @extend_schema(
         operation_id="child_update",
         summary="Change a child's details",
-        description="Refused with 409 if someone saved a change after the version you read.",
+        description=(
+            "Refused with 409 if someone saved a change after the version you read. Give a `reason`: each changed "
+            "field is kept in the child's history with its old value, who changed it and why."
+        ),
         parameters=[CHILD_ID],
         request=InputSerializer,
         responses={200: ChildSerializer, **error_responses(400, 404, 409), 403: PURPOSE_RESPONSE},

@@ -2,6 +2,7 @@
 
 from .cases import (
     case_close,
+    case_details_correct,
     case_escalate,
     case_reallocate,
     case_reopen,
@@ -17,6 +18,7 @@ from .referrals import referral_accept, referral_create, referral_no_further_act
 __all__ = [
     "DocumentRefused",
     "case_close",
+    "case_details_correct",
     "case_escalate",
     "case_reallocate",
     "case_reopen",

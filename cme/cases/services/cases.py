@@ -7,6 +7,7 @@ from cme.accounts.models import Team, User
 from cme.audit.events import AuditEvent
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale, update_at_version
+from cme.people.history import field_changes_record
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
 
@@ -174,4 +175,45 @@ def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: in
     )
     decision_record(actor=actor, kind=DecisionKind.REOPEN_CASE, rationale=rationale, case=case, details=details)
     audit_case_change(actor=actor, case=case, event=AuditEvent.CASE_REOPENED, fields=["status", "outcome", "closed_on"])
+    return case
+
+
+ERROR_BECAME_CME_IN_FUTURE = "The date the child became missing education must be today or in the past"
+ERROR_BECAME_CME_BEFORE_BIRTH = "The date the child became missing education must be after their date of birth"
+CASE_CORRECTABLE = ("primary_reason", "became_cme_on")
+
+
+@transaction.atomic
+def case_details_correct(
+    *,
+    case: Case,
+    actor: User,
+    rationale: str,
+    expected_version: int | None = None,
+    primary_reason: str | None = None,
+    became_cme_on=None,
+) -> Case:
+    """Correct what the case records about how the child came to be missing education: the main reason and the day
+    they became missing education. Each changed field is kept in the case's history with its old value and
+    `rationale` (cme.people.history); a closed case can be corrected too, since its record must still be right."""
+    rationale = require_rationale(rationale)
+    changes = {}
+    if primary_reason is not None and primary_reason != case.primary_reason:
+        changes["primary_reason"] = primary_reason
+    if became_cme_on is not None and became_cme_on != case.became_cme_on:
+        if became_cme_on > timezone.localdate():
+            raise ApplicationError(ERROR_BECAME_CME_IN_FUTURE, field="became_cme_on")
+        if became_cme_on < case.child.date_of_birth:
+            raise ApplicationError(ERROR_BECAME_CME_BEFORE_BIRTH, field="became_cme_on")
+        changes["became_cme_on"] = became_cme_on
+    if not changes:
+        return case
+    before = {name: getattr(case, name) for name in changes}
+    edited = Case(**{f.attname: getattr(case, f.attname) for f in case._meta.concrete_fields})
+    for name, value in changes.items():
+        setattr(edited, name, value)
+    edited.full_clean(validate_unique=False, validate_constraints=False)
+    versioned_update(case, expected_version=expected_version, **changes)
+    field_changes_record(actor=actor, record=case, before=before, reason=rationale, child=case.child)
+    audit_case_change(actor=actor, case=case, fields=sorted(changes))
     return case

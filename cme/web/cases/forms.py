@@ -253,3 +253,15 @@ class DocumentForm(GovukForm):
     title_text = forms.CharField(
         label="Title", max_length=200, error_messages={"required": "Enter a title for the document"}
     )
+
+
+class CaseDetailsCorrectForm(VersionedForm):
+    title = "Correct the case's details"
+    submit_label = "Save changes"
+    primary_reason = forms.ChoiceField(
+        label="Main reason the child is missing education",
+        choices=CmeReason.choices,
+        error_messages={"required": "Choose the main reason"},
+    )
+    became_cme_on = GovukDateField(label="Missing education since")
+    rationale = rationale_field()

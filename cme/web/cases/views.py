@@ -12,6 +12,7 @@ from cme.cases.enums import CaseStatus, EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
 from cme.cases.selectors import case_list_for_user, case_timeline, open_cases, referral_list_for_user, team_caseload
 from cme.people.access import access_child
+from cme.people.history import case_history, history_rows
 from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -117,6 +118,44 @@ class _CaseFormView(CaseAccessMixin, ServiceFormView):
 
     def get_initial(self):
         return {"version": self.case.version}
+
+
+class CaseDetailsCorrectView(_CaseFormView):
+    """Correct the main reason and the "missing education since" date, with why; the old values stay in the history."""
+
+    form_class = forms.CaseDetailsCorrectForm
+
+    def get_initial(self):
+        return {
+            **super().get_initial(),
+            "primary_reason": self.case.primary_reason,
+            "became_cme_on": self.case.became_cme_on,
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.case_details_correct(
+            case=self.case,
+            actor=self.request.user,
+            primary_reason=data["primary_reason"],
+            became_cme_on=data["became_cme_on"],
+            rationale=data["rationale"],
+            expected_version=data["version"],
+        )
+
+    def success_message(self, case) -> str:
+        return "Case details saved. The old values are kept in the case's history."
+
+
+class CaseHistoryView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
+    """Every correction of the case's details: field, old value, new value, who, when, why."""
+
+    permission_required = "cases.view_case"
+    template_name = "cases/case_history.html"
+
+    def get_context_data(self, **kwargs):
+        rows = history_rows(case_history(case=self.case), user=self.request.user)
+        return super().get_context_data(rows=rows, masked_any=any(row.masked for row in rows), **kwargs)
 
 
 class CaseStatusView(_CaseFormView):

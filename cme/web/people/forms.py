@@ -1,10 +1,31 @@
 """Forms for children's and carers' records."""
 
+from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 
-from cme.people.enums import ContactLabel, MaritalStatus, RelationshipKind, Sex, Title
+from cme.people.enums import ContactLabel, Ethnicity, MaritalStatus, RelationshipKind, SenProvision, Sex, Title
+from cme.people.models import Child
 from cme.privacy.enums import Purpose
+from cme.privacy.masking import may_see_sensitive, sensitive_field_names
+from cme.schools.enums import DeletionGround, EnrolmentStatus
 from cme.web.forms import ChildDateOfBirthField, GovukDateField, GovukForm, PastDateField, child_birth_earliest
+
+REASON_HELP = "For example, the birth certificate shows a different date. The old value is kept in the history."
+
+
+def _reason_field() -> forms.CharField:
+    return forms.CharField(
+        label="Why are you making this change?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASON_HELP,
+        error_messages={"required": "Enter why you are making this change"},
+    )
+
+
+def _relayout(form: GovukForm) -> None:
+    """Rebuild the GOV.UK layout after fields were added or removed in __init__."""
+    form.helper.layout = Layout(*form.fields, Submit("submit", form.submit_label))
 
 
 class ChildSearchForm(GovukForm):
@@ -46,15 +67,86 @@ class ChildForm(GovukForm):
     first_language = forms.CharField(label="First language", required=False, max_length=100)
 
 
+def _flag(name: str) -> forms.BooleanField:
+    label = str(Child._meta.get_field(name).verbose_name)
+    return forms.BooleanField(label=label[:1].upper() + label[1:], required=False)
+
+
 class ChildUpdateForm(ChildForm):
+    """Every fact about the child, with why it changes. Fields the user is not cleared to see are left out, so they
+    can be neither shown nor changed (and are not sent to the service, which leaves them as they are)."""
+
     title = "Change the child's details"
+    ethnicity = forms.ChoiceField(
+        label="Ethnic background", required=False, choices=[("", "Not known"), *Ethnicity.choices]
+    )
+    traveller = _flag("traveller")
+    sen_provision = forms.ChoiceField(
+        label="Special educational needs support", required=False, choices=[("", "Not known"), *SenProvision.choices]
+    )
+    ehcp = _flag("ehcp")
+    looked_after = _flag("looked_after")
+    child_protection_plan = _flag("child_protection_plan")
+    service_child = _flag("service_child")
+    young_carer = _flag("young_carer")
+    receives_benefits = _flag("receives_benefits")
+    immigration_involvement = _flag("immigration_involvement")
+    police_probation_involvement = _flag("police_probation_involvement")
+    reason = _reason_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # A record kept past the child's 19th birthday can still be corrected without re-entering an older date.
         if recorded := self.initial.get("date_of_birth"):
             self.fields["date_of_birth"].earliest = lambda: min(recorded, child_birth_earliest())
+        if not may_see_sensitive(user):
+            for name in sensitive_field_names(Child) & set(self.fields):
+                del self.fields[name]
+        _relayout(self)
+
+
+class CarerUpdateForm(GovukForm):
+    title = "Change the carer's details"
+    submit_label = "Save changes"
+    title_choice = forms.ChoiceField(label="Title", required=False, choices=[("", "None"), *Title.choices])
+    given_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the carer's first name"}
+    )
+    middle_names = forms.CharField(label="Middle names", required=False, max_length=150)
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the carer's last name"}
+    )
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN)
+    date_of_birth = GovukDateField(label="Date of birth", required=False)
+    marital_status = forms.ChoiceField(
+        label="Marital or civil partnership status", required=False, choices=[("", "Not known"), *MaritalStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label="Relationship to the child",
+        choices=RelationshipKind.choices,
+        error_messages={"required": "Choose how they are related to the child"},
+    )
+    parental_responsibility = forms.BooleanField(label="Has parental responsibility", required=False)
+    lives_with = forms.BooleanField(label="The child lives with them", required=False)
+    reason = _reason_field()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EnrolmentCorrectForm(GovukForm):
+    title = "Correct the enrolment"
+    submit_label = "Save changes"
+    status = forms.ChoiceField(label="Enrolment status", choices=EnrolmentStatus.choices)
+    start_date = GovukDateField(label="Date they started")
+    leave_date = GovukDateField(
+        label="Date they left", required=False, help_text="Leave blank if they are still on roll"
+    )
+    deletion_ground = forms.ChoiceField(
+        label="Why their name was deleted from the roll",
+        required=False,
+        choices=[("", "Not deleted, or not known"), *DeletionGround.choices],
+    )
+    reason = _reason_field()
 
 
 class CarerForm(GovukForm):
@@ -100,6 +192,13 @@ class AddressForm(GovukForm):
     postcode = forms.CharField(label="Postcode", max_length=10, error_messages={"required": "Enter the postcode"})
     uprn = forms.CharField(label="UPRN", required=False, max_length=12, help_text="If you know it")
     valid_from = GovukDateField(label="Date they moved in")
+    reason = forms.CharField(
+        label="How do you know?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, the council tax record. The old address is kept in the address history.",
+        error_messages={"required": "Enter how you know about the new address"},
+    )
 
 
 class AccessPurposeForm(GovukForm):

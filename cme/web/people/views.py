@@ -6,15 +6,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from cme.cases.selectors import case_list_for_user
+from cme.common.access import refuse_not_found
 from cme.people import services
-from cme.people.access import access_child, access_child_search, child_visible
+from cme.people.access import access_carer_of_child, access_child, access_child_search, child_visible
 from cme.people.enums import ContactKind
+from cme.people.history import child_history, history_rows
+from cme.people.models import CarerRelationship, Child
 from cme.people.selectors import (
     child_address_history,
     child_carers,
     child_current_address,
     child_siblings,
 )
+from cme.privacy.masking import may_see_sensitive, sensitive_field_names
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -30,6 +34,40 @@ CHILD_DETAIL_FIELDS = (
     "nhs_number",
     "first_language",
 )
+# The child's circumstances, in the order the child's page shows them. Those the catalogue marks special category or
+# criminal offence data are shown and edited only by roles cleared for them (cme.privacy.masking).
+CHILD_CIRCUMSTANCE_FIELDS = (
+    "ethnicity",
+    "traveller",
+    "sen_provision",
+    "ehcp",
+    "looked_after",
+    "child_protection_plan",
+    "police_probation_involvement",
+    "immigration_involvement",
+    "receives_benefits",
+    "service_child",
+    "young_carer",
+)
+
+
+def child_circumstances(child, *, user) -> list[tuple[str, str, str, bool]]:
+    """(field name, label, value in plain words, withheld) for each circumstance of `child` shown to `user`."""
+    withheld = set() if may_see_sensitive(user) else sensitive_field_names(Child)
+    rows = []
+    for name in CHILD_CIRCUMSTANCE_FIELDS:
+        field = Child._meta.get_field(name)
+        label = str(field.verbose_name)
+        label = label[:1].upper() + label[1:]
+        if name in withheld:
+            rows.append((name, label, "Withheld", True))
+            continue
+        value = getattr(child, name)
+        shown = (
+            (getattr(child, f"get_{name}_display")() or "Not known") if field.choices else ("Yes" if value else "No")
+        )
+        rows.append((name, label, shown, False))
+    return rows
 
 
 class ChildSearchView(PermissionRequiredMixin, TemplateView):
@@ -71,7 +109,11 @@ class ChildAccessMixin:
                 )
             else:
                 self.child = child_visible(user=request.user, child_id=kwargs["child_id"])
+            self.open_related(request, **kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def open_related(self, request, **kwargs) -> None:
+        """Open what else the URL names (a carer, an enrolment) once the child is open; 404 unless it is theirs."""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(child=self.child, **kwargs)
@@ -104,6 +146,7 @@ class ChildDetailView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         child = self.child
+        circumstances = child_circumstances(child, user=self.request.user)
         return super().get_context_data(
             carers=child_carers(child=child).prefetch_related("carer__contact_points"),
             current_address=child_current_address(child=child),
@@ -113,6 +156,8 @@ class ChildDetailView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
             former_upns=child.former_upns.all(),
             cases=case_list_for_user(user=self.request.user).filter(child=child),
             enrolments=child.enrolments.select_related("school"),
+            circumstances=circumstances,
+            circumstances_withheld=any(row[3] for row in circumstances),
             **kwargs,
         )
 
@@ -138,8 +183,12 @@ class ChildUpdateView(ChildAccessMixin, ServiceFormView):
     form_class = forms.ChildUpdateForm
     template_name = "people/child_form.html"
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_initial(self):
-        return {**{name: getattr(self.child, name) for name in CHILD_DETAIL_FIELDS}, "version": self.child.version}
+        names = (*CHILD_DETAIL_FIELDS, *CHILD_CIRCUMSTANCE_FIELDS)
+        return {**{name: getattr(self.child, name) for name in names}, "version": self.child.version}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
@@ -147,7 +196,113 @@ class ChildUpdateView(ChildAccessMixin, ServiceFormView):
         return services.child_update(actor=self.request.user, child=self.child, expected_version=version, **data)
 
     def success_message(self, child) -> str:
-        return "Details saved."
+        return "Details saved. The old values are kept in the history of changes."
+
+
+class ChildHistoryView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
+    """Every correction about the child: field, old value, new value, who, when, why; sensitive values masked."""
+
+    template_name = "people/child_history.html"
+
+    def get_context_data(self, **kwargs):
+        rows = history_rows(child_history(child=self.child), user=self.request.user)
+        return super().get_context_data(rows=rows, masked_any=any(row.masked for row in rows), **kwargs)
+
+
+class _ChildCarerMixin(ChildAccessMixin):
+    """A carer of the child in the URL, opened from the child's record (access_carer_of_child); 404 unless they
+    care for this child."""
+
+    def open_related(self, request, **kwargs) -> None:
+        self.carer = access_carer_of_child(
+            user=request.user, child=self.child, carer_id=kwargs["carer_id"], session_key=request.session.session_key
+        )
+        self.relationship = CarerRelationship.objects.get(child=self.child, carer=self.carer)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(carer=self.carer, **kwargs)
+
+
+class CarerUpdateView(_ChildCarerMixin, ServiceFormView):
+    """Change a carer's details and how they are related to the child, with why; the old values are kept."""
+
+    permission_required = "people.change_child"
+    form_class = forms.CarerUpdateForm
+    template_name = "people/child_form.html"
+
+    def get_initial(self):
+        carer, relationship = self.carer, self.relationship
+        return {
+            "title_choice": carer.title,
+            **{name: getattr(carer, name) for name in ("given_name", "middle_names", "family_name", "sex")},
+            "date_of_birth": carer.date_of_birth,
+            "marital_status": carer.marital_status,
+            "kind": relationship.kind,
+            "parental_responsibility": relationship.parental_responsibility,
+            "lives_with": relationship.lives_with,
+            "version": carer.version,
+        }
+
+    @transaction.atomic
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        actor = self.request.user
+        carer = services.carer_update(
+            actor=actor,
+            carer=self.carer,
+            child=self.child,
+            expected_version=data["version"],
+            reason=data["reason"],
+            title=data["title_choice"],
+            **{name: data[name] for name in ("given_name", "middle_names", "family_name", "sex", "date_of_birth")},
+            marital_status=data["marital_status"],
+        )
+        services.carer_link_change(
+            actor=actor,
+            carer=carer,
+            child=self.child,
+            reason=data["reason"],
+            kind=data["kind"],
+            parental_responsibility=data["parental_responsibility"],
+            lives_with=data["lives_with"],
+        )
+        return carer
+
+    def success_message(self, carer) -> str:
+        return f"{carer}'s details saved. The old values are kept in the history of changes."
+
+
+class EnrolmentCorrectView(ChildAccessMixin, ServiceFormView):
+    """Correct a school enrolment of the child (dates, status, why the name was deleted), with why."""
+
+    permission_required = "people.change_child"
+    form_class = forms.EnrolmentCorrectForm
+    template_name = "people/child_form.html"
+    FIELDS = ("status", "start_date", "leave_date", "deletion_ground")
+
+    def open_related(self, request, **kwargs) -> None:
+        self.enrolment = self.child.enrolments.select_related("school").filter(pk=kwargs["enrolment_id"]).first()
+        if self.enrolment is None:
+            raise refuse_not_found(user=request.user, target_type="schools.enrolment", target_id=kwargs["enrolment_id"])
+
+    def get_initial(self):
+        return {name: getattr(self.enrolment, name) for name in self.FIELDS}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(enrolment=self.enrolment, **kwargs)
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return services.enrolment_correct(
+            actor=self.request.user,
+            enrolment=self.enrolment,
+            reason=data.pop("reason"),
+            expected={name: getattr(self.enrolment, name) for name in self.FIELDS},
+            **data,
+        )
+
+    def success_message(self, enrolment) -> str:
+        return "Enrolment saved. The old values are kept in the history of changes."
 
 
 class CarerCreateView(ChildAccessMixin, ServiceFormView):
