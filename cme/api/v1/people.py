@@ -25,6 +25,8 @@ from ..exceptions import NON_FIELD, ErrorSerializer, code_field, date_field, err
 SEARCH_CHILDREN = "people.search_children"
 VIEW_CHILD = "people.view_child"
 CHANGE_CHILD = "people.change_child"
+# What only creating a child takes: where they live, and the answer to the duplicate check.
+CREATE_ONLY_FIELDS = ("postcode", "confirmed_new", "reason")
 
 CHILD_ID = OpenApiParameter("child_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 CARER_ID = OpenApiParameter("carer_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
@@ -261,6 +263,17 @@ class ChildCreateApi(APIView):
         service_child = serializers.BooleanField(required=False)
         young_carer = serializers.BooleanField(required=False)
         ehcp = serializers.BooleanField(required=False)
+        postcode = serializers.CharField(
+            required=False, allow_blank=True, max_length=10, help_text="Where the child lives, for the duplicate check."
+        )
+        confirmed_new = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="True once you have looked at the possible duplicates a 409 named and this is a different child.",
+        )
+        reason = serializers.CharField(
+            required=False, allow_blank=True, max_length=1000, help_text="Why this is a different child."
+        )
 
         class Meta:
             ref_name = "ChildCreateInput"
@@ -268,8 +281,12 @@ class ChildCreateApi(APIView):
     @extend_schema(
         operation_id="child_create",
         summary="Record a child",
+        description=(
+            "Answers 409 with `possible_duplicates` (id, names, date of birth, why) when children already held may be "
+            'the same child, unless the request says it has looked: `"confirmed_new": true` and a `reason`.'
+        ),
         request=InputSerializer,
-        responses={201: ChildSerializer, **error_responses(400)},
+        responses={201: ChildSerializer, **error_responses(400, 409)},
     )
     def post(self, request) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -293,6 +310,8 @@ class ChildUpdateApi(APIView):
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            for name in CREATE_ONLY_FIELDS:
+                self.fields.pop(name)
             for name, field in self.fields.items():
                 field.required = name == "expected_version"
 
