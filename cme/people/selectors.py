@@ -421,16 +421,24 @@ def child_possible_duplicates(
         names.append(f"{preferred_name} {family_name}")
     for name in names:
         for match in child_search(name=name, date_of_birth=date_of_birth, upn=upn, postcode=postcode, limit=20):
-            upn_agrees = bool(upn) and any("UPN" in reason for reason in match.reasons)
-            if match.score < DUPLICATE_THRESHOLD and not upn_agrees:
-                continue
-            if match.child.pk not in found or found[match.child.pk][0] < match.score:
-                found[match.child.pk] = (max(match.score, 1.0 if upn_agrees else 0.0), match.reasons, match.child)
+            if match.score >= DUPLICATE_THRESHOLD and (
+                match.child.pk not in found or found[match.child.pk][0] < match.score
+            ):
+                found[match.child.pk] = (match.score, match.reasons, match.child)
+    # An identifier that agrees makes a child a possible duplicate whatever the name and date of birth say.
+    clean_upn = "".join(upn.split()).upper()
     nhs = "".join(ch for ch in nhs_number if ch.isdigit())
-    if nhs:
-        for child in Child.objects.filter(nhs_number=nhs).defer(*encrypted_field_names(Child))[:DUPLICATE_LIMIT]:
-            score, reasons, _ = found.get(child.pk, (0.0, (), child))
-            found[child.pk] = (1.0, ("NHS number matches", *reasons), child)
+    by_identifier = [
+        ("UPN matches", Q(upn=clean_upn) if clean_upn else None),
+        ("A former UPN matches", Q(former_upns__upn=clean_upn) if clean_upn else None),
+        ("NHS number matches", Q(nhs_number=nhs) if nhs else None),
+    ]
+    for reason, condition in by_identifier:
+        if condition is None:
+            continue
+        for child in Child.objects.filter(condition).defer(*encrypted_field_names(Child))[:DUPLICATE_LIMIT]:
+            _, reasons, _ = found.get(child.pk, (0.0, (), child))
+            found[child.pk] = (1.0, reasons if reason in reasons else (reason, *reasons), child)
     ranked = sorted(found.values(), key=lambda row: (-row[0], row[2].family_name, row[2].given_name, row[2].pk))
     return [
         PossibleDuplicate(

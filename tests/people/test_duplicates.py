@@ -13,6 +13,7 @@ from cme.people.errors import PossibleDuplicatesError
 from cme.people.models import Child, PersonName
 from cme.people.selectors import child_possible_duplicates
 from cme.people.services import child_create
+from tests.api.conftest import api  # noqa: F401  (the API client fixture)
 
 pytestmark = pytest.mark.django_db
 
