@@ -86,7 +86,8 @@ def test_a_upn_can_belong_to_only_one_child(officer):
 
 def test_many_children_may_have_no_upn_yet(officer):
     _new_child(officer)
-    _new_child(officer, given_name="Sibling")
+    # A twin: same family name and date of birth, so the duplicate check asks, and the officer says why.
+    _new_child(officer, given_name="Sibling", confirmed_new=True, reason="Her twin sister")
 
     assert Child.objects.filter(upn="").count() == 2
 
