@@ -32,8 +32,7 @@ from rest_framework.views import set_rollback
 from cme.cases.services.common import StaleEditError
 from cme.common.errors import AccessRefused, ApplicationError, PurposeRequired
 from cme.people.access import audit_possible_duplicates_shown
-from cme.people.errors import PossibleDuplicatesError
-from cme.people.errors import ConcurrentChangeError
+from cme.people.errors import ConcurrentChangeError, PossibleDuplicatesError
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 INVALID_REQUEST = "There is a problem"

@@ -30,7 +30,5 @@ class PossibleDuplicatesError(ApplicationError):
 
     def named(self) -> str:
         """Who may be the same child and why, in a sentence, for a page that has no room for the comparison."""
-        who = "; ".join(
-            f"{d.name}, born {d.date_of_birth:%-d %B %Y} ({', '.join(d.reasons)})" for d in self.duplicates
-        )
+        who = "; ".join(f"{d.name}, born {d.date_of_birth:%-d %B %Y} ({', '.join(d.reasons)})" for d in self.duplicates)
         return f"This child may already have a record: {who}. Match to that child instead, or check with a manager"

@@ -1,7 +1,7 @@
 """Writes to people: children, carers, the links between them, other names, contact points and addresses."""
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -148,6 +148,25 @@ def child_create(
         **({"detail": {"confirmed_new_reason": reason}} if confirmed_new else {}),
     )
     return child
+
+
+@transaction.atomic
+def child_create_after_review(
+    *, actor: "User | None", shown_children: Collection[int], reason: str, **details
+) -> Child:
+    """Record a child an officer chose as new on a page that showed them `shown_children` (the children already held
+    who may be them: a return's suggestions, a match candidate's known children), with `reason` for their choice.
+
+    Created only if every possible duplicate the check finds is among those shown; otherwise
+    PossibleDuplicatesError naming the ones they have not seen, and nothing is created."""
+    duplicates = child_possible_duplicates(**{name: details.get(name, "") for name in _CHECKED}, postcode="")
+    unseen = [duplicate for duplicate in duplicates if duplicate.id not in set(shown_children)]
+    if unseen:
+        raise PossibleDuplicatesError(unseen)
+    return child_create(actor=actor, **details, confirmed_new=True, reason=reason)
+
+
+_CHECKED = ("given_name", "family_name", "preferred_name", "date_of_birth", "upn", "nhs_number")
 
 
 @transaction.atomic

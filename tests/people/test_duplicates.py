@@ -13,7 +13,6 @@ from cme.people.errors import PossibleDuplicatesError
 from cme.people.models import Child, PersonName
 from cme.people.selectors import child_possible_duplicates
 from cme.people.services import child_create
-from tests.api.conftest import api  # noqa: F401  (the API client fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,39 +92,6 @@ def test_a_different_child_needs_a_reason_which_is_recorded(precious, officer):
     assert json.loads(entry.detail.data)["confirmed_new_reason"].startswith("Another girl")
 
 
-# -- the API ----------------------------------------------------------------------------------------------------
-
-
-def test_the_api_answers_409_with_the_possible_duplicates(api, officer, precious):
-    response = api(officer).post(reverse("api:child-create"), API_DETAILS)
-    assert response.status_code == 409
-    body = response.json()
-    [duplicate] = body["possible_duplicates"]
-    assert set(duplicate) == {"id", "given_name", "family_name", "preferred_name", "date_of_birth", "why"}
-    assert (duplicate["id"], duplicate["given_name"], duplicate["family_name"]) == (precious.pk, "Precious", "Adeyemi")
-    assert duplicate["date_of_birth"] == "2014-05-02"
-    assert "Date of birth matches" in duplicate["why"]
-    assert Child.objects.count() == 1
-    assert [e.actor_id for e in duplicate_checks()] == [officer.pk]
-
-
-def test_the_api_creates_once_the_request_says_it_looked(api, officer, precious):
-    refused = api(officer).post(reverse("api:child-create"), {**API_DETAILS, "confirmed_new": True})
-    assert refused.status_code == 400 and "reason" in refused.json()["errors"]
-    created = api(officer).post(
-        reverse("api:child-create"), {**API_DETAILS, "confirmed_new": True, "reason": "A different girl: twin sister"}
-    )
-    assert created.status_code == 201
-    assert Child.objects.count() == 2
-
-
-def test_the_api_creates_a_child_nobody_resembles_without_asking(api, officer, precious):
-    response = api(officer).post(
-        reverse("api:child-create"), {"given_name": "Tobi", "family_name": "Okafor", "date_of_birth": "2013-03-01"}
-    )
-    assert response.status_code == 201
-
-
 # -- the page ---------------------------------------------------------------------------------------------------
 
 
@@ -145,11 +111,12 @@ def test_on_the_page_a_different_child_is_recorded_with_the_reason(sign_in, offi
     answer = {**PAGE_DETAILS, "duplicates_shown": "1", "same_as": "new"}
     no_reason = client.post(reverse("web:children:create"), answer)
     assert no_reason.status_code == 200 and "Say why you chose this" in no_reason.content.decode()
-    response = client.post(reverse("web:children:create"), {**answer, "duplicate_reason": "Her cousin, born the same day"})
+    reason = "Her cousin, born the same day"
+    response = client.post(reverse("web:children:create"), {**answer, "duplicate_reason": reason})
     new = Child.objects.exclude(pk=precious.pk).get()
     assert response["Location"] == reverse("web:children:detail", args=[new.pk])
     entry = AuditEntry.objects.get(event=AuditEvent.CHILD_CREATED, target_id=str(new.pk))
-    assert json.loads(entry.detail.data)["confirmed_new_reason"] == "Her cousin, born the same day"
+    assert json.loads(entry.detail.data)["confirmed_new_reason"] == reason
 
 
 def test_on_the_page_the_same_child_gets_the_new_information(sign_in, officer, precious):

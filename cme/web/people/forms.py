@@ -1,11 +1,10 @@
 """Forms for children's and carers' records."""
 
+from crispy_forms_gds.layout import Layout, Submit
 from django import forms
 
 from cme.people.enums import ContactLabel, MaritalStatus, RelationshipKind, Sex, Title
 from cme.privacy.enums import Purpose
-from crispy_forms_gds.layout import Layout, Submit
-
 from cme.web.forms import GovukDateField, GovukForm
 
 
