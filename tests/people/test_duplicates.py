@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from cme.audit.events import AuditEvent
 from cme.audit.models import AuditEntry
+from cme.matching.services import candidate_confirm
 from cme.people.errors import PossibleDuplicatesError
 from cme.people.models import Child, PersonName
 from cme.people.selectors import child_possible_duplicates
 from cme.people.services import child_create
+from cme.schools.returns.services import return_child_create
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +140,37 @@ def test_on_the_page_the_same_child_gets_the_new_information(sign_in, officer, p
     assert PersonName.objects.filter(child=precious, given_name="Precius", family_name="Adeyemi").exists()
     entry = AuditEntry.objects.filter(event=AuditEvent.CHILD_CHANGED, target_id=str(precious.pk)).latest("pk")
     assert json.loads(entry.detail.data)["same_child_reason"] == "Same mother and address"
+
+
+# -- the other doors: a return's new pupil, a confirmed match ----------------------------------------------------
+
+
+def test_a_returns_new_pupil_who_may_be_a_known_child_is_held_until_the_officer_has_seen_them(
+    roll_return_factory, child_factory, officer
+):
+    known = child_factory(given_name="Leon", family_name="Barker", date_of_birth=datetime.date(2015, 3, 14), upn="")
+    roll_return = roll_return_factory(upn="")
+    with pytest.raises(PossibleDuplicatesError) as raised:
+        return_child_create(roll_return=roll_return, actor=officer, rationale="Not known to the service")
+    assert [d.id for d in raised.value.duplicates] == [known.pk]
+    assert Child.objects.count() == 1
+    roll_return.refresh_from_db()
+    assert roll_return.child is None  # still in the inbox, for triage
+
+    child = return_child_create(
+        roll_return=roll_return, actor=officer, rationale="Another Leon: different parents", shown_children=[known.pk]
+    )
+    assert child.pk != known.pk
+    entry = AuditEntry.objects.get(event=AuditEvent.CHILD_CREATED, target_id=str(child.pk))
+    assert json.loads(entry.detail.data)["confirmed_new_reason"] == "Another Leon: different parents"
+
+
+def test_a_confirmed_match_does_not_silently_make_a_second_record(match_candidate, child_factory, officer):
+    known = child_factory(given_name="Amara", family_name="Okonkwo-Test", date_of_birth=match_candidate.date_of_birth)
+    with pytest.raises(PossibleDuplicatesError):
+        candidate_confirm(candidate=match_candidate, actor=officer, rationale="Family known at this address")
+    assert Child.objects.count() == 1
+    referral = candidate_confirm(
+        candidate=match_candidate, actor=officer, rationale="A different Amara", shown_children=[known.pk]
+    )
+    assert referral.child.pk != known.pk
