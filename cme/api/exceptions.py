@@ -90,6 +90,25 @@ POSSIBLE_DUPLICATES = (
 )
 
 
+class PossibleDuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    preferred_name = serializers.CharField(help_text="Known as; blank if none.")
+    date_of_birth = serializers.DateField()
+    why = serializers.ListField(child=serializers.CharField(), help_text="The evidence, in sentences.")
+
+
+class PossibleDuplicatesErrorSerializer(ErrorSerializer):
+    possible_duplicates = PossibleDuplicateSerializer(many=True)
+
+
+POSSIBLE_DUPLICATES_RESPONSE = OpenApiResponse(
+    PossibleDuplicatesErrorSerializer,
+    description="Children already held may be this child: nothing was created. `possible_duplicates` says who and why.",
+)
+
+
 def possible_duplicates_response(exc: PossibleDuplicatesError, *, user) -> Response:
     """409 with the children who may be the same one (who and why only); showing them is audited. Nothing was
     created: the service's transaction has already rolled back."""

@@ -9,6 +9,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Collection
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -22,7 +23,7 @@ from cme.cases.enums import ReferralSource
 from cme.cases.services import referral_create
 from cme.common.errors import ApplicationError
 from cme.people.models import Child
-from cme.people.services import address_record, child_create_after_review
+from cme.people.services import address_record, child_create, child_create_after_review
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
 from cme.schools.selectors import school_urn_for_laestab
@@ -345,21 +346,25 @@ def candidate_confirm(
     rationale: str,
     child: Child | None = None,
     shown_children: Collection[int] = (),
+    confirmed_new: bool = False,
 ) -> "Referral":
     """Confirm the candidate: a referral from data matching about the child, recorded as `actor`'s decision.
 
     The referral is about `child` when the officer chose a record cme already holds, else the child the run linked
     (a pupil who appears to have moved away), else a new record made from the candidate's details with the address
     the sources give. Triage of the referral is the next, separate decision. A new record is made only if every
-    child already held who may be the same one was among `shown_children` (the known children the officer saw);
-    otherwise PossibleDuplicatesError, and nothing is changed.
+    child already held who may be the same one was among `shown_children` (the known children the officer saw), or
+    the caller says it has looked at them (`confirmed_new`, the API after a 409); otherwise PossibleDuplicatesError,
+    and nothing is changed.
     """
     rationale = _require_rationale(rationale)
     candidate = _locked_to_review(candidate)
     child = (
         child
         or candidate.child
-        or _child_from_candidate(candidate, actor=actor, shown_children=shown_children, rationale=rationale)
+        or _child_from_candidate(
+            candidate, actor=actor, shown_children=shown_children, rationale=rationale, confirmed_new=confirmed_new
+        )
     )
     referral = referral_create(
         actor=actor,
@@ -407,12 +412,18 @@ def _review_settle(candidate, *, actor, kind, rationale, referral=None, child=No
     return decision
 
 
-def _child_from_candidate(candidate: MatchCandidate, *, actor, shown_children, rationale: str) -> Child:
+def _child_from_candidate(
+    candidate: MatchCandidate, *, actor, shown_children, rationale: str, confirmed_new: bool
+) -> Child:
     if candidate.date_of_birth is None:
         raise ApplicationError(ERROR_NO_DATE_OF_BIRTH)
-    child = child_create_after_review(
+    create = (
+        partial(child_create, confirmed_new=True)
+        if confirmed_new
+        else partial(child_create_after_review, shown_children=shown_children)
+    )
+    child = create(
         actor=actor,
-        shown_children=shown_children,
         reason=rationale,
         given_name=candidate.given_name or "Not known",
         middle_names=candidate.middle_names,

@@ -46,3 +46,13 @@ def test_the_api_creates_a_child_nobody_resembles_without_asking(api, officer, p
         reverse("api:child-create"), {"given_name": "Tobi", "family_name": "Okafor", "date_of_birth": "2013-03-01"}
     )
     assert response.status_code == 201
+
+
+def test_confirming_a_match_answers_409_until_the_request_says_it_looked(api, officer, match_candidate, child_factory):
+    known = child_factory(given_name="Amara", family_name="Okonkwo-Test", date_of_birth=match_candidate.date_of_birth)
+    url = reverse("api:match-candidate-confirm", kwargs={"candidate_id": match_candidate.pk})
+    refused = api(officer).post(url, {"rationale": "Family known at this address"})
+    assert refused.status_code == 409
+    assert [d["id"] for d in refused.json()["possible_duplicates"]] == [known.pk]
+    confirmed = api(officer).post(url, {"rationale": "A different Amara: other parents", "confirmed_new": True})
+    assert confirmed.status_code == 201 and confirmed.json()["child_id"] != known.pk

@@ -18,7 +18,14 @@ from cme.privacy.enums import Purpose
 from cme.privacy.masking import mask_sensitive
 from cme.privacy.services import ERROR_NO_REASON
 
-from ..exceptions import NON_FIELD, ErrorSerializer, code_field, date_field, error_responses
+from ..exceptions import (
+    NON_FIELD,
+    POSSIBLE_DUPLICATES_RESPONSE,
+    ErrorSerializer,
+    code_field,
+    date_field,
+    error_responses,
+)
 
 # Children's and carers' records are for caseworkers (cme/people/policies.py). A carer is part of the record of the
 # children they care for, so carers are read and changed under the children's permissions.
@@ -286,7 +293,7 @@ class ChildCreateApi(APIView):
             'the same child, unless the request says it has looked: `"confirmed_new": true` and a `reason`.'
         ),
         request=InputSerializer,
-        responses={201: ChildSerializer, **error_responses(400, 409)},
+        responses={201: ChildSerializer, **error_responses(400), 409: POSSIBLE_DUPLICATES_RESPONSE},
     )
     def post(self, request) -> Response:
         serializer = self.InputSerializer(data=request.data)
