@@ -35,7 +35,9 @@ from rest_framework.views import set_rollback
 
 from cme.common.errors import AccessRefused, ApplicationError, PurposeRequired
 from cme.common.writes import VersionConflictError
+from cme.people.access import audit_possible_duplicates_shown
 from cme.people.ages import child_birth_earliest
+from cme.people.errors import PossibleDuplicatesError
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 INVALID_REQUEST = "There is a problem"
@@ -87,11 +89,50 @@ def access_refusal_response(exc: AccessRefused) -> Response:
     return Response({"message": NOT_FOUND, "errors": {}}, status=404)
 
 
+POSSIBLE_DUPLICATES = (
+    "This child may already have a record: see possible_duplicates. Use that record, or send the request again with "
+    '"confirmed_new": true and a "reason" saying why this is a different child.'
+)
+
+
+class PossibleDuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    preferred_name = serializers.CharField(help_text="Known as; blank if none.")
+    date_of_birth = serializers.DateField()
+    why = serializers.ListField(child=serializers.CharField(), help_text="The evidence, in sentences.")
+
+
+class PossibleDuplicatesErrorSerializer(ErrorSerializer):
+    possible_duplicates = PossibleDuplicateSerializer(many=True)
+
+
+POSSIBLE_DUPLICATES_RESPONSE = OpenApiResponse(
+    PossibleDuplicatesErrorSerializer,
+    description="Children already held may be this child: nothing was created. `possible_duplicates` says who and why.",
+)
+
+
+def possible_duplicates_response(exc: PossibleDuplicatesError, *, user) -> Response:
+    """409 with the children who may be the same one (who and why only); showing them is audited. Nothing was
+    created: the service's transaction has already rolled back."""
+    audit_possible_duplicates_shown(user=user, duplicates=exc.duplicates)
+    body = {
+        "message": POSSIBLE_DUPLICATES,
+        "errors": {NON_FIELD: [POSSIBLE_DUPLICATES]},
+        "possible_duplicates": [duplicate.as_data() for duplicate in exc.duplicates],
+    }
+    return Response(body, status=status.HTTP_409_CONFLICT)
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: turn any refusal into the one error shape; None (a 500) for a bug."""
     aliases = getattr(context.get("view"), "error_field_names", {})
     if isinstance(exc, AccessRefused):
         return access_refusal_response(exc)  # no rollback: the refusal's audit entry must stay
+    if isinstance(exc, PossibleDuplicatesError):
+        return possible_duplicates_response(exc, user=context["request"].user)
     if isinstance(exc, ApplicationError):
         field = aliases.get(exc.field, exc.field) if exc.field else NON_FIELD
         code = status.HTTP_409_CONFLICT if isinstance(exc, CONFLICTS) else status.HTTP_400_BAD_REQUEST

@@ -7,8 +7,9 @@ record; they never decide.
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -21,11 +22,11 @@ from cme.audit.services import audit_record
 from cme.cases.enums import ReferralSource
 from cme.cases.services import referral_create
 from cme.common.errors import ApplicationError
-from cme.common.writes import require_rationale
 from cme.common.pause import pause_point
 from cme.common.processes import process_gone, process_label
+from cme.common.writes import require_rationale
 from cme.people.models import Child
-from cme.people.services import address_record, child_create
+from cme.people.services import address_record, child_create, child_create_after_review
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record, disclosure_subject_add
 from cme.schools.selectors import school_urn_for_laestab
@@ -368,17 +369,32 @@ def _locked_to_review(candidate: MatchCandidate) -> MatchCandidate:
 
 @transaction.atomic
 def candidate_confirm(
-    *, candidate: MatchCandidate, actor: "User", rationale: str, child: Child | None = None
+    *,
+    candidate: MatchCandidate,
+    actor: "User",
+    rationale: str,
+    child: Child | None = None,
+    shown_children: Collection[int] = (),
+    confirmed_new: bool = False,
 ) -> "Referral":
     """Confirm the candidate: a referral from data matching about the child, recorded as `actor`'s decision.
 
     The referral is about `child` when the officer chose a record cme already holds, else the child the run linked
     (a pupil who appears to have moved away), else a new record made from the candidate's details with the address
-    the sources give. Triage of the referral is the next, separate decision.
+    the sources give. Triage of the referral is the next, separate decision. A new record is made only if every
+    child already held who may be the same one was among `shown_children` (the known children the officer saw), or
+    the caller says it has looked at them (`confirmed_new`, the API after a 409); otherwise PossibleDuplicatesError,
+    and nothing is changed.
     """
     rationale = require_rationale(rationale)
     candidate = _locked_to_review(candidate)
-    child = child or candidate.child or _child_from_candidate(candidate, actor=actor)
+    child = (
+        child
+        or candidate.child
+        or _child_from_candidate(
+            candidate, actor=actor, shown_children=shown_children, rationale=rationale, confirmed_new=confirmed_new
+        )
+    )
     referral = referral_create(
         actor=actor,
         child=child,
@@ -442,11 +458,19 @@ def _review_settle(candidate, *, actor, kind, rationale, referral=None, child=No
     return decision
 
 
-def _child_from_candidate(candidate: MatchCandidate, *, actor) -> Child:
+def _child_from_candidate(
+    candidate: MatchCandidate, *, actor, shown_children, rationale: str, confirmed_new: bool
+) -> Child:
     if candidate.date_of_birth is None:
         raise ApplicationError(ERROR_NO_DATE_OF_BIRTH)
-    child = child_create(
+    create = (
+        partial(child_create, confirmed_new=True)
+        if confirmed_new
+        else partial(child_create_after_review, shown_children=shown_children)
+    )
+    child = create(
         actor=actor,
+        reason=rationale,
         given_name=candidate.given_name or "Not known",
         middle_names=candidate.middle_names,
         family_name=candidate.family_name or "Not known",

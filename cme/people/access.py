@@ -19,7 +19,7 @@ from cme.common.errors import PurposeRequired
 from cme.privacy.selectors import access_purpose_current
 
 from .models import Carer, Child
-from .selectors import ChildMatch, child_search
+from .selectors import ChildMatch, PossibleDuplicate, child_possible_duplicates, child_search
 
 CHILD_TYPE = "people.child"
 CARER_TYPE = "people.carer"
@@ -125,3 +125,58 @@ def access_child_search(
         payload={"results": len(matches)},
     )
     return matches
+
+
+@transaction.atomic
+def access_child_possible_duplicates(
+    *,
+    user,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    preferred_name: str = "",
+    upn: str = "",
+    nhs_number: str = "",
+    postcode: str = "",
+    related=None,
+) -> list[PossibleDuplicate]:
+    """The children already held who may be the one `user` is about to record, for them to compare side by side.
+
+    The check reads children outside the caseload too (a duplicate is a duplicate wherever its case is), so it shows
+    only who they are (names, date of birth) and why, and is audited as a search: what was checked in the erasable
+    detail, the ids shown chained. Open to whoever may record a child."""
+    if not user.has_perm("people.add_child") and not user.has_perm("people.change_child"):
+        return []
+    duplicates = child_possible_duplicates(
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        preferred_name=preferred_name,
+        upn=upn,
+        nhs_number=nhs_number,
+        postcode=postcode,
+    )
+    criteria = {
+        "name": f"{given_name} {family_name}",
+        "preferred_name": preferred_name,
+        "date_of_birth": date_of_birth.isoformat() if date_of_birth else "",
+        "upn": upn,
+        "nhs_number": nhs_number,
+        "postcode": postcode,
+    }
+    audit_possible_duplicates_shown(user=user, duplicates=duplicates, criteria=criteria, related=related)
+    return duplicates
+
+
+@transaction.atomic
+def audit_possible_duplicates_shown(*, user, duplicates: list[PossibleDuplicate], criteria=None, related=None) -> None:
+    """Audit that the duplicate check showed `user` these children (a PossibleDuplicatesError a page or the API
+    answers with): as a search, the ids chained, what was checked in the erasable detail."""
+    audit_record(
+        actor=user,
+        event=AuditEvent.SEARCH,
+        target_type=CHILD_TYPE,
+        related=related,
+        detail={"criteria": {"check": "possible_duplicates", **(criteria or {})}},
+        payload={"results": len(duplicates), "possible_duplicates": [duplicate.id for duplicate in duplicates]},
+    )

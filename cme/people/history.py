@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
 from cme.privacy.masking import may_see_sensitive, sensitive_field_names
 

@@ -86,7 +86,9 @@ class Child(TimestampedModel):
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField()
     upn = models.CharField("UPN", max_length=13, blank=True, db_index=True, validators=[validate_upn])
-    nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, db_index=True, validators=[validate_nhs_number]
+    )
     first_language = models.CharField(max_length=100, blank=True, help_text="As the family or school gives it.")
     # Special-category data (ethnicity, SEN and disability) and involvement with statutory services, sealed at rest
     # (cme.common.crypto): the database holds tokens, Python sees the values, and nothing can filter on them in SQL.

@@ -35,6 +35,11 @@ YEAR_ONE_OUT = 0.5
 # Each way of finding candidates returns at most this many children, so a search for a very common name stays
 # fast; an officer who meets the cap should add a date of birth or postcode.
 CANDIDATE_CAP = 2000
+# A child found by the duplicate check before a record is created: from this score the child may be the same one
+# (the name agrees and the date of birth agrees or is one of the usual slips; or an identifier agrees). A name
+# alone, or a date of birth alone, is shared by too many children to stop an officer.
+DUPLICATE_THRESHOLD = 0.7
+DUPLICATE_LIMIT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,3 +369,85 @@ def _upn_score(candidate: _Candidate, upn: str) -> tuple[float, str | None]:
     if candidate.former_upn_matches:
         return 1.0, "A former UPN matches"
     return 0.0, None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Possible duplicates: the check before a child's record is created
+
+
+@dataclass(frozen=True, slots=True)
+class PossibleDuplicate:
+    """A child already held who may be the one about to be recorded: only who they are and why (the check may show
+    children outside the officer's caseload, so nothing else of their record)."""
+
+    id: int
+    given_name: str
+    family_name: str
+    preferred_name: str
+    date_of_birth: date
+    reasons: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    def as_data(self) -> dict:
+        return {
+            "id": self.id,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "preferred_name": self.preferred_name,
+            "date_of_birth": self.date_of_birth.isoformat(),
+            "why": list(self.reasons),
+        }
+
+
+def child_possible_duplicates(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date | None,
+    preferred_name: str = "",
+    upn: str = "",
+    nhs_number: str = "",
+    postcode: str = "",
+) -> list[PossibleDuplicate]:
+    """Children already held who may be the child described, best first: the search (`child_search`, with its name
+    keys, known-as and other names, date-of-birth slips, current and former UPN, postcode) read with a stricter
+    threshold, under the name and under the known-as name, and any child with the same NHS number."""
+    found: dict[int, tuple[float, tuple[str, ...], Child]] = {}
+    names = [f"{given_name} {family_name}"]
+    if preferred_name.strip() and preferred_name.strip().lower() != given_name.strip().lower():
+        names.append(f"{preferred_name} {family_name}")
+    for name in names:
+        for match in child_search(name=name, date_of_birth=date_of_birth, upn=upn, postcode=postcode, limit=20):
+            if match.score >= DUPLICATE_THRESHOLD and (
+                match.child.pk not in found or found[match.child.pk][0] < match.score
+            ):
+                found[match.child.pk] = (match.score, match.reasons, match.child)
+    # An identifier that agrees makes a child a possible duplicate whatever the name and date of birth say.
+    clean_upn = "".join(upn.split()).upper()
+    nhs = "".join(ch for ch in nhs_number if ch.isdigit())
+    by_identifier = [
+        ("UPN matches", Q(upn=clean_upn) if clean_upn else None),
+        ("A former UPN matches", Q(former_upns__upn=clean_upn) if clean_upn else None),
+        ("NHS number matches", Q(nhs_number=nhs) if nhs else None),
+    ]
+    for reason, condition in by_identifier:
+        if condition is None:
+            continue
+        for child in Child.objects.filter(condition).defer(*encrypted_field_names(Child))[:DUPLICATE_LIMIT]:
+            _, reasons, _ = found.get(child.pk, (0.0, (), child))
+            found[child.pk] = (1.0, reasons if reason in reasons else (reason, *reasons), child)
+    ranked = sorted(found.values(), key=lambda row: (-row[0], row[2].family_name, row[2].given_name, row[2].pk))
+    return [
+        PossibleDuplicate(
+            id=child.pk,
+            given_name=child.given_name,
+            family_name=child.family_name,
+            preferred_name=child.preferred_name,
+            date_of_birth=child.date_of_birth,
+            reasons=reasons,
+        )
+        for _, reasons, child in ranked[:DUPLICATE_LIMIT]
+    ]

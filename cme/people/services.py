@@ -1,12 +1,13 @@
 """Writes to people: children, carers, the links between them, other names, contact points and addresses."""
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cme.audit.events import AuditEvent
@@ -17,14 +18,17 @@ from cme.privacy.models import AccessPurpose
 from cme.privacy.services import access_purpose_state
 
 from .enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
+from .errors import PossibleDuplicatesError
 from .history import field_changes_record, reason_required
 from .identifiers import nhs_number_clean, phone_to_e164, postcode_clean, upn_clean, uprn_clean
 from .models import Address, Carer, CarerRelationship, Child, ContactPoint, FormerUpn, PersonName, Residence
 from .names import search_keys_fill
+from .selectors import child_possible_duplicates
 
 if TYPE_CHECKING:
     from cme.accounts.models import User
 
+CONFIRMED_NEW_REASON_ERROR = "Say why this is a different child from the children who may be the same"
 DATE_OF_BIRTH_IN_FUTURE_ERROR = "Date of birth must be in the past"
 MOVED_IN_TOO_EARLY_ERROR = "The date they moved in must be after {date}, when they moved into their current address"
 
@@ -91,12 +95,21 @@ def child_create(
     receives_benefits: bool = False,
     immigration_involvement: bool = False,
     police_probation_involvement: bool = False,
+    postcode: str = "",
+    confirmed_new: bool = False,
+    reason: str = "",
 ) -> Child:
     """Record a child. UPN and NHS number are stored in their clean form; blank means not known.
 
-    Raises ValidationError naming the field: a malformed identifier, a UPN another child already has, a date of
-    birth in the future.
+    No silent duplicates: unless the caller says it has looked (`confirmed_new`, with the `reason` this is a
+    different child, which is recorded in the audit entry), the children who may be the same one are looked for
+    (`child_possible_duplicates`; `postcode` is where the child lives, if known) and PossibleDuplicatesError is
+    raised, creating nothing, if there are any. Raises ValidationError naming the field: a malformed identifier, a
+    UPN another child already has, a date of birth in the future, `confirmed_new` without a reason.
     """
+    reason = reason.strip()
+    if confirmed_new and not reason:
+        raise ValidationError({"reason": CONFIRMED_NEW_REASON_ERROR})
     details = _cleaned(
         {
             "given_name": given_name,
@@ -125,8 +138,108 @@ def child_create(
     child = search_keys_fill(Child(**details))
     _date_of_birth_validate(child.date_of_birth)
     child.full_clean()
+    if not confirmed_new:
+        duplicates = child_possible_duplicates(
+            given_name=child.given_name,
+            family_name=child.family_name,
+            preferred_name=child.preferred_name,
+            date_of_birth=child.date_of_birth,
+            upn=child.upn,
+            nhs_number=child.nhs_number,
+            postcode=postcode,
+        )
+        if duplicates:
+            raise PossibleDuplicatesError(duplicates)
     child.save()
-    audit_record(actor=actor, event=AuditEvent.CHILD_CREATED, target=child, fields=sorted(details))
+    audit_record(
+        actor=actor,
+        event=AuditEvent.CHILD_CREATED,
+        target=child,
+        fields=sorted(details),
+        **({"detail": {"confirmed_new_reason": reason}} if confirmed_new else {}),
+    )
+    return child
+
+
+@transaction.atomic
+def child_create_after_review(
+    *, actor: "User | None", shown_children: Collection[int], reason: str, **details
+) -> Child:
+    """Record a child an officer chose as new on a page that showed them `shown_children` (the children already held
+    who may be them: a return's suggestions, a match candidate's known children), with `reason` for their choice.
+
+    Created only if every possible duplicate the check finds is among those shown; otherwise
+    PossibleDuplicatesError naming the ones they have not seen, and nothing is created."""
+    duplicates = child_possible_duplicates(**{name: details.get(name, "") for name in _CHECKED}, postcode="")
+    unseen = [duplicate for duplicate in duplicates if duplicate.id not in set(shown_children)]
+    if unseen:
+        raise PossibleDuplicatesError(unseen)
+    return child_create(actor=actor, **details, confirmed_new=True, reason=reason)
+
+
+_CHECKED = ("given_name", "family_name", "preferred_name", "date_of_birth", "upn", "nhs_number")
+
+
+@transaction.atomic
+def child_same_as_new(
+    *,
+    actor: "User | None",
+    child: Child,
+    reason: str,
+    given_name: str,
+    family_name: str,
+    middle_names: str = "",
+    preferred_name: str = "",
+    upn: str = "",
+    nhs_number: str = "",
+    **_other_details,
+) -> Child:
+    """The officer found that the child they were about to record is `child`, already held: the new information
+    joins that record instead of a second one. A name written differently is kept as another name (search finds
+    it), a UPN or NHS number the record lacks is added, a different UPN is kept as a former UPN; nothing recorded
+    is overwritten. The decision and its reason are in the audit entry. Raises ValidationError for a bad identifier
+    or a missing reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this is the same child"})
+    identifiers = _cleaned({"upn": upn, "nhs_number": nhs_number}, CHILD_IDENTIFIERS)
+    changed: list[str] = []
+    typed = (given_name.strip(), family_name.strip())
+    known = {(child.given_name.lower(), child.family_name.lower())}
+    known |= {(n.given_name.lower(), n.family_name.lower()) for n in child.other_names.all()}
+    if all(typed) and (typed[0].lower(), typed[1].lower()) not in known:
+        person_name_add(actor=actor, person=child, kind=PersonNameKind.ALIAS, given_name=typed[0], family_name=typed[1])
+        changed.append("other_names")
+    if preferred_name.strip() and not child.preferred_name:
+        Child.objects.filter(pk=child.pk).update(preferred_name=preferred_name.strip())
+        changed.append("preferred_name")
+    if middle_names.strip() and not child.middle_names:
+        Child.objects.filter(pk=child.pk).update(middle_names=middle_names.strip())
+        changed.append("middle_names")
+    if identifiers["nhs_number"] and not child.nhs_number:
+        Child.objects.filter(pk=child.pk).update(nhs_number=identifiers["nhs_number"])
+        changed.append("nhs_number")
+    if identifiers["upn"] and identifiers["upn"] != child.upn:
+        if child.upn:
+            child_former_upn_add(actor=actor, child=child, upn=identifiers["upn"])
+            changed.append("former_upns")
+        elif Child.objects.filter(upn=identifiers["upn"]).exists():
+            raise ValidationError({"upn": "Another child's record has this UPN"})
+        else:
+            Child.objects.filter(pk=child.pk).update(upn=identifiers["upn"])
+            changed.append("upn")
+    Child.objects.filter(pk=child.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    child.refresh_from_db()
+    search_keys_fill(child)
+    Child.objects.filter(pk=child.pk).update(**{key: getattr(child, key) for key in CHILD_SEARCH_KEYS})
+    audit_record(
+        actor=actor,
+        event=AuditEvent.CHILD_CHANGED,
+        target=child,
+        fields=sorted(changed),
+        detail={"same_child_reason": reason},
+        payload={"same_child_as_new": True},
+    )
     return child
 
 

@@ -10,6 +10,8 @@ from rules.contrib.views import PermissionRequiredMixin as RulesPermissionRequir
 
 from cme.common.access import audit_list_read, audit_refused_request
 from cme.common.errors import ApplicationError
+from cme.people.access import audit_possible_duplicates_shown
+from cme.people.errors import PossibleDuplicatesError
 
 
 class PermissionRequiredMixin(RulesPermissionRequiredMixin):
@@ -106,12 +108,20 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
     def success_message(self, result) -> str:
         return ""
 
+    def possible_duplicates(self, form, error):
+        """A child was about to be recorded who may already be held: name them on the form (audited, as shown)."""
+        audit_possible_duplicates_shown(user=self.request.user, duplicates=error.duplicates)
+        form.add_error(None, error.named())
+        return self.form_invalid(form)
+
     def get_success_url(self) -> str:
         return reverse(self.success_url_name)
 
     def form_valid(self, form):
         try:
             result = self.perform(form)
+        except PossibleDuplicatesError as error:
+            return self.possible_duplicates(form, error)
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.form_invalid(form)

@@ -2,8 +2,7 @@
 
 from django.urls import include, path
 
-from .accounts import grant_views, manage_views
-from .accounts import sso_views
+from .accounts import grant_views, manage_views, sso_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views

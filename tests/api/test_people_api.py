@@ -178,7 +178,9 @@ def test_an_update_on_a_stale_read_is_refused_with_409_and_changes_nothing(api, 
 
 
 def test_an_update_must_say_which_version_it_read(api, officer, caseload_child):
-    response = api(officer).post(child_url("child-update", caseload_child()), {"preferred_name": "Mira", "reason": "Correction"})
+    response = api(officer).post(
+        child_url("child-update", caseload_child()), {"preferred_name": "Mira", "reason": "Correction"}
+    )
     assert response.status_code == 400 and response.json()["errors"] == {"expected_version": [ERROR_VERSION_MISSING]}
 
 

@@ -162,3 +162,26 @@ def test_the_retention_pages_have_no_accessibility_violations(page, live_server,
         assert response.status == 200, path
         found[path] = violations_on(page)
     assert found == {path: [] for path in paths}
+
+
+def test_adding_a_child_already_held_shows_them_side_by_side_and_stays_accessible(page, live_server, demo_borough):
+    """The duplicate check's page (issue 11): the demo officer adds a child the borough already holds."""
+    from cme.people.models import Child
+
+    known = Child.objects.order_by("pk").first()
+    sign_in(page, live_server.url, "officer")
+    page.goto(live_server.url + "/children/new/")
+    page.fill("#id_given_name", known.given_name)
+    page.fill("#id_family_name", known.family_name)
+    born = known.date_of_birth
+    page.fill("#id_date_of_birth_0", str(born.day))
+    page.fill("#id_date_of_birth_1", str(born.month))
+    page.fill("#id_date_of_birth_2", str(born.year))
+    page.get_by_role("button", name="Save child").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert page.locator("table.govuk-table", has_text=f"{known.given_name} {known.family_name}").is_visible()
+    assert violations_on(page) == []
+    page.check("input[name=same_as][value=new]")
+    page.fill("#id_duplicate_reason", "A different child: checked the birth certificate")
+    page.get_by_role("button", name="Save child").click()
+    assert Child.objects.filter(given_name=known.given_name, family_name=known.family_name).count() >= 2

@@ -88,7 +88,8 @@ def test_a_upn_can_belong_to_only_one_child(officer):
 
 def test_many_children_may_have_no_upn_yet(officer):
     _new_child(officer)
-    _new_child(officer, given_name="Sibling")
+    # A twin: same family name and date of birth, so the duplicate check asks, and the officer says why.
+    _new_child(officer, given_name="Sibling", confirmed_new=True, reason="Her twin sister")
 
     assert Child.objects.filter(upn="").count() == 2
 
@@ -123,7 +124,9 @@ def test_an_edit_started_before_someone_elses_save_is_refused_and_changes_nothin
     child_update(actor=manager, child=managers_copy, expected_version=1, reason="Correction", given_name="Amirah")
 
     with pytest.raises(VersionConflictError) as refusal:
-        child_update(actor=officer, child=officers_copy, expected_version=1, reason="Correction", given_name="Mira", upn=UPN)
+        child_update(
+            actor=officer, child=officers_copy, expected_version=1, reason="Correction", given_name="Mira", upn=UPN
+        )
 
     assert str(refusal.value) == refusal.value.message == CONCURRENT_MESSAGE
     assert isinstance(refusal.value, ApplicationError)

@@ -49,7 +49,16 @@ def _raw(child: Child, column: str) -> str:
 
 
 def _child(**details) -> Child:
-    return child_create(actor=None, given_name="Amira", family_name="Haddad", date_of_birth=date(2015, 9, 2), **details)
+    # Several rows alike on purpose (these tests are about sealing, not about who is who): past the duplicate check.
+    return child_create(
+        actor=None,
+        given_name="Amira",
+        family_name="Haddad",
+        date_of_birth=date(2015, 9, 2),
+        confirmed_new=True,
+        reason="Test rows",
+        **details,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

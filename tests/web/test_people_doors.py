@@ -34,6 +34,7 @@ class Reach(StrEnum):
     CASELOAD = "opens a case or what belongs to it (access_case): caseload only, audited"
     INTAKE = "opens intake the whole service triages (access_referral, access_return, access_candidate …): audited"
     SEARCH = "searches children's records (access_child_search): audited with what was searched for"
+    DUPLICATES = "records a child: first shows who may be the same child (names, date of birth, why), audited"
     LISTED = "a list of records (cases, referrals, returns, candidates): each page shown is audited"
     LIST = "a school's own part-time timetable, or the DPO's oversight pages (who opened what, disclosures, audit)"
 
@@ -49,6 +50,7 @@ class Door:
 
 NONE, QUESTION, LIST, LISTED = Door(Reach.NONE), Door(Reach.QUESTION), Door(Reach.LIST), Door(Reach.LISTED)
 CASELOAD, INTAKE, SEARCH = Door(Reach.CASELOAD), Door(Reach.INTAKE), Door(Reach.SEARCH)
+DUPLICATES = Door(Reach.DUPLICATES, method="post")
 CHILD = Door(Reach.PERSON, target="people.child")
 REFERRAL = {
     "source": "school",
@@ -144,7 +146,7 @@ DOORS: dict[str, Door] = {
     "web:referrals:accept": INTAKE,
     "web:referrals:no-further-action": INTAKE,
     "web:children:search": SEARCH,
-    "web:children:create": NONE,
+    "web:children:create": DUPLICATES,
     "web:children:detail": CHILD,
     "web:children:update": CHILD,
     "web:children:purpose": QUESTION,
@@ -202,7 +204,7 @@ DOORS: dict[str, Door] = {
     "api:referral-accept": INTAKE,
     "api:referral-no-further-action": INTAKE,
     "api:child-search": SEARCH,
-    "api:child-create": NONE,
+    "api:child-create": DUPLICATES,
     "api:child-detail": CHILD,
     "api:child-update": child_post({"expected_version": 1, "reason": "Correction"}, ok=200),
     "api:child-purpose": QUESTION,
@@ -437,6 +439,42 @@ def test_a_search_is_audited_with_what_was_searched_for(name, people_world, team
     (search,) = [e for e in _entries_since(before) if e.event == AuditEvent.SEARCH]
     assert search.detail.data_dict["criteria"]["name"] == child.family_name
     assert child.family_name not in search.payload, "what was searched for stays out of the chained, unerasable row"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _rows(Reach.DUPLICATES))
+def test_the_duplicate_check_shows_a_child_outside_the_caseload_minimally_and_audits_it(
+    name, people_world, outsider, sign_in
+):
+    child = people_world.case.child
+    client = _clients(outsider, sign_in, name)
+    born = child.date_of_birth
+    if name.startswith("api:"):
+        body = {"given_name": child.given_name, "family_name": child.family_name, "date_of_birth": born.isoformat()}
+        response = client.post(url_for(name, people_world), body, format="json")
+        assert response.status_code == 409
+        (shown,) = response.json()["possible_duplicates"]
+        assert set(shown) == {"id", "given_name", "family_name", "preferred_name", "date_of_birth", "why"}
+        assert shown["id"] == child.pk
+    else:
+        before_page = _last_sequence()
+        assert client.get(url_for(name, people_world)).status_code == 200
+        assert [e for e in _entries_since(before_page) if e.event == AuditEvent.SEARCH] == []
+        day = {"date_of_birth_0": born.day, "date_of_birth_1": born.month, "date_of_birth_2": born.year}
+        body = {"given_name": child.given_name, "family_name": child.family_name, "sex": "U", **day}
+        before = _last_sequence()
+        response = client.post(url_for(name, people_world), body)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert child.family_name in html
+        assert people_world.case.reference not in html and not (child.upn and child.upn in html)
+    (check,) = [e for e in AuditEntry.objects.filter(event=AuditEvent.SEARCH).order_by("-sequence")[:1]]
+    assert check.actor_id == outsider.pk
+    assert check.payload_data["possible_duplicates"] == [child.pk]
+    assert child.family_name not in check.payload, "what was checked stays out of the chained, unerasable row"
+    assert check.detail.data_dict["criteria"]["check"] == "possible_duplicates"
+    if not name.startswith("api:"):
+        assert check.sequence > before
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from cme.matching.enums import CandidateKind, ReviewState, RunState
 from cme.matching.models import MatchRun
 from cme.matching.selectors import QUEUE_FILTERS, candidate_queue, match_run_list
 
-from ..exceptions import code_field, date_field, error_responses
+from ..exceptions import POSSIBLE_DUPLICATES_RESPONSE, code_field, date_field, error_responses
 from .cases import Pagination, UserSummarySerializer, paginated_response, rationale_field
 from .people import MAX_ID, PURPOSE_RESPONSE, child_for_input
 
@@ -140,6 +140,11 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
             required=False, allow_null=True, min_value=1, max_value=MAX_ID,
             help_text="A child's record cme already holds to refer about; leave out to make a new record.",
         )  # fmt: skip
+        confirmed_new = serializers.BooleanField(
+            required=False, default=False,
+            help_text="True once you have looked at the possible duplicates a 409 named and this is a different "
+            "child: a new record is made, with the rationale as the reason.",
+        )  # fmt: skip
 
         class Meta:
             ref_name = "MatchCandidateConfirmInput"
@@ -151,7 +156,12 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
         description="A referral about a child already held (named, or linked by the run) opens their record: outside "
         "your caseload, only with a stated purpose.",
         request=InputSerializer,
-        responses={201: CandidateConfirmedSerializer, **error_responses(400, 404), 403: PURPOSE_RESPONSE},
+        responses={
+            201: CandidateConfirmedSerializer,
+            **error_responses(400, 404),
+            403: PURPOSE_RESPONSE,
+            409: POSSIBLE_DUPLICATES_RESPONSE,
+        },
     )
     def post(self, request, candidate_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)

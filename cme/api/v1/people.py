@@ -19,7 +19,14 @@ from cme.privacy.enums import Purpose
 from cme.privacy.masking import mask_sensitive
 from cme.privacy.services import ERROR_NO_REASON
 
-from ..exceptions import NON_FIELD, ErrorSerializer, code_field, date_field, error_responses
+from ..exceptions import (
+    NON_FIELD,
+    POSSIBLE_DUPLICATES_RESPONSE,
+    ErrorSerializer,
+    code_field,
+    date_field,
+    error_responses,
+)
 from ..fields import version_field
 
 # Children's and carers' records are for caseworkers (cme/people/policies.py). A carer is part of the record of the
@@ -27,10 +34,14 @@ from ..fields import version_field
 SEARCH_CHILDREN = "people.search_children"
 VIEW_CHILD = "people.view_child"
 CHANGE_CHILD = "people.change_child"
+# What only creating a child takes: where they live, and the answer to the duplicate check.
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+CREATE_ONLY_FIELDS = ("postcode", "confirmed_new", "reason")
 
 CHILD_ID = OpenApiParameter("child_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 CARER_ID = OpenApiParameter("carer_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 MAX_ID = 2**63 - 1  # the largest id a database row can have
+CREATE_ONLY_FIELDS = ("postcode", "confirmed_new")  # an update has its own `reason`: why the details change
 SEARCH_NEEDS_SOMETHING = "Enter a name, date of birth, UPN or postcode to search for"
 NO_SUCH_CHILD = "There is no child with this id"
 PURPOSE_RESPONSE = OpenApiResponse(
@@ -271,6 +282,17 @@ class ChildCreateApi(APIView):
         receives_benefits = serializers.BooleanField(required=False)
         immigration_involvement = serializers.BooleanField(required=False)
         police_probation_involvement = serializers.BooleanField(required=False)
+        postcode = serializers.CharField(
+            required=False, allow_blank=True, max_length=10, help_text="Where the child lives, for the duplicate check."
+        )
+        confirmed_new = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="True once you have looked at the possible duplicates a 409 named and this is a different child.",
+        )
+        reason = serializers.CharField(
+            required=False, allow_blank=True, max_length=1000, help_text="Why this is a different child."
+        )
 
         class Meta:
             ref_name = "ChildCreateInput"
@@ -278,8 +300,12 @@ class ChildCreateApi(APIView):
     @extend_schema(
         operation_id="child_create",
         summary="Record a child",
+        description=(
+            "Answers 409 with `possible_duplicates` (id, names, date of birth, why) when children already held may be "
+            'the same child, unless the request says it has looked: `"confirmed_new": true` and a `reason`.'
+        ),
         request=InputSerializer,
-        responses={201: ChildSerializer, **error_responses(400)},
+        responses={201: ChildSerializer, **error_responses(400), 409: POSSIBLE_DUPLICATES_RESPONSE},
     )
     def post(self, request) -> Response:
         serializer = self.InputSerializer(data=request.data)
@@ -308,6 +334,8 @@ class ChildUpdateApi(APIView):
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            for name in CREATE_ONLY_FIELDS:
+                self.fields.pop(name)
             for name, field in self.fields.items():
                 field.required = name in ("expected_version", "reason")
 

@@ -213,7 +213,7 @@ def case_details_correct(
     for name, value in changes.items():
         setattr(edited, name, value)
     edited.full_clean(validate_unique=False, validate_constraints=False)
-    versioned_update(case, expected_version=expected_version, **changes)
+    update_at_version(case, expected_version=expected_version, **changes)
     field_changes_record(actor=actor, record=case, before=before, reason=rationale, child=case.child)
     audit_case_change(actor=actor, case=case, fields=sorted(changes))
     return case

@@ -7,6 +7,7 @@ a child and a next step (see selectors) but never links, refers or closes a retu
 """
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +22,11 @@ from cme.cases.services import referral_create
 from cme.cases.services.common import decision_record
 from cme.common.bulk import insert_many
 from cme.common.errors import ApplicationError
-from cme.common.writes import require_rationale
 from cme.common.pause import pause_point
+from cme.common.writes import require_rationale
 from cme.people.enums import Sex
 from cme.people.models import Child
-from cme.people.services import address_record, child_create
+from cme.people.services import address_record, child_create_after_review
 from cme.privacy.catalogue import STATUTES
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record, disclosure_record_many, disclosure_subject_add
@@ -401,12 +402,19 @@ def return_match_confirm(*, roll_return: RollReturn, child: Child, actor: "User"
 
 
 @transaction.atomic
-def return_child_create(*, roll_return: RollReturn, actor: "User", rationale: str) -> Child:
-    """Record a new child from the return's details (no existing child matched) and link the return to them."""
+def return_child_create(
+    *, roll_return: RollReturn, actor: "User", rationale: str, shown_children: Collection[int] = ()
+) -> Child:
+    """Record a new child from the return's details (no existing child matched) and link the return to them.
+
+    No silent duplicates: a child already held who may be this pupil and was not among `shown_children` (the
+    suggestions the officer saw) stops it with PossibleDuplicatesError; the rationale is the reason recorded."""
     rationale = require_rationale(rationale)
     roll_return = _locked_untriaged(roll_return)
-    child = child_create(
+    child = child_create_after_review(
         actor=actor,
+        shown_children=shown_children,
+        reason=rationale,
         given_name=roll_return.given_name,
         family_name=roll_return.family_name,
         date_of_birth=roll_return.date_of_birth,

@@ -137,7 +137,8 @@ class CandidateConfirmView(CandidateAccessMixin, ServiceFormView):
                 session_key=self.request.session.session_key,
             )
         self.referral = services.candidate_confirm(candidate=self.candidate, actor=self.request.user,
-                                                   rationale=form.cleaned_data["rationale"], child=child)  # fmt: skip
+                                                   rationale=form.cleaned_data["rationale"], child=child,
+                                                   shown_children=list(self.known_children()))  # fmt: skip
         return self.referral
 
     def get_success_url(self) -> str:

@@ -72,6 +72,40 @@ def _flag(name: str) -> forms.BooleanField:
     return forms.BooleanField(label=label[:1].upper() + label[1:], required=False)
 
 
+SAME_OR_NEW_REQUIRED = "Choose the child already recorded who is this child, or say this is a different child"
+DUPLICATE_REASON_REQUIRED = "Say why you chose this"
+NEW_CHILD = "new"
+
+
+class ChildCreateForm(ChildForm):
+    """Adding a child. When the duplicate check found children who may be the same one (`duplicates`), the officer
+    chooses one of them (the new information joins that record) or "a different child", and says why."""
+
+    def __init__(self, *args, duplicates=(), **kwargs):
+        self.duplicates = list(duplicates)
+        super().__init__(*args, **kwargs)
+        if not self.duplicates:
+            return
+        choices = [
+            (str(d.id), f"The same child as {d.name}, born {d.date_of_birth:%-d %B %Y}") for d in self.duplicates
+        ]
+        self.fields["same_as"] = forms.ChoiceField(
+            label="Is this one of the children already recorded?",
+            choices=[*choices, (NEW_CHILD, "No, a different child")],
+            widget=forms.RadioSelect,
+            error_messages={"required": SAME_OR_NEW_REQUIRED},
+        )
+        self.fields["duplicate_reason"] = forms.CharField(
+            label="Why?",
+            help_text="For example: a different date of birth on the birth certificate, a different school, a twin",
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages={"required": DUPLICATE_REASON_REQUIRED},
+        )
+        self.fields["duplicates_shown"] = forms.CharField(widget=forms.HiddenInput, initial="1")
+        self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
+
+
 class ChildUpdateForm(ChildForm):
     """Every fact about the child, with why it changes. Fields the user is not cleared to see are left out, so they
     can be neither shown nor changed (and are not sent to the service, which leaves them as they are)."""

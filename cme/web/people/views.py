@@ -1,6 +1,7 @@
 """Children's records: search, the child's page, adding and changing a child, carers and addresses."""
 
 from django.db import transaction
+from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
@@ -8,7 +9,13 @@ from django.views.generic import TemplateView
 from cme.cases.selectors import case_list_for_user
 from cme.common.access import refuse_not_found
 from cme.people import services
-from cme.people.access import access_carer_of_child, access_child, access_child_search, child_visible
+from cme.people.access import (
+    access_carer_of_child,
+    access_child,
+    access_child_search,
+    audit_possible_duplicates_shown,
+    child_visible,
+)
 from cme.people.enums import ContactKind
 from cme.people.history import child_history, history_rows
 from cme.people.models import CarerRelationship, Child
@@ -16,6 +23,7 @@ from cme.people.selectors import (
     child_address_history,
     child_carers,
     child_current_address,
+    child_possible_duplicates,
     child_siblings,
 )
 from cme.privacy.masking import may_see_sensitive, sensitive_field_names
@@ -163,19 +171,67 @@ class ChildDetailView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
 
 
 class ChildCreateView(ServiceFormView):
+    """Add a child. No silent duplicates: when children already held may be the same one, the page shows them with
+    why (names, date of birth, the evidence; nothing else of their record) and the officer chooses one of them, so
+    the new information joins that record, or "a different child" with a reason; either is recorded."""
+
     permission_required = "people.change_child"
-    form_class = forms.ChildForm
+    form_class = forms.ChildCreateForm
+    template_name = "people/child_create.html"
     nav_section = "children"
+    same_child = False
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        data = kwargs.get("data")
+        if data is not None and data.get("duplicates_shown"):
+            base = forms.ChildForm(data=data)
+            if base.is_valid():
+                # The choices the officer answered: the same check again (they were audited when first shown).
+                details = base.cleaned_data
+                kwargs["duplicates"] = child_possible_duplicates(**_duplicate_check_details(details))
+        return kwargs
+
+    def possible_duplicates(self, form, error):
+        """Show the children who may be the same one side by side with the child being added, and ask."""
+        audit_possible_duplicates_shown(user=self.request.user, duplicates=error.duplicates)
+        data = self.request.POST.copy()
+        data["duplicates_shown"] = "1"
+        shown = self.get_form_class()(data=data, duplicates=error.duplicates)
+        shown.is_valid()
+        shown._errors = ErrorDict()
+        shown.add_error(None, error.message)
+        return self.render_to_response(self.get_context_data(form=shown))
 
     def perform(self, form):
-        self.child = services.child_create(actor=self.request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        choice = data.pop("same_as", "")
+        reason = data.pop("duplicate_reason", "")
+        data.pop("duplicates_shown", None)
+        if choice and choice != forms.NEW_CHILD:
+            child = child_visible(user=self.request.user, child_id=int(choice))
+            self.child = services.child_same_as_new(actor=self.request.user, child=child, reason=reason, **data)
+            self.same_child = True
+        else:
+            self.child = services.child_create(
+                actor=self.request.user, **data, confirmed_new=choice == forms.NEW_CHILD, reason=reason
+            )
         return self.child
 
     def get_success_url(self) -> str:
         return reverse("web:children:detail", args=[self.child.pk])
 
     def success_message(self, child) -> str:
+        if self.same_child:
+            return f"The details you entered were added to {child}'s record."
         return f"{child} added."
+
+
+def _duplicate_check_details(details: dict) -> dict:
+    return {
+        name: details.get(name, "")
+        for name in ("given_name", "family_name", "preferred_name", "date_of_birth", "upn", "nhs_number")
+    }
 
 
 class ChildUpdateView(ChildAccessMixin, ServiceFormView):

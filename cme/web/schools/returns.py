@@ -265,7 +265,10 @@ class ReturnMatchView(ReturnAccessMixin, ServiceFormView):
         choice, rationale = form.cleaned_data["child"], form.cleaned_data["rationale"]
         if choice == "new":
             return services.return_child_create(
-                roll_return=self.roll_return, actor=self.request.user, rationale=rationale
+                roll_return=self.roll_return,
+                actor=self.request.user,
+                rationale=rationale,
+                shown_children=[suggestion.child.pk for suggestion in self.suggestions],
             )
         suggested = next(s.child for s in self.suggestions if str(s.child.pk) == choice)
         # Linking the return to a child already held opens their record: the caseload-and-purpose rule applies.
