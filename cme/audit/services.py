@@ -111,8 +111,9 @@ def audit_record(
     payload_text = _payload(payload)
     purpose = _purpose(purpose)
     actor_username = _plain("The username", actor_username)
-    # The separator would be refused anywhere else; in a person's own words it is replaced, not refused.
-    purpose_text = str(purpose_text or "").replace(SEPARATOR, " ")
+    # The separator would be refused anywhere else; in a person's own words it is replaced, not refused. So is a NUL,
+    # which PostgreSQL cannot store in text.
+    purpose_text = str(purpose_text or "").replace(SEPARATOR, " ").replace("\x00", " ")
 
     # The detail and its hash do not depend on the chain: work them out before taking the lock.
     keyring = audit_keyring()

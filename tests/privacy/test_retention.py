@@ -42,16 +42,14 @@ def frozen_clock():
         yield
 
 
-@pytest.fixture(autouse=True)
-def documents(settings, tmp_path):
-    """The document store, emptied: its location is fixed the first time any test uses it."""
-    import shutil
-
+def _document_files(*children) -> set[Path]:
+    """The stored files of these children's documents. The store is shared with every other test (other processes
+    too, under xdist), so a test looks only at the files of its own children, and never empties the store."""
+    from cme.cases.models import Document
     from cme.cases.models.document import document_storage
 
-    settings.CME_DOCUMENT_ROOT = tmp_path / "documents"
-    shutil.rmtree(document_storage.location, ignore_errors=True)
-    return document_storage.location
+    names = Document.objects.filter(case__child__in=children).values_list("file", flat=True)
+    return {Path(document_storage.path(name)) for name in names if name}
 
 
 def _counts():
@@ -131,11 +129,11 @@ def test_excluded_records_stay_with_their_reason(dpo):
     assert entry.detail.data_dict == {"reason": "Subject access request in progress"}
 
 
-def test_disposal_leaves_nothing_of_the_child_and_the_chain_still_verifies(dpo, documents, officer):
+def test_disposal_leaves_nothing_of_the_child_and_the_chain_still_verifies(dpo, officer):
     child = child_with_casework(1)
     keep = child_with_casework(2, date_of_birth=datetime.date(2012, 1, 1))
-    files_before = {p.name for p in Path(documents).rglob("*") if p.is_file()}
-    assert len(files_before) == 2
+    gone_files, kept_files = _document_files(child), _document_files(keep)
+    assert len(gone_files) == len(kept_files) == 1 and all(path.is_file() for path in gone_files | kept_files)
     batch = disposal_batch_approve(actor=dpo, batch=disposal_batch_propose(actor=None))
     batch = disposal_batch_dispose(batch=batch)
     assert batch.state == BatchState.DISPOSED
@@ -153,7 +151,7 @@ def test_disposal_leaves_nothing_of_the_child_and_the_chain_still_verifies(dpo, 
     assert not DisclosureSubject.objects.filter(subject_type__model="child", subject_id=child.pk).exists()
     assert not AccessPurpose.objects.filter(subject_id=child.pk).exists()
     # The uploaded file is gone from storage; the other child's stays.
-    assert len([p for p in Path(documents).rglob("*") if p.is_file()]) == 1
+    assert not any(path.exists() for path in gone_files) and all(path.is_file() for path in kept_files)
     # Search finds nothing of the subject.
     assert [m.child.given_name for m in child_search(name="Zephyrine1 Quillfeather")] == ["Zephyrine2"]
     assert child.pk not in {m.child.pk for m in child_search(name="Oldquill1", date_of_birth=child.date_of_birth)}

@@ -61,6 +61,10 @@ def subjects_copy_back(apps, schema_editor):
         first.setdefault(disclosure_id, (subject_type_id, subject_id))
     for disclosure_id, (subject_type_id, subject_id) in first.items():
         Disclosure.objects.filter(pk=disclosure_id).update(subject_type_id=subject_type_id, subject_id=subject_id)
+    if schema_editor.connection.vendor == "postgresql":
+        # The foreign-key checks of those updates are deferred: run them now, or PostgreSQL refuses to alter the
+        # table they touched later in this transaction (the columns become NOT NULL again).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
