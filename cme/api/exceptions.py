@@ -107,6 +107,9 @@ class PossibleDuplicateSerializer(serializers.Serializer):
 class PossibleDuplicatesErrorSerializer(ErrorSerializer):
     possible_duplicates = PossibleDuplicateSerializer(many=True)
 
+    class Meta:
+        ref_name = "PossibleDuplicatesError"
+
 
 POSSIBLE_DUPLICATES_RESPONSE = OpenApiResponse(
     PossibleDuplicatesErrorSerializer,

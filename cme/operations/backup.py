@@ -288,9 +288,14 @@ def disposal_log_apply(*, rows: Iterable[tuple[int, str, int]]) -> Counter:
     retention work's replay (cme.privacy.disposal.disposal_replay) deletes them as the first disposal did, uploaded
     files and audit details included.
     """
+    from cme.common.errors import ApplicationError
     from cme.privacy.disposal import disposal_replay
 
-    return disposal_replay(actor=None, rows=rows)
+    try:
+        deleted = disposal_replay(actor=None, rows=rows)
+    except ApplicationError as error:
+        raise BackupError(str(error)) from None
+    return Counter({label.lower(): count for label, count in deleted.items() if count})
 
 
 def _restore_sqlite(source: Path, alias: str) -> None:

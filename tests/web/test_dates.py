@@ -90,7 +90,8 @@ def test_a_childs_date_of_birth_is_that_of_a_child(born, valid):
 def test_a_recorded_child_older_than_19_can_still_be_corrected():
     recorded = datetime.date(2004, 5, 1)
     form = ChildUpdateForm(
-        {"given_name": "A", "family_name": "B", "sex": "U", "version": "1", "date_of_birth_0": "1"}
+        {"given_name": "A", "family_name": "B", "sex": "U", "version": "1", "reason": "Birth certificate seen"}
+        | {"date_of_birth_0": "1"}
         | {"date_of_birth_1": "5", "date_of_birth_2": "2004"},
         initial={"date_of_birth": recorded},
     )
