@@ -53,9 +53,8 @@ class Command(BaseCommand):
         for row in counts:
             held = f" ({row.held:,} held)" if row.held else ""
             kind = " [housekeeping]" if row.rule.housekeeping else ""
-            self.stdout.write(
-                f"  {row.rule.code}: {row.due:,}{held} - {row.rule.label}, after {row.months} months{kind}"
-            )
+            period = f"{row.months} month" if row.months == 1 else f"{row.months} months"
+            self.stdout.write(f"  {row.rule.code}: {row.due:,}{held} - {row.rule.label}, after {period}{kind}")
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
             return
