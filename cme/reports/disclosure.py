@@ -197,7 +197,7 @@ def suppress_table(
     table = _validate(values)
     shown = {"row_totals": row_totals, "column_totals": column_totals, "grand_total": grand_total}
     hidden = suppression_pattern(table, **shown)
-    totals_hidden = bool(recoverable_cells(hidden, **shown))
+    totals_hidden = bool(recoverable_cells(hidden, **shown)) or _zero_line(table, hidden, **shown)
     cells: list[list[int | str]] = [
         [SUPPRESSED if (r, c) in hidden else value for c, value in enumerate(row)] for r, row in enumerate(table)
     ]
@@ -214,6 +214,27 @@ def suppress_table(
         suppressed=hidden,
         totals_hidden=totals_hidden,
     )
+
+
+def _zero_line(
+    table: list[list[int]], hidden: set[tuple[int, int]], *, row_totals: bool, column_totals: bool, grand_total: bool
+) -> bool:
+    """Whether a shown total leaves its hidden cells summing to 0. Counts are never negative, so each of those cells
+    is then known to be 0, and with them gone the other hidden cells may be worked out (a 1 in a table of zeros):
+    the pattern cannot protect them, so the totals are hidden too."""
+    lines: list[list[tuple[int, int]]] = []
+    width = len(table[0]) if table else 0
+    if row_totals:
+        lines += [[(r, c) for c in range(width)] for r in range(len(table))]
+    if column_totals:
+        lines += [[(r, c) for r in range(len(table))] for c in range(width)]
+    if grand_total:
+        lines.append([(r, c) for r in range(len(table)) for c in range(width)])
+    for line in lines:
+        in_line = [cell for cell in line if cell in hidden]
+        if in_line and sum(table[r][c] for r, c in in_line) == 0:
+            return True
+    return False
 
 
 def suppress_counts(counts: Sequence[int], *, total_shown: bool = True) -> list[int | str]:

@@ -161,3 +161,11 @@ def test_bad_tables_are_refused():
         suppress_table([[1, 2], [3]])
     with pytest.raises(ValueError, match="counts"):
         suppress_table([[-1]])
+
+
+def test_a_small_count_among_zeros_hides_the_totals_that_would_give_it_away():
+    # Row 0 and column 0 total 0, so every hidden cell in them is known to be 0, and then the 1 follows from its
+    # row total: hypothesis found this table.
+    safe = suppress_table([[0, 0], [0, 1]], row_totals=True, column_totals=True, grand_total=False)
+    assert safe.cells[1][1] == SUPPRESSED
+    assert safe.totals_hidden and set(safe.row_totals) == set(safe.column_totals) == {SUPPRESSED}
