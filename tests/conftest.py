@@ -1,8 +1,11 @@
 """Shared fixtures: factories as fixtures, one user per role, and a client signed in as any of them."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
+from hypothesis import settings as hypothesis_settings
 from pytest_factoryboy import register
 
 from cme.accounts.enums import Role
@@ -12,6 +15,12 @@ from .factories.cases import CaseFactory, EnquiryFactory, NoteFactory, ReferralF
 from .factories.matching import DataSourceFactory, MatchCandidateFactory, MatchRunFactory, SourceImportFactory
 from .factories.people import CarerFactory, ChildFactory
 from .factories.schools import EnrolmentFactory, PartTimeTimetableFactory, RollReturnFactory, SchoolFactory
+
+# In CI the property tests draw the same examples every run, so that a run's result depends on the code alone; on a
+# developer's machine they keep exploring (and keep what they find in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 register(UserFactory)
 register(TeamFactory)
