@@ -42,6 +42,15 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # The local posture (plain HTTP, development keys, static files from source): development (DEBUG) or the demo.
 LOCAL = DEBUG or CME_DEMO
 
+# The training site (docs/operating.md, "A training site"): production security on a database of made-up children,
+# made by `cme training setup`; it refuses to start on any other database (cme.training.guard).
+CME_TRAINING = env.bool("CME_TRAINING", default=False)
+if CME_TRAINING and LOCAL:
+    raise ImproperlyConfigured(
+        "CME_TRAINING=1 runs the training site with production security (two-factor sign-in, no debug pages): "
+        "unset DEBUG and CME_DEMO."
+    )
+
 ALLOWED_HOSTS = env("ALLOWED_HOSTS") or (LOOPBACK_HOSTS if LOCAL else [])
 if CME_DEMO and (set(ALLOWED_HOSTS) - set(LOOPBACK_HOSTS) or env("CME_BEHIND_TLS_PROXY")):
     raise ImproperlyConfigured(
@@ -92,6 +101,7 @@ INSTALLED_APPS = [
     "cme.privacy",
     "cme.audit",
     "cme.reports",
+    "cme.training",
     "cme.web",
     "cme.api",
 ]

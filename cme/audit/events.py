@@ -90,6 +90,8 @@ class AuditEvent(models.TextChoices):
     DISPOSAL_EXCLUDED = "disposal_excluded", "Record kept out of a disposal batch"
     RECORDS_DISPOSED = "records_disposed", "Records disposed of under the retention rules"
     HOUSEKEEPING_DONE = "housekeeping_done", "Expired sessions, tokens, sign-in logs and finished jobs deleted"
+    TRAINING_SITE_MADE = "training_site_made", "Training site made from the synthetic borough"
+    TRAINING_RESET = "training_reset", "Trainee's exercises put back as they were"
 
 
 # Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.

@@ -84,10 +84,11 @@ def database_is_empty() -> bool:
 def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     """Load `borough` and the demo users; all or nothing. Returns how many rows of each kind were written.
 
-    Refused outside demo mode (production must never hold accounts with a published password), and refused
-    on a database that holds anything unless `force`, which first removes what is there.
+    Refused outside demo mode and the training site (production must never hold accounts with a published password;
+    on the training site the demo users get no password at all), and refused on a database that holds anything
+    unless `force`, which first removes what is there.
     """
-    if not settings.CME_DEMO:
+    if not (settings.CME_DEMO or settings.CME_TRAINING):
         raise DemoDataRefused("Demo data can only be loaded in demo mode (CME_DEMO=1); production settings refuse it.")
     if not database_is_empty():
         if not force:
@@ -316,7 +317,9 @@ def _load_users(schools: dict[str, School]) -> int:
             last_name=demo.last_name,
             email=f"{demo.username}@example.org",
             role=demo.role,
-            password=DEMO_PASSWORD,
+            # The training site (`cme training setup`) has the borough's staff too, as the authors of its history,
+            # but they cannot sign in there: trainees get their own accounts.
+            password=DEMO_PASSWORD if settings.CME_DEMO else None,
             team=teams[0] if demo.role in (Role.CME_OFFICER, Role.CME_MANAGER) else None,
             school=demo_school if demo.role == Role.SCHOOL_USER else None,
             organisation=organisations[0] if demo.role == Role.PARTNER_USER else None,

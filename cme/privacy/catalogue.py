@@ -343,7 +343,8 @@ PURPOSES: Mapping[str, PurposeInfo] = MappingProxyType(
             Purpose.STAFF_TRAINING,
             "Training and supervising our staff",
             "Reviewing cases with officers in supervision, and training and developing our staff, so that every "
-            "child gets the right support.",
+            "child gets the right support. New staff practise on a separate training site that holds only made-up "
+            "children and families, never real ones.",
             _TASK,
             ("ea2002_s175",),
             _STATUTORY,
@@ -1825,6 +1826,21 @@ _ENTRIES: list[FieldEntry] = [
         retention=_K.STAFF_ACCOUNT,
     ),
     *_staff_link("audit.AuditVerification", {"started_by_id": "Who started the check"}, _K.STAFF_ACCOUNT),
+    *_declare(
+        "training.TraineeScenario",
+        {
+            "trainee": "Which member of staff the training exercises are for",
+            "made_at": "When the trainee's exercises were made, or last put back",
+            "records": "Which made-up records the trainee's exercises use",
+            "resets": "How many times the trainee's exercises were put back",
+        },
+        category=_C.ACCOUNT,
+        subjects={_D.STAFF},
+        purposes={_P.STAFF_TRAINING},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.STAFF_ACCOUNT,
+    ),
     *_staff_link(
         "accounts.RoleGrant",
         {"requested_by": "Who asked for the role", "decided_by": "Who approved or refused it"},
@@ -2282,6 +2298,10 @@ _RUN = "How a match run was set up and went: settings, progress, counts and mode
 _BASELINE = "Counts of the children on a school roll by group (aggregates of thousands), not about any one person."
 _EXTRACT = "The register of a study's pseudonymised extract (the study, its recipient and purpose, counts, files)."
 
+_TRAINING_SITE = (
+    "The training site's marker, only ever on a training database that `cme training setup` filled with made-up "
+    "records; a live installation refuses to start on a database that has it (cme.training.guard)."
+)
 NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
     {
         **{
@@ -2375,6 +2395,11 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("audit.AuditVerification", "sequence"): "The number of the first bad audit entry.",
         ("audit.AuditVerification", "message"): "What a check found, written by cme: entries by number and hash.",
         ("common.DailyTaskRun", "task_path"): "Which daily background task, not about a person.",
+        ("training.TrainingSite", "made_at"): _TRAINING_SITE,
+        ("training.TrainingSite", "seed"): _TRAINING_SITE + " The seed the made-up borough was generated from.",
+        ("training.TrainingSite", "children"): _TRAINING_SITE + " How many made-up children it holds.",
+        ("training.TrainingSite", "templates"): _TRAINING_SITE
+        + " A copy of a made-up match candidate from the synthetic borough, which each trainee's exercise copies.",
         ("common.DailyTaskRun", "last_run_on"): "When a daily background task last ran.",
         ("common.DailyTaskRun", "last_enqueued_at"): "When a daily background task was last queued.",
         ("audit.AuditEntry", "key_id"): _CHAIN + " Which audit key hashed this entry: a fingerprint, not the key.",

@@ -400,6 +400,39 @@ def disposal_log() -> Iterable[tuple[int, str, int, str, str]]:
         yield batch_id, record_type, record_id, rule, disposed_at.isoformat() if disposed_at else ""
 
 
+def records_dispose(
+    *,
+    child_ids: list[int] = (),
+    referral_ids: list[int] = (),
+    candidate_ids: list[int] = (),
+    return_ids: list[int] = (),
+) -> Counter:
+    """Dispose of these records at once, outside any batch, with everything the plan says goes with them: the training
+    site's reset (cme.training) uses it to take away what a trainee's work made. The caller owns the transaction and
+    the decision; files are removed after the caller's transaction commits."""
+    RollReturn = _m("schools.RollReturn")
+    files: list[tuple[str, str]] = []
+    deleted: Counter = Counter()
+    if child_ids:
+        deleted += _dispose_children(None, list(child_ids), files)
+    referral_ids = list(_m("cases.Referral").objects.filter(pk__in=referral_ids).values_list("pk", flat=True))
+    if referral_ids:
+        case_ids = list(_m("cases.Referral").objects.filter(pk__in=referral_ids).exclude(case=None).values_list(
+            "case_id", flat=True))  # fmt: skip
+        RollReturn.objects.filter(referral_id__in=referral_ids).update(referral=None)
+        deleted += _dispose_referrals(None, referral_ids, files)
+        deleted += _delete(_m("cases.Case").objects.filter(pk__in=case_ids, referrals__isnull=True))
+    if candidate_ids:
+        deleted += _dispose_candidates(None, list(candidate_ids), files)
+    returns = RollReturn.objects.filter(pk__in=return_ids)
+    left = list(returns.values_list("pk", flat=True))
+    if left:
+        deleted += _delete(returns)
+        deleted += _delete_disclosure_subjects(ContentType.objects.get_for_model(RollReturn), left)
+    transaction.on_commit(lambda: [_file_path(storage, name).unlink(missing_ok=True) for storage, name in files])
+    return deleted
+
+
 def disposal_replay(*, actor=None, rows: Iterable[tuple[int, str, int]], chunk_size: int = DEFAULT_CHUNK) -> Counter:
     """After a restore from backup: dispose again of every logged record that came back. Returns rows deleted."""
     by_type: dict[tuple[int, str], list[int]] = {}

@@ -14,5 +14,6 @@ def service(request) -> dict:
         "service_name": settings.CME_SERVICE_NAME,
         "navigation": navigation_for(request),
         "demo_mode": settings.CME_DEMO,
+        "training_mode": settings.CME_TRAINING,
         "today": timezone.localdate(),
     }

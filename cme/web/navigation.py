@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 
 
@@ -11,10 +12,12 @@ class NavItem:
     url_name: str
     permission: str
     section: str  # the URL namespace prefix that marks the item current
+    training_only: bool = False  # shown on the training site (CME_TRAINING=1) only
 
 
 NAV_ITEMS = (
     NavItem("Home", "web:home", "web.view_home", "home"),
+    NavItem("Training", "web:training", "web.view_home", "training", training_only=True),
     NavItem("Children", "web:children:search", "people.search_children", "children"),
     NavItem("Cases", "web:cases:list", "cases.view_caseload", "cases"),
     NavItem("Referrals", "web:referrals:list", "cases.view_referral", "referrals"),
@@ -54,5 +57,5 @@ def navigation_for(request) -> list[dict]:
     return [
         {"label": item.label, "href": reverse(item.url_name), "current": item.section == section}
         for item in NAV_ITEMS
-        if user.has_perm(item.permission)
+        if user.has_perm(item.permission) and (settings.CME_TRAINING or not item.training_only)
     ]

@@ -13,6 +13,7 @@ from .privacy.urls import privacy_urls
 from .reports.urls import report_urls
 from .schools import views as school_views
 from .schools.urls import return_urls
+from .training.views import TrainingExercisesView
 
 app_name = "web"
 
@@ -69,5 +70,6 @@ urlpatterns = [
     path("matching/", include(matching_urls)),
     path("manage/", include(manage_urls)),
     path("returns/", include(return_urls)),
+    path("training/", TrainingExercisesView.as_view(), name="training"),
     path("reports/", include(report_urls)),
 ]

@@ -185,3 +185,37 @@ def test_adding_a_child_already_held_shows_them_side_by_side_and_stays_accessibl
     page.fill("#id_duplicate_reason", "A different child: checked the birth certificate")
     page.get_by_role("button", name="Save child").click()
     assert Child.objects.filter(given_name=known.given_name, family_name=known.family_name).count() >= 2
+
+
+def test_the_training_site_s_banner_and_exercises_have_no_accessibility_violations(
+    page, live_server, demo_borough, settings
+):
+    """Issue 17's training site: a trainee's exercises (one done) and the trainer's overview, with the banner."""
+    from cme.accounts.models import Team
+    from cme.matching.models import MatchCandidate
+    from cme.matching.services import candidate_confirm
+    from cme.training.models import TraineeScenario, TrainingSite
+    from cme.training.scenarios import candidate_template
+    from cme.training.services import TRAINING_TEAM, trainee_add
+
+    settings.CME_TRAINING = True
+    TrainingSite.objects.create(pk=1, seed=7, children=200, templates={"candidate": candidate_template()})
+    Team.objects.create(name=TRAINING_TEAM)
+    trainee, password = trainee_add(username="tess", first_name="Tess", last_name="Trainee", email="t@example.org")
+    candidate = MatchCandidate.objects.get(pk=TraineeScenario.objects.get(trainee=trainee).records["candidate"])
+    candidate_confirm(candidate=candidate, actor=trainee, rationale="Records agree", confirmed_new=True)
+    found = {}
+    page.goto(f"{live_server.url}/sign-in/")
+    page.fill("#id_username", "tess")
+    page.fill("#id_password", password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert "no record here is real" in page.content()
+    page.goto(f"{live_server.url}/training/")
+    found["trainee"] = violations_on(page)
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/training/")
+    assert "How each trainee is getting on" in page.content()
+    found["trainer"] = violations_on(page)
+    assert found == {"trainee": [], "trainer": []}

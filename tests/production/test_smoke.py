@@ -387,3 +387,102 @@ def test_the_task_worker_runs_a_match_run_started_from_the_web(installation):
         answer = manager.get(answer.path)
     state = re.search(r'State</dt><dd class="govuk-summary-list__value">([^<]+)', answer.body).group(1)
     assert state.startswith("Finished"), state
+
+
+# --- The operator's guide, followed as written (docs/operating.md) ----------------------------------------------
+
+GUIDE = (ROOT / "docs" / "operating.md").read_text()
+
+
+def documented(live: Installation, command: str, *more: str, timeout: float = 300) -> str:
+    """Run `command` (and `more`: paths the guide leaves to the operator) only if the guide says it word for word."""
+    assert command in GUIDE, f"docs/operating.md does not say `{command}`: the guide and what CI does have parted"
+    return live.cme(*command.split()[1:], *more, timeout=timeout)
+
+
+def services_restart(live: Installation) -> None:
+    """ "Stop the two services" and start them again, with the installation's settings as they now are."""
+    live.stop()
+    live.processes, live.outputs = [], []
+    live.start(
+        str(BIN / "gunicorn"), "cme.wsgi", "--bind", f"{HOST}:{live.port}", "--workers", "2",
+        "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
+    )  # fmt: skip
+    live.start(str(BIN / "cme"), "db_worker", "--queue-name", "*")
+    wait_for_health(live)
+
+
+def count_rows(env: dict[str, str]) -> str:
+    script = (
+        "from django.apps import apps; "
+        "print(sorted((m._meta.label, m.objects.count()) for m in apps.get_models() if m._meta.app_label in "
+        "('people', 'cases', 'schools', 'accounts', 'matching', 'privacy')))"
+    )
+    done = subprocess.run([str(BIN / "cme"), "shell", "-v", "0", "-c", script], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    return done.stdout
+
+
+def test_the_operators_guide_upgrade_keys_audit_backup_restore_and_logs(installation, tmp_path):
+    """After the others (accounts made, the service used): each task of the operator's guide, in its words."""
+    live = installation
+    officer = live.browsers["o.officer"]
+
+    # Upgrading. The release before had no training app: take the schema back to it, then upgrade as the guide says.
+    live.cme("migrate", "training", "zero", "--noinput")
+    live.stop()
+    documented(live, "cme backup --output", str(tmp_path / "before-upgrade"))
+    assert "training" in documented(live, "cme migrate --plan")
+    documented(live, "cme migrate --noinput")
+    documented(live, "cme collectstatic --noinput")
+    assert "no issues" in documented(live, "cme check --deploy --fail-level WARNING")
+    services_restart(live)
+    assert officer.get("/").status == 200  # still signed in: sessions live in the database
+
+    # Rotating the field-encryption key: a new key first, the old one after it, restart, re-seal, check.
+    new_key = documented(live, "cme keys generate").strip()
+    live.env["CME_FIELD_KEYS"] = f"{new_key},{live.env['CME_FIELD_KEYS']}"
+    services_restart(live)
+    documented(live, "cme keys rotate")
+    check = documented(live, "cme keys rotate --check")
+    assert "under older keys" not in check, check
+    # Rotating the audit key the same way: entries made after it verify under the new key, older ones under the old.
+    live.env["CME_AUDIT_KEYS"] = f"{documented(live, 'cme audit generate-key').strip()},{live.env['CME_AUDIT_KEYS']}"
+    services_restart(live)
+    assert officer.get("/").status == 200
+
+    # Verifying the audit chain, against a signed checkpoint too.
+    documented(live, "cme audit verify")
+    checkpoints = tmp_path / "checkpoints"
+    checkpoints.mkdir()
+    documented(live, "cme audit checkpoint", "--output", str(checkpoints))
+    documented(live, "cme audit verify --checkpoints", str(checkpoints))
+
+    # Backing up, and restoring into an empty database with the disposal log replayed.
+    backup = tmp_path / "backup"
+    documented(live, "cme backup --output", str(backup))
+    disposal_log = tmp_path / "disposal-log.csv"
+    disposal_log.write_text(documented(live, "cme retention log"))
+    restored = {**live.env, "DATABASE_URL": live.env["DATABASE_URL"] + "_restored"}
+    restored["CME_VAR_DIR"] = str(tmp_path / "restored-var")
+    with admin_connection() as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE + "_restored")))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE + "_restored")))
+    try:
+        assert "--disposal-log" in GUIDE
+        into = Installation(env=restored, port=live.port, var_dir=tmp_path / "restored-var")
+        documented(into, "cme restore", str(backup), "--disposal-log", str(disposal_log))
+        documented(into, "cme audit verify --checkpoints", str(backup / "checkpoints"))
+        assert count_rows(restored) == count_rows(live.env)
+    finally:
+        with admin_connection() as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE + "_restored"))
+            )
+
+    # Logs: gunicorn's access log on standard output, paths without their query strings.
+    assert officer.get("/children/?q=Zebediah-Quartermaine").status == 200
+    time.sleep(1)
+    log = live.log.read_text()
+    assert '"GET /children/" 200' in log and "Zebediah" not in log
+    assert live.running()

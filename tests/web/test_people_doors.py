@@ -75,6 +75,7 @@ DOORS: dict[str, Door] = {
     "web:signed-out": NONE,
     "web:sign-out": NONE,
     "web:sso-start": NONE,
+    "web:training": NONE,  # made-up children only, on a training installation; not found anywhere else
     "web:sso-callback": NONE,
     "web:sso-refused": NONE,
     "web:account": NONE,

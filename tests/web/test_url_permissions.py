@@ -53,6 +53,8 @@ MATRIX = {
     "web:sign-out": ("page", everyone(405)),  # sign-out is POST only
     "web:sso-start": ("sso", everyone(404)),
     "web:sso-callback": ("sso", everyone(404)),
+    # The training site's exercises: not found on any other installation (tests/training covers CME_TRAINING=1).
+    "web:training": ("page", everyone(404)),
     "web:sso-refused": ("public", everyone()),
     "web:account": ("page", everyone()),
     "web:account-token-revoke": ("page", everyone(405)),  # POST only

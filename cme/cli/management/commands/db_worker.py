@@ -7,6 +7,7 @@ other workers.
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from cme.common.scheduler import SchedulerThread
+from cme.training.guard import training_database_check
 
 
 class Command(DatabaseWorkerCommand):
@@ -19,6 +20,7 @@ class Command(DatabaseWorkerCommand):
         )
 
     def handle(self, *args, no_daily_tasks: bool = False, **options):
+        training_database_check()  # the training site's worker only on its own database, and no other worker on it
         scheduler = None
         if not no_daily_tasks and not options.get("batch"):
             scheduler = SchedulerThread()
