@@ -1836,7 +1836,7 @@ _ENTRIES: list[FieldEntry] = [
         },
         category=_C.ACCOUNT,
         subjects={_D.STAFF},
-        purposes={_P.STAFF_TRAINING},
+        purposes={_P.ADMINISTER_SERVICE},  # running the training site; its records are made up, not training data
         sources={_S.SERVICE},
         recipients=(),
         retention=_K.STAFF_ACCOUNT,
