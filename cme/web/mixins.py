@@ -56,9 +56,13 @@ class AuditedListMixin:
             route=match.view_name if match else "",
             shown=[self.listed_id(row) for row in rows],
             total=paginator.count if paginator is not None else len(rows),
-            criteria=self.request.GET.dict(),
+            criteria=self.audit_criteria(),
         )
         return context
+
+    def audit_criteria(self) -> dict[str, str]:
+        """The filters asked for (the erasable detail): the GET parameters unless the view reads them itself."""
+        return self.request.GET.dict()
 
     def listed_id(self, row) -> int:
         return row.pk
