@@ -65,7 +65,7 @@ def overdue_cases(cases: QuerySet[Case], *, today: date | None = None) -> QueryS
 # ---------------------------------------------------------------------------------------------------------------
 # The case list: search and filters (one object, so the page and an export of it filter alike)
 
-CASE_REFERENCE = re.compile(r"^\s*(?:CME)?[\s-]*0*(\d{1,9})\s*$", re.IGNORECASE)
+CASE_REFERENCE = re.compile(r"^\s*(?:CME)?[\s-]*0*([0-9]{1,9})\s*$", re.IGNORECASE | re.ASCII)
 STATUS_OPEN, STATUS_ALL = "open", "all"
 OFFICER_ME, OFFICER_NONE = "me", "none"
 
@@ -119,7 +119,7 @@ def case_list(*, user: User, filters: CaseListFilters, today: date | None = None
         cases = cases.filter(officer=user)
     elif filters.officer == OFFICER_NONE:
         cases = cases.filter(officer__isnull=True)
-    elif filters.officer.isdigit():
+    elif re.fullmatch(r"[0-9]{1,9}", filters.officer, re.ASCII):
         cases = cases.filter(officer_id=int(filters.officer))
     if filters.risk in RiskLevel.values:
         cases = cases.filter(risk_level=filters.risk)
