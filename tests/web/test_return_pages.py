@@ -305,7 +305,7 @@ def test_a_timetables_planned_end_and_review_are_shown_on_the_return_the_child_a
     PartTimeTimetable.objects.filter(pk=late_end.timetable_id).update(
         planned_end_on=datetime.date(2026, 11, 20), next_review_on=datetime.date(2026, 12, 4)
     )
-    late_review = roll_return_factory(school=school, timetable_started=True, given_name="Ruben")
+    roll_return_factory(school=school, timetable_started=True, given_name="Ruben")
     on_time = roll_return_factory(school=school, timetable_started=True, given_name="Orla")
     PartTimeTimetable.objects.filter(pk=on_time.timetable_id).update(
         planned_end_on=datetime.date(2027, 1, 29), next_review_on=datetime.date(2026, 12, 11)
