@@ -185,3 +185,44 @@ def test_adding_a_child_already_held_shows_them_side_by_side_and_stays_accessibl
     page.fill("#id_duplicate_reason", "A different child: checked the birth certificate")
     page.get_by_role("button", name="Save child").click()
     assert Child.objects.filter(given_name=known.given_name, family_name=known.family_name).count() >= 2
+
+
+def test_the_case_list_is_searched_and_filtered_with_javascript_off_and_stays_accessible(
+    browser, page, live_server, demo_borough
+):
+    """Issue 11 point 8: the filters and the search are one GET form, so they work without JavaScript; the list, a
+    bad filter value's error summary, a dashboard figure's list and the timetable pages pass axe."""
+    from cme.cases.models import Case
+    from cme.schools.models import RollReturn
+
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    sign_in(plain, live_server.url, "manager")
+    plain.goto(live_server.url + "/cases/")
+    plain.select_option("#risk", "high")
+    plain.check("#overdue")
+    plain.get_by_role("button", name="Apply filters").click()
+    assert "risk=high" in plain.url and "overdue=1" in plain.url
+    case = Case.objects.exclude(status="closed").order_by("pk").first()
+    plain.goto(live_server.url + "/cases/")
+    plain.fill("#q", case.reference)
+    plain.get_by_role("button", name="Search").click()
+    assert plain.locator("table.govuk-table tbody tr").count() == 1
+    context.close()
+
+    sign_in(page, live_server.url, "manager")
+    timetable = RollReturn.objects.filter(timetable__isnull=False).order_by("pk").first()
+    paths = [
+        "/cases/?q=a&officer=me&risk=high&overdue=1&status=all",
+        "/cases/?risk=sky-high",
+        "/cases/?overdue=1",
+        "/cases/caseload/",
+        "/returns/at-risk/?reason=part_time_timetable",
+        f"/returns/inbox/{timetable.pk}/",
+    ]
+    found = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        found[path] = violations_on(page)
+    assert found == {path: [] for path in paths}
