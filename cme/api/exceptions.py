@@ -35,9 +35,9 @@ from rest_framework.views import set_rollback
 
 from cme.common.errors import AccessRefused, ApplicationError, PurposeRequired
 from cme.common.writes import VersionConflictError
-from cme.people.access import audit_possible_duplicates_shown
+from cme.people.access import audit_possible_duplicates_shown, audit_upn_holder_shown
 from cme.people.ages import child_birth_earliest
-from cme.people.errors import PossibleDuplicatesError
+from cme.people.errors import PossibleDuplicatesError, UpnTakenError
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 INVALID_REQUEST = "There is a problem"
@@ -141,6 +141,12 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         code = status.HTTP_409_CONFLICT if isinstance(exc, CONFLICTS) else status.HTTP_400_BAD_REQUEST
         set_rollback()
         return Response({"message": exc.message, "errors": {field: [exc.message]}}, status=code)
+    if isinstance(exc, UpnTakenError):
+        # 400 as for any bad field, with the record that holds the UPN; naming it is audited, so no rollback here
+        # (the service's own transaction has already undone its work).
+        audit_upn_holder_shown(user=context["request"].user, error=exc)
+        body = {"message": INVALID_REQUEST, "errors": _django_errors(exc, aliases), "upn_held_by": exc.as_data()}
+        return Response(body, status=400)
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return Response({"message": INVALID_REQUEST, "errors": _django_errors(exc, aliases)}, status=400)

@@ -1,5 +1,6 @@
 """Reads for casework: what a user may see, the dashboard, caseloads, a case's timeline. No side effects."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -9,9 +10,9 @@ from django.utils import timezone
 from cme.accounts.enums import Role
 from cme.accounts.models import User
 from cme.common.crypto import encrypted_field_names
-from cme.people.models import Child
+from cme.people.models import Child, PersonName
 
-from .enums import CaseStatus, EnquiryResult, ReferralStatus
+from .enums import CaseStatus, EnquiryResult, ReferralStatus, RiskLevel
 from .models import Case, Decision, Document, Enquiry, Note, Referral
 from .policies import ALLOCATABLE_ROLES
 
@@ -59,6 +60,81 @@ def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
 def overdue_cases(cases: QuerySet[Case], *, today: date | None = None) -> QuerySet[Case]:
     """Open cases whose current stage was due before today."""
     return open_cases(cases).filter(due_on__lt=today or timezone.localdate())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The case list: search and filters (one object, so the page and an export of it filter alike)
+
+CASE_REFERENCE = re.compile(r"^\s*(?:CME)?[\s-]*0*([0-9]{1,9})\s*$", re.IGNORECASE | re.ASCII)
+STATUS_OPEN, STATUS_ALL = "open", "all"
+OFFICER_ME, OFFICER_NONE = "me", "none"
+
+
+@dataclass(frozen=True)
+class CaseListFilters:
+    """What a case list is narrowed to. Built from a page's GET parameters by `cme.web.cases.forms.CaseFilterForm`
+    (`CaseFilterForm.filters_from(request.GET)`), so the list on screen and any export of it use the same filters.
+
+    `query`: a case reference (CME-000123, or its number) or words of the child's name (given, middle, family, known
+    as, or any other name recorded for them); `status`: "open" (every open case), "all", or a CaseStatus;
+    `officer`: "" any, "me", "none" (not allocated) or a user's id; `risk`: a RiskLevel or ""; `overdue`: open and
+    due before today.
+    """
+
+    query: str = ""
+    status: str = STATUS_OPEN
+    officer: str = ""
+    risk: str = ""
+    overdue: bool = False
+
+    def criteria(self) -> dict[str, str]:
+        """The filters asked for, for the audit entry's erasable detail (a search can be a name)."""
+        asked = {"q": self.query, "status": self.status, "officer": self.officer, "risk": self.risk}
+        if self.overdue:
+            asked["overdue"] = "1"
+        return {key: value for key, value in asked.items() if value}
+
+
+def _name_matches(word: str) -> Q:
+    other_names = PersonName.objects.filter(child_id=OuterRef("child_id")).filter(
+        Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    )
+    return (
+        Q(child__given_name__icontains=word)
+        | Q(child__middle_names__icontains=word)
+        | Q(child__family_name__icontains=word)
+        | Q(child__preferred_name__icontains=word)
+        | Q(Exists(other_names))
+    )
+
+
+def case_list(*, user: User, filters: CaseListFilters, today: date | None = None) -> QuerySet[Case]:
+    """The cases `user` may see, narrowed by `filters`, soonest due first (the page's and its exports' order)."""
+    cases = case_list_for_user(user=user)
+    if filters.status == STATUS_OPEN:
+        cases = open_cases(cases)
+    elif filters.status in CaseStatus.values:
+        cases = cases.filter(status=filters.status)
+    if filters.officer == OFFICER_ME:
+        cases = cases.filter(officer=user)
+    elif filters.officer == OFFICER_NONE:
+        cases = cases.filter(officer__isnull=True)
+    elif re.fullmatch(r"[0-9]{1,9}", filters.officer, re.ASCII):
+        cases = cases.filter(officer_id=int(filters.officer))
+    if filters.risk in RiskLevel.values:
+        cases = cases.filter(risk_level=filters.risk)
+    if filters.overdue:
+        cases = overdue_cases(cases, today=today)
+    query = filters.query.strip()
+    if query:
+        reference = CASE_REFERENCE.match(query)
+        matched = Q()
+        for word in query.split():
+            matched &= _name_matches(word)
+        if reference:
+            matched |= Q(pk=int(reference.group(1)))
+        cases = cases.filter(matched)
+    return cases.order_by("due_on", "pk")
 
 
 def referral_list_for_user(*, user: User, status: str = "") -> QuerySet[Referral]:

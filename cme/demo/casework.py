@@ -16,6 +16,7 @@ from cme.accounts.enums import Role
 from cme.accounts.models import Team, User
 from cme.accounts.services import user_provision
 from cme.cases.clocks import (
+    CASE_REVIEW_DAYS,
     ENQUIRY_RESPONSE_DAYS,
     INITIAL_CHECKS_DAYS,
     CalendarGap,
@@ -171,7 +172,41 @@ def demo_casework_load(*, borough: Borough, children: dict[str, Child], seed: in
         case = _open_case(child, referral, officer, triaged, rng, calendar)
         counts["cases"] += 1
         _work_case(case, officer, state, triaged, today, rng, calendar, counts)
+    _reviews_spread(rng=rng, today=today, calendar=calendar, counts=counts)
     return counts
+
+
+# A team on top of its work has some cases past their due date, not most: the demo has about one open case in seven
+# overdue. The rest were reviewed in the last few weeks, each review restarting the case's clock (CASE_REVIEW_DAYS).
+OVERDUE_SHARE = 1 / 7
+REVIEW_NOTE = "Case reviewed: enquiries continue; next review set."
+
+
+def _reviews_spread(*, rng: random.Random, today: date, calendar: SchoolCalendar, counts: dict) -> None:
+    """Give each open case a last review and the due date it set, so about OVERDUE_SHARE of them are overdue."""
+    cases = list(Case.objects.exclude(status=CaseStatus.CLOSED).select_related("officer").order_by("pk"))
+    long_open = [case for case in cases if case.opened_on < today - timedelta(days=70)]
+    overdue = {case.pk for case in rng.sample(long_open, k=min(len(long_open), round(len(cases) * OVERDUE_SHARE)))}
+    for case in cases:
+        late = case.pk in overdue
+        start = today - timedelta(days=rng.randint(30, 60) if late else rng.randint(0, 21))
+        reviewed, due = _review_before(max(start, case.opened_on), today, calendar, late=late)
+        if due is None:
+            continue
+        Case.objects.filter(pk=case.pk).update(due_on=due)
+        if reviewed > case.opened_on:
+            note = Note.objects.create(case=case, author=case.officer, text=REVIEW_NOTE)
+            Note.objects.filter(pk=note.pk).update(created_at=_at(reviewed, 15))
+            counts["notes"] += 1
+
+
+def _review_before(reviewed: date, today: date, calendar: SchoolCalendar, *, late: bool) -> tuple[date, date | None]:
+    """A review on or near `reviewed` whose due date is before today (`late`) or on or after it."""
+    due = _due(reviewed, CASE_REVIEW_DAYS, calendar)
+    while due is not None and (due < today) != late:
+        reviewed = reviewed - timedelta(days=7) if late else min(reviewed + timedelta(days=7), today)
+        due = _due(reviewed, CASE_REVIEW_DAYS, calendar)
+    return reviewed, due
 
 
 def _decide(*, actor, kind, day, rationale, case=None, referral=None, details=None) -> Decision:

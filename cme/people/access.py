@@ -180,3 +180,17 @@ def audit_possible_duplicates_shown(*, user, duplicates: list[PossibleDuplicate]
         detail={"criteria": {"check": "possible_duplicates", **(criteria or {})}},
         payload={"results": len(duplicates), "possible_duplicates": [duplicate.id for duplicate in duplicates]},
     )
+
+
+def audit_upn_holder_shown(*, user, error) -> None:
+    """Audit that a refusal named the child whose record holds a UPN (an UpnTakenError shown on a page or answered by
+    the API): as the duplicate check is, a search, the id chained."""
+    if getattr(error, "record_type", "") != CHILD_TYPE:
+        return
+    audit_record(
+        actor=user,
+        event=AuditEvent.SEARCH,
+        target_type=CHILD_TYPE,
+        detail={"criteria": {"check": "upn_taken"}},
+        payload={"results": 1, "possible_duplicates": [error.record_id]},
+    )

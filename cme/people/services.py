@@ -18,7 +18,7 @@ from cme.privacy.models import AccessPurpose
 from cme.privacy.services import access_purpose_state
 
 from .enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
-from .errors import PossibleDuplicatesError
+from .errors import PossibleDuplicatesError, UpnTakenError
 from .history import field_changes_record, reason_required
 from .identifiers import nhs_number_clean, phone_to_e164, postcode_clean, upn_clean, uprn_clean
 from .models import Address, Carer, CarerRelationship, Child, ContactPoint, FormerUpn, PersonName, Residence
@@ -137,6 +137,7 @@ def child_create(
     )
     child = search_keys_fill(Child(**details))
     _date_of_birth_validate(child.date_of_birth)
+    upn_taken_check(child.upn)
     child.full_clean()
     if not confirmed_new:
         duplicates = child_possible_duplicates(
@@ -224,7 +225,7 @@ def child_same_as_new(
             child_former_upn_add(actor=actor, child=child, upn=identifiers["upn"])
             changed.append("former_upns")
         elif Child.objects.filter(upn=identifiers["upn"]).exists():
-            raise ValidationError({"upn": "Another child's record has this UPN"})
+            upn_taken_check(identifiers["upn"], exclude_id=child.pk)
         else:
             Child.objects.filter(pk=child.pk).update(upn=identifiers["upn"])
             changed.append("upn")
@@ -257,6 +258,8 @@ def child_update(*, actor: "User", child: Child, expected_version: int, reason: 
     fields = _cleaned(_known_fields(fields, CHILD_FIELDS), CHILD_IDENTIFIERS)
     edited = _edited_copy(child, fields)
     _date_of_birth_validate(edited.date_of_birth)
+    if "upn" in fields:
+        upn_taken_check(edited.upn, exclude_id=child.pk)
     edited.full_clean()
     # Reading the UPN at the expected version is safe: if anyone saves in between, the version moves on and the
     # conditional update below refuses the edit.
@@ -292,6 +295,25 @@ def child_former_upn_add(*, actor: "User | None", child: Child, upn: str) -> For
     former.save()
     audit_record(actor=actor, event=AuditEvent.CHILD_CHANGED, target=child, fields=["former_upn"])
     return former
+
+
+UPN_TAKEN_MESSAGE = (
+    "UPN {upn} is already on the record of {name}, born {born} (child record {id}). A UPN belongs to one pupil: "
+    "check the UPN, or open that record, as it may be the same child"
+)
+
+
+def upn_taken_check(upn: str, *, exclude_id: int | None = None) -> None:
+    """Raise UpnTakenError naming the child whose record already holds `upn` (blank holds nothing)."""
+    if not upn:
+        return
+    holder = Child.objects.filter(upn=upn).exclude(pk=exclude_id).only("given_name", "family_name", "date_of_birth")
+    holder = holder.first()
+    if holder is None:
+        return
+    born = f"{holder.date_of_birth.day} {holder.date_of_birth:%B %Y}"
+    message = UPN_TAKEN_MESSAGE.format(upn=upn, name=holder, born=born, id=holder.pk)
+    raise UpnTakenError(message, record_type="people.child", record_id=holder.pk)
 
 
 def _date_of_birth_validate(date_of_birth: date) -> None:

@@ -1,5 +1,7 @@
 """Schools (from the national register extract, GIAS) and enrolments."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -145,6 +147,14 @@ class PartTimeTimetable(TimestampedModel):
     @property
     def is_open(self) -> bool:
         return self.ended_on is None
+
+    def past_planned_end(self, today: date) -> bool:
+        """Still running after the end the school planned for it: a timetable must be time-limited."""
+        return self.is_open and self.planned_end_on is not None and self.planned_end_on < today
+
+    def review_overdue(self, today: date) -> bool:
+        """Still running and its review date has gone by without a review return."""
+        return self.is_open and self.next_review_on is not None and self.next_review_on < today
 
 
 class RollReturn(TimestampedModel):

@@ -10,8 +10,8 @@ from rules.contrib.views import PermissionRequiredMixin as RulesPermissionRequir
 
 from cme.common.access import audit_list_read, audit_refused_request
 from cme.common.errors import ApplicationError
-from cme.people.access import audit_possible_duplicates_shown
-from cme.people.errors import PossibleDuplicatesError
+from cme.people.access import audit_possible_duplicates_shown, audit_upn_holder_shown
+from cme.people.errors import PossibleDuplicatesError, UpnTakenError
 
 
 class PermissionRequiredMixin(RulesPermissionRequiredMixin):
@@ -56,9 +56,13 @@ class AuditedListMixin:
             route=match.view_name if match else "",
             shown=[self.listed_id(row) for row in rows],
             total=paginator.count if paginator is not None else len(rows),
-            criteria=self.request.GET.dict(),
+            criteria=self.audit_criteria(),
         )
         return context
+
+    def audit_criteria(self) -> dict[str, str]:
+        """The filters asked for (the erasable detail): the GET parameters unless the view reads them itself."""
+        return self.request.GET.dict()
 
     def listed_id(self, row) -> int:
         return row.pk
@@ -126,6 +130,8 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.form_invalid(form)
         except ValidationError as error:
+            if isinstance(error, UpnTakenError):
+                audit_upn_holder_shown(user=self.request.user, error=error)
             add_validation_error(form, error)
             return self.form_invalid(form)
         if message := self.success_message(result):

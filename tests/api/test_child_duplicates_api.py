@@ -56,3 +56,17 @@ def test_confirming_a_match_answers_409_until_the_request_says_it_looked(api, of
     assert [d["id"] for d in refused.json()["possible_duplicates"]] == [known.pk]
     confirmed = api(officer).post(url, {"rationale": "A different Amara: other parents", "confirmed_new": True})
     assert confirmed.status_code == 201 and confirmed.json()["child_id"] != known.pk
+
+
+def test_a_upn_another_child_holds_is_refused_with_400_and_that_records_id(api, officer, precious):
+    Child.objects.filter(pk=precious.pk).update(upn="B801200005001")
+    details = {"given_name": "Tobi", "family_name": "Okafor", "date_of_birth": "2013-03-01", "upn": "B801200005001"}
+
+    response = api(officer).post(reverse("api:child-create"), details)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["upn_held_by"] == {"type": "people.child", "id": precious.pk}
+    assert f"child record {precious.pk}" in body["errors"]["upn"][0]
+    assert Child.objects.count() == 1
+    assert [e.actor_id for e in duplicate_checks()] == [officer.pk]  # naming the other child is audited

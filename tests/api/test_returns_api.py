@@ -140,3 +140,19 @@ def test_an_officer_triages_through_the_api(api, officer, roll_return_factory, c
     assert blank.status_code == 400
     assert referred.json()["triage_state"] == "referred"
     assert referred.json()["referral_id"] is not None
+
+
+def test_a_return_whose_upn_a_child_holds_is_refused_with_400_and_that_records_id(api, teacher, child_factory):
+    upn = make_upn(serial=3)
+    holder = child_factory(given_name="Leona", family_name="Barker", date_of_birth=datetime.date(2013, 2, 1), upn=upn)
+
+    response = api(teacher).post(reverse("api:return-create"), SICKNESS)  # Priya Shah, with Leona's UPN
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["upn_held_by"] == {"type": "people.child", "id": holder.pk}
+    assert f"child record {holder.pk}" in body["errors"]["upn"][0]
+    assert "Leona" not in str(body)  # a school is not told who the council's child is
+    assert not RollReturn.objects.exists()
+    same_pupil = {**SICKNESS, "given_name": "Leona", "family_name": "Barker-Shah"}  # her surname written another way
+    assert api(teacher).post(reverse("api:return-create"), same_pupil).status_code == 201

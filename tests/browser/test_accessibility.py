@@ -219,3 +219,44 @@ def test_the_training_site_s_banner_and_exercises_have_no_accessibility_violatio
     assert "How each trainee is getting on" in page.content()
     found["trainer"] = violations_on(page)
     assert found == {"trainee": [], "trainer": []}
+
+
+def test_the_case_list_is_searched_and_filtered_with_javascript_off_and_stays_accessible(
+    browser, page, live_server, demo_borough
+):
+    """Issue 11 point 8: the filters and the search are one GET form, so they work without JavaScript; the list, a
+    bad filter value's error summary, a dashboard figure's list and the timetable pages pass axe."""
+    from cme.cases.models import Case
+    from cme.schools.models import RollReturn
+
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    sign_in(plain, live_server.url, "manager")
+    plain.goto(live_server.url + "/cases/")
+    plain.select_option("#risk", "high")
+    plain.check("#overdue")
+    plain.get_by_role("button", name="Apply filters").click()
+    assert "risk=high" in plain.url and "overdue=1" in plain.url
+    case = Case.objects.exclude(status="closed").order_by("pk").first()
+    plain.goto(live_server.url + "/cases/")
+    plain.fill("#q", case.reference)
+    plain.get_by_role("button", name="Search").click()
+    assert plain.locator("table.govuk-table tbody tr").count() == 1
+    context.close()
+
+    sign_in(page, live_server.url, "manager")
+    timetable = RollReturn.objects.filter(timetable__isnull=False).order_by("pk").first()
+    paths = [
+        "/cases/?q=a&officer=me&risk=high&overdue=1&status=all",
+        "/cases/?risk=sky-high",
+        "/cases/?overdue=1",
+        "/cases/caseload/",
+        "/returns/at-risk/?reason=part_time_timetable",
+        f"/returns/inbox/{timetable.pk}/",
+    ]
+    found = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        found[path] = violations_on(page)
+    assert found == {path: [] for path in paths}

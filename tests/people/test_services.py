@@ -11,10 +11,10 @@ from cme.audit.models import AuditEntry
 from cme.common.errors import ApplicationError
 from cme.common.writes import VersionConflictError
 from cme.people.enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
+from cme.people.errors import UpnTakenError
 from cme.people.identifiers import NHS_NUMBER_CHECK_ERROR, PHONE_ERROR, POSTCODE_ERROR, UPN_CHECK_LETTER_ERROR
 from cme.people.models import (
     EMAIL_ERROR,
-    UPN_TAKEN_ERROR,
     Address,
     Carer,
     CarerRelationship,
@@ -77,13 +77,30 @@ def test_a_new_child_with_a_wrong_upn_and_nhs_number_is_refused_naming_both_fiel
     assert not Child.objects.exists()
 
 
-def test_a_upn_can_belong_to_only_one_child(officer):
-    _new_child(officer, upn=UPN)
+def test_a_upn_can_belong_to_only_one_child_and_the_refusal_names_the_record_that_has_it(officer):
+    amira = _new_child(officer, upn=UPN)
 
-    with pytest.raises(ValidationError) as refusal:
-        _new_child(officer, given_name="Other", upn=UPN)
+    with pytest.raises(UpnTakenError) as refusal:
+        _new_child(officer, given_name="Other", upn="b801 2000 05001")
 
-    assert _errors(refusal) == {"upn": [UPN_TAKEN_ERROR]}
+    [message] = _errors(refusal)["upn"]
+    assert message.startswith(f"UPN {UPN} is already on the record of Amira Ali-Hassan, born 2 October 2015")
+    assert f"child record {amira.pk}" in message
+    assert refusal.value.as_data() == {"type": "people.child", "id": amira.pk}
+    assert Child.objects.count() == 1
+
+
+def test_changing_a_childs_upn_to_one_another_child_holds_is_refused_naming_them(officer):
+    amira = _new_child(officer, upn=UPN)
+    other = _new_child(officer, given_name="Zain", family_name="Malik", upn=OTHER_UPN)
+
+    with pytest.raises(UpnTakenError) as refusal:
+        child_update(actor=officer, child=other, expected_version=other.version, reason="School's letter", upn=UPN)
+
+    assert refusal.value.record_id == amira.pk
+    assert Child.objects.get(pk=other.pk).upn == OTHER_UPN
+    # Saving a child's record with its own UPN is no conflict.
+    child_update(actor=officer, child=amira, expected_version=amira.version, reason="Typo", upn=UPN, given_name="Amira")
 
 
 def test_many_children_may_have_no_upn_yet(officer):

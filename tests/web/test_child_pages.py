@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from cme.accounts.enums import Role
+from cme.audit.events import AuditEvent
+from cme.audit.models import AuditEntry
 from cme.people.models import Child
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,18 @@ def test_a_bad_upn_is_refused_on_its_field(sign_in, officer):
     html = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in html and 'href="#id_upn"' in html
     assert not Child.objects.exists()
+
+
+def test_a_upn_another_child_holds_is_refused_on_its_field_naming_that_childs_record(sign_in, officer, child_factory):
+    holder = child_factory(given_name="Precious", family_name="Adeyemi", upn="B801200005001")
+    response = sign_in(officer).post(reverse("web:children:create"), {**CHILD, "upn": "B801200005001"})
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html and 'href="#id_upn"' in html
+    assert f"already on the record of Precious Adeyemi, born 14 March 2016 (child record {holder.pk})" in html
+    assert Child.objects.count() == 1
+    shown = AuditEntry.objects.filter(event=AuditEvent.SEARCH).latest("pk")
+    assert shown.payload_data["possible_duplicates"] == [holder.pk]  # naming the other child is audited
 
 
 def test_an_empty_search_says_what_to_enter(sign_in, officer):

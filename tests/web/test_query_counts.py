@@ -173,6 +173,30 @@ def test_the_case_list_needs_no_more_queries_for_more_cases(
     )
 
 
+def test_the_case_list_searched_and_filtered_needs_no_more_queries_for_more_cases_or_officers(
+    sign_in, manager, colleague, case_factory, child_factory, django_assert_max_num_queries
+):
+    """A search by name (other names too) with every filter: the officer choices grow with the team, the rows with
+    the cases; neither costs a query per row."""
+    params = {"q": "Quarrie", "risk": "medium", "overdue": "1", "status": "open"}
+
+    def searchable_case(n: int):
+        child = child_factory(family_name="Quarrie")
+        PersonName.objects.create(child=child, kind=PersonNameKind.KNOWN_AS, given_name=f"Jo{n}")
+        return case_factory(child=child, officer=colleague(n), due_on=LONG_AGO, risk_level="medium")
+
+    searchable_case(0)
+    client = sign_in(manager)
+    url = reverse("web:cases:list")
+    client.get(url, params)
+    before = count_queries(client, url, params, expect="CME-")
+
+    for n in range(2 * MANY):
+        searchable_case(n + 1)
+
+    assert_no_more_queries(client, url, params, before=before, expect="Next", max_queries=django_assert_max_num_queries)
+
+
 @pytest.mark.parametrize("status", ["received", "accepted"])
 def test_the_referral_list_needs_no_more_queries_for_more_referrals(
     status, sign_in, officer, colleague, referral_factory, case_factory, django_assert_max_num_queries

@@ -293,3 +293,38 @@ def test_the_at_risk_list_shows_clocks_and_filters_by_reason_school_and_year_gro
     assert "Tamsin" in timetables and "Gideon" not in timetables
     assert "Sienna" in hillside and "Tamsin" not in hillside
     assert "Sienna" in year_10 and "Tamsin" not in year_10
+
+
+def test_a_timetables_planned_end_and_review_are_shown_on_the_return_the_child_and_the_at_risk_list(
+    sign_in, officer, manager, school, roll_return_factory, child_factory, case_factory
+):
+    """Today is 29 November 2026: one timetable ran past its planned end (review still to come), one past its review
+    (no end planned), one is within both; each page shows the dates and flags only what is past."""
+    child = child_factory(given_name="Tamsin", family_name="Okafor")
+    late_end = roll_return_factory(school=school, timetable_started=True, given_name="Tamsin", child=child)
+    PartTimeTimetable.objects.filter(pk=late_end.timetable_id).update(
+        planned_end_on=datetime.date(2026, 11, 20), next_review_on=datetime.date(2026, 12, 4)
+    )
+    roll_return_factory(school=school, timetable_started=True, given_name="Ruben")
+    on_time = roll_return_factory(school=school, timetable_started=True, given_name="Orla")
+    PartTimeTimetable.objects.filter(pk=on_time.timetable_id).update(
+        planned_end_on=datetime.date(2027, 1, 29), next_review_on=datetime.date(2026, 12, 11)
+    )
+    case_factory(child=child)  # in the manager's caseload: the child's page opens without a stated purpose
+    client = sign_in(manager)
+
+    page = client.get(reverse("web:returns:detail", args=[late_end.pk])).content.decode()
+    assert "20 November 2026" in page and "4 December 2026" in page
+    assert "Past its planned end" in page and "Review overdue" not in page
+
+    child_page = client.get(reverse("web:children:detail", args=[child.pk])).content.decode()
+    assert "Part-time timetables" in child_page
+    assert "20 November 2026" in child_page and "Past its planned end" in child_page
+
+    rows = client.get(reverse("web:returns:at-risk"), {"reason": "part_time_timetable"}).content.decode()
+    row = {name: rows.split(name, 1)[1].split("</tr>", 1)[0] for name in ("Tamsin", "Ruben", "Orla")}
+    assert "planned end 20 November 2026" in row["Tamsin"] and "Past its planned end" in row["Tamsin"]
+    assert "Review overdue" not in row["Tamsin"]
+    assert "review due 6 October 2026; no end date" in row["Ruben"] and "Review overdue" in row["Ruben"]
+    assert "planned end 29 January 2027" in row["Orla"] and "<strong" not in row["Orla"]
+    assert rows.index("Orla") > max(rows.index("Tamsin"), rows.index("Ruben"))  # what is past comes first

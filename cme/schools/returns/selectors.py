@@ -4,7 +4,7 @@ at-risk list. Pure queries and calculations: nothing here changes a return or de
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cme.cases.enums import CaseStatus, ReferralStatus
@@ -137,8 +137,11 @@ class AtRiskRow:
     since: date
     days: int
     due: date | None
-    overdue: bool
+    overdue: bool  # something is past its date: a review not made, or a part-time timetable past its planned end
     year_group: int | None
+    planned_end: date | None = None
+    review_overdue: bool = False
+    past_end: bool = False
 
     @property
     def year_group_label(self) -> str:
@@ -148,10 +151,15 @@ class AtRiskRow:
     def clock(self) -> str:
         if self.reason == AtRiskReason.PART_TIME_TIMETABLE:
             text = f"On a part-time timetable for {self.days} days"
-            return f"{text}; review due {self.due:%d %b %Y}" if self.due else text
+            text = f"{text}; review due {_day(self.due)}" if self.due else f"{text}; no review date"
+            return f"{text}; planned end {_day(self.planned_end)}" if self.planned_end else f"{text}; no end date"
         if self.reason == AtRiskReason.LONG_ABSENCE and self.roll_return.school_days_absent:
             return f"{self.roll_return.school_days_absent} school days absent when reported, {self.days} days ago"
         return f"{self.days} days since {self.since:%d %b %Y}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"  # "2 May 2014", as pages write dates
 
 
 AT_RISK_SINCE_DAYS = 365  # a return received more than a year ago has had its chance: it drops off the list
@@ -232,19 +240,56 @@ def _timetable_rows(*, school_id: int | None, today: date) -> list[AtRiskRow]:
     rows = []
     for start in starts:
         timetable = start.timetable
-        due = timetable.next_review_on
+        review_overdue, past_end = timetable.review_overdue(today), timetable.past_planned_end(today)
         rows.append(
             AtRiskRow(
                 roll_return=start,
                 reason=AtRiskReason.PART_TIME_TIMETABLE,
                 since=timetable.started_on,
                 days=(today - timetable.started_on).days,
-                due=due,
-                overdue=bool(due and due < today),
+                due=timetable.next_review_on,
+                overdue=review_overdue or past_end,
                 year_group=national_curriculum_year(start.date_of_birth, today),
+                planned_end=timetable.planned_end_on,
+                review_overdue=review_overdue,
+                past_end=past_end,
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A part-time timetable's dates, wherever it is shown (the return, the child's page, the at-risk list)
+
+
+@dataclass(frozen=True)
+class TimetableDates:
+    """A part-time timetable's dates and what is past: shown on the return, the child's page and the at-risk list."""
+
+    timetable: PartTimeTimetable
+    school_name: str
+    review_overdue: bool
+    past_end: bool
+
+
+def timetable_dates(timetable: PartTimeTimetable, *, today: date | None = None) -> TimetableDates:
+    today = today or timezone.localdate()
+    return TimetableDates(
+        timetable=timetable,
+        school_name=timetable.school.name,
+        review_overdue=timetable.review_overdue(today),
+        past_end=timetable.past_planned_end(today),
+    )
+
+
+def timetables_for_child(*, child_id: int, today: date | None = None) -> list[TimetableDates]:
+    """The part-time timetables schools reported for the child (through returns matched to them), newest first."""
+    timetables = (
+        PartTimeTimetable.objects.filter(Exists(RollReturn.objects.filter(timetable=OuterRef("pk"), child_id=child_id)))
+        .select_related("school")
+        .order_by("-started_on", "-pk")
+    )
+    return [timetable_dates(timetable, today=today) for timetable in timetables]
 
 
 def open_timetables_for_school(*, school_id: int) -> list[tuple[PartTimeTimetable, RollReturn]]:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cme.accounts.enums import Role
 from cme.accounts.services import command_line_user_get
 from cme.cases.enums import DecisionKind, ReferralSource
 from cme.cases.models import Referral
@@ -36,6 +37,16 @@ from ..models import PartTimeTimetable, ReturnImport, RollReturn, School
 from .checks import return_check, return_dedupe_key
 from .csvfile import csv_returns_read
 from .files import ParsedFile, ReturnError, ReturnFileRejected
+from .upn import (
+    ERROR_IN_FILE,
+    Pupil,
+    pupil_of,
+    return_upn_check,
+    same_pupil,
+    upn_conflict,
+    upn_held_message,
+    upn_holders,
+)
 
 if TYPE_CHECKING:
     from cme.accounts.models import User
@@ -84,6 +95,7 @@ def return_submit(
     problems = return_check(values, today=timezone.localdate())
     if problems:
         raise ValidationError(problems)
+    return_upn_check(values, school_id=school.pk, for_school=getattr(actor, "role", "") == Role.SCHOOL_USER)
     timetable = values.pop("timetable", None)
     key = return_dedupe_key(values, school_id=school.pk)
     if RollReturn.objects.filter(dedupe_key=key).exists():
@@ -212,6 +224,8 @@ def returns_import(
         values["warnings"] = [{"where": warning.where, "message": warning.message} for warning in warnings]
         rows.append(RollReturn(school=school_of_row, channel=channel, received_on=today, dedupe_key=key, **values))
         rows[-1]._where = item.where
+        rows[-1]._upn_where = item.locate("upn")
+    _upns_check(rows, report, school=school)
     if report.errors:
         return report
     existing = _existing_keys([row.dedupe_key for row in rows])
@@ -235,6 +249,29 @@ def returns_import(
         pause_point("returns-import.batch-stored")
     report.created = len(new)
     return report
+
+
+def _upns_check(rows: list[RollReturn], report: ReturnsImportReport, *, school: School | None) -> None:
+    """One UPN, one pupil (cme.schools.returns.upn): two pupils in the file with one UPN, or a pupil whose UPN a
+    different pupil already holds, are reported with their line and what holds the UPN."""
+    holders = upn_holders({row.upn for row in rows})
+    first_in_file: dict[str, tuple[Pupil, str]] = {}
+    for row in rows:
+        if not row.upn:
+            continue
+        pupil = pupil_of(vars(row), school_id=row.school_id)
+        if row.upn in first_in_file:
+            other, where = first_in_file[row.upn]
+            if not same_pupil(pupil, other):
+                message = ERROR_IN_FILE.format(upn=row.upn, other=other.named(), where=where.split(",")[0])
+                report.errors.append(ReturnError(row._upn_where, message))
+                continue
+        else:
+            first_in_file[row.upn] = (pupil, row._where)
+        holder = upn_conflict(row.upn, pupil, holders)
+        if holder is not None:
+            message = upn_held_message(row.upn, holder, school_id=school.pk if school is not None else None)
+            report.errors.append(ReturnError(row._upn_where, message))
 
 
 def _parsed(content: bytes, channel: ReturnChannel) -> ParsedFile:

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cme.accounts.enums import Role
 from cme.cases.enums import (
     STATUS_MOVES,
     CaseStatus,
@@ -14,7 +15,14 @@ from cme.cases.enums import (
     ReferralSource,
     RiskLevel,
 )
-from cme.cases.selectors import officer_list_allocatable
+from cme.cases.selectors import (
+    OFFICER_ME,
+    OFFICER_NONE,
+    STATUS_ALL,
+    STATUS_OPEN,
+    CaseListFilters,
+    officer_list_allocatable,
+)
 from cme.common.writes import ERROR_NO_RATIONALE
 from cme.web.forms import GovukDateField, GovukForm, PastDateField
 
@@ -265,3 +273,61 @@ class CaseDetailsCorrectForm(VersionedForm):
     )
     became_cme_on = GovukDateField(label="Missing education since")
     rationale = rationale_field()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The case list's search and filters
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's search and filters, read from GET parameters into a `CaseListFilters` (cme.cases.selectors).
+
+    One object for the page and anything that repeats its list (an export "filtered as on screen"):
+    `CaseFilterForm.filters_from(request.GET, user=request.user)` gives the form (for its errors and choices) and the
+    filters to pass to `case_list(user=…, filters=…)`. A value that is not one of the choices is reported on the form
+    and left out of the filters; the rest still apply, so a mistyped address never hides the list.
+    """
+
+    q = forms.CharField(label="Name or case reference", required=False, max_length=100)
+    status = forms.ChoiceField(label="Status", required=False)
+    officer = forms.ChoiceField(label="Officer", required=False)
+    risk = forms.ChoiceField(label="Risk", required=False)
+    overdue = forms.BooleanField(label="Only overdue cases", required=False)
+    # Older links (and the dashboard's "my open cases" until now) say ?mine=1: the same as officer=me.
+    mine = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["status"].choices = [
+            (STATUS_OPEN, "All open cases"),
+            *CaseStatus.choices,
+            (STATUS_ALL, "Every case"),
+        ]
+        self.fields["status"].error_messages["invalid_choice"] = "Choose a status from the list"
+        officers = officer_list_allocatable().order_by("last_name", "first_name", "pk")
+        if user.role == Role.CME_OFFICER:
+            officers = officers.filter(team_id=user.team_id) if user.team_id else officers.filter(pk=user.pk)
+        self.fields["officer"].choices = [
+            ("", "Any officer"),
+            (OFFICER_ME, "Me"),
+            (OFFICER_NONE, "Not allocated"),
+            *((str(officer.pk), officer.display_name) for officer in officers),
+        ]
+        self.fields["officer"].error_messages["invalid_choice"] = "Choose an officer from the list"
+        self.fields["risk"].choices = [("", "Any risk"), *RiskLevel.choices]
+        self.fields["risk"].error_messages["invalid_choice"] = "Choose a risk level from the list"
+
+    @classmethod
+    def filters_from(cls, params, *, user) -> tuple["CaseFilterForm", CaseListFilters]:
+        form = cls(params, user=user)
+        form.is_valid()
+        values = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+        officer = values.get("officer") or (OFFICER_ME if values.get("mine") else "")
+        filters = CaseListFilters(
+            query=values.get("q", "").strip(),
+            status=values.get("status") or STATUS_OPEN,
+            officer=officer,
+            risk=values.get("risk", ""),
+            overdue=bool(values.get("overdue")),
+        )
+        return form, filters

@@ -8,9 +8,16 @@ from django.views.generic import ListView, TemplateView
 
 from cme.cases import services
 from cme.cases.access import access_case, access_referral
-from cme.cases.enums import CaseStatus, EnquiryAgency, ReferralStatus
+from cme.cases.enums import EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
-from cme.cases.selectors import case_list_for_user, case_timeline, open_cases, referral_list_for_user, team_caseload
+from cme.cases.selectors import (
+    case_list,
+    case_list_for_user,
+    case_timeline,
+    open_cases,
+    referral_list_for_user,
+    team_caseload,
+)
 from cme.people.access import access_child
 from cme.people.history import case_history, history_rows
 from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
@@ -52,23 +59,17 @@ class CaseListView(AuditedListMixin, PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        cases = case_list_for_user(user=self.request.user)
-        status = self.request.GET.get("status", "open")
-        if status == "open":
-            cases = open_cases(cases)
-        elif status in CaseStatus.values:
-            cases = cases.filter(status=status)
-        if self.request.GET.get("mine"):
-            cases = cases.filter(officer=self.request.user)
-        return cases.order_by("due_on", "pk")
+        self.filter_form, self.filters = forms.CaseFilterForm.filters_from(self.request.GET, user=self.request.user)
+        return case_list(user=self.request.user, filters=self.filters)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            statuses=CaseStatus.choices,
-            status=self.request.GET.get("status", "open"),
-            mine=bool(self.request.GET.get("mine")),
-            **kwargs,
-        )
+        context = super().get_context_data(filter_form=self.filter_form, filters=self.filters, **kwargs)
+        count = context["paginator"].count
+        context["list_caption"] = f"{count} case{'' if count == 1 else 's'}"
+        return context
+
+    def audit_criteria(self) -> dict[str, str]:
+        return self.filters.criteria()
 
 
 class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):

@@ -27,6 +27,7 @@ from cme.people.selectors import (
     child_siblings,
 )
 from cme.privacy.masking import may_see_sensitive, sensitive_field_names
+from cme.schools.returns.selectors import timetables_for_child
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -164,6 +165,7 @@ class ChildDetailView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
             former_upns=child.former_upns.all(),
             cases=case_list_for_user(user=self.request.user).filter(child=child),
             enrolments=child.enrolments.select_related("school"),
+            timetables=timetables_for_child(child_id=child.pk),
             circumstances=circumstances,
             circumstances_withheld=any(row[3] for row in circumstances),
             **kwargs,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from cme.common.errors import ApplicationError
@@ -44,6 +45,7 @@ class SchoolReturnListView(AuditedListMixin, PermissionRequiredMixin, ListView):
         context["rows"] = [(item, selectors.return_school_view(item)) for item in context["object_list"]]
         context["timetables"] = selectors.open_timetables_for_school(school_id=self.request.user.school_id)
         context["school"] = self.request.user.school
+        context["today"] = timezone.localdate()
         return context
 
 
@@ -241,12 +243,14 @@ class ReturnDetailView(ReturnAccessMixin, PermissionRequiredMixin, TemplateView)
     template_name = "returns/detail.html"
 
     def get_context_data(self, **kwargs):
+        timetable = self.roll_return.timetable if self.roll_return.timetable_id else None
         suggestions = []
         if self.roll_return.child_id is None and self.roll_return.triage_state == TriageState.RECEIVED:
             suggestions = access_return_suggestions(user=self.request.user, roll_return=self.roll_return)
         return super().get_context_data(
             suggestions=suggestions,
             next_step=selectors.return_next_step(roll_return=self.roll_return),
+            timetable_dates=selectors.timetable_dates(timetable) if timetable else None,
             decisions=self.roll_return.decisions.select_related("decided_by"),
             **kwargs,
         )
