@@ -232,6 +232,7 @@ def _candidates(query: _SearchQuery) -> dict[int, _Candidate]:
     candidates: dict[int, _Candidate] = {}
 
     def add(children: QuerySet, **flags: bool) -> None:
+        children = children.filter(merged_into__isnull=True)  # a record merged into another is found as that one
         for row in children.order_by("pk").values_list(*_CANDIDATE_COLUMNS)[:CANDIDATE_CAP]:
             candidate = candidates.setdefault(row[0], _Candidate(*row))
             for flag, value in flags.items():
@@ -436,7 +437,7 @@ def child_possible_duplicates(
     for reason, condition in by_identifier:
         if condition is None:
             continue
-        for child in Child.objects.filter(condition).defer(*encrypted_field_names(Child))[:DUPLICATE_LIMIT]:
+        for child in Child.objects.filter(condition, merged_into__isnull=True).defer(*encrypted_field_names(Child))[:DUPLICATE_LIMIT]:
             _, reasons, _ = found.get(child.pk, (0.0, (), child))
             found[child.pk] = (1.0, reasons if reason in reasons else (reason, *reasons), child)
     ranked = sorted(found.values(), key=lambda row: (-row[0], row[2].family_name, row[2].given_name, row[2].pk))
