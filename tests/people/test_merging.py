@@ -326,3 +326,20 @@ def test_every_moved_link_moves_in_the_pair(pair):
         attname = model._meta.get_field(field).attname if field != "child_id" else "child_id"
         assert model._base_manager.filter(**{attname: merged.pk}).exists(), label
     assert isinstance(Child._meta.get_field("merged_into"), models.ForeignKey)
+
+
+def test_a_merged_record_is_disposed_of_with_its_survivor_never_on_its_own(manager, dpo):
+    import time_machine
+
+    from cme.privacy.disposal import disposal_batch_dispose
+    from cme.privacy.retention import disposal_batch_approve, disposal_batch_propose
+    from tests.privacy.retention_world import child_with_casework
+
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC), tick=False):
+        survivor, merged = child_with_casework(1), child_with_casework(2)
+        merge = _merge(manager, survivor, merged, warnings_confirmed=True)
+        batch = disposal_batch_propose(actor=None)
+        assert list(batch.items.values_list("record_type", "record_id")) == [("people.child", survivor.pk)]
+        disposal_batch_dispose(batch=disposal_batch_approve(actor=dpo, batch=batch))
+    assert not Child.objects.filter(pk__in=[survivor.pk, merged.pk]).exists()
+    assert not ChildMerge.objects.filter(pk=merge.pk).exists() and not Case.objects.exists()
