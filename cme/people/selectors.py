@@ -437,7 +437,8 @@ def child_possible_duplicates(
     for reason, condition in by_identifier:
         if condition is None:
             continue
-        for child in Child.objects.filter(condition, merged_into__isnull=True).defer(*encrypted_field_names(Child))[:DUPLICATE_LIMIT]:
+        children = Child.objects.filter(condition, merged_into__isnull=True).defer(*encrypted_field_names(Child))
+        for child in children[:DUPLICATE_LIMIT]:
             _, reasons, _ = found.get(child.pk, (0.0, (), child))
             found[child.pk] = (1.0, reasons if reason in reasons else (reason, *reasons), child)
     ranked = sorted(found.values(), key=lambda row: (-row[0], row[2].family_name, row[2].given_name, row[2].pk))

@@ -317,7 +317,7 @@ def test_undo_keeps_a_correction_made_since_and_what_was_added_since(manager, pa
 
 def test_every_moved_link_moves_in_the_pair(pair):
     """The pair fixture covers each moved link, so the round trip above proves each one both ways."""
-    survivor, merged = pair
+    _, merged = pair
     for label, how in MERGE_PLAN.items():
         if how != MOVE:
             continue
