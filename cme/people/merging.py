@@ -223,7 +223,8 @@ def _open(*, survivor: Child, merged: Child) -> None:
             raise ApplicationError(ALREADY_MERGED_ERROR.format(child=child), field="other")
 
 
-def _proposal(*, survivor: Child, merged: Child) -> ChildMerge | None:
+def child_merge_proposal(*, survivor: Child, merged: Child) -> ChildMerge | None:
+    """The proposal waiting for a manager to merge these two records (either way round), if there is one."""
     pair = Q(survivor=survivor, merged=merged) | Q(survivor=merged, merged=survivor)
     return ChildMerge.objects.filter(pair, state=ChildMergeState.PROPOSED).first()
 
@@ -233,7 +234,7 @@ def child_merge_propose(*, actor, survivor: Child, merged: Child, rationale: str
     """Record an officer's (or a manager's) view that `merged` is the same child as `survivor`, for a manager."""
     rationale = require_rationale(rationale)
     _open(survivor=survivor, merged=merged)
-    if _proposal(survivor=survivor, merged=merged) is not None:
+    if child_merge_proposal(survivor=survivor, merged=merged) is not None:
         raise ApplicationError(PROPOSAL_EXISTS_ERROR)
     merge = ChildMerge.objects.create(
         survivor=survivor,
@@ -292,7 +293,7 @@ def child_merge(
         raise ApplicationError(WARNINGS_NOT_CONFIRMED_ERROR, field="warnings_confirmed")
 
     now = timezone.now()
-    merge = _proposal(survivor=survivor, merged=merged) or ChildMerge(
+    merge = child_merge_proposal(survivor=survivor, merged=merged) or ChildMerge(
         proposed_by=actor, proposed_at=now, proposal_rationale=rationale
     )
     merge.survivor, merge.merged = survivor, merged
@@ -539,6 +540,7 @@ __all__ = [
     "child_merge",
     "child_merge_decline",
     "child_merge_in_force",
+    "child_merge_proposal",
     "child_merge_propose",
     "child_merge_undo",
     "child_merged_ids",
