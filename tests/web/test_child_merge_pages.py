@@ -114,3 +114,24 @@ def test_the_same_record_is_refused(records, manager, sign_in):
     survivor, _ = records
     response = sign_in(manager).get(reverse("web:children:merge", args=[survivor.pk]), {"other": survivor.pk})
     assert response.status_code == 200 and "cannot be merged with itself" in response.text
+
+
+def test_the_survivors_audit_trail_includes_the_merged_records_entries(records, manager, dpo, sign_in):
+    from cme.audit.events import AuditEvent
+    from cme.audit.services import audit_record
+    from cme.people.merging import child_merge
+
+    survivor, merged = records
+    audit_record(actor=manager, event=AuditEvent.CHILD_CHANGED, target=merged, fields=["first_language"])
+    child_merge(
+        actor=manager,
+        survivor=survivor,
+        merged=merged,
+        rationale="One child",
+        survivor_version=survivor.version,
+        merged_version=merged.version,
+    )
+    page = sign_in(dpo).get(reverse("web:privacy:audit"), {"child_id": survivor.pk})
+    assert page.status_code == 200
+    assert f"child {merged.pk}" in page.text or str(merged) in page.text
+    assert "changed the record of" in page.text
