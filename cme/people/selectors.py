@@ -52,8 +52,9 @@ class ChildMatch:
 
 
 def child_count() -> int:
-    """How many children the service holds a record for (a number, never a list)."""
-    return Child.objects.count()
+    """How many children the service holds a record for (a number, never a list); a record merged into another
+    is the same child, so it is not counted twice."""
+    return Child.objects.filter(merged_into__isnull=True).count()
 
 
 def child_get(*, child_id: int) -> Child:

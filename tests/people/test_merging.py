@@ -343,3 +343,12 @@ def test_a_merged_record_is_disposed_of_with_its_survivor_never_on_its_own(manag
         disposal_batch_dispose(batch=disposal_batch_approve(actor=dpo, batch=batch))
     assert not Child.objects.filter(pk__in=[survivor.pk, merged.pk]).exists()
     assert not ChildMerge.objects.filter(pk=merge.pk).exists() and not Case.objects.exists()
+
+
+def test_a_merged_record_is_not_counted_as_another_child(manager, pair):
+    from cme.people.selectors import child_count
+
+    survivor, merged = pair
+    assert child_count() == 2
+    _merge(manager, survivor, merged)
+    assert child_count() == 1
