@@ -1,6 +1,7 @@
 """Reading the audit trail: the DPO's search, and the check of the whole chain (re-exported from `verify`)."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,6 +16,7 @@ __all__ = ["Problem", "VerifyResult", "audit_search", "chain_verify"]
 def audit_search(
     *,
     child_id: int | None = None,
+    also_child_ids: Iterable[int] = (),
     actor_id: int | None = None,
     target_type: str | None = None,
     target_id: int | str | None = None,
@@ -30,7 +32,8 @@ def audit_search(
     """
     entries = AuditEntry.objects.select_related("detail").order_by("-sequence")
     if child_id is not None:
-        entries = entries.filter(subject_child_id=child_id)
+        # `also_child_ids`: records merged into the child (cme.people.merging), whose entries are about them too.
+        entries = entries.filter(subject_child_id__in=[child_id, *also_child_ids])
     if actor_id is not None:
         entries = entries.filter(actor_id=actor_id)
     if target_type:

@@ -21,11 +21,13 @@ from cme.matching.models import (
 )
 from cme.people.enums import ContactKind, ContactLabel, MaritalStatus, PersonNameKind, RelationshipKind
 from cme.people.identifiers import phone_to_e164
+from cme.people.merging import child_merge_propose
 from cme.people.models import (
     Address,
     Carer,
     CarerRelationship,
     Child,
+    ChildMerge,
     ContactPoint,
     FormerUpn,
     PersonName,
@@ -112,7 +114,30 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     counts.update(demo_returns_load(borough=borough, seed=borough.seed))
     manager = User.objects.get(username="manager")
     counts.update(demo_matching_load(borough=borough, actor=manager, seed=borough.seed))
+    counts["merge_proposals"] = _propose_a_merge()
     return counts
+
+
+def _propose_a_merge() -> int:
+    """The demo officer proposes that two records are one child: in fact twins (the same carer and date of birth),
+    so the manager who opens the proposal sees the warning and decides (cme.people.merging). Returns 1, or 0 if the
+    borough has no twins."""
+    seen: dict[tuple[int, object], int] = {}
+    rows = CarerRelationship.objects.order_by("carer_id", "child_id").values_list(
+        "carer_id", "child_id", "child__date_of_birth"
+    )
+    for carer_id, child_id, born in rows.iterator(chunk_size=5000):
+        twin = seen.setdefault((carer_id, born), child_id)
+        if twin != child_id:
+            officer = User.objects.get(username="officer")
+            child_merge_propose(
+                actor=officer,
+                survivor=Child.objects.get(pk=twin),
+                merged=Child.objects.get(pk=child_id),
+                rationale="Same family and the same date of birth: this may be one child recorded twice",
+            )
+            return 1
+    return 0
 
 
 def _clear() -> None:
@@ -120,7 +145,7 @@ def _clear() -> None:
     records (they protect schools and addresses), then accounts and schools."""
     matching = (MatchDecision, MatchCandidate, MatchRun, RejectedRow, SourceRecord, SourceImport, DataSource)
     casework = (Disclosure, DocumentDownload, Decision, *RETURN_MODELS, Note, Enquiry, Document, Referral, Case)
-    people = (Residence, ContactPoint, PersonName, FormerUpn, CarerRelationship, Child, Carer, Address)
+    people = (ChildMerge, Residence, ContactPoint, PersonName, FormerUpn, CarerRelationship, Child, Carer, Address)
     for model in (*matching, *casework, Enrolment, *people, User, Team, Organisation, School):
         model.objects.all().delete()
 

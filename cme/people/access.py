@@ -85,8 +85,12 @@ def access_carer_of_child(*, user, child: Child, carer_id: int, session_key: str
 
 
 def _purpose_for(*, user, subject, session_key: str, in_caseload) -> tuple[str, str]:
-    """("", "") inside the caseload; the purpose and reason stated for `subject` in this session outside it."""
-    if in_caseload(user=user, **{f"{subject._meta.model_name}_id": subject.pk}):
+    """("", "") inside the caseload; the purpose and reason stated for `subject` in this session outside it.
+
+    A record merged into another (cme.people.merging) has nothing of its own left: it is in the caseload when the
+    record it was merged into is."""
+    subject_id = getattr(subject, "merged_into_id", None) or subject.pk
+    if in_caseload(user=user, **{f"{subject._meta.model_name}_id": subject_id}):
         return "", ""
     statement = access_purpose_current(user=user, subject=subject, session_key=session_key)
     if statement is None:

@@ -88,3 +88,12 @@ class ContactLabel(models.TextChoices):
     HOME = "home", "Home"
     WORK = "work", "Work"
     EMERGENCY = "emergency", "Emergency contact"
+
+
+class ChildMergeState(models.TextChoices):
+    """Where a merge of two children's records stands: an officer proposes, a manager decides, a manager may undo."""
+
+    PROPOSED = "proposed", "Proposed"
+    MERGED = "merged", "Merged"
+    DECLINED = "declined", "Not merged"
+    UNDONE = "undone", "Merge undone"

@@ -10,6 +10,7 @@ from cme.common.crypto import EncryptedBooleanField, EncryptedCharField, Encrypt
 from cme.common.models import TimestampedModel
 
 from .enums import (
+    ChildMergeState,
     ContactKind,
     ContactLabel,
     Ethnicity,
@@ -116,6 +117,12 @@ class Child(TimestampedModel):
     preferred_name_key = _search_key("Preferred name search key")
     family_name_key = _search_key("Family name search key")
     family_name_part_key = _search_key("Family name last part search key")
+    # Set when a manager merged this record into another (ChildMerge): the record is kept, so the merge can be undone
+    # and the audit trail's references still resolve, but it is left out of search and lists, and its page points to
+    # the record it was merged into. It is disposed of with that record.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="merged_records", editable=False
+    )
 
     class Meta:
         verbose_name_plural = "children"
@@ -298,3 +305,53 @@ class FieldChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id}: {self.field}"
+
+
+class ChildMerge(models.Model):
+    """Two records found to be one child: the proposal (an officer's or a manager's), the manager's decision to merge
+    `merged` into `survivor`, with a rationale, and, if it comes to that, its undoing.
+
+    Written only by cme.people.merging. `moves` says exactly what the merge changed, so that undoing it restores what
+    was there before: `{"moved": {"app.Model.field": [pk, …]}` (rows whose link to the child moved from `merged` to
+    `survivor`), `"kept": {…}` (rows left with `merged` because the survivor already had the same, e.g. the same
+    carer), `"created": {"app.Model": [pk, …]}` (other names and former UPNs the merge added to the survivor)}`; ids
+    only. `changes` holds the facts of either child the merge changed, `{child_id: {field: [before, after]}}`, as
+    JSON sealed at rest, because they may be special-category values.
+    """
+
+    survivor = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="merges_kept")
+    merged = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="merges_away")
+    state = models.CharField(max_length=20, choices=ChildMergeState.choices, default=ChildMergeState.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    proposal_rationale = models.TextField(help_text="Why the person who proposed it thinks they are one child.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rationale = models.TextField(blank=True, help_text="Why the manager merged them, or did not.")
+    warnings = models.JSONField(
+        default=list, blank=True, help_text="Codes of the evidence that they may be twins or siblings."
+    )
+    warnings_confirmed = models.BooleanField(default=False, help_text="The manager confirmed they are one child.")
+    moves = models.JSONField(default=dict, blank=True)
+    changes = EncryptedTextField(blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undo_rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="child_merge_two_records", condition=~Q(survivor=models.F("merged"))),
+            models.CheckConstraint(name="child_merge_proposal_has_a_rationale", condition=~Q(proposal_rationale="")),
+            models.CheckConstraint(
+                name="child_merge_decision_has_a_rationale",
+                condition=Q(state=ChildMergeState.PROPOSED) | ~Q(rationale=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge of child {self.merged_id} into child {self.survivor_id} ({self.state})"

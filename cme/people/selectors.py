@@ -52,8 +52,9 @@ class ChildMatch:
 
 
 def child_count() -> int:
-    """How many children the service holds a record for (a number, never a list)."""
-    return Child.objects.count()
+    """How many children the service holds a record for (a number, never a list); a record merged into another
+    is the same child, so it is not counted twice."""
+    return Child.objects.filter(merged_into__isnull=True).count()
 
 
 def child_get(*, child_id: int) -> Child:
@@ -115,7 +116,13 @@ def child_address_history(*, child: Child) -> QuerySet[Residence]:
 
 
 def child_search(
-    *, name: str = "", date_of_birth: date | None = None, upn: str = "", postcode: str = "", limit: int = 50
+    *,
+    name: str = "",
+    date_of_birth: date | None = None,
+    upn: str = "",
+    postcode: str = "",
+    limit: int = 50,
+    threshold: float = SHOW_THRESHOLD,
 ) -> list[ChildMatch]:
     """Children who may be the one described, best first, tolerating typos, nicknames and other spellings.
 
@@ -127,13 +134,13 @@ def child_search(
     query = _SearchQuery.build(name=name, date_of_birth=date_of_birth, upn=upn, postcode=postcode)
     if query.is_empty:
         return []
-    candidates = _candidates(query)
+    candidates = _candidates(query, by_name=_name_can_reach(query, threshold))
     if not candidates:
         return []
     if query.tokens:
         _other_names_attach(candidates)
     scored = [_score(candidate, query) for candidate in candidates.values()]
-    shown = [row for row in scored if row[0] >= SHOW_THRESHOLD]
+    shown = [row for row in scored if row[0] >= threshold]
     shown.sort(key=lambda row: (-row[0], row[2].family_name, row[2].given_name, row[2].pk))
     shown = shown[:limit]
     # Results show who the child is, not their special-category details: leave those sealed.
@@ -227,17 +234,32 @@ class _Candidate:
     lives_at_postcode: bool = False
 
 
-def _candidates(query: _SearchQuery) -> dict[int, _Candidate]:
+def _name_can_reach(query: _SearchQuery, threshold: float) -> bool:
+    """Whether a child found by name alone (whose date of birth is not the one asked for or one of its slips, whose
+    UPN does not agree and who does not live at the postcode: those are found by their own queries) could still
+    score `threshold`. If not, the name queries, which can bring in thousands of children with a common family
+    name, are left out: the duplicate check, which asks for a date of birth, needs only the children born then."""
+    weights = [NAME_WEIGHT]
+    if query.date_of_birth:
+        weights.append(DATE_OF_BIRTH_WEIGHT)
+    if query.postcode:
+        weights.append(POSTCODE_WEIGHT)
+    # A child with no UPN is scored without it (the best case for them); one with another UPN scores 0 on it.
+    return NAME_WEIGHT / sum(weights) >= threshold
+
+
+def _candidates(query: _SearchQuery, *, by_name: bool = True) -> dict[int, _Candidate]:
     """Children worth scoring, found through indexed columns: one query per criterion, each capped."""
     candidates: dict[int, _Candidate] = {}
 
     def add(children: QuerySet, **flags: bool) -> None:
+        children = children.filter(merged_into__isnull=True)  # a record merged into another is found as that one
         for row in children.order_by("pk").values_list(*_CANDIDATE_COLUMNS)[:CANDIDATE_CAP]:
             candidate = candidates.setdefault(row[0], _Candidate(*row))
             for flag, value in flags.items():
                 setattr(candidate, flag, getattr(candidate, flag) or value)
 
-    if query.tokens:
+    if query.tokens and by_name:
         on_child, on_other_name = _name_filters(query.tokens)
         add(Child.objects.filter(on_child))
         add(
@@ -420,7 +442,10 @@ def child_possible_duplicates(
     if preferred_name.strip() and preferred_name.strip().lower() != given_name.strip().lower():
         names.append(f"{preferred_name} {family_name}")
     for name in names:
-        for match in child_search(name=name, date_of_birth=date_of_birth, upn=upn, postcode=postcode, limit=20):
+        matches = child_search(
+            name=name, date_of_birth=date_of_birth, upn=upn, postcode=postcode, limit=20, threshold=DUPLICATE_THRESHOLD
+        )
+        for match in matches:
             if match.score >= DUPLICATE_THRESHOLD and (
                 match.child.pk not in found or found[match.child.pk][0] < match.score
             ):
@@ -436,7 +461,8 @@ def child_possible_duplicates(
     for reason, condition in by_identifier:
         if condition is None:
             continue
-        for child in Child.objects.filter(condition).defer(*encrypted_field_names(Child))[:DUPLICATE_LIMIT]:
+        children = Child.objects.filter(condition, merged_into__isnull=True).defer(*encrypted_field_names(Child))
+        for child in children[:DUPLICATE_LIMIT]:
             _, reasons, _ = found.get(child.pk, (0.0, (), child))
             found[child.pk] = (1.0, reasons if reason in reasons else (reason, *reasons), child)
     ranked = sorted(found.values(), key=lambda row: (-row[0], row[2].family_name, row[2].given_name, row[2].pk))

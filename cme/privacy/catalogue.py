@@ -1426,6 +1426,66 @@ _ENTRIES: list[FieldEntry] = [
     ),
     *_free_text("people.FieldChange", {"reason": "Why the fact was corrected, in the words of the person who did"}),
     *_staff_link("people.FieldChange", {"actor": "Who made the correction"}),
+    # --- people.Child.merged_into and people.ChildMerge: two records found to be one child (cme.people.merging) ------
+    *_declare(
+        "people.Child",
+        {"merged_into": "The record this one was merged into, when two records were found to be one child"},
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.ChildMerge",
+        {
+            "survivor": "The record kept when two records were found to be one child",
+            "merged": "The record merged into it",
+            "state": "Whether the merge was proposed, made, declined or undone",
+            "proposed_at": "When the merge was proposed",
+            "decided_at": "When a manager decided",
+            "undone_at": "When the merge was undone",
+            "warnings": "Which evidence suggested twins or siblings (codes)",
+            "warnings_confirmed": "Whether the manager confirmed they were one child despite that evidence",
+            "moves": "Which rows the merge moved to the kept record (ids), so that it can be undone",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "people.ChildMerge",
+        {"changes": "The facts of either record the merge changed, before and after (sealed at rest)"},
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources=_ANY_SOURCE,
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+        free_text=True,
+        # Any fact a merge fills in or sets on the kept record: names, identifiers, circumstances.
+        may_reveal=_FREE_TEXT_REVEALS,
+    ),
+    *_free_text(
+        "people.ChildMerge",
+        {
+            "proposal_rationale": "Why someone thought the two records were one child, in their words",
+            "rationale": "Why a manager merged the records, or did not, in their words",
+            "undo_rationale": "Why a manager undid the merge, in their words",
+        },
+    ),
+    *_staff_link(
+        "people.ChildMerge",
+        {
+            "proposed_by": "Who proposed the merge",
+            "decided_by": "Who decided about the merge",
+            "undone_by": "Who undid the merge",
+        },
+    ),
     # --- who looked, downloaded and shared ----------------------------------------------------------------------
     *_declare(
         "cases.DocumentDownload",

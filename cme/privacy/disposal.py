@@ -47,6 +47,7 @@ DISPOSAL_PLAN: dict[str, str] = {
     "people.CarerRelationship": "cascade",
     "people.Residence": "cascade",
     "people.FieldChange": "cascade (the history of corrections to the child's facts)",
+    "people.ChildMerge": "cascade (merges of the child's records; a record merged into the child goes with it)",
     "people.Address": "deleted when no one lives there any more",
     "schools.Enrolment": "cascade",
     "schools.RollReturn": "deleted: the returns about the child or its referrals",
@@ -104,6 +105,13 @@ def _dispose_children(batch_id: int | None, child_ids: list[int], files: list[tu
     Candidate = _m("matching.MatchCandidate")
     deleted: Counter = Counter()
     gone: dict[str, set[int]] = {}  # what went, by type, to erase the audit details about it
+
+    # A record merged into a child (cme.people.merging) is kept only so the merge can be undone: it goes with them.
+    found, frontier = set(child_ids), set(child_ids)
+    while frontier:
+        frontier = set(Child.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    child_ids = sorted(found)
 
     # Carers linked only to these children (or to children already gone) go with them.
     carer_ids = set(Relationship.objects.filter(child_id__in=child_ids).values_list("carer_id", flat=True))

@@ -313,7 +313,8 @@ def _after(day: datetime.date) -> datetime.datetime:
 def _child_record(cutoff, held):
     Child, Case = _model("people.Child"), _model("cases.Case")
     open_case = Case.objects.filter(child_id=OuterRef("pk"), status__in=OPEN_CASE_STATUSES)
-    rows = Child.objects.filter(date_of_birth__lte=cutoff).exclude(Exists(open_case))
+    # A record merged into another is disposed of with the record it was merged into, never on its own.
+    rows = Child.objects.filter(date_of_birth__lte=cutoff, merged_into__isnull=True).exclude(Exists(open_case))
     return rows.exclude(pk__in=held), rows.filter(pk__in=held), F("date_of_birth")
 
 

@@ -260,3 +260,35 @@ def test_the_case_list_is_searched_and_filtered_with_javascript_off_and_stays_ac
         assert response.status == 200, path
         found[path] = violations_on(page)
     assert found == {path: [] for path in paths}
+
+
+def test_merging_two_records_and_undoing_it_stays_accessible(page, live_server, demo_borough):
+    """The merge pages (issue 11): the demo manager compares two records, merges them, and undoes the merge."""
+    from cme.people.models import Child
+
+    with_cases = Child.objects.filter(cases__isnull=False, merged_into__isnull=True).distinct().order_by("pk")
+    survivor, merged = with_cases[0], with_cases[1]
+    sign_in(page, live_server.url, "manager")
+    found = {}
+    page.goto(f"{live_server.url}/children/{survivor.pk}/merge/")
+    found["choose"] = violations_on(page)
+    page.fill("#id_other", str(merged.pk))
+    page.get_by_role("button", name="Compare the records").click()
+    assert page.locator("table.govuk-table", has_text="The two records side by side").is_visible()
+    found["compare"] = violations_on(page)
+    page.fill("#id_rationale", "The school confirmed they are one child")
+    if page.locator("#id_warnings_confirmed").count():
+        page.check("#id_warnings_confirmed")
+    page.get_by_role("button", name="Merge the records").click()
+    page.wait_for_url(f"{live_server.url}/children/{survivor.pk}/")
+    found["survivor"] = violations_on(page)
+    page.goto(f"{live_server.url}/children/{merged.pk}/")
+    assert page.locator("h1", has_text="This record was merged into another").is_visible()
+    found["merged"] = violations_on(page)
+    page.goto(f"{live_server.url}/children/{survivor.pk}/merge/undo/")
+    found["undo"] = violations_on(page)
+    page.fill("#id_rationale", "Two children after all")
+    page.get_by_role("button", name="Undo the merge").click()
+    page.wait_for_url(f"{live_server.url}/children/{survivor.pk}/")
+    assert Child.objects.get(pk=merged.pk).merged_into_id is None
+    assert found == {key: [] for key in found}

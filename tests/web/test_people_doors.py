@@ -156,6 +156,8 @@ DOORS: dict[str, Door] = {
     "web:children:enrolment-correct": CHILD,
     "web:children:history": CHILD,
     "web:children:address": CHILD,
+    "web:children:merge": CHILD,  # the other record opens through access_child too, once chosen
+    "web:children:merge-undo": Door(Reach.PERSON, ok=403, target="people.child"),  # read, then refused: managers'
     "web:privacy:ropa": NONE,
     "web:privacy:ropa-csv": NONE,
     "web:privacy:ropa-xlsx": NONE,

@@ -109,6 +109,9 @@ MATRIX = {
     "web:children:enrolment-correct": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
     "web:children:history": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
     "web:children:address": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
+    # Merging two records of one child: an officer proposes, a manager merges and undoes (cme.people.merging).
+    "web:children:merge": ("page", only(*CASEWORKERS, refused=404, outsider=302)),
+    "web:children:merge-undo": ("page", {**only("manager", refused=404, outsider=302), "officer": 403}),
     "web:referrals:detail": ("page", only(*CASEWORKERS, refused=404)),
     "web:referrals:accept": ("page", only(*CASEWORKERS, refused=404)),
     "web:referrals:no-further-action": ("page", only(*CASEWORKERS, refused=404)),

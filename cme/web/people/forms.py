@@ -251,3 +251,78 @@ class AccessPurposeForm(GovukForm):
         help_text="For example, a school in another team's area asked whether we know this child.",
         error_messages={"required": "Enter why you need to open this record"},
     )
+
+
+class MergeChooseForm(GovukForm):
+    """Which other record may be the same child (a GET form: choosing shows the comparison, it changes nothing)."""
+
+    title = "Merge records"
+    submit_label = "Compare the records"
+    other = forms.IntegerField(
+        label="Record number of the other record",
+        min_value=1,
+        help_text="The number at the end of the other record's web address, for example 1234.",
+        error_messages={"required": "Enter the record number of the other record", "invalid": "Enter a number"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"  # choosing changes nothing: it shows the two records side by side
+
+
+class MergeForm(GovukForm):
+    """The decision (a manager) or the proposal (an officer) to merge the other record into this one, and why."""
+
+    title = "Merge records"
+    submit_label = "Merge the records"
+    other = forms.IntegerField(widget=forms.HiddenInput)
+    survivor_version = forms.IntegerField(widget=forms.HiddenInput)
+    merged_version = forms.IntegerField(widget=forms.HiddenInput)
+    rationale = forms.CharField(
+        label="Why are these records one child?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, the school confirmed the birth certificate and address. This is shown on the record.",
+        error_messages={"required": "Enter why these records are one child"},
+    )
+    warnings_confirmed = forms.BooleanField(
+        label="I have checked the evidence above: these records are one child, not twins or siblings",
+        required=False,
+    )
+
+    def __init__(self, *args, warnings=(), manager=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not warnings:
+            del self.fields["warnings_confirmed"]
+        if not manager:
+            self.submit_label = "Propose merging the records"
+            self.fields["rationale"].help_text = "A manager decides. " + self.fields["rationale"].help_text
+        _relayout(self)
+
+
+class MergeDeclineForm(GovukForm):
+    title = "Do not merge"
+    submit_label = "Do not merge the records"
+    decline_rationale = forms.CharField(
+        label="Why are these records not one child?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why these records are not one child"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False  # the page's own form carries the other record and the decision
+
+
+class MergeUndoForm(GovukForm):
+    title = "Undo merge"
+    submit_label = "Undo the merge"
+    merge = forms.IntegerField(widget=forms.HiddenInput)
+    rationale = forms.CharField(
+        label="Why are you undoing the merge?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, a second birth certificate shows they are twins. This is shown on both records.",
+        error_messages={"required": "Enter why you are undoing the merge"},
+    )

@@ -20,6 +20,8 @@ child_urls = (
             name="enrolment-correct",
         ),
         path("<int:child_id>/address/", views.AddressRecordView.as_view(), name="address"),
+        path("<int:child_id>/merge/", views.ChildMergeView.as_view(), name="merge"),
+        path("<int:child_id>/merge/undo/", views.ChildMergeUndoView.as_view(), name="merge-undo"),
     ],
     "children",
 )

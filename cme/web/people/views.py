@@ -1,14 +1,17 @@
 """Children's records: search, the child's page, adding and changing a child, carers and addresses."""
 
+from django.contrib import messages
 from django.db import transaction
 from django.forms.utils import ErrorDict
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from cme.cases.selectors import case_list_for_user
 from cme.common.access import refuse_not_found
-from cme.people import services
+from cme.common.errors import ApplicationError
+from cme.people import merging, services
 from cme.people.access import (
     access_carer_of_child,
     access_child,
@@ -16,7 +19,7 @@ from cme.people.access import (
     audit_possible_duplicates_shown,
     child_visible,
 )
-from cme.people.enums import ContactKind
+from cme.people.enums import ChildMergeState, ContactKind
 from cme.people.history import child_history, history_rows
 from cme.people.models import CarerRelationship, Child
 from cme.people.selectors import (
@@ -28,6 +31,7 @@ from cme.people.selectors import (
 )
 from cme.privacy.masking import may_see_sensitive, sensitive_field_names
 from cme.schools.returns.selectors import timetables_for_child
+from cme.web.forms import long_date
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -153,8 +157,20 @@ class AccessPurposeView(ChildAccessMixin, ServiceFormView):
 class ChildDetailView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
     template_name = "people/child_detail.html"
 
+    def get_template_names(self):
+        if self.child.merged_into_id is not None:
+            return ["people/child_merged.html"]  # a merged record's page points to the record it is part of now
+        return super().get_template_names()
+
     def get_context_data(self, **kwargs):
         child = self.child
+        merges = merging.child_merges(child=child)
+        if child.merged_into_id is not None:
+            merge = next((m for m in merges if m.merged_id == child.pk and m.state == ChildMergeState.MERGED), None)
+            return super().get_context_data(merge=merge, **kwargs)
+        kwargs["merges"] = [m for m in merges if m.state != ChildMergeState.PROPOSED]
+        kwargs["merge_proposals"] = [m for m in merges if m.state == ChildMergeState.PROPOSED]
+        kwargs["merge_in_force"] = merging.child_merge_in_force(survivor=child)
         circumstances = child_circumstances(child, user=self.request.user)
         return super().get_context_data(
             carers=child_carers(child=child).prefetch_related("carer__contact_points"),
@@ -412,3 +428,187 @@ class AddressRecordView(ChildAccessMixin, ServiceFormView):
 
     def success_message(self, residence) -> str:
         return "New address recorded. The previous one is kept in the address history."
+
+
+# --- Merging two records of one child (cme.people.merging) ----------------------------------------------------------
+
+COMPARED_FIELDS = (*CHILD_DETAIL_FIELDS, *CHILD_CIRCUMSTANCE_FIELDS)
+
+
+def merge_comparison(survivor, merged, *, user) -> list[tuple[str, str, str, bool]]:
+    """(label, this record's value, the other's, differ) for each fact, in plain words; withheld fields masked."""
+    withheld = set() if may_see_sensitive(user) else sensitive_field_names(Child)
+    rows = []
+    for name in COMPARED_FIELDS:
+        field = Child._meta.get_field(name)
+        label = str(field.verbose_name)
+        label = label[:1].upper() + label[1:]
+        if name in withheld:
+            rows.append((label, "Withheld", "Withheld", False))
+            continue
+        values = []
+        for child in (survivor, merged):
+            value = getattr(child, name)
+            if field.choices:
+                shown = getattr(child, f"get_{name}_display")() or "Not known"
+            elif isinstance(value, bool):
+                shown = "Yes" if value else "No"
+            elif name == "date_of_birth":
+                shown = long_date(value)
+            else:
+                shown = value or "Not known"
+            values.append(str(shown))
+        rows.append((label, values[0], values[1], getattr(survivor, name) != getattr(merged, name)))
+    return rows
+
+
+class ChildMergeView(ChildAccessMixin, ServiceFormView):
+    """Merge another record into this child's: choose it (from the possible duplicates, or by its number), see both
+    side by side with the differences marked, then a manager merges, with a rationale (an officer proposes, and a
+    manager decides). When the evidence suggests twins or siblings the manager must confirm they are one child."""
+
+    permission_required = "people.propose_child_merge"
+    form_class = forms.MergeForm
+    template_name = "people/child_merge.html"
+
+    def open_related(self, request, **kwargs) -> None:
+        self.other, self.choose_form = None, forms.MergeChooseForm(request.GET if "other" in request.GET else None)
+        if self.child.merged_into_id is not None:
+            raise refuse_not_found(user=request.user, target_type="people.child", target_id=self.child.pk)
+        other_id = request.POST.get("other") if request.method == "POST" else None
+        if other_id is None and self.choose_form.is_bound and self.choose_form.is_valid():
+            other_id = self.choose_form.cleaned_data["other"]
+        if other_id is None:
+            return
+        try:
+            other_id = int(other_id)
+        except ValueError:
+            return
+        if other_id == self.child.pk:
+            self.choose_form.add_error("other", merging.SAME_RECORD_ERROR)
+            return
+        self.other = access_child(user=request.user, child_id=other_id, session_key=request.session.session_key)
+        if self.other.merged_into_id is not None:
+            self.choose_form.add_error("other", merging.ALREADY_MERGED_ERROR.format(child=self.other))
+            self.other = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.request.user.has_perm("people.merge_children")
+
+    def get(self, request, *args, **kwargs):
+        if self.other is None:
+            return self.render_to_response(self.chooser_context())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.other is None:
+            return self.render_to_response(self.chooser_context())
+        if request.POST.get("decision") == "decline" and self.is_manager:
+            return self.decline()
+        return super().post(request, *args, **kwargs)
+
+    def chooser_context(self):
+        child = self.child
+        duplicates = [
+            duplicate
+            for duplicate in child_possible_duplicates(
+                given_name=child.given_name,
+                family_name=child.family_name,
+                preferred_name=child.preferred_name,
+                date_of_birth=child.date_of_birth,
+                upn=child.upn,
+                nhs_number=child.nhs_number,
+            )
+            if duplicate.id != child.pk
+        ]
+        if duplicates:
+            audit_possible_duplicates_shown(user=self.request.user, duplicates=duplicates)
+        proposals = [m for m in merging.child_merges(child=child) if m.state == ChildMergeState.PROPOSED]
+        return {"child": child, "choose_form": self.choose_form, "duplicates": duplicates, "proposals": proposals}
+
+    def warnings(self) -> list[str]:
+        return merging.merge_warnings(survivor=self.child, merged=self.other)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "warnings": self.warnings(), "manager": self.is_manager}
+
+    def get_initial(self):
+        return {"other": self.other.pk, "survivor_version": self.child.version, "merged_version": self.other.version}
+
+    def get_context_data(self, **kwargs):
+        proposal = merging.child_merge_proposal(survivor=self.child, merged=self.other)
+        return super().get_context_data(
+            other=self.other,
+            comparison=merge_comparison(self.child, self.other, user=self.request.user),
+            warnings=[merging.WARNINGS[code] for code in self.warnings()],
+            moves=merging.merge_what_moves(merged=self.other),
+            proposal=proposal,
+            is_manager=self.is_manager,
+            decline_form=kwargs.pop("decline_form", None) or forms.MergeDeclineForm(),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if not self.is_manager:
+            self.proposed = True
+            return merging.child_merge_propose(
+                actor=self.request.user, survivor=self.child, merged=self.other, rationale=data["rationale"]
+            )
+        self.proposed = False
+        return merging.child_merge(
+            actor=self.request.user,
+            survivor=self.child,
+            merged=self.other,
+            rationale=data["rationale"],
+            survivor_version=data["survivor_version"],
+            merged_version=data["merged_version"],
+            warnings_confirmed=data.get("warnings_confirmed", False),
+        )
+
+    def decline(self):
+        decline_form = forms.MergeDeclineForm(self.request.POST)
+        proposal = merging.child_merge_proposal(survivor=self.child, merged=self.other)
+        if decline_form.is_valid() and proposal is not None:
+            try:
+                merging.child_merge_decline(
+                    actor=self.request.user, merge=proposal, rationale=decline_form.cleaned_data["decline_rationale"]
+                )
+            except ApplicationError as error:
+                decline_form.add_error(None, error.message)
+            else:
+                messages.success(self.request, "Recorded: these records are not to be merged.")
+                return redirect(self.get_success_url())
+        return self.render_to_response(self.get_context_data(form=self.get_form(), decline_form=decline_form))
+
+    def success_message(self, merge) -> str:
+        if self.proposed:
+            return "Merge proposed. A manager will decide."
+        return f"Records merged: record {merge.merged_id} is now part of this record. A manager can undo this."
+
+
+class ChildMergeUndoView(ChildAccessMixin, ServiceFormView):
+    """Undo the latest merge into this child's record, with a rationale: what was there before is restored."""
+
+    permission_required = "people.merge_children"
+    form_class = forms.MergeUndoForm
+    template_name = "people/child_merge_undo.html"
+
+    def open_related(self, request, **kwargs) -> None:
+        self.merge = merging.child_merge_in_force(survivor=self.child)
+
+    def get_initial(self):
+        return {"merge": self.merge.pk if self.merge else None}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(merge=self.merge, **kwargs)
+
+    def perform(self, form):
+        if self.merge is None or form.cleaned_data["merge"] != self.merge.pk:
+            raise ApplicationError("This merge has changed since you opened the page. Check it, then try again.")
+        rationale = form.cleaned_data["rationale"]
+        return merging.child_merge_undo(actor=self.request.user, merge=self.merge, rationale=rationale)
+
+    def success_message(self, merge) -> str:
+        return f"Merge undone: record {merge.merged_id} is a record of its own again."

@@ -21,6 +21,7 @@ from cme.audit.models import AuditVerification
 from cme.audit.selectors import audit_search
 from cme.audit.services import audit_export_csv, audit_verification_start
 from cme.cases.models import Case
+from cme.people.merging import child_merged_ids
 from cme.people.models import Carer, Child
 from cme.web.forms import GovukDateField, GovukForm
 from cme.web.mixins import PermissionRequiredMixin
@@ -165,7 +166,9 @@ class AuditSearchView(PermissionRequiredMixin, TemplateView):
         filters = form.filters() if form.is_bound and form.is_valid() else {}
         entries = []
         if not form.errors:
-            entries = audit_search(**filters)
+            # A child's trail includes the entries about the records merged into them (cme.people.merging).
+            also = child_merged_ids([filters["child_id"]]) if filters.get("child_id") else ()
+            entries = audit_search(**filters, also_child_ids=also)
             if _NUMBER.fullmatch(before):
                 entries = entries.filter(sequence__lt=int(before))
             entries = list(entries[: PAGE_SIZE + 1])
