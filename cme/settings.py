@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "cme.cases",
     "cme.matching",
     "cme.privacy",
+    "cme.rights",
     "cme.audit",
     "cme.reports",
     "cme.web",
