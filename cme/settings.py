@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cme.web.context_processors.service",
+                "cme.web.context_processors.restriction",
             ],
         },
     }
