@@ -58,7 +58,7 @@ def write_paths(w):
             town="Townley",
             postcode="SW1A 1AA",
             valid_from=date(2026, 11, 1),
-        ),  # fmt: skip
+        ),
         "note_add": lambda: note_add(case=case, actor=officer, text="Visited"),
         "note_correct": lambda: note_correct(note=w["note"], actor=officer, text="Visited twice", reason="Typo"),
         "enquiry_request": lambda: enquiry_request(
@@ -77,7 +77,7 @@ def write_paths(w):
             kind=DocumentKind.LETTER,
             title="Letter",
             uploaded_file=SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n"),
-        ),  # fmt: skip
+        ),
         "disclosure_record": lambda: disclosure_record(
             actor=officer,
             direction=Direction.SHARED_OUT,
@@ -86,7 +86,7 @@ def write_paths(w):
             purpose=Purpose.SAFEGUARDING,
             lawful_basis=LawfulBasis.PUBLIC_TASK,
             subject=child,
-        ),  # fmt: skip
+        ),
         "case_reallocate": lambda: case_reallocate(
             case=case, actor=officer, officer=w["other_officer"], rationale="Leave", expected_version=case.version
         ),
@@ -143,11 +143,27 @@ def test_every_guarded_service_says_so():
     from cme.people import services as people
 
     guarded = [
-        people.child_update, people.carer_update, people.carer_link, people.carer_link_change, people.person_name_add,
-        people.contact_add, people.address_record, people.enrolment_correct, people.child_former_upn_add,
-        cases.case_status_change, cases.case_set_risk, cases.case_reallocate, cases.case_escalate,
-        cases.case_start_sao, cases.case_close, cases.case_reopen, cases.case_details_correct,
-        notes.note_add, notes.note_correct, enquiries.enquiry_request, enquiries.enquiry_record_response,
+        people.child_update,
+        people.carer_update,
+        people.carer_link,
+        people.carer_link_change,
+        people.person_name_add,
+        people.contact_add,
+        people.address_record,
+        people.enrolment_correct,
+        people.child_former_upn_add,
+        cases.case_status_change,
+        cases.case_set_risk,
+        cases.case_reallocate,
+        cases.case_escalate,
+        cases.case_start_sao,
+        cases.case_close,
+        cases.case_reopen,
+        cases.case_details_correct,
+        notes.note_add,
+        notes.note_correct,
+        enquiries.enquiry_request,
+        enquiries.enquiry_record_response,
         documents.document_upload,
-    ]  # fmt: skip
+    ]
     assert all(getattr(service, "restriction_guarded", None) for service in guarded)
