@@ -1614,8 +1614,8 @@ _ENTRIES: list[FieldEntry] = [
         sources={_S.FAMILY, _S.PUBLIC},
         recipients=(),
         retention=_K.ACCOUNTABILITY_LOG,
-        # Typed by the person as they like: an address may name others in the household.
-        may_reveal={_C.IDENTITY, _C.FAMILY},
+        # Typed by the person as they like: it may say anything about anyone.
+        may_reveal=_FREE_TEXT_REVEALS,
         free_text=True,
     ),
     *_declare(

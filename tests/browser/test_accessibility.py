@@ -217,8 +217,9 @@ def test_the_rights_pages_have_no_accessibility_violations(page, live_server, de
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         found[path] = violations_on(page)
+    submit = "#main-content button[type=submit], #main-content input[type=submit]"
     page.goto(live_server.url + f"{base}new/")
-    page.click("button[type=submit], input[type=submit]")
+    page.click(submit)
     assert page.locator(".govuk-error-summary").is_visible()
     found["new, with errors"] = violations_on(page)
     page.click("button:has-text('Sign out')")
@@ -228,12 +229,12 @@ def test_the_rights_pages_have_no_accessibility_violations(page, live_server, de
     found["restricted case"] = violations_on(page)
     page.click("button:has-text('Sign out')")
     page.goto(live_server.url + "/something-wrong/")
-    page.click("button[type=submit], input[type=submit]")
+    page.click(submit)
     found["public form, with errors"] = violations_on(page)
     page.fill("#id_name", "Sam Parent")
     page.fill("#id_contact", "sam@example.org")
     page.fill("#id_details", "Her surname is spelt wrongly")
-    page.click("button[type=submit], input[type=submit]")
+    page.click(submit)
     assert "Your reference" in page.content()
     found["public form, sent"] = violations_on(page)
     assert found == {key: [] for key in found}
