@@ -139,3 +139,13 @@ def test_a_restricted_childs_pages_carry_the_banner_and_refuse_changes(manager, 
     assert response.status_code == 200
     assert b"restricted" in response.content
     assert AuditEntry.objects.filter(event=AuditEvent.RESTRICTION_REFUSED).count() == 1
+
+
+@pytest.mark.django_db
+def test_another_role_is_refused_a_request_and_the_refusal_is_audited(manager, dpo, sign_in):
+    request = services.request_record(actor=dpo, kind=RequestKind.ACCESS, requester_name="Mum", details="All",
+                                      received_on=date(2026, 11, 2))  # fmt: skip
+    response = sign_in(manager).get(reverse("web:rights:detail", kwargs={"request_id": request.pk}))
+    assert response.status_code == 403
+    refusal = AuditEntry.objects.get(event=AuditEvent.ACCESS_REFUSED)
+    assert (refusal.target_type, refusal.target_id) == ("rights.rightsrequest", str(request.pk))
