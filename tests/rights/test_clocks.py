@@ -35,6 +35,12 @@ def test_a_due_date_on_a_bank_holiday_monday_moves_to_the_tuesday():
     assert clocks.one_month_due(date(2025, 7, 25)) == date(2025, 8, 26)
 
 
+def test_received_on_a_friday_due_on_the_summer_bank_holiday_monday_moves_to_tuesday():
+    # Friday 31 July 2026 + 1 month = Monday 31 August 2026, the summer bank holiday.
+    assert date(2026, 7, 31).weekday() == 4
+    assert clocks.one_month_due(date(2026, 7, 31)) == date(2026, 9, 1)
+
+
 def test_christmas_and_boxing_day_are_not_working_days():
     # Received 25 November 2026: due Friday 25 December, then Boxing Day (Saturday) and its substitute Monday 28th.
     assert clocks.one_month_due(date(2026, 11, 25)) == date(2026, 12, 29)
