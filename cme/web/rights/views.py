@@ -1,5 +1,6 @@
 """The DPO's rights-request pages, and the public "tell us something is wrong" form. Thin: services do the work."""
 
+from axes.helpers import get_client_ip_address
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -386,7 +387,8 @@ SENT_KEY = "cme_report_reference"
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The sender's address as the sign-in lockout reads it (behind a proxy: AXES_IPWARE_PROXY_COUNT, operating.md)."""
+    return get_client_ip_address(request) or "unknown"
 
 
 class SomethingWrongView(PublicPageMixin, FormView):
