@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "cme.cases",
     "cme.matching",
     "cme.privacy",
+    "cme.rights",
     "cme.audit",
     "cme.reports",
     "cme.training",
@@ -139,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cme.web.context_processors.service",
+                "cme.web.context_processors.restriction",
             ],
         },
     }

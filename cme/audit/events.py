@@ -98,6 +98,19 @@ class AuditEvent(models.TextChoices):
     TRAINING_RESET = "training_reset", "Trainee's exercises put back as they were"
 
 
+    # Rights requests (cme.rights) and restriction of processing (cme.privacy.restriction).
+    RIGHTS_REQUEST_RECORDED = "rights_request_recorded", "Rights request or complaint recorded"
+    RIGHTS_REQUEST_VIEWED = "rights_request_viewed", "Rights request viewed"
+    RIGHTS_REQUEST_CHANGED = "rights_request_changed", "Rights request updated (subject, clock, extension, complaint)"
+    RIGHTS_REQUEST_CLOSED = "rights_request_closed", "Rights request answered and closed"
+    RECTIFICATION_APPLIED = "rectification_applied", "Correction made on a rights request"
+    ERASURE_DECIDED = "erasure_decided", "Erasure request decided"
+    OBJECTION_DECIDED = "objection_decided", "Objection decided"
+    RESTRICTION_PLACED = "restriction_placed", "Use of a child's records restricted"
+    RESTRICTION_LIFTED = "restriction_lifted", "Restriction lifted"
+    RESTRICTION_REFUSED = "restriction_refused", "Change or sharing refused: the child's records are restricted"
+
+
 # Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.
 READ_EVENTS = frozenset(
     {
@@ -114,5 +127,6 @@ READ_EVENTS = frozenset(
         AuditEvent.SOURCE_REJECTIONS_VIEWED,
         AuditEvent.MATCH_CANDIDATE_VIEWED,
         AuditEvent.DISPOSAL_BATCH_VIEWED,
+        AuditEvent.RIGHTS_REQUEST_VIEWED,
     }
 )

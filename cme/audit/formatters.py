@@ -81,6 +81,16 @@ SENTENCES: dict[str, str] = {
     AuditEvent.DISPOSAL_EXCLUDED: "{actor} kept {target} out of disposal batch {batch}",
     AuditEvent.RECORDS_DISPOSED: "{actor} disposed of {count} records in disposal batch {batch}",
     AuditEvent.HOUSEKEEPING_DONE: "{actor} deleted {count} expired sessions, tokens, sign-in logs and finished jobs",
+    AuditEvent.RIGHTS_REQUEST_RECORDED: "{actor} recorded {target}",
+    AuditEvent.RIGHTS_REQUEST_VIEWED: "{actor} viewed {target}",
+    AuditEvent.RIGHTS_REQUEST_CHANGED: "{actor} updated {target}",
+    AuditEvent.RIGHTS_REQUEST_CLOSED: "{actor} answered and closed {target}",
+    AuditEvent.RECTIFICATION_APPLIED: "{actor} made a correction asked for in {related}",
+    AuditEvent.ERASURE_DECIDED: "{actor} decided {target}",
+    AuditEvent.OBJECTION_DECIDED: "{actor} decided {target}",
+    AuditEvent.RESTRICTION_PLACED: "{actor} restricted the use of a child's records ({target})",
+    AuditEvent.RESTRICTION_LIFTED: "{actor} lifted {target}",
+    AuditEvent.RESTRICTION_REFUSED: "{actor} was refused a change or sharing about {target}: restricted",
 }
 
 # How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.

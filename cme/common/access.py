@@ -21,6 +21,7 @@ PROTECTED_URL_KEYS = {
     "return_id": "schools.rollreturn",
     "candidate_id": "matching.matchcandidate",
     "import_id": "matching.sourceimport",
+    "request_id": "rights.rightsrequest",
 }
 
 

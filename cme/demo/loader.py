@@ -10,6 +10,7 @@ from cme.accounts.enums import OrganisationKind, Role
 from cme.accounts.models import Organisation, Team, User
 from cme.accounts.services import organisation_create, team_create, user_provision
 from cme.cases.models import Case, Decision, Document, DocumentDownload, Enquiry, Note, Referral
+from cme.demo.rights import demo_rights_load
 from cme.matching.models import (
     DataSource,
     MatchCandidate,
@@ -34,7 +35,8 @@ from cme.people.models import (
     Residence,
 )
 from cme.people.names import search_keys_fill
-from cme.privacy.models import Disclosure
+from cme.privacy.models import Disclosure, ProcessingRestriction
+from cme.rights.models import RightsRequest
 from cme.schools.models import Enrolment, School
 
 from .casework import demo_casework_load
@@ -115,6 +117,7 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     manager = User.objects.get(username="manager")
     counts.update(demo_matching_load(borough=borough, actor=manager, seed=borough.seed))
     counts["merge_proposals"] = _propose_a_merge()
+    counts.update(demo_rights_load(actor=User.objects.get(username="dpo")))
     return counts
 
 
@@ -146,7 +149,8 @@ def _clear() -> None:
     matching = (MatchDecision, MatchCandidate, MatchRun, RejectedRow, SourceRecord, SourceImport, DataSource)
     casework = (Disclosure, DocumentDownload, Decision, *RETURN_MODELS, Note, Enquiry, Document, Referral, Case)
     people = (ChildMerge, Residence, ContactPoint, PersonName, FormerUpn, CarerRelationship, Child, Carer, Address)
-    for model in (*matching, *casework, Enrolment, *people, User, Team, Organisation, School):
+    rights = (RightsRequest, ProcessingRestriction)
+    for model in (*rights, *matching, *casework, Enrolment, *people, User, Team, Organisation, School):
         model.objects.all().delete()
 
 

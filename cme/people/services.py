@@ -15,6 +15,7 @@ from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.common.writes import VersionConflictError, update_at_version
 from cme.privacy.models import AccessPurpose
+from cme.privacy.restriction import refused_while_restricted
 from cme.privacy.services import access_purpose_state
 
 from .enums import ContactKind, ContactLabel, PersonNameKind, RelationshipKind, Sex
@@ -65,6 +66,18 @@ CARER_SEARCH_KEYS = ("given_name_key", "family_name_key", "family_name_part_key"
 CHILD_IDENTIFIERS: dict[str, Callable[[str], str]] = {"upn": upn_clean, "nhs_number": nhs_number_clean}
 
 Person = Child | Carer
+
+
+def _carer_children(kwargs) -> list[int]:
+    """The children a carer cares for: a carer's record is part of each of theirs, so a restriction covers it."""
+    return list(CarerRelationship.objects.filter(carer=kwargs["carer"]).values_list("child_id", flat=True))
+
+
+def _person_children(kwargs) -> list[int]:
+    person = kwargs["person"]
+    if isinstance(person, Child):
+        return [person.pk]
+    return _carer_children({"carer": person}) if isinstance(person, Carer) else []
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -244,6 +257,7 @@ def child_same_as_new(
     return child
 
 
+@refused_while_restricted("child_update", lambda kw: [kw["child"].pk])
 @transaction.atomic
 def child_update(*, actor: "User", child: Child, expected_version: int, reason: str, **fields) -> Child:
     """Change `fields` of `child`, provided nobody has saved a change since the officer saw `expected_version`.
@@ -283,6 +297,7 @@ def child_update(*, actor: "User", child: Child, expected_version: int, reason: 
     return child
 
 
+@refused_while_restricted("child_former_upn_add", lambda kw: [kw["child"].pk])
 @transaction.atomic
 def child_former_upn_add(*, actor: "User | None", child: Child, upn: str) -> FormerUpn:
     """Record a UPN the child had before (a CTF's former UPN, a merged duplicate's); adding one twice is a no-op."""
@@ -359,6 +374,7 @@ def carer_create(
     return carer
 
 
+@refused_while_restricted("carer_update", _carer_children)
 @transaction.atomic
 def carer_update(*, actor: "User", carer: Carer, expected_version: int, reason: str, child=None, **fields) -> Carer:
     """Change `fields` of `carer` unless someone saved a change after `expected_version` (as child_update), keeping
@@ -387,6 +403,7 @@ def carer_update(*, actor: "User", carer: Carer, expected_version: int, reason: 
     return carer
 
 
+@refused_while_restricted("carer_link", lambda kw: [kw["child"].pk])
 @transaction.atomic
 def carer_link(
     *,
@@ -410,6 +427,7 @@ def carer_link(
     return relationship
 
 
+@refused_while_restricted("carer_link_change", lambda kw: [kw["child"].pk])
 @transaction.atomic
 def carer_link_change(
     *,
@@ -441,6 +459,7 @@ def carer_link_change(
 # Other names, contact points and addresses of a child or carer
 
 
+@refused_while_restricted("person_name_add", _person_children)
 @transaction.atomic
 def person_name_add(
     *,
@@ -468,6 +487,7 @@ def person_name_add(
     return name
 
 
+@refused_while_restricted("contact_add", _person_children)
 @transaction.atomic
 def contact_add(
     *,
@@ -489,6 +509,7 @@ def contact_add(
     return contact
 
 
+@refused_while_restricted("address_record", _person_children)
 @transaction.atomic
 def address_record(
     *,
@@ -639,6 +660,7 @@ ENROLMENT_FIELDS = frozenset({"school", "status", "start_date", "leave_date", "d
 ENROLMENT_CHANGED_ERROR = "Someone else changed this enrolment while you were editing it. Check it and try again."
 
 
+@refused_while_restricted("enrolment_correct", lambda kw: [kw["enrolment"].child_id])
 @transaction.atomic
 def enrolment_correct(*, actor: "User", enrolment, reason: str, expected: dict | None = None, **fields):
     """Correct what is recorded about a child's enrolment (the school, dates, status, why the name was deleted),

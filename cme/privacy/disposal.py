@@ -457,3 +457,31 @@ def disposal_replay(*, actor=None, rows: Iterable[tuple[int, str, int]], chunk_s
             for storage, name in files:
                 _file_path(storage, name).unlink(missing_ok=True)
     return deleted
+
+
+# --- Erasure granted on a rights request -----------------------------------------------------------------------------
+
+
+def disposal_erase_child(*, actor, child_id: int) -> DisposalBatch:
+    """Dispose of one child's records now, because the data protection officer granted an erasure request (UK GDPR
+    Art. 17). The same disposal as the retention sweep's, through a one-record batch approved by that officer, so
+    the disposal log holds it and a restore from backup disposes of the child again (`cme retention replay`)."""
+    now = timezone.now()
+    with transaction.atomic():
+        batch = DisposalBatch.objects.create(
+            state=BatchState.APPROVED,
+            as_of=timezone.localdate(),
+            counts={"child_record": 1},
+            approved_by=actor,
+            approved_at=now,
+        )
+        DisposalItem.objects.create(
+            batch=batch, rule="child_record", record_type="people.child", record_id=child_id, due_on=batch.as_of
+        )
+        audit_record(
+            actor=actor,
+            event=AuditEvent.DISPOSAL_APPROVED,
+            target=batch,
+            payload={"erasure": True, "child": child_id},
+        )
+    return disposal_batch_dispose(actor=actor, batch=batch)

@@ -197,3 +197,30 @@ class DisposalFile(models.Model):
 
     def __str__(self) -> str:
         return f"File to remove for batch {self.batch_id}"
+
+
+class ProcessingRestriction(models.Model):
+    """The use of a child's records restricted (UK GDPR Art. 18): while in force, nothing about the child can be
+    changed or shared, and every attempt is refused and audited (cme.privacy.restriction). Only storing continues.
+
+    Placed and lifted by the data protection officer, usually on a rights request (named by id: privacy imports no
+    other app). The child is named by id, like a legal hold, so the row is evidence of the restriction afterwards.
+    """
+
+    child_id = models.PositiveBigIntegerField(help_text="The child whose records are restricted.")
+    request_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The rights request, if any.")
+    reason = models.TextField(help_text="Why the use of the records is restricted, in the officer's words.")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        indexes = [models.Index(fields=["child_id", "lifted_at"])]
+
+    def __str__(self) -> str:
+        return f"Restriction {self.pk}"

@@ -290,7 +290,8 @@ def _rights(cat: Catalogue) -> tuple[NoticeRight, ...]:
         NoticeRight(
             "Limit how we use information",
             "UK GDPR Article 18",
-            "You can ask us to stop using information for a while, for example while we check whether it is right.",
+            "You can ask us to stop using information for a while, for example while we check whether it is right. "
+            "While it is limited, we keep it but change or share nothing about your child.",
             True,
         ),
         NoticeRight(

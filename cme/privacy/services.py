@@ -12,6 +12,7 @@ from cme.common.writes import require_rationale
 
 from .enums import DataCategory, Direction, LawfulBasis, Purpose
 from .models import AccessPurpose, Disclosure, DisclosureSubject
+from .restriction import ensure_not_restricted, restrictions_in_force
 
 # The people a disclosure can be about: a child or carer cme holds, or a person as a received record names them (the
 # pupil in a school's return, the person in a row of an extract) until someone matches them to a child.
@@ -41,6 +42,19 @@ def disclosure_record(
     Every subject is a person (PERSON_TYPES); ValueError for anything else (a return file, an import) or for none.
     """
     _categories_check(data_categories)
+    people = [subject] if subject is not None else []
+    if direction == Direction.SHARED_OUT and restrictions_in_force():
+        # Nothing about a child whose records are restricted is shared (UK GDPR Art. 18): refused and audited.
+        subjects = list(subjects)
+        named_children = [p.pk for p in (*people, *subjects) if p._meta.label_lower == CHILD_TYPE]
+        named_carers = [p.pk for p in (*people, *subjects) if p._meta.label_lower == "people.carer"]
+        if named_children or named_carers:
+            ensure_not_restricted(
+                actor=actor,
+                child_ids=named_children + _children_of_carers(named_carers),
+                action="disclosure_record",
+                target=cause,
+            )
     disclosure = Disclosure(
         direction=direction,
         organisation=organisation,
@@ -53,7 +67,6 @@ def disclosure_record(
         cause_id=cause.pk if cause is not None else None,
     )
     disclosure.full_clean()
-    people = [subject] if subject is not None else []
     with transaction.atomic():
         disclosure.save()
         named = _subjects_write([disclosure], [itertools.chain(people, subjects)])
@@ -151,6 +164,15 @@ def disclosure_subject_add(*, actor, named: models.Model | Iterable[models.Model
             payload={"disclosures_now_naming_this_person": len(new)},
         )
     return len(new)
+
+
+def _children_of_carers(carer_ids: list[int]) -> list[int]:
+    if not carer_ids:
+        return []
+    from django.apps import apps
+
+    relationship = apps.get_model("people", "CarerRelationship")
+    return list(relationship.objects.filter(carer_id__in=carer_ids).values_list("child_id", flat=True))
 
 
 def _categories_check(data_categories: list[DataCategory]) -> None:

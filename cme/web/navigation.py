@@ -33,6 +33,7 @@ NAV_ITEMS = (
     NavItem("Access reasons", "web:privacy:access-purposes", "privacy.view_access_purposes", "privacy-access"),
     NavItem("Record of processing", "web:privacy:ropa", "privacy.view_ropa", "privacy"),
     NavItem("Retention", "web:privacy:retention", "privacy.manage_retention", "privacy-retention"),
+    NavItem("Rights requests", "web:rights:list", "rights.manage_requests", "privacy-rights"),
     NavItem("Users", "web:manage:user-list", "accounts.manage_users", "manage-users"),
     NavItem("Role approvals", "web:manage:role-grant-list", "accounts.view_role_grants", "role-grants"),
     NavItem("Teams", "web:manage:team-list", "accounts.manage_teams", "manage-teams"),

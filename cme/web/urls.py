@@ -11,6 +11,8 @@ from .pages.urls import urlpatterns as page_urls
 from .people.urls import child_urls
 from .privacy.urls import privacy_urls
 from .reports.urls import report_urls
+from .rights.urls import public_urls as rights_public_urls
+from .rights.urls import rights_urls
 from .schools import views as school_views
 from .schools.urls import return_urls
 from .training.views import TrainingExercisesView
@@ -64,7 +66,9 @@ urlpatterns = [
     path("account/two-factor/", account_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("schools/", include(school_urls)),
     path("children/", include(child_urls)),
+    path("privacy/requests/", include(rights_urls)),
     path("privacy/", include(privacy_urls)),
+    *rights_public_urls,
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
     path("matching/", include(matching_urls)),

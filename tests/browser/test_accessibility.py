@@ -12,7 +12,7 @@ from tests.browser.csp import listen_for_refusals, refused_on
 
 pytestmark = pytest.mark.browser
 
-PUBLIC_PAGES = ["/sign-in/", "/signed-out/", "/privacy/", "/cookies/", "/accessibility/"]
+PUBLIC_PAGES = ["/sign-in/", "/signed-out/", "/privacy/", "/cookies/", "/accessibility/", "/something-wrong/"]
 # A page shape (URL name) is scanned a few times, not once per user or school, to keep the crawl short.
 VISITS_PER_URL_NAME = 2
 # Links that download a file rather than show a page: nothing to scan, and the browser would not "load" them.
@@ -162,6 +162,82 @@ def test_the_retention_pages_have_no_accessibility_violations(page, live_server,
         assert response.status == 200, path
         found[path] = violations_on(page)
     assert found == {path: [] for path in paths}
+
+
+def test_the_rights_pages_have_no_accessibility_violations(page, live_server, demo_borough):
+    """The DPO's request pages (a request of each kind naming a child), the restriction banner an officer sees, and
+    the public form with its errors and confirmation."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cme.accounts.models import User
+    from cme.cases.models import Case
+    from cme.privacy.restriction import restriction_place
+    from cme.rights import services
+    from cme.rights.enums import PauseReason, RequestKind
+
+    dpo = User.objects.get(username="dpo")
+    case = Case.objects.filter(officer__username="officer").first() or Case.objects.first()
+    carer = case.child.carer_relationships.first()
+    received = timezone.localdate() - timedelta(days=10)
+    requests = {}
+    for kind in RequestKind.values:
+        request = services.request_record(
+            actor=dpo, kind=kind, requester_name="Demo parent", details="Demo request", received_on=received
+        )
+        services.request_subject_add(actor=dpo, request=request, kind="child", number=case.child_id)
+        if carer is not None:
+            services.request_subject_add(actor=dpo, request=request, kind="carer", number=carer.carer_id)
+        requests[kind] = request
+    services.clock_pause(actor=dpo, request=requests["access"], reason=PauseReason.IDENTITY, started_on=received)
+    restriction_place(actor=dpo, child=case.child, reason="Accuracy contested")
+    sign_in(page, live_server.url, "dpo")
+    base = "/privacy/requests/"
+    rectification, erasure = requests["rectification"].pk, requests["erasure"].pk
+    paths = [
+        base,
+        f"{base}new/",
+        f"{base}restrictions/",
+        *(f"{base}{request.pk}/" for request in requests.values()),
+        f"{base}{rectification}/people/",
+        f"{base}{rectification}/identity/",
+        f"{base}{rectification}/stop-clock/",
+        f"{base}{requests['access'].pk}/restart-clock/",
+        f"{base}{rectification}/extend/",
+        f"{base}{rectification}/close/",
+        f"{base}{requests['complaint'].pk}/acknowledge/",
+        f"{base}{requests['complaint'].pk}/ico/",
+        f"{base}{rectification}/children/{case.child_id}/correct/",
+        f"{base}{erasure}/children/{case.child_id}/erasure/",
+        f"{base}{requests['objection'].pk}/children/{case.child_id}/objection/",
+    ]
+    found = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        found[path] = violations_on(page)
+    submit = "#main-content button[type=submit], #main-content input[type=submit]"
+    page.goto(live_server.url + f"{base}new/")
+    page.click(submit)
+    assert page.locator(".govuk-error-summary").is_visible()
+    found["new, with errors"] = violations_on(page)
+    page.click("button:has-text('Sign out')")
+    sign_in(page, live_server.url, case.officer.username)
+    page.goto(live_server.url + f"/cases/{case.pk}/")
+    assert page.locator("#restriction-title").is_visible()
+    found["restricted case"] = violations_on(page)
+    page.click("button:has-text('Sign out')")
+    page.goto(live_server.url + "/something-wrong/")
+    page.click(submit)
+    found["public form, with errors"] = violations_on(page)
+    page.fill("#id_name", "Sam Parent")
+    page.fill("#id_contact", "sam@example.org")
+    page.fill("#id_details", "Her surname is spelt wrongly")
+    page.click(submit)
+    assert "Your reference" in page.content()
+    found["public form, sent"] = violations_on(page)
+    assert found == {key: [] for key in found}
 
 
 def test_adding_a_child_already_held_shows_them_side_by_side_and_stays_accessible(page, live_server, demo_borough):

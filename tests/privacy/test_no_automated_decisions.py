@@ -18,7 +18,9 @@ from cme.common.errors import ApplicationError
 ROOT = Path(__file__).resolve().parents[2] / "cme"
 DECIDING_FIELDS = {"status", "outcome"}
 # The casework services are the one place allowed to write them; the demo loader writes made-up history directly.
-ALLOWED = (ROOT / "cases" / "services", ROOT / "demo")
+# A rights request's status and outcome are the DPO's decisions, written only by cme.rights.services, each of which
+# takes the acting person (and, for an outcome, a reason: tests/rights/test_services.py).
+ALLOWED = (ROOT / "cases" / "services", ROOT / "demo", ROOT / "rights" / "services.py")
 # Models whose `status`/`outcome` are decisions about a child.
 DECISION_MODELS = {"Case", "Referral"}
 DECIDING_SERVICES = {

@@ -229,6 +229,27 @@ MATRIX = {
     "web:reports:extracts": ("page", only("analyst", "dpo")),
     "web:reports:extract-create": ("page", only("dpo")),
     "web:reports:extract-file": ("page", only("analyst", "dpo")),
+    # Rights requests and complaints: the DPO's alone; the "tell us something is wrong" form is public.
+    "web:rights:list": ("page", only("dpo")),
+    "web:rights:create": ("page", only("dpo")),
+    "web:rights:restrictions": ("page", only("dpo")),
+    "web:rights:restriction-lift": ("page", only("dpo")),
+    "web:rights:detail": ("page", only("dpo")),
+    "web:rights:subject-add": ("page", only("dpo")),
+    "web:rights:identity": ("page", only("dpo")),
+    "web:rights:pause": ("page", only("dpo")),
+    "web:rights:resume": ("page", only("dpo")),
+    "web:rights:extend": ("page", only("dpo")),
+    "web:rights:close": ("page", only("dpo")),
+    "web:rights:acknowledge": ("page", only("dpo")),
+    "web:rights:ico": ("page", only("dpo")),
+    "web:rights:rectify-child": ("page", only("dpo")),
+    "web:rights:rectify-carer": ("page", only("dpo")),
+    "web:rights:restrict": ("page", only("dpo")),
+    "web:rights:erasure": ("page", only("dpo")),
+    "web:rights:objection": ("page", only("dpo")),
+    "web:something-wrong": ("public", everyone()),
+    "web:something-wrong-sent": ("public", everyone()),
 }
 
 
@@ -269,6 +290,7 @@ class World:
     disposed_batch: object  # a disposed batch, which has a certificate
     hold: object
     enrolment: object = None
+    rights: dict | None = None  # a request of each kind naming the matrix child (and carer), and a restriction
 
 
 @pytest.fixture
@@ -319,6 +341,7 @@ def world(
         extract=_extract(user_factory, tmp_path),
         **_retention_world(case),
         enrolment=EnrolmentFactory(child=case.child),
+        rights=_rights_world(case),
     )
 
 
@@ -352,6 +375,36 @@ def _retention_world(case) -> dict:
     return {"batch": batch, "disposed_batch": disposed, "hold": hold}
 
 
+def _rights_world(case) -> dict:
+    from datetime import date
+
+    from cme.privacy.restriction import restriction_place
+    from cme.rights.enums import RequestKind
+    from cme.rights.services import request_record, request_subject_add
+    from tests.factories.accounts import UserFactory
+    from tests.factories.people import ChildFactory
+
+    dpo = UserFactory(role=Role.DPO, username="matrix-dpo")
+    carer = CarerRelationshipFactory(child=case.child).carer
+    requests = {}
+    for kind in (RequestKind.RECTIFICATION, RequestKind.ERASURE, RequestKind.OBJECTION):
+        request = request_record(
+            actor=dpo, kind=kind, requester_name="Matrix parent", details="Matrix", received_on=date(2026, 11, 2)
+        )
+        request_subject_add(actor=dpo, request=request, kind="child", number=case.child_id)
+        request_subject_add(actor=dpo, request=request, kind="carer", number=carer.pk)
+        requests[kind] = request
+    restriction = restriction_place(actor=dpo, child=ChildFactory(), reason="Matrix restriction")
+    return {"requests": requests, "restriction": restriction, "carer": carer}
+
+
+def _rights_request_id(name: str, world: World) -> int | None:
+    if world.rights is None:
+        return None
+    kind = "erasure" if name.endswith("erasure") else "objection" if name.endswith("objection") else "rectification"
+    return world.rights["requests"][kind].pk
+
+
 def url_for(name: str, world: World) -> str:
     """The URL for `name`, filling each of its parameters from `world`."""
     values = {
@@ -363,7 +416,7 @@ def url_for(name: str, world: World) -> str:
         "document_id": world.document.pk,
         "referral_id": world.referral.pk,
         "child_id": world.case.child_id,
-        "carer_id": world.carer.pk,
+        "carer_id": world.rights["carer"].pk if name.startswith("web:rights:") else world.carer.pk,
         "enrolment_id": world.enrolment.pk,
         "return_id": world.roll_return.pk,
         "timetable_id": world.roll_return.timetable_id,
@@ -378,6 +431,8 @@ def url_for(name: str, world: World) -> str:
         "batch_id": world.disposed_batch.pk if "certificate" in name else world.batch.pk,
         "item_id": world.batch.items.get().pk,
         "hold_id": world.hold.pk,
+        "request_id": _rights_request_id(name, world),
+        "restriction_id": world.rights["restriction"].pk if world.rights else None,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
     }

@@ -9,6 +9,7 @@ from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale, update_at_version
 from cme.people.history import field_changes_record
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
+from cme.privacy.restriction import refused_while_restricted
 from cme.privacy.services import disclosure_record
 
 from ..clocks import CASE_REVIEW_DAYS, INITIAL_CHECKS_DAYS
@@ -39,6 +40,7 @@ def _require_open(case: Case, rationale: str) -> None:
         raise ApplicationError(ERROR_CLOSED)
 
 
+@refused_while_restricted("case_status_change", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_status_change(*, case: Case, actor: User, status: CaseStatus, rationale: str, expected_version: int) -> Case:
     """Move an open case between open, enquiries and located. Closing and reopening have their own services."""
@@ -58,6 +60,7 @@ def case_status_change(*, case: Case, actor: User, status: CaseStatus, rationale
     return case
 
 
+@refused_while_restricted("case_set_risk", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_set_risk(*, case: Case, actor: User, risk_level: RiskLevel, rationale: str, expected_version: int) -> Case:
     """A person's judgement of the risk to the child; the system never sets it."""
@@ -69,6 +72,7 @@ def case_set_risk(*, case: Case, actor: User, risk_level: RiskLevel, rationale: 
     return case
 
 
+@refused_while_restricted("case_reallocate", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_reallocate(
     *,
@@ -96,6 +100,7 @@ def case_reallocate(
     return case
 
 
+@refused_while_restricted("case_escalate", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_escalate(
     *,
@@ -132,6 +137,7 @@ def case_escalate(
     return decision
 
 
+@refused_while_restricted("case_start_sao", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
     """Start school attendance order steps (the s437 notice to parents); the steps themselves are a later feature."""
@@ -139,6 +145,7 @@ def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
     return decision_record(actor=actor, kind=DecisionKind.START_SAO, rationale=rationale, case=case)
 
 
+@refused_while_restricted("case_close", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_close(*, case: Case, actor: User, outcome: Outcome, rationale: str, expected_version: int) -> Case:
     """Close the case with an outcome from the outcome list."""
@@ -157,6 +164,7 @@ def case_close(*, case: Case, actor: User, outcome: Outcome, rationale: str, exp
     return case
 
 
+@refused_while_restricted("case_reopen", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: int) -> Case:
     """Reopen a closed case (new information about the child); it goes back to making enquiries."""
@@ -183,6 +191,7 @@ ERROR_BECAME_CME_BEFORE_BIRTH = "The date the child became missing education mus
 CASE_CORRECTABLE = ("primary_reason", "became_cme_on")
 
 
+@refused_while_restricted("case_details_correct", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_details_correct(
     *,

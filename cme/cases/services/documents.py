@@ -12,6 +12,7 @@ from django.db import transaction
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
+from cme.privacy.restriction import refused_while_restricted
 
 from ..enums import DocumentKind
 from ..models import Case, Document, DocumentDownload
@@ -73,6 +74,7 @@ def _detect_type(uploaded_file: File) -> str | None:
     return next((m.mime_type for m in matches if m.byte_match and m.mime_type in ALLOWED_TYPES), None)
 
 
+@refused_while_restricted("document_upload", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def document_upload(*, case: Case, actor, uploaded_file: File, kind: DocumentKind, title: str) -> Document:
     """Store the file outside the web root under a meaningless name, with its detected type, size and hash."""

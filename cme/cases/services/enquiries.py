@@ -10,6 +10,7 @@ from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.common.writes import update_at_version
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
+from cme.privacy.restriction import refused_while_restricted
 from cme.privacy.services import disclosure_record
 
 from ..clocks import ENQUIRY_RESPONSE_DAYS
@@ -42,6 +43,7 @@ ENQUIRY_RECEIVED_EXTRA = {
 NOT_A_DISCLOSURE = {EnquiryAgency.HOME_VISIT}
 
 
+@refused_while_restricted("enquiry_request", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def enquiry_request(
     *,
@@ -82,6 +84,7 @@ def enquiry_request(
     return enquiry
 
 
+@refused_while_restricted("enquiry_record_response", lambda kw: [kw["enquiry"].case.child_id])
 @transaction.atomic
 def enquiry_record_response(
     *,

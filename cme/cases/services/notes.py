@@ -6,6 +6,7 @@ from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
+from cme.privacy.restriction import refused_while_restricted
 
 from ..models import Case, Note
 
@@ -14,6 +15,7 @@ ERROR_ALREADY_CORRECTED = "This note has already been corrected. Correct the new
 ERROR_REASON = "Enter why you are correcting the note"
 
 
+@refused_while_restricted("note_add", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def note_add(*, case: Case, actor, text: str) -> Note:
     if not text.strip():
@@ -23,6 +25,7 @@ def note_add(*, case: Case, actor, text: str) -> Note:
     return note
 
 
+@refused_while_restricted("note_correct", lambda kw: [kw["note"].case.child_id])
 @transaction.atomic
 def note_correct(*, note: Note, actor, text: str, reason: str) -> Note:
     """Write a new version of `note`; the original stays, linked, for the record."""
