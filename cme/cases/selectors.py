@@ -195,7 +195,7 @@ def sign_offs_waiting(*, user: User) -> QuerySet[SignOffRequest]:
     if user.role == Role.CME_OFFICER:
         newer = SignOffRequest.objects.filter(case=OuterRef("case"), pk__gt=OuterRef("pk"))
         return (
-            requests.filter(state=SignOffState.SENT_BACK, requested_by=user)
+            requests.filter(state=SignOffState.SENT_BACK, requested_by=user, case__in=case_list_for_user(user=user))
             .exclude(case__status=CaseStatus.CLOSED)
             .exclude(Exists(newer))
             .order_by("decided_at", "pk")

@@ -299,9 +299,10 @@ ERROR_URN_NOT_IN_REGISTER = "No school with this URN is in the register: enter t
 
 
 class SignOffQueueView(PermissionRequiredMixin, TemplateView):
-    """A manager's queue: requests to close a case waiting for sign-off, oldest first."""
+    """Sign-offs: for a manager, requests to close a case waiting for them (oldest first); for an officer, their
+    requests a manager sent back (`sign_offs_waiting`)."""
 
-    permission_required = "cases.sign_off_case"
+    permission_required = "cases.view_caseload"
     template_name = "cases/sign_off_queue.html"
     nav_section = "sign-offs"
 
@@ -313,26 +314,27 @@ class SignOffQueueView(PermissionRequiredMixin, TemplateView):
             route="web:cases:sign-offs",
             shown=[request.case_id for request in waiting],
             total=len(waiting),
-            criteria={},
         )
-        return super().get_context_data(waiting=waiting, **kwargs)
+        return super().get_context_data(
+            waiting=waiting, is_manager=self.request.user.has_perm("cases.sign_off_case"), **kwargs
+        )
 
 
 class _SignOffMixin(CaseAccessMixin):
-    """Opens the case (access_case) and the request named in the URL, which must be that case's."""
+    """Opens the case (access_case: 404 outside the caseload, audited) and then the request named in the URL, which
+    must be that case's; only a manager may act on it (403 for an officer who may see the case)."""
 
     permission_required = "cases.sign_off_case"
     nav_section = "sign-offs"
     template_name = "cases/sign_off.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.has_perm("cases.sign_off_case"):
+        if request.user.is_authenticated:
             self.case = access_case(user=request.user, case_id=kwargs["case_id"])
-            self.sign_off = get_object_or_404(self.case.sign_offs.select_related("requested_by"), pk=kwargs["pk"])
+            if request.user.has_perm(self.permission_required, self.case):
+                requests = self.case.sign_offs.select_related("requested_by", "decided_by", "destination_school")
+                self.sign_off = get_object_or_404(requests, pk=kwargs["sign_off_id"])
         return super(CaseAccessMixin, self).dispatch(request, *args, **kwargs)
-
-    def get_permission_object(self):
-        return getattr(self, "case", None)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sign_off=self.sign_off, **kwargs)
