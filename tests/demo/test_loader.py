@@ -105,3 +105,22 @@ def test_the_demo_has_casework_in_every_state(settings):
     # every case change has its decision, by a named person with a reason
     assert not Decision.objects.filter(rationale="").exists()
     assert all(case.decisions.exists() for case in Case.objects.all())
+
+
+def test_the_demo_shows_sign_offs_waiting_and_school_histories(settings):
+    from cme.accounts.models import User
+    from cme.cases.enums import CaseStatus, SignOffState
+    from cme.cases.models import Case
+    from cme.cases.selectors import sign_offs_waiting
+    from cme.schools.enums import EnrolmentSource
+    from cme.schools.models import Enrolment
+
+    settings.CME_DEMO = True
+    demo_data_load(borough=generate_borough(seed=11, children=2000, schools=10))
+    waiting = list(sign_offs_waiting(user=User.objects.get(username="manager")))
+    assert len(waiting) >= 2 and all(request.state == SignOffState.WAITING for request in waiting)
+    assert all(request.case.status != CaseStatus.CLOSED for request in waiting)
+    assert Enrolment.objects.filter(source=EnrolmentSource.CASE_CLOSURE).exists()
+    assert Enrolment.objects.filter(leave_date__isnull=False).exists()  # histories with a school left behind
+    on_roll = Case.objects.filter(status=CaseStatus.CLOSED, outcome__in=["on_roll_this_la", "on_roll_other_la"])
+    assert on_roll.exists() and not on_roll.filter(destination_school__isnull=True).exists()
