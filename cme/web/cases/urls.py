@@ -9,7 +9,11 @@ case_urls = (
         path("", views.CaseListView.as_view(), name="list"),
         path("caseload/", views.CaseloadView.as_view(), name="caseload"),
         path("sign-offs/", views.SignOffQueueView.as_view(), name="sign-offs"),
-        path("<int:case_id>/sign-offs/<int:sign_off_id>/approve/", views.SignOffApproveView.as_view(), name="sign-off-approve"),
+        path(
+            "<int:case_id>/sign-offs/<int:sign_off_id>/approve/",
+            views.SignOffApproveView.as_view(),
+            name="sign-off-approve",
+        ),
         path(
             "<int:case_id>/sign-offs/<int:sign_off_id>/send-back/",
             views.SignOffSendBackView.as_view(),
