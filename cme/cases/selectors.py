@@ -191,7 +191,8 @@ def sign_offs_waiting(*, user: User) -> QuerySet[SignOffRequest]:
     if not user.is_authenticated or not user.is_active:
         return requests.none()
     if user.role == Role.CME_MANAGER:
-        return requests.filter(state=SignOffState.WAITING).exclude(requested_by=user).order_by("requested_at", "pk")
+        waiting = requests.filter(state=SignOffState.WAITING).exclude(case__status=CaseStatus.CLOSED)
+        return waiting.exclude(requested_by=user).order_by("requested_at", "pk")
     if user.role == Role.CME_OFFICER:
         newer = SignOffRequest.objects.filter(case=OuterRef("case"), pk__gt=OuterRef("pk"))
         return (

@@ -68,6 +68,8 @@ def test_asking_leaves_the_case_open_and_records_the_request_as_a_decision(case,
     assert list(sign_offs_waiting(user=officer)) == []
     with pytest.raises(ApplicationError, match="already waiting"):
         ask(case, officer)
+    with pytest.raises(ApplicationError, match="already waiting"):  # not even with an outcome needing no sign-off
+        ask(case, officer, outcome=Outcome.END_OF_COMPULSORY_AGE)
 
 
 def test_a_manager_approves_and_the_case_closes_as_the_officer_asked(case, officer, manager):

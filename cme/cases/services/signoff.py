@@ -85,6 +85,8 @@ def case_close_or_ask(
     destination for the manager to approve as they are.
     """
     _require_open(case, rationale)
+    if SignOffRequest.objects.filter(case=case, state=SignOffState.WAITING).exists():
+        raise ApplicationError(ERROR_ALREADY_WAITING)  # a manager decides that one first, whatever the new outcome
     destination = destination or Destination()
     reasons = sign_off_reasons(case=case, outcome=outcome)
     if not reasons:
@@ -100,8 +102,6 @@ def case_close_or_ask(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
         raise VersionConflictError()
-    if SignOffRequest.objects.filter(case=case, state=SignOffState.WAITING).exists():
-        raise ApplicationError(ERROR_ALREADY_WAITING)
     request = SignOffRequest.objects.create(
         case=case,
         outcome=outcome,
