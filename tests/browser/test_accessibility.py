@@ -216,7 +216,7 @@ def test_the_sign_off_and_closing_pages_have_no_accessibility_violations(page, l
         page.goto(live_server.url + path)
         found[path] = violations_on(page)
     page.check("input[value=on_roll_this_la]")
-    page.click("button[type=submit]:has-text('Close case')")
+    page.click("[name=submit]")
     assert page.locator(".govuk-error-summary").is_visible()
     found["close with errors"] = violations_on(page)
     assert found == {key: [] for key in found}
