@@ -97,7 +97,6 @@ class AuditEvent(models.TextChoices):
     TRAINING_SITE_MADE = "training_site_made", "Training site made from the synthetic borough"
     TRAINING_RESET = "training_reset", "Trainee's exercises put back as they were"
 
-
     # Rights requests (cme.rights) and restriction of processing (cme.privacy.restriction).
     RIGHTS_REQUEST_RECORDED = "rights_request_recorded", "Rights request or complaint recorded"
     RIGHTS_REQUEST_VIEWED = "rights_request_viewed", "Rights request viewed"

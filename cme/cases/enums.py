@@ -103,6 +103,9 @@ class DecisionKind(models.TextChoices):
     MATCH_RETURN = "match_return", "Match a school's return to a child"
     REFER_RETURN = "refer_return", "Refer a school's return for CME enquiries"
     RETURN_NO_FURTHER_ACTION = "return_no_further_action", "No further action on a school's return"
+    REQUEST_SIGN_OFF = "request_sign_off", "Ask a manager to sign off closing the case"
+    APPROVE_SIGN_OFF = "approve_sign_off", "Sign off closing the case"
+    SEND_BACK_SIGN_OFF = "send_back_sign_off", "Send back a request to close the case"
 
 
 # Decisions that send information about the child outside the CME service: each is also a disclosure.
@@ -137,3 +140,28 @@ class DocumentKind(models.TextChoices):
     PHOTO = "photo", "Photograph"
     FORM = "form", "Form"
     OTHER = "other", "Other"
+
+
+# Outcomes that mean the child was found on a school's roll: closing with one records the school and start date.
+ON_ROLL_OUTCOMES = frozenset({Outcome.ON_ROLL_THIS_LA, Outcome.ON_ROLL_OTHER_LA})
+
+# Outcomes that mean the child left for another council's area or another country: the closing page asks which.
+COUNCIL_OUTCOMES = frozenset({Outcome.ON_ROLL_OTHER_LA, Outcome.WALES_SCOTLAND_NI})
+COUNTRY_OUTCOMES = frozenset({Outcome.MOVED_ABROAD_CONFIRMED, Outcome.MOVED_ABROAD_UNCONFIRMED})
+
+# What a new council's settings ask a manager to sign off before a case closes (issue 12: a team's usual practice).
+DEFAULT_SIGN_OFF_OUTCOMES = (
+    Outcome.WHEREABOUTS_UNKNOWN,
+    Outcome.MOVED_ABROAD_CONFIRMED,
+    Outcome.MOVED_ABROAD_UNCONFIRMED,
+    Outcome.DIED,
+    Outcome.EHE_SUITABLE,
+)
+
+
+class SignOffState(models.TextChoices):
+    """Where a request to close a case stands. Each move is a person's recorded decision."""
+
+    WAITING = "waiting", "Waiting for a manager"
+    APPROVED = "approved", "Signed off"
+    SENT_BACK = "sent_back", "Sent back"

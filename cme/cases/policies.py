@@ -38,3 +38,11 @@ rules.add_perm("cases.view_team_caseload", is_manager)
 rules.add_perm("cases.view_referral", is_caseworker)
 rules.add_perm("cases.create_referral", is_caseworker)
 rules.add_perm("cases.triage_referral", is_caseworker)
+
+
+def may_sign_off(user) -> bool:
+    """Who may approve or send back a request to close a case: an active CME manager (the one statement of it)."""
+    return bool(user.is_active and user.role == Role.CME_MANAGER)
+
+
+rules.add_perm("cases.sign_off_case", is_manager)  # the sign-off queue, approving and sending back

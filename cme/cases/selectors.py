@@ -12,8 +12,8 @@ from cme.accounts.models import User
 from cme.common.crypto import encrypted_field_names
 from cme.people.models import Child, PersonName
 
-from .enums import CaseStatus, EnquiryResult, ReferralStatus, RiskLevel
-from .models import Case, Decision, Document, Enquiry, Note, Referral
+from .enums import CaseStatus, EnquiryResult, ReferralStatus, RiskLevel, SignOffState
+from .models import Case, Decision, Document, Enquiry, Note, Referral, SignOffRequest
 from .policies import ALLOCATABLE_ROLES
 
 # Case and referral pages show who the child is, never their special-category details, so those stay sealed.
@@ -252,3 +252,37 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
         TimelineEntry(d.uploaded_at, "document", f"Document: {d.title}", d.uploaded_by) for d in case.documents.all()
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def sign_offs_waiting(*, user: User) -> QuerySet[SignOffRequest]:
+    """The requests to close a case that `user` should act on now, oldest first.
+
+    For a manager: every request waiting for sign-off that someone else asked for (a manager never signs off their
+    own). For an officer: their requests a manager sent back, on cases still open with no newer request. Else none.
+    The task list (issue 12 point 3) and the sign-off queue page read this.
+    """
+    requests = SignOffRequest.objects.select_related("case", "case__child", "requested_by", "decided_by").defer(
+        *encrypted_field_names(Child, via="case__child")
+    )
+    if not user.is_authenticated or not user.is_active:
+        return requests.none()
+    if user.role == Role.CME_MANAGER:
+        waiting = requests.filter(state=SignOffState.WAITING).exclude(case__status=CaseStatus.CLOSED)
+        return waiting.exclude(requested_by=user).order_by("requested_at", "pk")
+    if user.role == Role.CME_OFFICER:
+        newer = SignOffRequest.objects.filter(case=OuterRef("case"), pk__gt=OuterRef("pk"))
+        return (
+            requests.filter(state=SignOffState.SENT_BACK, requested_by=user, case__in=case_list_for_user(user=user))
+            .exclude(case__status=CaseStatus.CLOSED)
+            .exclude(Exists(newer))
+            .order_by("decided_at", "pk")
+        )
+    return requests.none()
+
+
+def sign_off_for_case(*, case: Case) -> SignOffRequest | None:
+    """The case's latest request to close it, if it is waiting or was sent back and not yet followed by another."""
+    latest = case.sign_offs.select_related("requested_by", "decided_by").order_by("-pk").first()
+    if latest is None or latest.state == SignOffState.APPROVED:
+        return None
+    return latest

@@ -11,6 +11,12 @@ def default_council_name() -> str:
     return settings.CME_COUNCIL_NAME
 
 
+def default_sign_off_outcomes() -> list[str]:
+    from cme.cases.enums import DEFAULT_SIGN_OFF_OUTCOMES
+
+    return [str(outcome) for outcome in DEFAULT_SIGN_OFF_OUTCOMES]
+
+
 class CouncilSettings(TimestampedModel):
     """What the public pages and the privacy notice say about the council. Always the row with pk 1."""
 
@@ -28,6 +34,21 @@ class CouncilSettings(TimestampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(366)],
         help_text="Data matching flags a school whose latest roll was received longer ago than this before a run. "
         "Six weeks (42 days) is about half a term.",
+    )
+
+    sign_off_outcomes = models.JSONField(
+        "Outcomes a manager must sign off",
+        default=default_sign_off_outcomes,
+        blank=True,
+        help_text="A case closing with one of these waits for a manager's approval.",
+    )
+    sign_off_open_school_days = models.PositiveSmallIntegerField(
+        "Sign off any case open longer than this many school days",
+        null=True,
+        blank=True,
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(2000)],
+        help_text="Leave empty for no such rule. 60 school days is about a term.",
     )
 
     class Meta:

@@ -22,6 +22,8 @@ EDITABLE_FIELDS = (
     "complaints_url",
     "accessibility_contact_email",
     "roll_max_age_days",
+    "sign_off_outcomes",
+    "sign_off_open_school_days",
 )
 
 

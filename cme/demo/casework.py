@@ -35,11 +35,15 @@ from cme.cases.enums import (
     ReferralSource,
     ReferralStatus,
     RiskLevel,
+    SignOffState,
 )
-from cme.cases.models import Case, Decision, Enquiry, Note, Referral
+from cme.cases.models import Case, Decision, Enquiry, Note, Referral, SignOffRequest
 from cme.people.models import Child
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record
+from cme.schools.enrolments import school_outside_register
+from cme.schools.enums import EnrolmentSource
+from cme.schools.models import Enrolment, School
 
 from .generator import Borough
 
@@ -173,6 +177,7 @@ def demo_casework_load(*, borough: Borough, children: dict[str, Child], seed: in
         counts["cases"] += 1
         _work_case(case, officer, state, triaged, today, rng, calendar, counts)
     _reviews_spread(rng=rng, today=today, calendar=calendar, counts=counts)
+    counts["sign_offs"] = _sign_offs(staff.manager, today)
     return counts
 
 
@@ -207,6 +212,74 @@ def _review_before(reviewed: date, today: date, calendar: SchoolCalendar, *, lat
         reviewed = reviewed - timedelta(days=7) if late else min(reviewed + timedelta(days=7), today)
         due = _due(reviewed, CASE_REVIEW_DAYS, calendar)
     return reviewed, due
+
+
+# Where children went when their cases closed (issue 12 point 7): another council's school by name and URN, or a
+# country. Cases found on a school's roll in the borough get that school and an enrolment from the closure.
+OTHER_COUNCIL_SCHOOLS = (("Harbour View Academy", 145678, "Northshire"), ("St Aidan's CE Primary", 146903, "Leeds"))
+COUNTRIES = ("Poland", "Romania", "Portugal", "Pakistan")
+
+
+def _destination(case: Case, outcome: str, found: date) -> dict:
+    """The destination fields for a demo case closed with `outcome` (its own generator, so other draws stay put)."""
+    rng = random.Random(case.pk)
+    if outcome == Outcome.ON_ROLL_THIS_LA:
+        school = rng.choice(list(School.objects.filter(status__istartswith="open").order_by("urn")[:40]))
+        Enrolment.objects.create(child=case.child, school=school, start_date=found, source=EnrolmentSource.CASE_CLOSURE)
+        return {"destination_school": school, "destination_on": found}
+    if outcome == Outcome.ON_ROLL_OTHER_LA:
+        name, urn, council = rng.choice(OTHER_COUNCIL_SCHOOLS)
+        school = School.objects.filter(urn=urn).first() or school_outside_register(name=name, urn=urn)
+        Enrolment.objects.create(child=case.child, school=school, start_date=found, source=EnrolmentSource.CASE_CLOSURE)
+        return {"destination_school": school, "destination_council": council, "destination_on": found}
+    if outcome == Outcome.MOVED_ABROAD_CONFIRMED:
+        return {"destination_country": rng.choice(COUNTRIES), "destination_on": found}
+    return {}
+
+
+# Requests to close that wait for the demo manager's sign-off, and one the manager sent back (issue 12 point 2).
+SIGN_OFFS = (
+    (
+        Outcome.WHEREABOUTS_UNKNOWN,
+        "",
+        "All checks made: no trace at housing, council tax, GP or the lost pupil database.",
+    ),
+    (Outcome.MOVED_ABROAD_CONFIRMED, "Romania", "Mother confirmed by email that the family moved to Romania."),
+    (Outcome.EHE_SUITABLE, "", "The EHE adviser visited and judged the education described suitable."),
+)
+SENT_BACK = (Outcome.MOVED_ABROAD_UNCONFIRMED, "Portugal", "Neighbours say the family went to Portugal.")
+SENT_BACK_REASON = "Ask the Home Office and the last school for evidence of travel before closing."
+
+
+def _sign_offs(manager: User, today: date) -> int:
+    located = list(Case.objects.filter(status=CaseStatus.LOCATED).select_related("officer").order_by("pk")[:4])
+    for index, case in enumerate(located):
+        outcome, country, why = SIGN_OFFS[index] if index < len(SIGN_OFFS) else SENT_BACK
+        sent_back = index >= len(SIGN_OFFS)
+        asked = today - timedelta(days=index + 1)
+        request = SignOffRequest.objects.create(
+            case=case,
+            outcome=outcome,
+            rationale=why,
+            needed_because=[f"The outcome is “{Outcome(outcome).label}”"],
+            destination_country=country,
+            requested_by=case.officer,
+            state=SignOffState.SENT_BACK if sent_back else SignOffState.WAITING,
+            decided_by=manager if sent_back else None,
+            decided_at=_at(today, 9) if sent_back else None,
+            decision_reason=SENT_BACK_REASON if sent_back else "",
+        )
+        SignOffRequest.objects.filter(pk=request.pk).update(requested_at=_at(asked, 15))
+        details = {"sign_off_id": request.pk, "outcome": outcome}
+        _decide(
+            case=case, actor=case.officer, kind=DecisionKind.REQUEST_SIGN_OFF, day=asked, rationale=why, details=details
+        )
+        if sent_back:
+            _decide(
+                case=case, actor=manager, kind=DecisionKind.SEND_BACK_SIGN_OFF, day=today, rationale=SENT_BACK_REASON,
+                details=details,
+            )  # fmt: skip
+    return len(located)
 
 
 def _decide(*, actor, kind, day, rationale, case=None, referral=None, details=None) -> Decision:
@@ -354,6 +427,10 @@ def _work_case(case, officer, state, opened, today, rng, calendar, counts: dict)
                 rationale=why,
             )
             Case.objects.filter(pk=case.pk).update(
-                status=CaseStatus.CLOSED, outcome=outcome, closed_on=closed, due_on=None
+                status=CaseStatus.CLOSED,
+                outcome=outcome,
+                closed_on=closed,
+                due_on=None,
+                **_destination(case, outcome, found),
             )
             counts["decisions"] += 1

@@ -37,6 +37,7 @@ from cme.people.models import (
 from cme.people.names import search_keys_fill
 from cme.privacy.models import Disclosure, ProcessingRestriction
 from cme.rights.models import RightsRequest
+from cme.schools.enums import EnrolmentSource
 from cme.schools.models import Enrolment, School
 
 from .casework import demo_casework_load
@@ -325,6 +326,7 @@ def _load_enrolments(borough: Borough, schools: dict[str, School], children: dic
             start_date=e.start_date,
             leave_date=e.leave_date,
             deletion_ground=e.deletion_ground or "",
+            source=EnrolmentSource.DEMO,
         )
         for e in borough.enrolments
     ]

@@ -195,7 +195,8 @@ def _rolls_used(on: date) -> list[dict]:
 
     return [
         {"urn": roll.school_urn, "school": roll.school_name, "import_id": roll.source_import.pk,
-         "received_on": roll.received_on.isoformat(), "pupils": roll.pupils, "stale": roll.is_stale}
+         "received_on": roll.received_on.isoformat(), "pupils": roll.pupils, "stale": roll.is_stale,
+         "joined_since": roll.joined_since}
         for roll in school_rolls_in_use(on=on)
     ]  # fmt: skip
 

@@ -60,6 +60,9 @@ class RollInUse:
     pupils: int
     age_days: int
     is_stale: bool
+    # Children cme has put on this school's roll since the roll was received (from triaged new-pupil returns and CTFs,
+    # or a case closed as found on the roll): a match run reads them as on roll even though the roll predates them.
+    joined_since: int = 0
 
     @property
     def received_on(self) -> date:
@@ -74,7 +77,7 @@ def school_rolls_in_use(*, on: date | None = None) -> list[RollInUse]:
     longer ago than the council's setting (`CouncilSettings.roll_max_age_days`) before `on` (default today).
     """
     from cme.council.selectors import council_settings_get
-    from cme.schools.models import School
+    from cme.schools.models import Enrolment, School
 
     on = on or timezone.localdate()
     finished = [ImportState.IMPORTED, ImportState.IMPORTED_WITH_REJECTIONS]
@@ -96,6 +99,11 @@ def school_rolls_in_use(*, on: date | None = None) -> list[RollInUse]:
         {import_id for rolls in by_school.values() for import_id, _ in rolls}
     )
     names = dict(School.objects.filter(urn__in=list(by_school)).values_list("urn", "name"))
+    joiners = list(
+        Enrolment.objects.filter(school__urn__in=list(by_school), leave_date__isnull=True, start_date__lte=on)
+        .exclude(source="")
+        .values_list("school__urn", "start_date")
+    )
     max_age = council_settings_get().roll_max_age_days
     in_use = []
     for urn, rolls in by_school.items():
@@ -110,6 +118,9 @@ def school_rolls_in_use(*, on: date | None = None) -> list[RollInUse]:
                 pupils=pupils,
                 age_days=age,
                 is_stale=age > max_age,
+                joined_since=sum(
+                    1 for school_urn, start in joiners if school_urn == urn and start > source_import.received_on
+                ),
             )
         )
     return sorted(in_use, key=lambda roll: (roll.received_on, roll.school_name))

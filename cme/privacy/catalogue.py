@@ -2467,6 +2467,62 @@ _ENTRIES += [
     ),
     *_staff_link("schools.ReturnImport", {"imported_by": "Who imported the file"}),
     *_casework("cases.Decision", {"roll_return": "Which school return the decision is about"}),
+    # --- issue 12: enrolments from triage, where a child went when the case closed, manager sign-off ---------------
+    *_declare(
+        "schools.Enrolment",
+        {
+            "source": "How the service learned of the enrolment (a school's return, a transfer file, a case closing)",
+            "started_by": "The school's return that put the child on the roll",
+            "ended_by": "The school's return that took the child off the roll",
+        },
+        category=_C.EDUCATION,
+        subjects={_D.CHILD},
+        purposes={_P.ADMINISTER_SERVICE, _P.IDENTIFY_CME, _P.LOCATE, _P.SUPPORT_DECISIONS, _P.ANALYTICS},
+        sources={_S.SCHOOL, _S.SCHOOL_TO_SCHOOL, _S.SERVICE},
+        recipients=_EDUCATION_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_casework(
+        "cases.Case",
+        {
+            "destination_school": "The school the child was found on the roll of when the case closed",
+            "destination_council": "The council's area the child moved to",
+            "destination_country": "The country the child moved to",
+            "destination_on": "When the child started at that school or moved",
+        },
+        sources={_S.SERVICE, _S.SCHOOL, _S.OTHER_COUNCIL, _S.FAMILY},
+    ),
+    *_casework(
+        "cases.SignOffRequest",
+        {
+            "case": "Which case an officer asked to close",
+            "state": "Whether a manager has signed the closure off or sent it back",
+            "needed_because": "Why the council's settings need a manager's sign-off (the outcome, or how long it ran)",
+            "requested_at": "When the officer asked",
+            "decided_at": "When the manager decided",
+            "destination_school": "The school the officer found the child on the roll of",
+            "destination_council": "The council's area the officer found the child moved to",
+            "destination_country": "The country the officer found the child moved to",
+            "destination_on": "When the child started at that school or moved",
+        },
+        sources={_S.SERVICE, _S.SCHOOL, _S.OTHER_COUNCIL, _S.FAMILY},
+    ),
+    *_casework(
+        "cases.SignOffRequest",
+        # As on the case: an outcome such as "referred to children's social care or police" reveals that involvement.
+        {"outcome": "How the officer proposed the case should end"},
+        may_reveal={_C.STATUTORY_SERVICES},
+    ),
+    *_free_text(
+        "cases.SignOffRequest",
+        {
+            "rationale": "Why the officer asked to close the case, in their words",
+            "decision_reason": "Why the manager signed it off or sent it back, in their words",
+        },
+    ),
+    *_staff_link(
+        "cases.SignOffRequest", {"requested_by": "Who asked to close the case", "decided_by": "Which manager decided"}
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -2553,6 +2609,8 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("council.CouncilSettings", "complaints_url"): _COUNCIL,
         ("council.CouncilSettings", "accessibility_contact_email"): _COUNCIL + " A shared mailbox.",
         ("council.CouncilSettings", "roll_max_age_days"): _COUNCIL + " A number of days.",
+        ("council.CouncilSettings", "sign_off_outcomes"): _COUNCIL + " A list of case outcomes.",
+        ("council.CouncilSettings", "sign_off_open_school_days"): _COUNCIL + " A number of school days.",
         ("council.TermPeriod", "name"): _CALENDAR,
         ("council.TermPeriod", "first_day"): _CALENDAR,
         ("council.TermPeriod", "last_day"): _CALENDAR,

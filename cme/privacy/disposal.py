@@ -55,6 +55,7 @@ DISPOSAL_PLAN: dict[str, str] = {
     "cases.Case": "cascade",
     "cases.Referral": "cascade",
     "cases.Decision": "cascade",
+    "cases.SignOffRequest": "cascade (requests to close the child's cases)",
     "cases.Enquiry": "cascade",
     "cases.Note": "cascade",
     "cases.Document": "cascade; the uploaded file is removed",

@@ -11,6 +11,16 @@ class EnrolmentStatus(models.TextChoices):
     SUBSIDIARY_DUAL = "S", "Subsidiary (dual registration)"
 
 
+class EnrolmentSource(models.TextChoices):
+    """How cme came to know of an enrolment: what put the child on (or back on) the school's roll in cme."""
+
+    NOT_RECORDED = "", "Not recorded"
+    NEW_PUPIL_RETURN = "new_pupil_return", "The school's new-pupil return"
+    CTF = "ctf", "A Common Transfer File"
+    CASE_CLOSURE = "case_closure", "Found on the school's roll when a case closed"
+    DEMO = "demo", "The demo data"
+
+
 class DeletionGround(models.TextChoices):
     """Grounds for deleting a pupil of compulsory school age from the admission register: reg 9(1), SI 2024/208."""
 

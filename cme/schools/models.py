@@ -8,7 +8,15 @@ from django.db.models import Q
 
 from cme.common.models import TimestampedModel
 
-from .enums import EVENT_DATE_LABELS, DeletionGround, EnrolmentStatus, ReturnChannel, ReturnKind, TriageState
+from .enums import (
+    EVENT_DATE_LABELS,
+    DeletionGround,
+    EnrolmentSource,
+    EnrolmentStatus,
+    ReturnChannel,
+    ReturnKind,
+    TriageState,
+)
 
 
 class School(TimestampedModel):
@@ -72,6 +80,14 @@ class Enrolment(TimestampedModel):
     start_date = models.DateField()
     leave_date = models.DateField(null=True, blank=True)
     deletion_ground = models.CharField(max_length=1, choices=DeletionGround.choices, blank=True)
+    # Where cme learned of it: the return or file that started it (triage), the one that ended it (a deletion return).
+    source = models.CharField(max_length=20, choices=EnrolmentSource.choices, blank=True, default="")
+    started_by = models.ForeignKey(
+        "schools.RollReturn", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments_started"
+    )
+    ended_by = models.ForeignKey(
+        "schools.RollReturn", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments_ended"
+    )
 
     class Meta:
         ordering = ["-start_date"]

@@ -22,6 +22,7 @@ NAV_ITEMS = (
     NavItem("Cases", "web:cases:list", "cases.view_caseload", "cases"),
     NavItem("Referrals", "web:referrals:list", "cases.view_referral", "referrals"),
     NavItem("Caseload", "web:cases:caseload", "cases.view_team_caseload", "caseload"),
+    NavItem("Sign-offs", "web:cases:sign-offs", "cases.view_caseload", "sign-offs"),
     NavItem("Match review", "web:matching:queue", "matching.view_candidates", "matching-queue"),
     NavItem("Data matching", "web:matching:runs", "matching.view_runs", "matching"),
     NavItem("Reports", "web:reports:dashboard", "reports.view_dashboards", "reports"),

@@ -253,7 +253,9 @@ def test_closing_and_reopening_a_case(api, officer, case):
 
 
 def test_reopening_a_closed_case_on_a_stale_read_is_refused_with_409(api, officer, manager, case):
-    case_close(case=case, actor=manager, outcome=Outcome.DIED, rationale="Coroner's report", expected_version=1)
+    case_close(
+        case=case, actor=manager, outcome=Outcome.END_OF_COMPULSORY_AGE, rationale="Turned 16", expected_version=1
+    )
     response = api(officer).post(url("case-reopen", case), {"rationale": "x", "expected_version": 1})
     assert response.status_code == 409
 

@@ -41,7 +41,12 @@ CASE_ENDPOINTS = [
     ("case-risk", "post", {"risk_level": "high", "rationale": "Police concern", "expected_version": 1}, 200),
     ("case-escalate", "post", {"kind": "escalate_social_care", "recipient": "MASH", "rationale": "Neglect"}, 201),
     ("case-sao", "post", {"rationale": "Refused a place"}, 201),
-    ("case-close", "post", {"outcome": "died", "rationale": "Coroner", "expected_version": 1}, 200),
+    (
+        "case-close",
+        "post",
+        {"outcome": "died", "rationale": "Coroner", "expected_version": 1},
+        202,
+    ),  # died: needs sign-off
     ("case-decision-list", "get", None, 200),
     ("enquiry-list", "get", None, 200),
     ("enquiry-create", "post", {"agency": "police", "requested_on": DATE}, 201),

@@ -367,4 +367,38 @@ def test_merging_two_records_and_undoing_it_stays_accessible(page, live_server, 
     page.get_by_role("button", name="Undo the merge").click()
     page.wait_for_url(f"{live_server.url}/children/{survivor.pk}/")
     assert Child.objects.get(pk=merged.pk).merged_into_id is None
+
+
+def test_the_sign_off_and_closing_pages_have_no_accessibility_violations(page, live_server, demo_borough):
+    """Issue 12: the closing page (with its errors), the managers' sign-off queue, and signing off or sending back."""
+    from cme.accounts.models import User
+    from cme.cases.enums import CaseStatus, Outcome
+    from cme.cases.models import Case
+    from cme.cases.selectors import sign_offs_waiting
+    from cme.cases.services import case_close_or_ask
+
+    manager = User.objects.get(username="manager")
+    waiting = sign_offs_waiting(user=manager).first()
+    if waiting is None:
+        case = Case.objects.exclude(status=CaseStatus.CLOSED).exclude(officer=manager).exclude(officer=None).first()
+        waiting = case_close_or_ask(
+            case=case, actor=case.officer, outcome=Outcome.DIED, rationale="Seen", expected_version=case.version
+        ).sign_off
+    case_id = waiting.case_id
+    sign_in(page, live_server.url, "manager")
+    paths = [
+        "/cases/sign-offs/",
+        f"/cases/{case_id}/sign-offs/{waiting.pk}/approve/",
+        f"/cases/{case_id}/sign-offs/{waiting.pk}/send-back/",
+        f"/cases/{case_id}/",
+        f"/cases/{case_id}/close/",
+    ]
+    found = {}
+    for path in paths:
+        page.goto(live_server.url + path)
+        found[path] = violations_on(page)
+    page.check("input[value=on_roll_this_la]")
+    page.click("[name=submit]")
+    assert page.locator(".govuk-error-summary").is_visible()
+    found["close with errors"] = violations_on(page)
     assert found == {key: [] for key in found}

@@ -11,6 +11,8 @@ from cme.demo.generator import generate_borough
 from cme.demo.loader import DEMO_PASSWORD, DEMO_USERS, DemoDataRefused, demo_data_load
 from cme.people.enums import ContactKind, ContactLabel
 from cme.people.models import Carer, CarerRelationship, Child, ContactPoint, Residence
+from cme.schools.enrolments import OUTSIDE_REGISTER_STATUS
+from cme.schools.enums import EnrolmentSource
 from cme.schools.models import Enrolment, School
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +28,11 @@ def test_the_whole_borough_and_the_demo_users_are_loaded(settings, small_borough
     counts = demo_data_load(borough=small_borough)
     assert Child.objects.count() == counts["children"] == len(small_borough.children)
     assert Carer.objects.count() == len(small_borough.carers)
-    assert School.objects.count() == len(small_borough.schools)
-    assert Enrolment.objects.count() == len(small_borough.enrolments)
+    # Besides the borough's, the schools in other councils' areas that closed cases name (cme.demo.casework).
+    assert School.objects.exclude(status=OUTSIDE_REGISTER_STATUS).count() == len(small_borough.schools)
+    # Besides the borough's, the enrolments of children found on a school's roll when their case closed.
+    assert Enrolment.objects.filter(source=EnrolmentSource.DEMO).count() == len(small_borough.enrolments)
+    assert not Enrolment.objects.exclude(source__in=[EnrolmentSource.DEMO, EnrolmentSource.CASE_CLOSURE]).exists()
     assert CarerRelationship.objects.count() == len(small_borough.relationships)
     assert Residence.objects.filter(child__isnull=False).count() >= len(small_borough.children)
     signing_in = {user.username: user.role for user in User.objects.all() if user.has_usable_password()}
@@ -105,3 +110,22 @@ def test_the_demo_has_casework_in_every_state(settings):
     # every case change has its decision, by a named person with a reason
     assert not Decision.objects.filter(rationale="").exists()
     assert all(case.decisions.exists() for case in Case.objects.all())
+
+
+def test_the_demo_shows_sign_offs_waiting_and_school_histories(settings):
+    from cme.accounts.models import User
+    from cme.cases.enums import CaseStatus, SignOffState
+    from cme.cases.models import Case
+    from cme.cases.selectors import sign_offs_waiting
+    from cme.schools.enums import EnrolmentSource
+    from cme.schools.models import Enrolment
+
+    settings.CME_DEMO = True
+    demo_data_load(borough=generate_borough(seed=11, children=2000, schools=10))
+    waiting = list(sign_offs_waiting(user=User.objects.get(username="manager")))
+    assert len(waiting) >= 2 and all(request.state == SignOffState.WAITING for request in waiting)
+    assert all(request.case.status != CaseStatus.CLOSED for request in waiting)
+    assert Enrolment.objects.filter(source=EnrolmentSource.CASE_CLOSURE).exists()
+    assert Enrolment.objects.filter(leave_date__isnull=False).exists()  # histories with a school left behind
+    on_roll = Case.objects.filter(status=CaseStatus.CLOSED, outcome__in=["on_roll_this_la", "on_roll_other_la"])
+    assert on_roll.exists() and not on_roll.filter(destination_school__isnull=True).exists()

@@ -166,11 +166,20 @@ def test_escalating_records_a_decision_and_a_disclosure(sign_in, officer, case):
 def test_closing_the_case_through_the_page(sign_in, officer, case):
     response = sign_in(officer).post(
         reverse("web:cases:close", args=[case.pk]),
-        {"version": case.version, "outcome": "on_roll_other_la", "rationale": "Confirmed by Leeds CME officer"},
+        {
+            "version": case.version,
+            "outcome": "on_roll_other_la",
+            "destination_school_urn": "145678",
+            "destination_school_name": "Leeds Park Academy",
+            "destination_council": "Leeds",
+            **date_fields("destination_on", datetime.date(2026, 11, 2)),
+            "rationale": "Confirmed by Leeds CME officer",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
+    assert (case.destination_school.name, case.destination_council) == ("Leeds Park Academy", "Leeds")
 
 
 def test_the_dashboard_shows_my_cases_and_new_referrals(sign_in, officer, case, referral_factory):

@@ -147,6 +147,9 @@ DOORS: dict[str, Door] = {
     "web:manage:role-grant-decide": NONE,
     "web:cases:list": LISTED,
     "web:cases:caseload": NONE,  # how many cases each caseworker has
+    "web:cases:sign-offs": LISTED,  # the managers' queue: cases (reference and child's name) waiting for sign-off
+    "web:cases:sign-off-approve": CASELOAD,
+    "web:cases:sign-off-send-back": CASELOAD,
     "web:cases:detail": CASELOAD,
     "web:cases:status": CASELOAD,
     "web:cases:risk": CASELOAD,

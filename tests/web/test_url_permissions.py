@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cme.accounts.enums import Role
 from cme.accounts.models import RoleGrant
 from cme.cases.enums import DocumentKind
+from cme.cases.models import SignOffRequest
 from cme.cases.services import document_upload
 from tests.conftest import ROLE_FIXTURES
 from tests.factories.people import CarerRelationshipFactory
@@ -79,6 +80,11 @@ MATRIX = {
     "web:manage:closure-create": ("page", only("sysadmin")),
     "web:cases:list": ("page", only(*CASEWORKERS)),
     "web:cases:caseload": ("page", only("manager")),
+    # Managers see the requests waiting for them; officers, theirs that a manager sent back.
+    "web:cases:sign-offs": ("page", only(*CASEWORKERS)),
+    # A request an officer made on the matrix case: only a manager signs it off or sends it back (as reallocation).
+    "web:cases:sign-off-approve": ("page", {**only("manager", refused=404), "officer": 403}),  # outsider: 404
+    "web:cases:sign-off-send-back": ("page", {**only("manager", refused=404), "officer": 403}),  # outsider: 404
     # The matrix case belongs to the officer's team, so both caseworkers may open and work it. Everyone else gets
     # 404 for a case or referral page: being refused a record must not reveal that it exists.
     "web:cases:detail": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
@@ -291,6 +297,7 @@ class World:
     hold: object
     enrolment: object = None
     rights: dict | None = None  # a request of each kind naming the matrix child (and carer), and a restriction
+    sign_off: object = None
 
 
 @pytest.fixture
@@ -342,6 +349,9 @@ def world(
         **_retention_world(case),
         enrolment=EnrolmentFactory(child=case.child),
         rights=_rights_world(case),
+        sign_off=SignOffRequest.objects.create(
+            case=case, outcome="died", rationale="Matrix request", requested_by=case.officer
+        ),
     )
 
 
@@ -433,6 +443,7 @@ def url_for(name: str, world: World) -> str:
         "hold_id": world.hold.pk,
         "request_id": _rights_request_id(name, world),
         "restriction_id": world.rights["restriction"].pk if world.rights else None,
+        "sign_off_id": world.sign_off.pk,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
     }

@@ -4,6 +4,7 @@ Each endpoint about one case opens it through `access_case`, so a case the user 
 not exist; the `rules` permission is then asked of the case itself (a manager may reallocate it, an officer may not).
 """
 
+from django.db.models import TextChoices
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -25,6 +26,7 @@ from cme.cases.enums import (
     ReferralSource,
     ReferralStatus,
     RiskLevel,
+    SignOffState,
 )
 from cme.cases.models import Note
 from cme.cases.selectors import case_list_for_user
@@ -32,8 +34,10 @@ from cme.cases.services.cases import ERROR_NOT_AN_OFFICER, ESCALATIONS
 from cme.cases.services.enquiries import ERROR_EVIDENCE_OTHER_CASE
 from cme.cases.services.notes import ERROR_EMPTY, ERROR_REASON
 from cme.common.access import audit_list_read, audit_refused_request
+from cme.common.errors import ApplicationError
 from cme.common.writes import ERROR_NO_RATIONALE
 from cme.privacy.enums import LawfulBasis
+from cme.schools.selectors import school_get
 
 from ..exceptions import code_field, date_field, error_responses
 from ..fields import version_field
@@ -42,6 +46,7 @@ from .people import MAX_ID, ChildSummarySerializer
 CASE_ID = OpenApiParameter("case_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 ENQUIRY_ID = OpenApiParameter("enquiry_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
 NOTE_ID = OpenApiParameter("note_id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
+ERROR_UNKNOWN_URN = "No school with this URN is in the register: give its name too (destination_school_name)"
 RATIONALE_HELP = "Why you are making this decision; recorded with your name."
 
 
@@ -105,6 +110,12 @@ class CaseSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True, help_text="When the current stage's work is due.")
     closed_on = serializers.DateField(allow_null=True)
     outcome = code_field(Outcome, blank=True, help_text="Blank until the case is closed.")
+    destination_school_urn = serializers.IntegerField(
+        source="destination_school.urn", allow_null=True, default=None, help_text="Closed: the school the child is on."
+    )
+    destination_council = serializers.CharField(help_text="Closed: the council's area the child moved to.")
+    destination_country = serializers.CharField(help_text="Closed: the country the child moved to.")
+    destination_on = serializers.DateField(allow_null=True, help_text="Closed: when the child started or moved.")
     officer = UserSummarySerializer(allow_null=True)
     team = TeamSummarySerializer(allow_null=True)
     version = serializers.IntegerField(help_text="Send this back as `expected_version` with a change.")
@@ -388,27 +399,86 @@ class CaseStartSaoApi(CaseAccessApiMixin, APIView):
         return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
+class CloseAnswer(TextChoices):
+    """What a closure answered with 202 means."""
+
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Waiting for a manager's sign-off"
+
+
+class SignOffSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = code_field(SignOffState)
+    outcome = code_field(Outcome)
+    needed_because = serializers.ListField(child=serializers.CharField(), help_text="Why the settings need sign-off.")
+    requested_by = UserSummarySerializer()
+    requested_at = serializers.DateTimeField()
+
+
+class AwaitingSignOffSerializer(serializers.Serializer):
+    status = code_field(CloseAnswer, help_text="Always `awaiting_sign_off`: the closure waits for a manager.")
+    sign_off = SignOffSerializer()
+    case = CaseSerializer(help_text="The case, still open until a manager signs the closure off.")
+
+
 class CaseCloseApi(CaseAccessApiMixin, APIView):
     class InputSerializer(serializers.Serializer):
         outcome = code_field(Outcome)
         rationale = rationale_field()
         expected_version = version_field()
+        destination_school_urn = serializers.IntegerField(
+            required=False, min_value=100000, max_value=999999, help_text="Found on a school roll: the school's URN."
+        )
+        destination_school_name = serializers.CharField(
+            required=False, max_length=200, help_text="Another council's school the register does not hold: its name."
+        )
+        destination_council = serializers.CharField(required=False, max_length=150, allow_blank=True)
+        destination_country = serializers.CharField(required=False, max_length=100, allow_blank=True)
+        destination_on = date_field(required=False, help_text="When the child started at the school, or moved.")
 
         class Meta:
             ref_name = "CaseCloseInput"
 
     @extend_schema(
         operation_id="case_close",
-        summary="Close the case with an outcome",
+        summary="Close the case with an outcome and where the child went",
+        description="Answers 200 with the closed case, or 202 with `status` `awaiting_sign_off` when the council's "
+        "settings need a manager's sign-off first: the case stays open until a manager approves.",
         parameters=[CASE_ID],
         request=InputSerializer,
-        responses={200: CaseSerializer, **error_responses(400, 404, 409)},
+        responses={200: CaseSerializer, 202: AwaitingSignOffSerializer, **error_responses(400, 404, 409)},
     )
     def post(self, request, case_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_close(case=self.case, actor=request.user, **serializer.validated_data)
-        return Response(CaseSerializer(case).data)
+        data = serializer.validated_data
+        urn = data.get("destination_school_urn")
+        school = None
+        if urn is not None and not data.get("destination_school_name"):
+            school = school_get(urn=urn)
+            if school is None:
+                raise ApplicationError(ERROR_UNKNOWN_URN, field="destination_school_urn")
+        destination = services.closure_destination(
+            outcome=data["outcome"],
+            school=school,
+            other_school_name=data.get("destination_school_name", ""),
+            other_school_urn=str(urn) if school is None and urn is not None else "",
+            council=data.get("destination_council", ""),
+            country=data.get("destination_country", ""),
+            on=data.get("destination_on"),
+            required=False,
+        )
+        result = services.case_close_or_ask(
+            case=self.case,
+            actor=request.user,
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            expected_version=data["expected_version"],
+            destination=destination,
+        )
+        if result.awaiting_sign_off:
+            body = {"status": "awaiting_sign_off", "sign_off": result.sign_off, "case": result.case}
+            return Response(AwaitingSignOffSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        return Response(CaseSerializer(result.case).data)
 
 
 class CaseReopenApi(CaseAccessApiMixin, APIView):

@@ -6,5 +6,6 @@ from .document import Document, DocumentDownload
 from .enquiry import Enquiry
 from .note import Note
 from .referral import Referral
+from .signoff import SignOffRequest
 
-__all__ = ["Case", "Decision", "Document", "DocumentDownload", "Enquiry", "Note", "Referral"]
+__all__ = ["Case", "Decision", "Document", "DocumentDownload", "Enquiry", "Note", "Referral", "SignOffRequest"]

@@ -32,6 +32,13 @@ class Case(TimestampedModel):
     )
     closed_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=40, choices=Outcome.choices, blank=True)
+    # Where the child went, recorded on closing: a school (on roll), a council's area, or a country; and from when.
+    destination_school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destination_council = models.CharField(max_length=150, blank=True)
+    destination_country = models.CharField(max_length=100, blank=True)
+    destination_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Writes for casework. Callers write `from cme.cases.services import case_close`."""
 
 from .cases import (
+    Destination,
     case_close,
     case_details_correct,
     case_escalate,
@@ -9,15 +10,20 @@ from .cases import (
     case_set_risk,
     case_start_sao,
     case_status_change,
+    closure_destination,
 )
 from .documents import DocumentRefused, document_download_open, document_upload
 from .enquiries import enquiry_record_response, enquiry_request
 from .notes import note_add, note_correct
 from .referrals import referral_accept, referral_create, referral_no_further_action
+from .signoff import CloseResult, case_close_or_ask, sign_off_approve, sign_off_reasons, sign_off_send_back
 
 __all__ = [
+    "CloseResult",
+    "Destination",
     "DocumentRefused",
     "case_close",
+    "case_close_or_ask",
     "case_details_correct",
     "case_escalate",
     "case_reallocate",
@@ -25,6 +31,7 @@ __all__ = [
     "case_set_risk",
     "case_start_sao",
     "case_status_change",
+    "closure_destination",
     "document_download_open",
     "document_upload",
     "enquiry_record_response",
@@ -34,4 +41,7 @@ __all__ = [
     "referral_accept",
     "referral_create",
     "referral_no_further_action",
+    "sign_off_approve",
+    "sign_off_reasons",
+    "sign_off_send_back",
 ]

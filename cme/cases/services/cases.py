@@ -1,5 +1,8 @@
 """Changes to a case: status, risk, allocation, escalation, closure. Each is a person's recorded decision."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,9 +14,20 @@ from cme.people.history import field_changes_record
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.restriction import refused_while_restricted
 from cme.privacy.services import disclosure_record
+from cme.schools.enrolments import enrolment_from_case_closure, school_outside_register
+from cme.schools.models import School
 
 from ..clocks import CASE_REVIEW_DAYS, INITIAL_CHECKS_DAYS
-from ..enums import STATUS_MOVES, CaseStatus, DecisionKind, Outcome, RiskLevel
+from ..enums import (
+    COUNCIL_OUTCOMES,
+    COUNTRY_OUTCOMES,
+    ON_ROLL_OUTCOMES,
+    STATUS_MOVES,
+    CaseStatus,
+    DecisionKind,
+    Outcome,
+    RiskLevel,
+)
 from ..models import Case, Decision
 from ..policies import may_be_allocated_cases
 from .common import audit_case_change, decision_record, due_date
@@ -145,12 +159,116 @@ def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
     return decision_record(actor=actor, kind=DecisionKind.START_SAO, rationale=rationale, case=case)
 
 
+ERROR_NEEDS_SIGN_OFF = "Closing this case needs a manager's sign-off: ask for it on the closing page"
+ERROR_NO_SCHOOL = "Choose the school the child is on the roll of, or enter another council's school"
+ERROR_NO_START = "Enter the date the child started at the school"
+ERROR_NO_COUNCIL = "Enter the council the child moved to"
+ERROR_NO_COUNTRY = "Enter the country the child moved to"
+ERROR_DESTINATION_IN_FUTURE = "The date must be today or in the past"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where the child went, as the closing page records it: a school, a council's area or a country, and when."""
+
+    school: School | None = None
+    council: str = ""
+    country: str = ""
+    on: date | None = None
+
+    def as_fields(self) -> dict:
+        return {
+            "destination_school": self.school,
+            "destination_council": self.council,
+            "destination_country": self.country,
+            "destination_on": self.on,
+        }
+
+
+def closure_destination(
+    *,
+    outcome: str,
+    school: School | None = None,
+    other_school_name: str = "",
+    other_school_urn: str = "",
+    council: str = "",
+    country: str = "",
+    on: date | None = None,
+    required: bool = True,
+) -> Destination:
+    """Check what the closing page gave for `outcome` and return the destination to record.
+
+    Found on a school roll: the school (from the register, or another council's school by name and URN) and the
+    start date are required. Another council's area or a country: its name is required for the outcomes that mean
+    one. Other outcomes record only what was given. With `required` False (the API, whose clients predate these
+    fields) nothing is required, but what is given is checked the same way.
+    """
+    council, country = (council or "").strip(), (country or "").strip()
+    if on is not None and on > timezone.localdate():
+        raise ApplicationError(ERROR_DESTINATION_IN_FUTURE, field="destination_on")
+    if outcome in ON_ROLL_OUTCOMES:
+        if school is None and (other_school_name.strip() or other_school_urn.strip()):
+            school = school_outside_register(name=other_school_name, urn=other_school_urn)
+        if school is None and required:
+            raise ApplicationError(ERROR_NO_SCHOOL, field="destination_school")
+        if on is None and (required or school is not None):
+            raise ApplicationError(ERROR_NO_START, field="destination_on")
+    if outcome in COUNCIL_OUTCOMES and not council:
+        if outcome == Outcome.ON_ROLL_OTHER_LA and school is not None and school.la_code:
+            council = school.la_name
+        if not council and required:
+            raise ApplicationError(ERROR_NO_COUNCIL, field="destination_council")
+    if outcome in COUNTRY_OUTCOMES and not country and required:
+        raise ApplicationError(ERROR_NO_COUNTRY, field="destination_country")
+    return Destination(school=school, council=council, country=country, on=on)
+
+
 @refused_while_restricted("case_close", lambda kw: [kw["case"].child_id])
 @transaction.atomic
-def case_close(*, case: Case, actor: User, outcome: Outcome, rationale: str, expected_version: int) -> Case:
-    """Close the case with an outcome from the outcome list."""
+def case_close(
+    *,
+    case: Case,
+    actor: User,
+    outcome: Outcome,
+    rationale: str,
+    expected_version: int,
+    destination: Destination | None = None,
+) -> Case:
+    """Close the case with an outcome from the outcome list, and where the child went.
+
+    Refuses (ERROR_NEEDS_SIGN_OFF) when the council's settings need a manager's sign-off for this closure: the pages
+    and the API call `case_close_or_ask` (cme.cases.services.signoff), which asks for it instead.
+    """
+    from .signoff import sign_off_reasons
+
     _require_open(case, rationale)
-    details = {"from": case.status, "outcome": outcome}
+    if sign_off_reasons(case=case, outcome=outcome):
+        raise ApplicationError(ERROR_NEEDS_SIGN_OFF)
+    return close_now(
+        case=case,
+        actor=actor,
+        outcome=outcome,
+        rationale=rationale,
+        expected_version=expected_version,
+        destination=destination or Destination(),
+    )
+
+
+def close_now(
+    *,
+    case: Case,
+    actor: User,
+    outcome: Outcome,
+    rationale: str,
+    expected_version: int,
+    destination: Destination,
+    details: dict | None = None,
+    audit_actor: User | None = None,
+) -> Case:
+    """The closure itself, once any sign-off is settled (callers are in a transaction and have checked the case)."""
+    details = {"from": case.status, "outcome": outcome, **(details or {})}
+    if destination.school is not None:
+        details["destination_school_urn"] = destination.school.urn
     update_at_version(
         case,
         expected_version=expected_version,
@@ -158,10 +276,23 @@ def case_close(*, case: Case, actor: User, outcome: Outcome, rationale: str, exp
         outcome=outcome,
         closed_on=timezone.localdate(),
         due_on=None,
+        **destination.as_fields(),
     )
     decision_record(actor=actor, kind=DecisionKind.CLOSE_CASE, rationale=rationale, case=case, details=details)
-    audit_case_change(actor=actor, case=case, event=AuditEvent.CASE_CLOSED, fields=["status", "outcome", "closed_on"])
+    if outcome in ON_ROLL_OUTCOMES and destination.school is not None and destination.on is not None:
+        enrolment_from_case_closure(
+            child=case.child, school=destination.school, start_date=destination.on, actor=audit_actor or actor
+        )
+    audit_case_change(
+        actor=audit_actor or actor,
+        case=case,
+        event=AuditEvent.CASE_CLOSED,
+        fields=["status", "outcome", "closed_on", *DESTINATION_FIELDS],
+    )
     return case
+
+
+DESTINATION_FIELDS = ["destination_school", "destination_council", "destination_country", "destination_on"]
 
 
 @refused_while_restricted("case_reopen", lambda kw: [kw["case"].child_id])
@@ -171,7 +302,15 @@ def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: in
     require_rationale(rationale)
     if case.status != CaseStatus.CLOSED:
         raise ApplicationError(ERROR_NOT_CLOSED)
-    details = {"previous_outcome": case.outcome}
+    details = {
+        "previous_outcome": case.outcome,
+        "previous_destination": {
+            "school_urn": case.destination_school.urn if case.destination_school_id else None,
+            "council": case.destination_council,
+            "country": case.destination_country,
+            "on": case.destination_on.isoformat() if case.destination_on else None,
+        },
+    }
     today = timezone.localdate()
     update_at_version(
         case,
@@ -179,6 +318,10 @@ def case_reopen(*, case: Case, actor: User, rationale: str, expected_version: in
         status=CaseStatus.ENQUIRIES,
         outcome="",
         closed_on=None,
+        destination_school=None,
+        destination_council="",
+        destination_country="",
+        destination_on=None,
         due_on=due_date(start=today, school_days=INITIAL_CHECKS_DAYS),
     )
     decision_record(actor=actor, kind=DecisionKind.REOPEN_CASE, rationale=rationale, case=case, details=details)

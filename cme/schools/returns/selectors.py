@@ -12,7 +12,7 @@ from cme.people.ages import national_curriculum_year, year_group_label
 from cme.people.selectors import ChildMatch, child_search
 
 from ..enums import AtRiskReason, ReturnKind, SchoolView, TriageState
-from ..models import PartTimeTimetable, RollReturn
+from ..models import Enrolment, PartTimeTimetable, RollReturn
 
 # How sure a suggested match is, from child_search's score (0 to 1). The UPN is an identifier given by the DfE, so
 # a child with the same UPN is named first and called almost certain; names and dates of birth alone are not.
@@ -205,10 +205,21 @@ def at_risk_list(
     return rows
 
 
+# Reasons a later enrolment settles: the child deleted with no known destination, or who never took up a place, has
+# since been put on a school's roll (a new-pupil return or CTF triaged, or a case closed as found on a roll).
+ROLL_SETTLES = frozenset({AtRiskReason.DESTINATION_UNKNOWN, AtRiskReason.PLACE_NOT_TAKEN_UP})
+
+
+def _on_a_roll_since() -> Exists:
+    """The return's child has an enrolment that started on or after the return's date (cme.schools.enrolments)."""
+    return Exists(Enrolment.objects.filter(child_id=OuterRef("child_id"), start_date__gte=OuterRef("event_date")))
+
+
 def _return_rows(condition: Q, reason: AtRiskReason, *, school_id: int | None, today: date) -> list[AtRiskRow]:
     returns = (
         RollReturn.objects.filter(condition)
         .exclude(triage_state=TriageState.NO_FURTHER_ACTION)
+        .exclude(_on_a_roll_since() if reason in ROLL_SETTLES else Q(pk__in=[]))
         .filter(received_on__gte=today - timedelta(days=AT_RISK_SINCE_DAYS))
         .select_related("school")
     )

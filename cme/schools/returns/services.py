@@ -32,6 +32,7 @@ from cme.privacy.catalogue import STATUTES
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record, disclosure_record_many, disclosure_subject_add
 
+from ..enrolments import return_enrolment_apply
 from ..enums import ReturnChannel, ReturnKind, TriageState
 from ..models import PartTimeTimetable, ReturnImport, RollReturn, School
 from .checks import return_check, return_dedupe_key
@@ -507,6 +508,7 @@ def return_refer(*, roll_return: RollReturn, actor: "User", rationale: str) -> R
         referrer_organisation=roll_return.school.name,
     )
     _triaged(roll_return, actor=actor, state=TriageState.REFERRED, rationale=rationale, referral=referral)
+    return_enrolment_apply(roll_return=roll_return, actor=actor)  # on or off the school's roll (cme.schools.enrolments)
     decision_record(
         actor=actor,
         kind=DecisionKind.REFER_RETURN,
@@ -523,6 +525,7 @@ def return_no_further_action(*, roll_return: RollReturn, actor: "User", rational
     rationale = require_rationale(rationale)
     roll_return = _locked_untriaged(roll_return)
     _triaged(roll_return, actor=actor, state=TriageState.NO_FURTHER_ACTION, rationale=rationale, referral=None)
+    return_enrolment_apply(roll_return=roll_return, actor=actor)  # on or off the school's roll (cme.schools.enrolments)
     decision_record(
         actor=actor, kind=DecisionKind.RETURN_NO_FURTHER_ACTION, rationale=rationale, roll_return=roll_return
     )

@@ -183,7 +183,38 @@ class CaseCloseForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the outcome"},
     )
+    destination_school_urn = forms.CharField(
+        label="School's URN (if the child is on a school roll)",
+        required=False,
+        max_length=6,
+        help_text="6 digits, like 100150: a school in the register, or another council's school with its name below.",
+    )
+    destination_school_name = forms.CharField(
+        label="School's name (if the register does not have it)", required=False, max_length=200
+    )
+    destination_council = forms.CharField(
+        label="Council the child moved to (if another council's area)", required=False, max_length=150
+    )
+    destination_country = forms.CharField(label="Country (if the child moved abroad)", required=False, max_length=100)
+    destination_on = PastDateField(label="Date the child started at the school or moved (optional)", required=False)
     rationale = rationale_field("Why are you closing the case?")
+
+
+class SignOffApproveForm(GovukForm):
+    title = "Sign off closing the case"
+    submit_label = "Sign off and close the case"
+    rationale = rationale_field("Why are you signing it off?")
+
+
+class SignOffSendBackForm(GovukForm):
+    title = "Send it back"
+    submit_label = "Send it back"
+    reason = forms.CharField(
+        label="Why are you sending it back?",
+        help_text="The officer sees this reason; it is recorded with your name.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why you are sending it back"},
+    )
 
 
 class CaseReopenForm(VersionedForm):

@@ -8,6 +8,17 @@ case_urls = (
     [
         path("", views.CaseListView.as_view(), name="list"),
         path("caseload/", views.CaseloadView.as_view(), name="caseload"),
+        path("sign-offs/", views.SignOffQueueView.as_view(), name="sign-offs"),
+        path(
+            "<int:case_id>/sign-offs/<int:sign_off_id>/approve/",
+            views.SignOffApproveView.as_view(),
+            name="sign-off-approve",
+        ),
+        path(
+            "<int:case_id>/sign-offs/<int:sign_off_id>/send-back/",
+            views.SignOffSendBackView.as_view(),
+            name="sign-off-send-back",
+        ),
         path("<int:case_id>/", views.CaseDetailView.as_view(), name="detail"),
         path("<int:case_id>/details/", views.CaseDetailsCorrectView.as_view(), name="details"),
         path("<int:case_id>/history/", views.CaseHistoryView.as_view(), name="history"),

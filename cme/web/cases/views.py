@@ -16,10 +16,15 @@ from cme.cases.selectors import (
     case_timeline,
     open_cases,
     referral_list_for_user,
+    sign_off_for_case,
+    sign_offs_waiting,
     team_caseload,
 )
+from cme.common.access import audit_list_read
+from cme.common.errors import ApplicationError
 from cme.people.access import access_child
 from cme.people.history import case_history, history_rows
+from cme.schools.selectors import school_get
 from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -99,6 +104,8 @@ class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
             notes_total=len(notes),
             show_all=show_all,
             can_reallocate=self.request.user.has_perm("cases.reallocate_case", case),
+            sign_off=sign_off_for_case(case=case) if case.is_open else None,
+            can_sign_off=self.request.user.has_perm("cases.sign_off_case"),
             **kwargs,
         )
 
@@ -242,20 +249,117 @@ class CaseSaoView(CaseAccessMixin, ServiceFormView):
 
 
 class CaseCloseView(_CaseFormView):
+    """The closing page: the outcome, where the child went (school, council or country) and when, and why.
+
+    When the council's settings need a manager's sign-off, the same page asks for it instead of closing.
+    """
+
     form_class = forms.CaseCloseForm
+    template_name = "cases/case_close.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(waiting=sign_off_for_case(case=self.case), **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.case_close(
+        urn = data["destination_school_urn"].strip()
+        school = school_get(urn=int(urn)) if urn.isdigit() and not data["destination_school_name"].strip() else None
+        if urn and school is None and not data["destination_school_name"].strip():
+            raise ApplicationError(ERROR_URN_NOT_IN_REGISTER, field="destination_school_name")
+        destination = services.closure_destination(
+            outcome=data["outcome"],
+            school=school,
+            other_school_name=data["destination_school_name"] if school is None else "",
+            other_school_urn=urn if school is None else "",
+            council=data["destination_council"],
+            country=data["destination_country"],
+            on=data["destination_on"],
+        )
+        return services.case_close_or_ask(
             case=self.case,
             actor=self.request.user,
             outcome=data["outcome"],
             rationale=data["rationale"],
             expected_version=data["version"],
+            destination=destination,
+        )
+
+    def success_message(self, result) -> str:
+        if result.awaiting_sign_off:
+            return "Sent to a manager for sign-off. The case stays open until a manager signs it off."
+        return f"Case closed: {result.case.get_outcome_display().lower()}."
+
+
+ERROR_URN_NOT_IN_REGISTER = "No school with this URN is in the register: enter the school's name too"
+
+
+class SignOffQueueView(PermissionRequiredMixin, TemplateView):
+    """Sign-offs: for a manager, requests to close a case waiting for them (oldest first); for an officer, their
+    requests a manager sent back (`sign_offs_waiting`)."""
+
+    permission_required = "cases.view_caseload"
+    template_name = "cases/sign_off_queue.html"
+    nav_section = "sign-offs"
+
+    def get_context_data(self, **kwargs):
+        waiting = list(sign_offs_waiting(user=self.request.user))
+        audit_list_read(
+            user=self.request.user,
+            target_type="cases.case",
+            route="web:cases:sign-offs",
+            shown=[request.case_id for request in waiting],
+            total=len(waiting),
+        )
+        return super().get_context_data(
+            waiting=waiting, is_manager=self.request.user.has_perm("cases.sign_off_case"), **kwargs
+        )
+
+
+class _SignOffMixin(CaseAccessMixin):
+    """Opens the case (access_case: 404 outside the caseload, audited) and then the request named in the URL, which
+    must be that case's; only a manager may act on it (403 for an officer who may see the case)."""
+
+    permission_required = "cases.sign_off_case"
+    nav_section = "sign-offs"
+    template_name = "cases/sign_off.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.case = access_case(user=request.user, case_id=kwargs["case_id"])
+            if request.user.has_perm(self.permission_required, self.case):
+                requests = self.case.sign_offs.select_related("requested_by", "decided_by", "destination_school")
+                self.sign_off = get_object_or_404(requests, pk=kwargs["sign_off_id"])
+        return super(CaseAccessMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sign_off=self.sign_off, **kwargs)
+
+    def get_success_url(self) -> str:
+        return reverse("web:cases:sign-offs")
+
+
+class SignOffApproveView(_SignOffMixin, ServiceFormView):
+    form_class = forms.SignOffApproveForm
+
+    def perform(self, form):
+        return services.sign_off_approve(
+            request=self.sign_off, actor=self.request.user, rationale=form.cleaned_data["rationale"]
         )
 
     def success_message(self, case) -> str:
-        return f"Case closed: {case.get_outcome_display().lower()}."
+        return f"Signed off. {case.reference} is closed: {case.get_outcome_display().lower()}."
+
+
+class SignOffSendBackView(_SignOffMixin, ServiceFormView):
+    form_class = forms.SignOffSendBackForm
+
+    def perform(self, form):
+        return services.sign_off_send_back(
+            request=self.sign_off, actor=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def success_message(self, request) -> str:
+        return f"Sent back to {request.requested_by}. {request.case.reference} stays open."
 
 
 class CaseReopenView(_CaseFormView):

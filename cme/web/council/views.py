@@ -3,6 +3,7 @@
 from django import forms
 from django.views.generic import TemplateView
 
+from cme.cases.enums import Outcome
 from cme.council.models import CouncilSettings
 from cme.council.selectors import closure_day_list, council_settings_get, school_calendar_get, term_period_list
 from cme.council.services import EDITABLE_FIELDS, closure_day_create, council_settings_update, term_period_create
@@ -20,6 +21,14 @@ class CouncilSettingsForm(GovukModelForm):
         error_messages={
             "invalid": "Enter a web address in the correct format, like https://www.example.org/complaints"
         },
+    )
+
+    sign_off_outcomes = forms.MultipleChoiceField(
+        label="Outcomes a manager must sign off before a case closes",
+        choices=Outcome.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="An officer closing a case with one of these asks a manager, who approves or sends it back.",
     )
 
     class Meta:
@@ -45,6 +54,11 @@ class CouncilSettingsForm(GovukModelForm):
                 "invalid": "Enter how old a school roll may be as a whole number of days, like 42",
                 "min_value": "A school roll may be at least 1 day old",
                 "max_value": "Enter 366 days or fewer",
+            },
+            "sign_off_open_school_days": {
+                "invalid": "Enter the number of school days as a whole number, like 60",
+                "min_value": "Enter at least 1 school day, or leave it empty for no such rule",
+                "max_value": "Enter 2000 school days or fewer",
             },
         }
 

@@ -180,7 +180,9 @@ class ChildDetailView(ChildAccessMixin, PermissionRequiredMixin, TemplateView):
             other_names=child.other_names.all(),
             former_upns=child.former_upns.all(),
             cases=case_list_for_user(user=self.request.user).filter(child=child),
-            enrolments=child.enrolments.select_related("school"),
+            enrolments=child.enrolments.select_related("school", "started_by", "ended_by").order_by(
+                "-start_date", "-pk"
+            ),
             timetables=timetables_for_child(child_id=child.pk),
             circumstances=circumstances,
             circumstances_withheld=any(row[3] for row in circumstances),
