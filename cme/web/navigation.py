@@ -16,6 +16,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem("Home", "web:home", "web.view_home", "home"),
     NavItem("Children", "web:children:search", "people.search_children", "children"),
+    NavItem("Tasks", "web:tasks:list", "cases.view_caseload", "tasks"),
     NavItem("Cases", "web:cases:list", "cases.view_caseload", "cases"),
     NavItem("Referrals", "web:referrals:list", "cases.view_referral", "referrals"),
     NavItem("Caseload", "web:cases:caseload", "cases.view_team_caseload", "caseload"),

@@ -13,6 +13,7 @@ from .privacy.urls import privacy_urls
 from .reports.urls import report_urls
 from .schools import views as school_views
 from .schools.urls import return_urls
+from .tasks import views as task_views
 
 app_name = "web"
 
@@ -41,6 +42,14 @@ manage_urls = (
     "manage",
 )
 
+task_urls = (
+    [
+        path("", task_views.TaskListView.as_view(), name="list"),
+        path("team/", task_views.TeamOverdueView.as_view(), name="team"),
+    ],
+    "tasks",
+)
+
 school_urls = (
     [
         path("", school_views.SchoolListView.as_view(), name="list"),
@@ -58,12 +67,14 @@ urlpatterns = [
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
     path("signed-out/", account_views.SignedOutView.as_view(), name="signed-out"),
     path("account/", account_views.AccountView.as_view(), name="account"),
+    path("account/task-emails/", task_views.TaskEmailsView.as_view(), name="account-task-emails"),
     path("account/tokens/revoke/", account_views.AccountTokenRevokeView.as_view(), name="account-token-revoke"),
     path("account/two-factor/set-up/", account_views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("account/two-factor/", account_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
     path("schools/", include(school_urls)),
     path("children/", include(child_urls)),
     path("privacy/", include(privacy_urls)),
+    path("tasks/", include(task_urls)),
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
     path("matching/", include(matching_urls)),
