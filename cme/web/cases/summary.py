@@ -39,11 +39,17 @@ class CaseSummaryView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-def summary_pdf(case, user) -> bytes:
+def summary_document(case, user):
+    """The summary laid out as pages by WeasyPrint (a `weasyprint.Document`): OFFICIAL-SENSITIVE and the page number
+    are in each page's margins."""
     from weasyprint import HTML
 
     html = render_to_string("cases/case_summary_pdf.html", summary_context(case, user))
-    return HTML(string=html).write_pdf()
+    return HTML(string=html).render()
+
+
+def summary_pdf(case, user) -> bytes:
+    return summary_document(case, user).write_pdf()
 
 
 class CaseSummaryPdfView(CaseAccessMixin, PermissionRequiredMixin, View):
