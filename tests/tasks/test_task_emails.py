@@ -41,7 +41,7 @@ def people(user_factory, case_factory, enquiry_factory, roll_return_factory):
 
 
 def _assert_names_no_child(text: str, people) -> None:
-    case, concern = people["case"], people["concern"]
+    case = people["case"]
     for secret in ("Ottoline", "Quarrender", "A123456789012", "Peregrine", "Wolstenholme", case.reference):
         assert secret not in text, f"an email carried {secret!r}"
     assert str(case.child.date_of_birth.year) not in text
