@@ -128,6 +128,25 @@ def task_calendar(today: date) -> SchoolCalendar:
     return calendar
 
 
+def link_maker(url_name: str):
+    """A fast `reverse(url_name, args=…)` for many rows: reversed once with placeholder ids, then filled by format.
+
+    (Django's reverse() costs about half a millisecond each on a busy machine; a task list makes hundreds.)
+    """
+    from django.urls import reverse
+
+    placeholders = (987654321, 987654322, 987654323)
+    for count in range(len(placeholders) + 1):
+        try:
+            path = reverse(url_name, args=placeholders[:count])
+        except Exception:  # noqa: S112 - try the next number of arguments
+            continue
+        for placeholder in placeholders[:count]:
+            path = path.replace(str(placeholder), "{}", 1)
+        return path.format
+    raise ValueError(f"{url_name} cannot be reversed with up to {len(placeholders)} ids")
+
+
 def school_days_after(start: date, days: int, today: date, memo: dict) -> date | None:
     """`days` school days after `start` (memoised per start date); None when the calendar has no term dates there."""
     if start not in memo:

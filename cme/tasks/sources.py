@@ -8,15 +8,13 @@ officer whose open case is about the pupil; with no such case it is the service'
 
 from datetime import date
 
-from django.urls import reverse
-
 from cme.cases.clocks import ENQUIRY_RESPONSE_DAYS
 from cme.cases.enums import CaseStatus, EnquiryAgency, EnquiryResult, ReferralStatus
 from cme.cases.models import Case, Enquiry, Referral
 from cme.schools.enums import ReturnKind, TriageState
 from cme.schools.models import RollReturn
 
-from .registry import Task, TaskScope, register, school_days_after
+from .registry import Task, TaskScope, link_maker, register, school_days_after
 
 # Practice defaults, not law (like the casework timers in cme.cases.clocks): how soon intake should be triaged.
 TRIAGE_SCHOOL_DAYS = 2
@@ -42,6 +40,7 @@ def enquiry_answers_due(scope: TaskScope, today: date):
         Enquiry.objects.filter(result=EnquiryResult.AWAITING).exclude(case__status=CaseStatus.CLOSED),
         "case__officer",
     ).values_list("pk", "case_id", "agency", "requested_on", "response_due_on", "case__officer_id")
+    link_enquiry_response = link_maker("web:cases:enquiry-response")
     agencies = dict(EnquiryAgency.choices)
     memo: dict = {}
     for pk, case_id, agency, requested_on, due, officer_id in awaiting.iterator(chunk_size=2000):
@@ -52,7 +51,7 @@ def enquiry_answers_due(scope: TaskScope, today: date):
             kind_label=KIND_LABELS["enquiry_answer"],
             label=f"Case {_reference(case_id)}: answer from {agencies.get(agency, agency)}",
             due=due,
-            link=reverse("web:cases:enquiry-response", args=[case_id, pk]),
+            link=link_enquiry_response(case_id, pk),
             today=today,
             assignee_id=officer_id,
             record=f"cases.enquiry:{pk}",
@@ -65,6 +64,7 @@ def case_reviews_due(scope: TaskScope, today: date):
     cases = scope.owned(Case.objects.exclude(status=CaseStatus.CLOSED).filter(due_on__isnull=False)).values_list(
         "pk", "status", "due_on", "officer_id"
     )
+    link_detail = link_maker("web:cases:detail")
     statuses = dict(CaseStatus.choices)
     for pk, status, due, officer_id in cases.iterator(chunk_size=2000):
         yield Task(
@@ -72,7 +72,7 @@ def case_reviews_due(scope: TaskScope, today: date):
             kind_label=KIND_LABELS["case_review"],
             label=f"Case {_reference(pk)}: review ({statuses.get(status, status).lower()})",
             due=due,
-            link=reverse("web:cases:detail", args=[pk]),
+            link=link_detail(pk),
             today=today,
             assignee_id=officer_id,
             record=f"cases.case:{pk}",
@@ -85,6 +85,7 @@ def returns_to_triage(scope: TaskScope, today: date):
     waiting = RollReturn.objects.filter(triage_state=TriageState.RECEIVED).values_list(
         "pk", "kind", "received_on", "safeguarding_concern"
     )
+    link_detail = link_maker("web:returns:detail")
     kinds = dict(ReturnKind.choices)
     memo: dict = {}
     for pk, kind, received_on, safeguarding in waiting.iterator(chunk_size=2000):
@@ -96,7 +97,7 @@ def returns_to_triage(scope: TaskScope, today: date):
             kind_label=KIND_LABELS["return_triage"],
             label=f"Return {pk}: {what}",
             due=due,
-            link=reverse("web:returns:detail", args=[pk]),
+            link=link_detail(pk),
             today=today,
             safeguarding=safeguarding,
             record=f"schools.rollreturn:{pk}",
@@ -107,6 +108,7 @@ def returns_to_triage(scope: TaskScope, today: date):
 def referrals_to_triage(scope: TaskScope, today: date):
     """A referral waiting for triage, `TRIAGE_SCHOOL_DAYS` school days after it was received."""
     waiting = Referral.objects.filter(status=ReferralStatus.RECEIVED).values_list("pk", "source", "received_on")
+    link_detail = link_maker("web:referrals:detail")
     memo: dict = {}
     for pk, source, received_on in waiting.iterator(chunk_size=2000):
         yield Task(
@@ -114,7 +116,7 @@ def referrals_to_triage(scope: TaskScope, today: date):
             kind_label=KIND_LABELS["referral_triage"],
             label=f"Referral {pk}: from {source.replace('_', ' ')}",
             due=school_days_after(received_on, TRIAGE_SCHOOL_DAYS, today, memo),
-            link=reverse("web:referrals:detail", args=[pk]),
+            link=link_detail(pk),
             today=today,
             record=f"cases.referral:{pk}",
         )
@@ -140,6 +142,7 @@ def timetable_reviews(scope: TaskScope, today: date):
         cases = Case.objects.exclude(status=CaseStatus.CLOSED).filter(child_id__in=child_ids, officer__isnull=False)
         for child_id, officer_id in cases.order_by("-opened_on", "-pk").values_list("child_id", "officer_id"):
             officer_of.setdefault(child_id, officer_id)
+    link_detail = link_maker("web:returns:detail")
     for pk, timetable_id, review_on, child_id in starts:
         officer_id = officer_of.get(child_id)
         if officer_id is not None and not scope.team and officer_id != scope.user.pk:
@@ -149,7 +152,7 @@ def timetable_reviews(scope: TaskScope, today: date):
             kind_label=KIND_LABELS["timetable_review"],
             label=f"Part-time timetable {timetable_id}: review",
             due=review_on,
-            link=reverse("web:returns:detail", args=[pk]),
+            link=link_detail(pk),
             today=today,
             assignee_id=officer_id,
             record=f"schools.parttimetimetable:{timetable_id}",

@@ -1,9 +1,12 @@
 """CSV and XLSX exports of the returns inbox and the list of children at risk, filtered as on screen."""
 
+from cme.schools.enums import ReturnKind, TriageState
 from cme.web.exports import Column, ListExportView
 from cme.web.mixins import PermissionRequiredMixin
 
 from .returns import AtRiskListView, ReturnInboxView
+
+_KINDS, _STATES = dict(ReturnKind.choices), dict(TriageState.choices)
 
 
 class ReturnInboxExportView(PermissionRequiredMixin, ListExportView):
@@ -12,14 +15,23 @@ class ReturnInboxExportView(PermissionRequiredMixin, ListExportView):
     listed_type = "schools.rollreturn"
     file_stem = "returns"
     sheet_title = "Returns"
+    fields = (
+        "received_on",
+        "given_name",
+        "family_name",
+        "kind",
+        "school__name",
+        "triage_state",
+        "safeguarding_concern",
+    )
     columns = (
-        Column("Return", lambda r: r.pk),
-        Column("Received", lambda r: r.received_on),
-        Column("Pupil", lambda r: r.pupil_name),
-        Column("Return kind", lambda r: r.get_kind_display()),
-        Column("School", lambda r: r.school.name),
-        Column("Triage", lambda r: r.get_triage_state_display()),
-        Column("Safeguarding concern", lambda r: r.safeguarding_concern),
+        Column("Return", lambda r: r["pk"]),
+        Column("Received", lambda r: r["received_on"]),
+        Column("Pupil", lambda r: f"{r['given_name']} {r['family_name']}"),
+        Column("Return kind", lambda r: _KINDS.get(r["kind"], r["kind"])),
+        Column("School", lambda r: r["school__name"]),
+        Column("Triage", lambda r: _STATES.get(r["triage_state"], r["triage_state"])),
+        Column("Safeguarding concern", lambda r: r["safeguarding_concern"]),
     )
 
 
