@@ -36,14 +36,18 @@ def _reference(case_id: int) -> str:
 @register
 def enquiry_answers_due(scope: TaskScope, today: date):
     """An agency's answer to an enquiry on an open case, due `ENQUIRY_RESPONSE_DAYS` school days after asking."""
-    awaiting = scope.owned(
-        Enquiry.objects.filter(result=EnquiryResult.AWAITING).exclude(case__status=CaseStatus.CLOSED),
-        "case__officer",
-    ).values_list("pk", "case_id", "agency", "requested_on", "response_due_on", "case__officer_id")
+    awaiting = (
+        scope.owned(
+            Enquiry.objects.filter(result=EnquiryResult.AWAITING).exclude(case__status=CaseStatus.CLOSED),
+            "case__officer",
+        )
+        .values_list("pk", "case_id", "agency", "requested_on", "response_due_on", "case__officer_id")
+        .order_by()
+    )
     link_enquiry_response = link_maker("web:cases:enquiry-response")
     agencies = dict(EnquiryAgency.choices)
     memo: dict = {}
-    for pk, case_id, agency, requested_on, due, officer_id in awaiting.iterator(chunk_size=2000):
+    for pk, case_id, agency, requested_on, due, officer_id in awaiting:
         if due is None:
             due = school_days_after(requested_on, ENQUIRY_RESPONSE_DAYS, today, memo)
         yield Task(
@@ -61,12 +65,14 @@ def enquiry_answers_due(scope: TaskScope, today: date):
 @register
 def case_reviews_due(scope: TaskScope, today: date):
     """An open case's current stage, due on its `due_on` (set in school days when the stage began)."""
-    cases = scope.owned(Case.objects.exclude(status=CaseStatus.CLOSED).filter(due_on__isnull=False)).values_list(
-        "pk", "status", "due_on", "officer_id"
+    cases = (
+        scope.owned(Case.objects.exclude(status=CaseStatus.CLOSED).filter(due_on__isnull=False))
+        .values_list("pk", "status", "due_on", "officer_id")
+        .order_by()
     )
     link_detail = link_maker("web:cases:detail")
     statuses = dict(CaseStatus.choices)
-    for pk, status, due, officer_id in cases.iterator(chunk_size=2000):
+    for pk, status, due, officer_id in cases:
         yield Task(
             kind="case_review",
             kind_label=KIND_LABELS["case_review"],
@@ -82,13 +88,15 @@ def case_reviews_due(scope: TaskScope, today: date):
 @register
 def returns_to_triage(scope: TaskScope, today: date):
     """A school's return waiting for triage: `TRIAGE_SCHOOL_DAYS` after it arrived, the same day if safeguarding."""
-    waiting = RollReturn.objects.filter(triage_state=TriageState.RECEIVED).values_list(
-        "pk", "kind", "received_on", "safeguarding_concern"
+    waiting = (
+        RollReturn.objects.filter(triage_state=TriageState.RECEIVED)
+        .values_list("pk", "kind", "received_on", "safeguarding_concern")
+        .order_by()
     )
     link_detail = link_maker("web:returns:detail")
     kinds = dict(ReturnKind.choices)
     memo: dict = {}
-    for pk, kind, received_on, safeguarding in waiting.iterator(chunk_size=2000):
+    for pk, kind, received_on, safeguarding in waiting:
         days = SAFEGUARDING_TRIAGE_SCHOOL_DAYS if safeguarding else TRIAGE_SCHOOL_DAYS
         due = received_on if days == 0 else school_days_after(received_on, days, today, memo)
         what = "safeguarding concern" if safeguarding else kinds.get(kind, kind).lower()
@@ -107,10 +115,12 @@ def returns_to_triage(scope: TaskScope, today: date):
 @register
 def referrals_to_triage(scope: TaskScope, today: date):
     """A referral waiting for triage, `TRIAGE_SCHOOL_DAYS` school days after it was received."""
-    waiting = Referral.objects.filter(status=ReferralStatus.RECEIVED).values_list("pk", "source", "received_on")
+    waiting = (
+        Referral.objects.filter(status=ReferralStatus.RECEIVED).values_list("pk", "source", "received_on").order_by()
+    )
     link_detail = link_maker("web:referrals:detail")
     memo: dict = {}
-    for pk, source, received_on in waiting.iterator(chunk_size=2000):
+    for pk, source, received_on in waiting:
         yield Task(
             kind="referral_triage",
             kind_label=KIND_LABELS["referral_triage"],

@@ -13,15 +13,19 @@ from cme.web.mixins import PermissionRequiredMixin
 
 from .views import CaseAccessMixin
 
+NOTES_SHOWN = 10  # a summary, not the case file: the newest notes, and how many more the case page holds
+
 
 def summary_context(case, user) -> dict:
     """What the summary shows, from the rows `access_case(detail=True)` prefetched, plus the carers (one query)."""
+    notes = sorted((n for n in case.notes.all() if not n.is_corrected), key=lambda n: (n.created_at, n.pk))
     carers = case.child.carer_relationships.select_related("carer").order_by("-parental_responsibility", "pk")
     return {
         "case": case,
         "enquiries": sorted(case.enquiries.all(), key=lambda e: (e.requested_on, e.pk)),
         "decisions": sorted(case.decisions.all(), key=lambda d: (d.decided_at, d.pk)),
-        "notes": sorted((n for n in case.notes.all() if not n.is_corrected), key=lambda n: (n.created_at, n.pk)),
+        "notes": notes[-NOTES_SHOWN:],
+        "notes_total": len(notes),
         "carer_relationships": list(carers),
         "printed_at": timezone.localtime(),
         "printed_by": user,
