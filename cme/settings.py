@@ -384,7 +384,37 @@ CME_DAILY_TASKS = [
     "cme.audit.tasks.audit_checkpoint_daily",
     "cme.reports.tasks.population_baseline_daily",
     "cme.privacy.tasks.retention_sweep_task",  # housekeeping, and a disposal batch for the DPO to approve
+    "cme.tasks.jobs.task_digest_daily",  # each caseworker who asked for it: a summary of their tasks (no child named)
 ]
+
+# --- Emails about officers' tasks (cme.tasks.email; docs/operating.md "Task emails") ---
+# CME_EMAIL_SERVICE: "smtp" (Django's email backend, settings below) or "notify" (GOV.UK Notify's Python client).
+CME_EMAIL_SERVICE = env.str("CME_EMAIL_SERVICE", default="smtp")
+if CME_EMAIL_SERVICE not in ("smtp", "notify"):
+    raise ImproperlyConfigured('CME_EMAIL_SERVICE must be "smtp" or "notify".')
+# The address the links in emails start with (the address staff use to reach cme), without a trailing slash.
+CME_SITE_URL = env.str("CME_SITE_URL", default="http://127.0.0.1:8000" if LOCAL else "").rstrip("/")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if CME_DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cme@localhost")
+# GOV.UK Notify: an API key (a "team and guest list" or "live" key), and an email template whose subject is
+# ((subject)) and body ((body)). CME_NOTIFY_BASE_URL is Notify's API address; change it only for a stand-in.
+CME_NOTIFY_API_KEY = env.str("CME_NOTIFY_API_KEY", default="")
+CME_NOTIFY_TEMPLATE_ID = env.str("CME_NOTIFY_TEMPLATE_ID", default="")
+CME_NOTIFY_BASE_URL = env.str("CME_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+if CME_EMAIL_SERVICE == "notify" and not (CME_NOTIFY_API_KEY and CME_NOTIFY_TEMPLATE_ID):
+    raise ImproperlyConfigured("CME_EMAIL_SERVICE=notify needs CME_NOTIFY_API_KEY and CME_NOTIFY_TEMPLATE_ID.")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

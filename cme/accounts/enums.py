@@ -44,3 +44,12 @@ class OrganisationKind(models.TextChoices):
     COUNCIL_TAX = "council_tax", "Council tax"
     OTHER_COUNCIL = "other_council", "Another council"
     OTHER = "other", "Other"
+
+
+class TaskEmails(models.TextChoices):
+    """How often a caseworker is emailed about their tasks (chosen on "Your account"). An email names only kinds of
+    task and links to cme, never a child."""
+
+    NONE = "none", "No emails"
+    DAILY = "daily", "A daily summary"
+    IMMEDIATE = "immediate", "A daily summary, and an email at once when a safeguarding concern arrives"

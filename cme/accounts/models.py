@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from cme.common.models import TimestampedModel
 
-from .enums import GrantDecision, OrganisationKind, Role
+from .enums import GrantDecision, OrganisationKind, Role, TaskEmails
 
 
 class Team(TimestampedModel):
@@ -50,6 +50,9 @@ class User(AbstractUser):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     job_title = models.CharField(max_length=100, blank=True)
+    task_emails = models.CharField(
+        "Emails about your tasks", max_length=10, choices=TaskEmails.choices, default=TaskEmails.NONE
+    )
 
     REQUIRED_FIELDS = ["email", "role"]
 

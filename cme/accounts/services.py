@@ -310,3 +310,16 @@ def api_tokens_revoke_all(*, actor: User | None, user: User) -> int:
     for key in keys:
         audit_record(actor=actor, event=AuditEvent.USER_CHANGED, target=user, payload={"api_token_revoked": key})
     return len(keys)
+
+
+@transaction.atomic
+def user_task_emails_set(*, user: User, choice: str) -> User:
+    """The person's own choice of task emails (none, daily, immediate): audited as a change to their account."""
+    from .enums import TaskEmails
+
+    if choice not in TaskEmails.values:
+        raise ApplicationError("Choose how often to get emails about your tasks", field="task_emails")
+    User.objects.filter(pk=user.pk).update(task_emails=choice)
+    user.task_emails = choice
+    audit_record(actor=user, event=AuditEvent.USER_CHANGED, target=user, payload={"task_emails": choice})
+    return user

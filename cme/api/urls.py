@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from .v1 import cases, matching, people, referrals
+from .v1 import cases, matching, people, referrals, tasks
 from .v1 import returns as school_returns
 from .v1.accounts import MeApi
 from .v1.schools import SchoolDetailApi, SchoolListApi
@@ -32,6 +32,8 @@ class NotFoundApi(APIView):
 
 
 app_name = "api"
+
+task_urls = [path("tasks/", tasks.TaskListApi.as_view(), name="task-list")]
 
 case_urls = [
     path("cases/", cases.CaseListApi.as_view(), name="case-list"),
@@ -119,6 +121,7 @@ urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
     path("schools/", SchoolListApi.as_view(), name="school-list"),
     path("schools/<int:urn>/", SchoolDetailApi.as_view(), name="school-detail"),
+    *task_urls,
     *case_urls,
     *referral_urls,
     *people_urls,

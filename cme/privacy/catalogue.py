@@ -2099,6 +2099,7 @@ _ENTRIES: list[FieldEntry] = [
             "team": "Which CME team the person belongs to",
             "school": "Which school a school user works for",
             "organisation": "Which partner agency a partner user works for",
+            "task_emails": "How often the person chose to be emailed about their tasks",
         },
         category=_C.ACCOUNT,
         subjects={_D.STAFF},

@@ -19,6 +19,7 @@ NAV_ITEMS = (
     NavItem("Home", "web:home", "web.view_home", "home"),
     NavItem("Training", "web:training", "web.view_home", "training", training_only=True),
     NavItem("Children", "web:children:search", "people.search_children", "children"),
+    NavItem("Tasks", "web:tasks:list", "web.view_tasks", "tasks"),
     NavItem("Cases", "web:cases:list", "cases.view_caseload", "cases"),
     NavItem("Referrals", "web:referrals:list", "cases.view_referral", "referrals"),
     NavItem("Caseload", "web:cases:caseload", "cases.view_team_caseload", "caseload"),

@@ -15,6 +15,7 @@ from .rights.urls import public_urls as rights_public_urls
 from .rights.urls import rights_urls
 from .schools import views as school_views
 from .schools.urls import return_urls
+from .tasks import views as task_views
 from .training.views import TrainingExercisesView
 
 app_name = "web"
@@ -44,6 +45,14 @@ manage_urls = (
     "manage",
 )
 
+task_urls = (
+    [
+        path("", task_views.TaskListView.as_view(), name="list"),
+        path("team/", task_views.TeamOverdueView.as_view(), name="team"),
+    ],
+    "tasks",
+)
+
 school_urls = (
     [
         path("", school_views.SchoolListView.as_view(), name="list"),
@@ -61,6 +70,7 @@ urlpatterns = [
     path("sign-out/", account_views.SignOutView.as_view(), name="sign-out"),
     path("signed-out/", account_views.SignedOutView.as_view(), name="signed-out"),
     path("account/", account_views.AccountView.as_view(), name="account"),
+    path("account/task-emails/", task_views.TaskEmailsView.as_view(), name="account-task-emails"),
     path("account/tokens/revoke/", account_views.AccountTokenRevokeView.as_view(), name="account-token-revoke"),
     path("account/two-factor/set-up/", account_views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("account/two-factor/", account_views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
@@ -69,6 +79,7 @@ urlpatterns = [
     path("privacy/requests/", include(rights_urls)),
     path("privacy/", include(privacy_urls)),
     *rights_public_urls,
+    path("tasks/", include(task_urls)),
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
     path("matching/", include(matching_urls)),

@@ -28,6 +28,11 @@ DOWNLOADS = {
     "web:reports:equalities-download",
     "web:reports:dfe-return-csv",
     "web:reports:extract-file",
+    "web:cases:export",
+    "web:referrals:export",
+    "web:returns:inbox-export",
+    "web:returns:at-risk-export",
+    "web:cases:summary-pdf",
 }
 
 
@@ -82,6 +87,11 @@ def test_every_page_a_role_can_reach_has_no_accessibility_violations(page, live_
     sign_in(page, live_server.url, username)
     pages = reachable_pages(page, live_server.url)
     assert "/account/" in pages and len(pages) >= 3
+    if username in ("officer", "manager"):  # the task pages and the printable summary are scanned too
+        assert "/tasks/" in pages and "/account/task-emails/" in pages
+        assert any(path.endswith("/summary/") for path in pages)
+    if username == "manager":
+        assert "/tasks/team/" in pages
     found, refused = {}, {}
     for path in pages:
         page.goto(live_server.url + path)

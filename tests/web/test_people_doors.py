@@ -37,6 +37,7 @@ class Reach(StrEnum):
     DUPLICATES = "records a child: first shows who may be the same child (names, date of birth, why), audited"
     LISTED = "a list of records (cases, referrals, returns, candidates): each page shown is audited"
     LIST = "a school's own part-time timetable, or the DPO's oversight pages (who opened what, disclosures, audit)"
+    EXPORTED = "a list of records as a file (CSV, XLSX): each download audited with its row count and every id"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Door:
 
 NONE, QUESTION, LIST, LISTED = Door(Reach.NONE), Door(Reach.QUESTION), Door(Reach.LIST), Door(Reach.LISTED)
 CASELOAD, INTAKE, SEARCH = Door(Reach.CASELOAD), Door(Reach.INTAKE), Door(Reach.SEARCH)
+EXPORTED = Door(Reach.EXPORTED)
 DUPLICATES = Door(Reach.DUPLICATES, method="post")
 CHILD = Door(Reach.PERSON, target="people.child")
 REFERRAL = {
@@ -146,6 +148,17 @@ DOORS: dict[str, Door] = {
     "web:manage:role-grant-list": NONE,  # accounts and the roles asked for them
     "web:manage:role-grant-decide": NONE,
     "web:cases:list": LISTED,
+    # Tasks name cases and returns by reference and say what kind of work is due: nothing of a child.
+    "web:tasks:list": NONE,
+    "web:tasks:team": NONE,
+    "web:account-task-emails": NONE,
+    "api:task-list": NONE,
+    "web:cases:export": EXPORTED,
+    "web:referrals:export": EXPORTED,
+    "web:returns:inbox-export": EXPORTED,
+    "web:returns:at-risk-export": EXPORTED,
+    "web:cases:summary": CASELOAD,
+    "web:cases:summary-pdf": CASELOAD,
     "web:cases:caseload": NONE,  # how many cases each caseworker has
     "web:cases:sign-offs": LISTED,  # the managers' queue: cases (reference and child's name) waiting for sign-off
     "web:cases:sign-off-approve": CASELOAD,
@@ -544,3 +557,24 @@ def test_a_url_declared_to_show_nothing_of_a_child_shows_nothing_of_the_matrix_c
         if child.family_name.encode() in content or (child.upn and child.upn.encode() in content):
             shown.append(name)
     assert shown == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _rows(Reach.EXPORTED))
+def test_an_export_audits_its_row_count_and_every_id_with_the_filters(name, people_world, team_officer, sign_in):
+    client = _clients(team_officer, sign_in, name)
+    params = {"kind": "deletion"} if "inbox" in name else {"status": "open"} if name == "web:cases:export" else {}
+    for file_format in ("csv", "xlsx"):
+        before = _last_sequence()
+
+        response = client.get(reverse(name, kwargs={"file_format": file_format}), params)
+
+        assert response.status_code == 200
+        exported = [e for e in _entries_since(before) if e.event == AuditEvent.EXPORT]
+        assert exported, f"{name} gave out a file without an audit entry"
+        first = exported[0].payload_data
+        assert set(first) == {"route", "format", "rows", "part", "parts", "ids"}
+        assert first["route"] == name and first["format"] == file_format
+        assert sum(len(e.payload_data["ids"]) for e in exported) == first["rows"]
+        if params:
+            assert exported[0].detail.data_dict["criteria"] == params

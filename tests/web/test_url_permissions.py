@@ -79,6 +79,18 @@ MATRIX = {
     "web:manage:term-create": ("page", only("sysadmin")),
     "web:manage:closure-create": ("page", only("sysadmin")),
     "web:cases:list": ("page", only(*CASEWORKERS)),
+    # Tasks and exports (issue 12, points 3 and 6): a caseworker's own tasks, a manager's view of the team's overdue
+    # ones; lists as files for those who may see the lists; the printable summary and its PDF open the case first.
+    "web:tasks:list": ("page", only(*CASEWORKERS, "dpo")),  # the DPO's: data rights requests due
+    "web:tasks:team": ("page", only("manager")),
+    "web:account-task-emails": ("page", only(*CASEWORKERS, "dpo")),
+    "api:task-list": ("api", only(*CASEWORKERS, "dpo")),
+    "web:cases:export": ("page", only(*CASEWORKERS)),
+    "web:referrals:export": ("page", only(*CASEWORKERS)),
+    "web:returns:inbox-export": ("page", only(*CASEWORKERS)),
+    "web:returns:at-risk-export": ("page", only(*CASEWORKERS)),
+    "web:cases:summary": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:summary-pdf": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:caseload": ("page", only("manager")),
     # Managers see the requests waiting for them; officers, theirs that a manager sent back.
     "web:cases:sign-offs": ("page", only(*CASEWORKERS)),

@@ -31,6 +31,7 @@ from cme.people.services import address_record, child_create_after_review
 from cme.privacy.catalogue import STATUTES
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record, disclosure_record_many, disclosure_subject_add
+from cme.tasks.jobs import safeguarding_alert_on_commit
 
 from ..enrolments import return_enrolment_apply
 from ..enums import ReturnChannel, ReturnKind, TriageState
@@ -118,6 +119,8 @@ def return_submit(
         cause=roll_return,
         description=RECEIPT_DESCRIPTION,
     )
+    if roll_return.safeguarding_concern:
+        safeguarding_alert_on_commit()  # emailed at once to those who asked: no child named
     return roll_return
 
 
@@ -395,6 +398,8 @@ def _batch_store(rows, *, sha256, file_name, channel, actor, school, header, war
         cause=batch,
         description=RECEIPT_DESCRIPTION,
     )
+    if any(row.safeguarding_concern for row in rows):
+        safeguarding_alert_on_commit()  # one alert for the file, naming no child
     return batch
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import exports, summary, views
 
 case_urls = (
     [
@@ -19,6 +19,9 @@ case_urls = (
             views.SignOffSendBackView.as_view(),
             name="sign-off-send-back",
         ),
+        path("export.<str:file_format>", exports.CaseExportView.as_view(), name="export"),
+        path("<int:case_id>/summary/", summary.CaseSummaryView.as_view(), name="summary"),
+        path("<int:case_id>/summary.pdf", summary.CaseSummaryPdfView.as_view(), name="summary-pdf"),
         path("<int:case_id>/", views.CaseDetailView.as_view(), name="detail"),
         path("<int:case_id>/details/", views.CaseDetailsCorrectView.as_view(), name="details"),
         path("<int:case_id>/history/", views.CaseHistoryView.as_view(), name="history"),
@@ -48,6 +51,7 @@ case_urls = (
 referral_urls = (
     [
         path("", views.ReferralListView.as_view(), name="list"),
+        path("export.<str:file_format>", exports.ReferralExportView.as_view(), name="export"),
         path("new/<int:child_id>/", views.ReferralCreateView.as_view(), name="create"),
         path("<int:referral_id>/", views.ReferralDetailView.as_view(), name="detail"),
         path("<int:referral_id>/accept/", views.ReferralAcceptView.as_view(), name="accept"),

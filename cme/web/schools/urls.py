@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import exports
 from . import returns as views
 
 return_urls = (
@@ -15,6 +16,7 @@ return_urls = (
         path("upload/", views.ReturnsUploadView.as_view(), name="upload"),
         path("template.csv", views.ReturnsTemplateView.as_view(), name="template"),
         path("inbox/", views.ReturnInboxView.as_view(), name="inbox"),
+        path("inbox/export.<str:file_format>", exports.ReturnInboxExportView.as_view(), name="inbox-export"),
         path("inbox/<int:return_id>/", views.ReturnDetailView.as_view(), name="detail"),
         path("inbox/<int:return_id>/match/", views.ReturnMatchView.as_view(), name="match"),
         path("inbox/<int:return_id>/refer/", views.ReturnReferView.as_view(), name="refer"),
@@ -24,6 +26,7 @@ return_urls = (
             name="no-further-action",
         ),
         path("at-risk/", views.AtRiskListView.as_view(), name="at-risk"),
+        path("at-risk/export.<str:file_format>", exports.AtRiskExportView.as_view(), name="at-risk-export"),
     ],
     "returns",
 )

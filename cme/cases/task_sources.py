@@ -1,0 +1,45 @@
+"""Tasks from case closure (issue 12 point 2): a request to close waiting for a manager, or sent back to its officer.
+
+Registered with the task list (cme.tasks.sources imports this module)."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from cme.tasks.registry import Task, TaskScope, caseworkers, link_maker, register
+
+from .selectors import sign_offs_waiting
+
+KIND = "sign_off"
+KIND_LABEL = "Sign-offs waiting"
+
+
+def _sign_off_tasks(user, today: date):
+    approve, case_page = link_maker("web:cases:sign-off-approve"), link_maker("web:cases:detail")
+    rows = sign_offs_waiting(user=user).select_related(None).values_list("pk", "case_id", "state", "requested_at",
+                                                                         "decided_at")  # fmt: skip
+    for pk, case_id, state, requested_at, decided_at in rows:
+        sent_back = state == "sent_back"
+        asked_on = timezone.localdate(decided_at if sent_back else requested_at)
+        yield Task(
+            kind=KIND,
+            kind_label=KIND_LABEL,
+            label=(
+                f"Case CME-{case_id:06d}: closure sent back, see the manager's reason"
+                if sent_back
+                else f"Case CME-{case_id:06d}: closure waiting for your sign-off"
+            ),
+            due=asked_on,  # waiting since: a decision a person is waiting for is due at once
+            link=case_page(case_id) if sent_back else approve(case_id, pk),
+            today=today,
+            assignee_id=user.pk,
+            record=f"cases.signoffrequest:{pk}",
+        )
+
+
+@register
+def sign_offs_waiting_tasks(scope: TaskScope, today: date):
+    """The manager's sign-offs to decide and the officer's requests sent back (per person, as the queue page)."""
+    people = caseworkers() if scope.team else [scope.user]
+    for person in people:
+        yield from _sign_off_tasks(person, today)

@@ -1,0 +1,70 @@
+"""Tasks that come from other parts of cme: sign-offs waiting (issue 12 point 2), the school attendance order
+process's deadlines (point 5), and the DPO's data rights requests (issue 13 point 1)."""
+
+import datetime
+
+import pytest
+
+from cme.accounts.enums import Role
+from cme.cases.enums import CaseStatus
+from cme.cases.models import SignOffRequest
+from cme.rights.enums import RequestKind
+from cme.rights.services import request_record
+from cme.tasks.registry import task_list_for, team_overdue_tasks
+from tests.web.test_url_permissions import _api_client_for
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 9)
+
+
+@pytest.fixture
+def officer(user_factory, team_factory):
+    return user_factory(role=Role.CME_OFFICER, team=team_factory(name="North team"))
+
+
+def test_a_sign_off_waits_on_the_manager_s_list_and_a_sent_back_one_on_the_officer_s(officer, manager, case_factory):
+    waiting_case = case_factory(officer=officer, status=CaseStatus.LOCATED)
+    back_case = case_factory(officer=officer, status=CaseStatus.LOCATED)
+    waiting = SignOffRequest.objects.create(
+        case=waiting_case, outcome="died", rationale="Confirmed", requested_by=officer
+    )
+    SignOffRequest.objects.create(
+        case=back_case, outcome="moved_abroad_unconfirmed", rationale="Neighbours say so", requested_by=officer,
+        state="sent_back", decided_by=manager, decided_at=datetime.datetime(2026, 11, 6, 10, tzinfo=datetime.UTC),
+        decision_reason="Ask for evidence of travel",
+    )  # fmt: skip
+
+    managers = [t for t in task_list_for(user=manager, today=TODAY) if t.kind == "sign_off"]
+    officers = [t for t in task_list_for(user=officer, today=TODAY) if t.kind == "sign_off"]
+
+    assert [(t.record, t.link) for t in managers] == [
+        (f"cases.signoffrequest:{waiting.pk}", f"/cases/{waiting_case.pk}/sign-offs/{waiting.pk}/approve/")
+    ]
+    assert [t.label for t in officers] == [f"Case CME-{back_case.pk:06d}: closure sent back, see the manager's reason"]
+    assert any(t.kind == "sign_off" for t in team_overdue_tasks(manager=manager, today=TODAY))
+
+
+def test_the_dpo_s_task_list_holds_the_requests_due_and_no_casework(dpo, officer, roll_return_factory):
+    roll_return_factory(received_on=TODAY - datetime.timedelta(days=10))  # intake the DPO does not triage
+    overdue = request_record(
+        actor=dpo, kind=RequestKind.ACCESS, requester_name="A parent", details="Everything you hold about my son",
+        received_on=TODAY - datetime.timedelta(days=50),
+    )  # fmt: skip
+    request_record(
+        actor=dpo,
+        kind=RequestKind.ACCESS,
+        requester_name="Another parent",
+        details="Copy of the record",
+        received_on=TODAY - datetime.timedelta(days=1),
+    )  # fmt: skip  (due next month: not yet a task)
+
+    tasks = task_list_for(user=dpo, today=TODAY)
+
+    assert [(t.kind, t.record, t.overdue) for t in tasks] == [
+        ("rights_request", f"rights.rightsrequest:{overdue.pk}", True)
+    ]
+    assert "A parent" not in tasks[0].label and tasks[0].link == f"/privacy/requests/{overdue.pk}/"
+    assert not any(t.kind == "rights_request" for t in task_list_for(user=officer, today=TODAY))
+    answer = _api_client_for(dpo).get("/api/v1/tasks/")
+    assert answer.status_code == 200
