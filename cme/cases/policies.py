@@ -38,3 +38,6 @@ rules.add_perm("cases.view_team_caseload", is_manager)
 rules.add_perm("cases.view_referral", is_caseworker)
 rules.add_perm("cases.create_referral", is_caseworker)
 rules.add_perm("cases.triage_referral", is_caseworker)
+# The wording of the council's letters: the CME manager, who answers for what the service sends to families and
+# agencies (and has legal wording reviewed). Not the system administrator, whose role is the system, not casework.
+rules.add_perm("cases.change_letter_templates", is_manager)

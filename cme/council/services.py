@@ -22,6 +22,10 @@ EDITABLE_FIELDS = (
     "complaints_url",
     "accessibility_contact_email",
     "roll_max_age_days",
+    "letterhead_address",
+    "letterhead_contact",
+    "protective_marking",
+    "attendance_order_regime",
 )
 
 

@@ -1,10 +1,24 @@
 """Casework models; import them from here (`from cme.cases.models import Case`)."""
 
+from .attendance_order import AttendanceOrder, AttendanceOrderStep
 from .case import Case
 from .decision import Decision
 from .document import Document, DocumentDownload
 from .enquiry import Enquiry
+from .letter import Letter, LetterTemplate
 from .note import Note
 from .referral import Referral
 
-__all__ = ["Case", "Decision", "Document", "DocumentDownload", "Enquiry", "Note", "Referral"]
+__all__ = [
+    "AttendanceOrder",
+    "AttendanceOrderStep",
+    "Case",
+    "Decision",
+    "Document",
+    "DocumentDownload",
+    "Enquiry",
+    "Letter",
+    "LetterTemplate",
+    "Note",
+    "Referral",
+]

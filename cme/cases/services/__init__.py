@@ -10,13 +10,23 @@ from .cases import (
     case_start_sao,
     case_status_change,
 )
+from .attendance_orders import attendance_order_start, attendance_order_step_record
 from .documents import DocumentRefused, document_download_open, document_upload
 from .enquiries import enquiry_record_response, enquiry_request
 from .notes import note_add, note_correct
+from .letters import (
+    letter_generate,
+    letter_mark_sent,
+    letter_template_get,
+    letter_template_reset,
+    letter_template_save,
+)
 from .referrals import referral_accept, referral_create, referral_no_further_action
 
 __all__ = [
     "DocumentRefused",
+    "attendance_order_start",
+    "attendance_order_step_record",
     "case_close",
     "case_details_correct",
     "case_escalate",
@@ -29,6 +39,11 @@ __all__ = [
     "document_upload",
     "enquiry_record_response",
     "enquiry_request",
+    "letter_generate",
+    "letter_mark_sent",
+    "letter_template_get",
+    "letter_template_reset",
+    "letter_template_save",
     "note_add",
     "note_correct",
     "referral_accept",

@@ -134,9 +134,12 @@ def case_escalate(
 
 @transaction.atomic
 def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
-    """Start school attendance order steps (the s437 notice to parents); the steps themselves are a later feature."""
+    """Start a school attendance order process on the case (services.attendance_orders); returns its decision."""
+    from .attendance_orders import attendance_order_start
+
     _require_open(case, rationale)
-    return decision_record(actor=actor, kind=DecisionKind.START_SAO, rationale=rationale, case=case)
+    order = attendance_order_start(case=case, actor=actor, rationale=rationale)
+    return case.decisions.filter(kind=DecisionKind.START_SAO, details__attendance_order=order.pk).get()
 
 
 @transaction.atomic
