@@ -34,7 +34,9 @@ class AttendanceOrderDeadline:
         return self.due_on < today
 
 
-def attendance_order_deadlines(*, user: User, today: date, within_days: int | None = None) -> list[AttendanceOrderDeadline]:
+def attendance_order_deadlines(
+    *, user: User, today: date, within_days: int | None = None
+) -> list[AttendanceOrderDeadline]:
     """Open processes in `user`'s caseload whose latest step set a deadline, soonest first.
 
     `within_days` keeps only those due on or before `today` plus that many days (None: all of them).

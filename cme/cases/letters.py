@@ -14,11 +14,11 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Node, TextNode, VariableNode
-from django.template.defaulttags import CommentNode, IfNode
-from django.template.defaulttags import TemplateLiteral
+from django.template.defaulttags import CommentNode, IfNode, TemplateLiteral
 from django.template.smartif import Literal
 
 from cme.common.errors import ApplicationError
@@ -244,9 +244,7 @@ class LetterContent:
 def letter_content(*, subject: str, body: str, values: dict[str, str]) -> LetterContent:
     context = nested(values)
     rendered_subject = html.unescape(render_text(subject, context, part="subject")).strip()
-    return LetterContent(
-        subject=rendered_subject, body_html=paragraphs_html(render_text(body, context, part="body"))
-    )
+    return LetterContent(subject=rendered_subject, body_html=paragraphs_html(render_text(body, context, part="body")))
 
 
 def letter_html(
@@ -265,7 +263,8 @@ def letter_html(
         Context(
             {
                 "subject": content.subject,
-                "body": mark_safe(content.body_html),  # escaped text in <p> and <br> only (paragraphs_html)
+                # Escaped text in <p> and <br> only (paragraphs_html).
+                "body": mark_safe(content.body_html),  # noqa: S308
                 "marking": marking.replace('"', "'").replace("\\", ""),
                 "council": {"name": values["council.name"]},
                 "address_lines": [line.strip() for line in council_address.splitlines() if line.strip()],
@@ -291,146 +290,18 @@ def pdf_from_html(document_html: str) -> bytes:
     return HTML(string=document_html, url_fetcher=_refuse_fetch).write_pdf()
 
 
-# --- cme's default wording for each kind of letter. Plain words; the council edits them (LetterTemplate). ---------
+# --- cme's default wording for each kind of letter, in templates/letters/default/<kind>.txt: the first line is the
+# heading, then a blank line, then the text. Plain words; the council edits them (LetterTemplate).
 
-_SIGN_OFF = """Yours sincerely
+_DEFAULTS = Path(__file__).resolve().parent / "templates" / "letters" / "default"
 
-{{ officer.name }}
-{{ officer.job_title }}
-{{ council.name }}
-Email: {{ officer.email }}"""
 
-DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {
-    LetterKind.FIND_CHILD: (
-        "We are trying to find out where {{ child.given_name }} is going to school",
-        """Dear {{ recipient.name }}
+def _default(kind: LetterKind) -> tuple[str, str]:
+    subject, _blank, body = (_DEFAULTS / f"{kind.value}.txt").read_text(encoding="utf-8").partition("\n\n")
+    return subject.strip(), body.strip()
 
-We are writing about {{ child.full_name }}, born {{ child.date_of_birth }}.
 
-The council must make sure that every child of school age who lives in our area receives a suitable education. Our records show that {{ child.given_name }} may not be on the roll of a school, and we have not been able to confirm where {{ child.given_name }} is now being educated.
-
-Please contact us by {{ order.period_ends_on|default:"the end of next week" }} to tell us where {{ child.given_name }} lives and goes to school, or how {{ child.given_name }} is being educated. You can email {{ officer.email }} or telephone {{ council.phone }}, quoting {{ case.reference }}.
-
-If you have moved, please tell us your new address. If you need help finding a school place, we can help you apply.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.AGENCY_ENQUIRY: (
-        "Enquiry about a child who may be missing education: {{ case.reference }}",
-        """Dear {{ enquiry.contact_name|default:"colleague" }}
-
-The council is making enquiries to find {{ child.full_name }}, born {{ child.date_of_birth }}, whose last known address is {{ child.address }}. We believe {{ child.given_name }} may not be receiving a suitable education.
-
-We ask {{ enquiry.agency }} to check its records and tell us whether it holds a current address for {{ child.given_name }} or the family, or knows which school or other education {{ child.given_name }} attends. Please share only what is needed to locate the child.
-
-The council asks under its duty in section 436A of the Education Act 1996 to identify children missing education. Please reply to {{ officer.email }} quoting {{ case.reference }}.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.SAO_NOTICE: (
-        "Notice under section 437(1) of the Education Act 1996: {{ child.full_name }}",
-        """Dear {{ recipient.name }}
-
-It appears to the council that {{ child.full_name }}, born {{ child.date_of_birth }}, who is of compulsory school age, is not receiving a suitable education, either by regular attendance at school or otherwise.
-
-This notice is served on you on {{ order.served_on }} under section 437(1) of the Education Act 1996. It requires you to satisfy the council, by {{ order.period_ends_on }}, that {{ child.given_name }} is receiving a suitable education: efficient full-time education suitable to {{ child.given_name }}'s age, ability and aptitude and to any special educational needs.
-
-You can do this by telling us which school {{ child.given_name }} is registered at, or by giving us information about the education you are providing at home.
-
-If you do not satisfy the council by that date, and the council thinks it expedient that {{ child.given_name }} should attend school, it must serve a school attendance order on you.
-
-Please contact {{ officer.email }} or {{ council.phone }}, quoting {{ case.reference }}.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.SAO_SCHOOL_NOTICE: (
-        "Notice of the school the council intends to name in a school attendance order: {{ child.full_name }}",
-        """Dear {{ recipient.name }}
-
-The council is not satisfied that {{ child.full_name }} is receiving a suitable education, and it thinks it expedient that {{ child.given_name }} should attend school. It therefore intends to serve a school attendance order on you.
-
-This notice is served on {{ order.served_on }} under section 438 of the Education Act 1996. The council intends to name {{ order.school_name }} in the order.
-
-You may choose a different school. If, by {{ order.period_ends_on }}, you tell us of a school you want named, or you apply to another school and {{ child.given_name }} is offered a place there, that school will normally be named in the order instead.
-
-Please contact {{ officer.email }} or {{ council.phone }}, quoting {{ case.reference }}.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.SAO_ORDER: (
-        "School attendance order: {{ child.full_name }}",
-        """Dear {{ recipient.name }}
-
-The council has not been satisfied that {{ child.full_name }}, born {{ child.date_of_birth }}, is receiving a suitable education, and it is expedient that {{ child.given_name }} should attend school.
-
-Under {{ order.section }}, the council serves this school attendance order on you on {{ order.served_on }}. It requires you to cause {{ child.given_name }} to become a registered pupil at {{ order.school_name }}.
-
-The order stays in force while {{ child.given_name }} is of compulsory school age unless the council revokes it or a court directs otherwise. Failing to comply with it is an offence unless you prove that {{ child.given_name }} is receiving a suitable education otherwise than at school.
-
-If you are educating {{ child.given_name }} otherwise than at school, you may ask the council to revoke the order.
-
-Please contact {{ officer.email }} or {{ council.phone }}, quoting {{ case.reference }}.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.SAO_REVOCATION: (
-        "School attendance order revoked: {{ child.full_name }}",
-        """Dear {{ recipient.name }}
-
-The council has revoked the school attendance order it served on you about {{ child.full_name }} naming {{ order.school_name }}. The revocation takes effect on {{ order.served_on }}.
-
-Please contact {{ officer.email }} or {{ council.phone }}, quoting {{ case.reference }}, if you have any questions.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.SAO_PROSECUTION_REFERRAL: (
-        "Referral for prosecution: failure to comply with a school attendance order, {{ case.reference }}",
-        """To {{ recipient.name }}
-
-The children missing education service refers the failure to comply with the school attendance order about {{ child.full_name }}, born {{ child.date_of_birth }}, for consideration of proceedings under section 443 of the Education Act 1996.
-
-The order named {{ order.school_name }}. The child has not become a registered pupil there. Before making this referral, the service considered whether to apply for an education supervision order, as section 447 requires; its reasons are recorded on the case.
-
-The case file, with the notices served and the dates of service, is available from {{ officer.name }} at {{ officer.email }}.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.SAO_PRELIMINARY_NOTICE: (
-        "Preliminary notice about {{ child.full_name }}'s education",
-        """Dear {{ recipient.name }}
-
-It appears to the council that {{ child.full_name }}, born {{ child.date_of_birth }}, is not receiving a suitable education.
-
-This preliminary notice is served on you on {{ order.served_on }} under {{ order.section }}. It asks you to satisfy the council, by {{ order.period_ends_on }}, that {{ child.given_name }} is receiving a suitable education.
-
-If you do not, the council may serve a school nomination notice and then a school attendance order.
-
-Please contact {{ officer.email }} or {{ council.phone }}, quoting {{ case.reference }}.
-
-"""
-        + _SIGN_OFF,
-    ),
-    LetterKind.SAO_NOMINATION_NOTICE: (
-        "School nomination notice: {{ child.full_name }}",
-        """Dear {{ recipient.name }}
-
-The council intends to serve a school attendance order on you about {{ child.full_name }}. This school nomination notice is served on {{ order.served_on }} under {{ order.section }}.
-
-The council intends to name {{ order.school_name }} in the order. If, by {{ order.period_ends_on }}, you choose one of the alternative schools we list, or apply to another school and {{ child.given_name }} is offered a place, that school must be named instead.
-
-Please contact {{ officer.email }} or {{ council.phone }}, quoting {{ case.reference }}.
-
-"""
-        + _SIGN_OFF,
-    ),
-}
+DEFAULT_TEMPLATES: dict[str, tuple[str, str]] = {kind: _default(kind) for kind in LetterKind}
 
 # Which letters go to a parent or carer, which to an agency, and which to the council's own legal service.
 CARER_LETTERS = frozenset(

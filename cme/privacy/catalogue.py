@@ -2350,7 +2350,9 @@ _COUNCIL = "The council's own published details, not about a person."
 _CALENDAR = "The council's school calendar, not about a person."
 _DISPOSAL_BATCH = "How a disposal batch was set up and went: dates, states, rules and counts, not about a person."
 _CHAIN = "Part of the audit trail's tamper-evident chain: numbers and hashes, not about a person."
-_LETTER_WORDING = "The council's standard wording for a kind of letter, checked to hold only merge fields: no one's details."
+_LETTER_WORDING = (
+    "The council's standard wording for a kind of letter, checked to hold only merge fields: no one's details."
+)
 _DOCUMENT = "A technical property of an uploaded file that reveals nothing about its content."
 _UNUSED_AUTH = "Never used: every permission comes from the user's role."
 _CODE_SETTING = "A setting for making sign-in codes, the same for everyone's authenticator app."

@@ -15,7 +15,6 @@ from cme.council.enums import AttendanceOrderRegime
 from cme.council.services import council_settings_update
 from tests.factories.people import CarerRelationshipFactory
 
-
 # --- The periods: "not less than 15 days beginning with the day on which the notice is served" -----------------------
 
 

@@ -75,7 +75,7 @@ def test_html_in_a_template_or_a_value_is_printed_as_text():
 
 @pytest.mark.django_db
 def test_saving_a_template_checks_it_and_keeps_a_version(manager):
-    with pytest.raises(TemplateRefused, match="child.nmae"):
+    with pytest.raises(TemplateRefused, match=r"child\.nmae"):
         letter_template_save(
             actor=manager, kind=LetterKind.FIND_CHILD, subject="Hello", body="{{ child.nmae }}", expected_version=0
         )
@@ -102,7 +102,9 @@ def parent(case):
 
 
 @pytest.mark.django_db
-def test_a_letter_is_a_pdf_document_on_the_case_with_letterhead_marking_and_merge_values(case, officer, parent, sysadmin):
+def test_a_letter_is_a_pdf_document_on_the_case_with_letterhead_marking_and_merge_values(
+    case, officer, parent, sysadmin
+):
     council_settings_update(
         actor=sysadmin,
         council_name="Northbridge Council",
@@ -155,7 +157,9 @@ def test_marking_a_letter_sent_records_a_disclosure_naming_recipient_child_and_c
     letter = letter_mark_sent(letter=letter, actor=officer, sent_on=date.today())
     disclosure = letter.disclosure
     assert disclosure.direction == Direction.SHARED_OUT and "Parent or carer" in disclosure.organisation
-    named = set(DisclosureSubject.objects.filter(disclosure=disclosure).values_list("subject_type__model", "subject_id"))
+    named = set(
+        DisclosureSubject.objects.filter(disclosure=disclosure).values_list("subject_type__model", "subject_id")
+    )
     assert named == {("child", case.child_id), ("carer", parent.pk)}
     assert AuditEntry.objects.filter(event=AuditEvent.LETTER_SENT, subject_child_id=case.child_id).exists()
     with pytest.raises(ApplicationError, match="already"):

@@ -55,12 +55,15 @@ def test_the_manager_previews_and_saves_a_template_and_an_unknown_merge_field_is
     assert not LetterTemplate.objects.exists()
 
     preview = client.post(
-        url, {"subject": "About {{ child.given_name }}", "body": "Dear {{ recipient.name }}", "version": 0, "preview": ""}
+        url,
+        {"subject": "About {{ child.given_name }}", "body": "Dear {{ recipient.name }}", "version": 0, "preview": ""},
     ).content.decode()
     assert "Preview, with made-up details" in preview and "Dear Ms Sample Parent" in preview
     assert not LetterTemplate.objects.exists()
 
-    saved = client.post(url, {"subject": "About {{ child.given_name }}", "body": "Dear {{ recipient.name }}", "version": 0, "save": ""})
+    saved = client.post(
+        url, {"subject": "About {{ child.given_name }}", "body": "Dear {{ recipient.name }}", "version": 0, "save": ""}
+    )
     assert saved.status_code == 302 and LetterTemplate.objects.get().version == 1
     listing = client.get(reverse("web:letters:template-list")).content.decode()
     assert "The council&#x27;s own, version 1" in listing or "The council's own, version 1" in listing
@@ -103,14 +106,26 @@ def test_the_process_page_takes_each_step_with_its_letter(sign_in, officer, case
     step_url = reverse("web:cases:sao-step", args=[case.pk, order.pk]) + "?stage=notice_served"
     short = client.post(
         step_url,
-        {"occurred_on_0": "2", "occurred_on_1": "11", "occurred_on_2": "2026", "carer": parent.pk, "period_days": 10,
-         "rationale": "No evidence of education"},
+        {
+            "occurred_on_0": "2",
+            "occurred_on_1": "11",
+            "occurred_on_2": "2026",
+            "carer": parent.pk,
+            "period_days": 10,
+            "rationale": "No evidence of education",
+        },
     )
     assert "at least 15 days" in short.content.decode()
     done = client.post(
         step_url,
-        {"occurred_on_0": "2", "occurred_on_1": "11", "occurred_on_2": "2026", "carer": parent.pk, "period_days": 15,
-         "rationale": "No evidence of education"},
+        {
+            "occurred_on_0": "2",
+            "occurred_on_1": "11",
+            "occurred_on_2": "2026",
+            "carer": parent.pk,
+            "period_days": 15,
+            "rationale": "No evidence of education",
+        },
     )
     assert done.status_code == 302
     page = client.get(done["Location"]).content.decode()

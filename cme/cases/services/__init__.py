@@ -1,5 +1,6 @@
 """Writes for casework. Callers write `from cme.cases.services import case_close`."""
 
+from .attendance_orders import attendance_order_start, attendance_order_step_record
 from .cases import (
     case_close,
     case_details_correct,
@@ -10,10 +11,8 @@ from .cases import (
     case_start_sao,
     case_status_change,
 )
-from .attendance_orders import attendance_order_start, attendance_order_step_record
 from .documents import DocumentRefused, document_download_open, document_upload
 from .enquiries import enquiry_record_response, enquiry_request
-from .notes import note_add, note_correct
 from .letters import (
     letter_generate,
     letter_mark_sent,
@@ -21,6 +20,7 @@ from .letters import (
     letter_template_reset,
     letter_template_save,
 )
+from .notes import note_add, note_correct
 from .referrals import referral_accept, referral_create, referral_no_further_action
 
 __all__ = [

@@ -115,7 +115,7 @@ def letter_template_reset(*, actor: User, kind: LetterKind | str) -> None:
 def _current_address(residences) -> str:
     today = timezone.localdate()
     current = [r for r in residences if r.valid_to is None or r.valid_to >= today]
-    chosen = sorted(current, key=lambda r: (r.valid_from or date.min), reverse=True)
+    chosen = sorted(current, key=lambda r: r.valid_from or date.min, reverse=True)
     return str(chosen[0].address) if chosen else ""
 
 

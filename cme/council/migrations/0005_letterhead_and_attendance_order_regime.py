@@ -4,30 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('council', '0004_retention_periods'),
+        ("council", "0004_retention_periods"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='councilsettings',
-            name='attendance_order_regime',
-            field=models.CharField(choices=[('ea1996', 'Education Act 1996, sections 437 to 443 (the law in force)'), ('cwsa2026', "Children's Wellbeing and Schools Act 2026 (only once commenced)")], default='ea1996', help_text="Which law's steps new school attendance order processes follow. Choose the Children's Wellbeing and Schools Act 2026 only once its school attendance order provisions are in force.", max_length=20, verbose_name='School attendance order process'),
+            model_name="councilsettings",
+            name="attendance_order_regime",
+            field=models.CharField(
+                choices=[
+                    ("ea1996", "Education Act 1996, sections 437 to 443 (the law in force)"),
+                    ("cwsa2026", "Children's Wellbeing and Schools Act 2026 (only once commenced)"),
+                ],
+                default="ea1996",
+                help_text="Which law's steps new school attendance order processes follow. Choose the Children's Wellbeing and Schools Act 2026 only once its school attendance order provisions are in force.",
+                max_length=20,
+                verbose_name="School attendance order process",
+            ),
         ),
         migrations.AddField(
-            model_name='councilsettings',
-            name='letterhead_address',
-            field=models.TextField(blank=True, default='Children Missing Education Service\nCivic Centre\nHigh Street', help_text="The council's postal address as it appears at the top of every letter, one line per line.", verbose_name='Letterhead address'),
+            model_name="councilsettings",
+            name="letterhead_address",
+            field=models.TextField(
+                blank=True,
+                default="Children Missing Education Service\nCivic Centre\nHigh Street",
+                help_text="The council's postal address as it appears at the top of every letter, one line per line.",
+                verbose_name="Letterhead address",
+            ),
         ),
         migrations.AddField(
-            model_name='councilsettings',
-            name='letterhead_contact',
-            field=models.CharField(blank=True, default='', help_text="Printed under the address, for example a telephone number and opening hours. Leave empty to print the service's email address and telephone number.", max_length=200, verbose_name='Letterhead contact line'),
+            model_name="councilsettings",
+            name="letterhead_contact",
+            field=models.CharField(
+                blank=True,
+                default="",
+                help_text="Printed under the address, for example a telephone number and opening hours. Leave empty to print the service's email address and telephone number.",
+                max_length=200,
+                verbose_name="Letterhead contact line",
+            ),
         ),
         migrations.AddField(
-            model_name='councilsettings',
-            name='protective_marking',
-            field=models.CharField(default='OFFICIAL-SENSITIVE', help_text='The Government Security Classification marking printed at the top and foot of every letter.', max_length=60, verbose_name='Protective marking on letters'),
+            model_name="councilsettings",
+            name="protective_marking",
+            field=models.CharField(
+                default="OFFICIAL-SENSITIVE",
+                help_text="The Government Security Classification marking printed at the top and foot of every letter.",
+                max_length=60,
+                verbose_name="Protective marking on letters",
+            ),
         ),
     ]

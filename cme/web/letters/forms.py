@@ -1,7 +1,7 @@
 """Forms for letters and school attendance orders."""
 
-from django import forms
 from crispy_forms_gds.layout import Button, Layout, Submit
+from django import forms
 
 from cme.cases.attendance_orders import minimum_notice_days, rule_for
 from cme.cases.enums import AttendanceOrderStage, LetterKind
@@ -14,7 +14,9 @@ Stage = AttendanceOrderStage
 
 class LetterTemplateForm(GovukForm):
     submit_label = "Save the letter"
-    subject = forms.CharField(label="Heading", max_length=200, error_messages={"required": "Enter the letter's heading"})
+    subject = forms.CharField(
+        label="Heading", max_length=200, error_messages={"required": "Enter the letter's heading"}
+    )
     body = forms.CharField(
         label="Letter text",
         help_text="Write plain text. Leave a blank line between paragraphs. Put a merge field in double curly "

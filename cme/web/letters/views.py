@@ -74,7 +74,7 @@ class LetterTemplateEditView(ServiceFormView):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 return self.form_invalid(form)
             # body_html is the author's text escaped, in <p> and <br> only (cme.cases.letters.paragraphs_html).
-            preview = {"subject": content.subject, "body": mark_safe(content.body_html)}
+            preview = {"subject": content.subject, "body": mark_safe(content.body_html)}  # noqa: S308
             return self.render_to_response(self.get_context_data(form=form, preview=preview))
         return super().form_valid(form)
 
@@ -140,7 +140,8 @@ class LetterCreateView(CaseAccessMixin, ServiceFormView):
         )
 
     def success_message(self, letter) -> str:
-        return f"Letter produced: “{letter.document.title}”. It is in the case's documents. Record it as sent once it has gone."
+        title = letter.document.title
+        return f"Letter produced: “{title}”. It is in the case's documents. Record it as sent once it has gone."
 
 
 class LetterSentView(CaseAccessMixin, ServiceFormView):
@@ -245,4 +246,3 @@ class AttendanceOrderStepView(_OrderMixin, ServiceFormView):
 def start_redirect(case, decision) -> str:
     order_id = decision.details.get("attendance_order")
     return reverse("web:cases:sao-detail", args=[case.pk, order_id])
-
