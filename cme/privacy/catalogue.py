@@ -1982,6 +1982,29 @@ _ENTRIES: list[FieldEntry] = [
         recipients=(),  # published to everyone, as UK GDPR Art. 37(7) requires; not shared with anyone in particular
         retention=_K.UNTIL_REPLACED,
     ),
+    *_declare(
+        "council.CouncilSettings",
+        # The service's address, printed on every letter; it may name a team or an officer.
+        {"letterhead_address": "The service's postal address as printed at the top of its letters"},
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),  # printed on letters to families and agencies; not shared with anyone in particular
+        retention=_K.UNTIL_REPLACED,
+    ),
+    *_declare(
+        "cases.LetterTemplate",
+        # The council's standard wording: merge fields stand where a child's or family's details go (checked when
+        # saved), but the text is written by a person and may name staff, for example in a signature.
+        {"body": "The council's standard wording for a kind of letter"},
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.UNTIL_REPLACED,
+    ),
     # Tables that come with the libraries cme uses
     # --- sessions.Session (Django): who is signed in ---------------------------------------------------------------
     *_declare(
@@ -2472,8 +2495,6 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("audit.AuditDetail", "salt"): _CHAIN + " Random characters that stop the detail's hash being guessed back.",
         ("cases.LetterTemplate", "kind"): _LETTER_WORDING,
         ("cases.LetterTemplate", "subject"): _LETTER_WORDING + " Merge fields stand where a person's details go.",
-        ("cases.LetterTemplate", "body"): _LETTER_WORDING + " Merge fields stand where a person's details go.",
-        ("council.CouncilSettings", "letterhead_address"): _COUNCIL + " The service's postal address on letters.",
         ("council.CouncilSettings", "letterhead_contact"): _COUNCIL + " The service's contact line on letters.",
         ("council.CouncilSettings", "protective_marking"): _COUNCIL + " The security marking printed on letters.",
         ("council.CouncilSettings", "attendance_order_regime"): _COUNCIL + " Which law's steps the council follows.",
