@@ -44,6 +44,10 @@ class AuditEvent(models.TextChoices):
     DOCUMENT_DOWNLOADED = "document_downloaded", "Document downloaded"
     DOCUMENT_DELETED = "document_deleted", "Document deleted"
     DECISION_RECORDED = "decision_recorded", "Decision recorded"
+    LETTER_GENERATED = "letter_generated", "Letter generated"
+    LETTER_SENT = "letter_sent", "Letter marked as sent"
+    LETTER_TEMPLATE_CHANGED = "letter_template_changed", "Letter template changed"
+    ATTENDANCE_ORDER_STEP = "attendance_order_step", "School attendance order step recorded"
 
     # Data matching (cme.matching): sources received, runs, and a person's review of each candidate.
     SOURCE_REGISTERED = "source_registered", "Data source registered"

@@ -98,6 +98,7 @@ class DecisionKind(models.TextChoices):
     ESCALATE_POLICE = "escalate_police", "Escalate to the police"
     REFER_OTHER_COUNCIL = "refer_other_council", "Refer to another council"
     START_SAO = "start_sao", "Start school attendance order steps"
+    SAO_STEP = "sao_step", "School attendance order step"
     CLOSE_CASE = "close_case", "Close case"
     REOPEN_CASE = "reopen_case", "Reopen case"
     MATCH_RETURN = "match_return", "Match a school's return to a child"
@@ -165,3 +166,32 @@ class SignOffState(models.TextChoices):
     WAITING = "waiting", "Waiting for a manager"
     APPROVED = "approved", "Signed off"
     SENT_BACK = "sent_back", "Sent back"
+
+
+class LetterKind(models.TextChoices):
+    """The letters a council sends from a case; each has a default template the council may edit."""
+
+    FIND_CHILD = "find_child", "We are trying to find your child"
+    AGENCY_ENQUIRY = "agency_enquiry", "Enquiry to an agency"
+    SAO_NOTICE = "sao_notice", "School attendance order: notice to satisfy the council (s437(1))"
+    SAO_SCHOOL_NOTICE = "sao_school_notice", "School attendance order: the school the council intends to name (s438)"
+    SAO_ORDER = "sao_order", "School attendance order"
+    SAO_REVOCATION = "sao_revocation", "School attendance order: revocation"
+    SAO_PROSECUTION_REFERRAL = "sao_prosecution_referral", "School attendance order: referral for prosecution (s443)"
+    SAO_PRELIMINARY_NOTICE = "sao_preliminary_notice", "School attendance order (2026 Act): preliminary notice"
+    SAO_NOMINATION_NOTICE = "sao_nomination_notice", "School attendance order (2026 Act): school nomination notice"
+
+
+class AttendanceOrderStage(models.TextChoices):
+    """The steps of a school attendance order process, named in plain words; which statute's section each step
+    rests on depends on the process's regime (cme.cases.attendance_orders.STAGE_RULES)."""
+
+    NOTICE_SERVED = "notice_served", "Notice served on the parent"
+    PARENT_ANSWERED = "parent_answered", "Not satisfied: the parent's answer considered"
+    SCHOOL_NOTICE_SERVED = "school_notice_served", "Notice of the school the council intends to name served"
+    PARENT_CHOICE = "parent_choice", "The parent's choice of school recorded"
+    ORDER_SERVED = "order_served", "School attendance order served"
+    COMPLIED = "complied", "The parent complied: the child is a registered pupil"
+    REVOKED = "revoked", "Order revoked"
+    REFERRED_FOR_PROSECUTION = "referred_for_prosecution", "Referred for prosecution"
+    ENDED_SATISFIED = "ended_satisfied", "Ended: the council is satisfied the child receives suitable education"

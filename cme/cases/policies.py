@@ -46,3 +46,8 @@ def may_sign_off(user) -> bool:
 
 
 rules.add_perm("cases.sign_off_case", is_manager)  # the sign-off queue, approving and sending back
+
+
+# The wording of the council's letters: the CME manager, who answers for what the service sends to families and
+# agencies (and has legal wording reviewed). Not the system administrator, whose role is the system, not casework.
+rules.add_perm("cases.change_letter_templates", is_manager)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cme.tasks.registry import Task, TaskScope, caseworkers, link_maker, register
 
+from .attendance_order_selectors import attendance_order_deadlines
 from .selectors import sign_offs_waiting
 
 KIND = "sign_off"
@@ -43,3 +44,24 @@ def sign_offs_waiting_tasks(scope: TaskScope, today: date):
     people = caseworkers() if scope.team else [scope.user]
     for person in people:
         yield from _sign_off_tasks(person, today)
+
+
+def _attendance_order_tasks(user, today: date):
+    """The next statutory (or practice) deadline of each school attendance order process on the person's own cases."""
+    process = link_maker("web:cases:sao-detail")
+    for row in attendance_order_deadlines(user=user, today=today):
+        if row.case.officer_id != user.pk:
+            continue
+        yield Task(
+            kind="attendance_order",
+            kind_label="School attendance order deadlines",
+            label=f"Case CME-{row.case.pk:06d}: {row.task}",
+            due=row.due_on,
+            link=process(row.case.pk, row.order.pk),
+            today=today,
+            assignee_id=user.pk,
+            record=f"cases.attendanceorder:{row.order.pk}",
+        )
+
+
+register(_attendance_order_tasks, per_person=True)

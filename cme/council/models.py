@@ -6,6 +6,8 @@ from django.db import models
 
 from cme.common.models import TimestampedModel
 
+from .enums import AttendanceOrderRegime
+
 
 def default_council_name() -> str:
     return settings.CME_COUNCIL_NAME
@@ -34,6 +36,35 @@ class CouncilSettings(TimestampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(366)],
         help_text="Data matching flags a school whose latest roll was received longer ago than this before a run. "
         "Six weeks (42 days) is about half a term.",
+    )
+    # Letters (cme.cases.letters): the letterhead every generated letter carries, and its protective marking.
+    letterhead_address = models.TextField(
+        "Letterhead address",
+        blank=True,
+        default="Children Missing Education Service\nCivic Centre\nHigh Street",
+        help_text="The council's postal address as it appears at the top of every letter, one line per line.",
+    )
+    letterhead_contact = models.CharField(
+        "Letterhead contact line",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="Printed under the address, for example a telephone number and opening hours. "
+        "Leave empty to print the service's email address and telephone number.",
+    )
+    protective_marking = models.CharField(
+        "Protective marking on letters",
+        max_length=60,
+        default="OFFICIAL-SENSITIVE",
+        help_text="The Government Security Classification marking printed at the top and foot of every letter.",
+    )
+    attendance_order_regime = models.CharField(
+        "School attendance order process",
+        max_length=20,
+        choices=AttendanceOrderRegime.choices,
+        default=AttendanceOrderRegime.EA1996,
+        help_text="Which law's steps new school attendance order processes follow. Choose the Children's Wellbeing "
+        "and Schools Act 2026 only once its school attendance order provisions are in force.",
     )
 
     sign_off_outcomes = models.JSONField(

@@ -24,6 +24,10 @@ EDITABLE_FIELDS = (
     "roll_max_age_days",
     "sign_off_outcomes",
     "sign_off_open_school_days",
+    "letterhead_address",
+    "letterhead_contact",
+    "protective_marking",
+    "attendance_order_regime",
 )
 
 

@@ -178,6 +178,7 @@ def demo_casework_load(*, borough: Borough, children: dict[str, Child], seed: in
         _work_case(case, officer, state, triaged, today, rng, calendar, counts)
     _reviews_spread(rng=rng, today=today, calendar=calendar, counts=counts)
     counts["sign_offs"] = _sign_offs(staff.manager, today)
+    counts["attendance_orders"] = _attendance_orders(today)
     return counts
 
 
@@ -280,6 +281,49 @@ def _sign_offs(manager: User, today: date) -> int:
                 details=details,
             )  # fmt: skip
     return len(located)
+
+
+def _attendance_orders(today: date) -> int:
+    """Two school attendance order processes under way, so the process page and its deadlines show in the demo: one
+    whose s437(1) notice period has ended (the answer considered, the school notice next), one still running."""
+    from cme.cases.enums import AttendanceOrderStage
+    from cme.cases.services import attendance_order_start, attendance_order_step_record
+
+    cases = (
+        Case.objects.filter(status=CaseStatus.LOCATED, officer__isnull=False, child__carer_relationships__isnull=False)
+        .select_related("officer")
+        .distinct()
+        .order_by("-pk")[:2]  # the newest located cases: the oldest ones wait for sign-off (_sign_offs)
+    )
+    for number, case in enumerate(cases):
+        officer = case.officer
+        carer = case.child.carer_relationships.order_by("pk").first().carer
+        order = attendance_order_start(
+            case=case,
+            actor=officer,
+            carer=carer,
+            rationale="Family located; parents have refused every school place offered and give no information "
+            "about education at home.",
+        )
+        served = today - timedelta(days=20 if number == 0 else 9)
+        attendance_order_step_record(
+            order=order,
+            actor=officer,
+            stage=AttendanceOrderStage.NOTICE_SERVED,
+            occurred_on=served,
+            period_days=15,
+            rationale="Home visit and two letters unanswered; notice served by hand at the family's address.",
+        )
+        if number == 0:
+            attendance_order_step_record(
+                order=order,
+                actor=officer,
+                stage=AttendanceOrderStage.PARENT_ANSWERED,
+                occurred_on=served + timedelta(days=16),
+                rationale="No reply within the notice's period; no evidence of education at home. It is expedient "
+                "that the child attend school.",
+            )
+    return len(cases)
 
 
 def _decide(*, actor, kind, day, rationale, case=None, referral=None, details=None) -> Decision:

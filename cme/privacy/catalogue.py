@@ -1390,6 +1390,94 @@ _ENTRIES: list[FieldEntry] = [
     ),
     *_free_text("cases.Decision", {"rationale": "Why the decision was made, in the words of the person who made it"}),
     *_staff_link("cases.Decision", {"decided_by": "Who made the decision"}),
+    # --- cases.AttendanceOrder and its steps: the school attendance order process ------------------------------
+    *_casework(
+        "cases.AttendanceOrder",
+        {
+            "case": "Which case the school attendance order process belongs to",
+            "regime": "Which law's steps the process follows (Education Act 1996 or the 2026 Act)",
+            "stage": "The latest step taken (notice served, order served, revoked …)",
+            "school_name": "The school the council intends to name, or has named, in the order",
+            "started_at": "When the process was started",
+            "ended_on": "When the process ended",
+        },
+        purposes=_CASEWORK,
+    ),
+    *_declare(
+        "cases.AttendanceOrder",
+        {"carer": "The parent the notices and the order are served on"},
+        category=_C.IDENTITY,
+        subjects={_D.CARER},
+        purposes=_CASEWORK,
+        sources={_S.SERVICE},
+        recipients=_SAFEGUARDING_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_staff_link("cases.AttendanceOrder", {"started_by": "Who started the process"}),
+    *_casework(
+        "cases.AttendanceOrderStep",
+        {
+            "order": "Which school attendance order process the step belongs to",
+            "stage": "Which step was taken",
+            "decision": "The decision, with its reason, the step was taken under",
+            "occurred_on": "The day the notice or order was served, or the answer considered",
+            "period_days": "How many days the notice gave the parent",
+            "period_ends_on": "The last day of the parent's period, computed from the law",
+            "due_on": "When the officer's next task on the process falls due",
+            "details": "The step's answers, such as whether the parent chose a school",
+        },
+        purposes=_CASEWORK,
+    ),
+    # --- cases.Letter: letters produced from a case, and their sending -----------------------------------------
+    *_casework(
+        "cases.Letter",
+        {
+            "case": "Which case the letter was produced for",
+            "kind": "What sort of letter it is (a notice, an enquiry to an agency …)",
+            "document": "The letter's PDF, kept as a document on the case",
+            "enquiry": "Which enquiry an agency letter belongs to",
+            "attendance_order_step": "Which school attendance order step the letter gives notice of",
+            "template_version": "Which version of the council's wording was used",
+            "generated_at": "When the letter was produced",
+            "sent_on": "When the letter was sent",
+            "disclosure": "The entry in the disclosure log recording that the letter went out",
+        },
+        purposes=_CASEWORK,
+    ),
+    *_declare(
+        "cases.Letter",
+        {"carer": "The parent or carer the letter is addressed to"},
+        category=_C.IDENTITY,
+        subjects={_D.CARER},
+        purposes=_CASEWORK,
+        sources={_S.SERVICE},
+        recipients=_SAFEGUARDING_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "cases.Letter",
+        {"recipient_name": "The name the letter is addressed to: a parent or carer, or an agency contact"},
+        category=_C.IDENTITY,
+        subjects={_D.CARER, _D.PROFESSIONAL},
+        purposes=_CASEWORK,
+        sources={_S.SERVICE},
+        recipients=_SAFEGUARDING_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        "cases.Letter",
+        {"recipient_address": "The address the letter is sent to: the family's home, or an agency's contact details"},
+        category=_C.CONTACT,
+        subjects={_D.CARER, _D.PROFESSIONAL},
+        purposes=_CASEWORK,
+        sources={_S.SERVICE},
+        recipients=_SAFEGUARDING_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_staff_link("cases.Letter", {"generated_by": "Who produced the letter", "sent_by": "Who sent the letter"}),
+    *_staff_link(
+        "cases.LetterTemplate", {"updated_by": "Who last changed the council's wording for a letter"}, _K.STAFF_ACCOUNT
+    ),
     # --- people.FieldChange: the history of corrections -----------------------------------------------------------
     *_declare(
         "people.FieldChange",
@@ -2122,6 +2210,29 @@ _ENTRIES: list[FieldEntry] = [
         recipients=(),  # published to everyone, as UK GDPR Art. 37(7) requires; not shared with anyone in particular
         retention=_K.UNTIL_REPLACED,
     ),
+    *_declare(
+        "council.CouncilSettings",
+        # The service's address, printed on every letter; it may name a team or an officer.
+        {"letterhead_address": "The service's postal address as printed at the top of its letters"},
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),  # printed on letters to families and agencies; not shared with anyone in particular
+        retention=_K.UNTIL_REPLACED,
+    ),
+    *_declare(
+        "cases.LetterTemplate",
+        # The council's standard wording: merge fields stand where a child's or family's details go (checked when
+        # saved), but the text is written by a person and may name staff, for example in a signature.
+        {"body": "The council's standard wording for a kind of letter"},
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.UNTIL_REPLACED,
+    ),
     # Tables that come with the libraries cme uses
     # --- sessions.Session (Django): who is signed in ---------------------------------------------------------------
     *_declare(
@@ -2546,6 +2657,9 @@ _COUNCIL = "The council's own published details, not about a person."
 _CALENDAR = "The council's school calendar, not about a person."
 _DISPOSAL_BATCH = "How a disposal batch was set up and went: dates, states, rules and counts, not about a person."
 _CHAIN = "Part of the audit trail's tamper-evident chain: numbers and hashes, not about a person."
+_LETTER_WORDING = (
+    "The council's standard wording for a kind of letter, checked to hold only merge fields: no one's details."
+)
 _DOCUMENT = "A technical property of an uploaded file that reveals nothing about its content."
 _UNUSED_AUTH = "Never used: every permission comes from the user's role."
 _CODE_SETTING = "A setting for making sign-in codes, the same for everyone's authenticator app."
@@ -2674,6 +2788,11 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         ("common.DailyTaskRun", "last_enqueued_at"): "When a daily background task was last queued.",
         ("audit.AuditEntry", "key_id"): _CHAIN + " Which audit key hashed this entry: a fingerprint, not the key.",
         ("audit.AuditDetail", "salt"): _CHAIN + " Random characters that stop the detail's hash being guessed back.",
+        ("cases.LetterTemplate", "kind"): _LETTER_WORDING,
+        ("cases.LetterTemplate", "subject"): _LETTER_WORDING + " Merge fields stand where a person's details go.",
+        ("council.CouncilSettings", "letterhead_contact"): _COUNCIL + " The service's contact line on letters.",
+        ("council.CouncilSettings", "protective_marking"): _COUNCIL + " The security marking printed on letters.",
+        ("council.CouncilSettings", "attendance_order_regime"): _COUNCIL + " Which law's steps the council follows.",
         ("cases.Document", "content_type"): _DOCUMENT + " The file type, detected from the content.",
         ("cases.Document", "size_bytes"): _DOCUMENT,
         ("cases.Document", "sha256"): _DOCUMENT + " A checksum that proves the file has not changed since upload.",

@@ -179,12 +179,12 @@ def school_days_after(start: date, days: int, today: date, memo: dict) -> date |
 
 
 def _collect(scope: TaskScope, today: date) -> list[Task]:
-    from . import sources
+    from . import sources  # noqa: F401 - registers the built-in sources
 
     token = _calendar.set(None)
-    sources = DPO_SOURCES if scope.user.role == Role.DPO and not scope.team else SOURCES
+    asked = DPO_SOURCES if scope.user.role == Role.DPO and not scope.team else SOURCES
     try:
-        tasks = [task for source in sources for task in source(scope, today)]
+        tasks = [task for source in asked for task in source(scope, today)]
     finally:
         _calendar.reset(token)
     # Overdue first, then by due date (none last), then safeguarding first within a day.

@@ -41,6 +41,7 @@ NAV_ITEMS = (
     NavItem("Teams", "web:manage:team-list", "accounts.manage_teams", "manage-teams"),
     NavItem("Organisations", "web:manage:organisation-list", "accounts.manage_organisations", "manage-organisations"),
     NavItem("Settings", "web:manage:council-settings", "council.change_settings", "manage-settings"),
+    NavItem("Letters", "web:letters:template-list", "cases.change_letter_templates", "manage-letters"),
     NavItem("Term dates", "web:manage:term-dates", "council.change_settings", "manage-terms"),
     NavItem("Your account", "web:account", "accounts.view_own_account", "account"),
     NavItem("Returns", "web:returns:school-list", "schools.view_own_returns", "returns"),

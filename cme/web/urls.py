@@ -6,6 +6,7 @@ from .accounts import grant_views, manage_views, sso_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
+from .letters.urls import letter_urls
 from .matching.urls import matching_urls
 from .pages.urls import urlpatterns as page_urls
 from .people.urls import child_urls
@@ -84,6 +85,7 @@ urlpatterns = [
     path("referrals/", include(referral_urls)),
     path("matching/", include(matching_urls)),
     path("manage/", include(manage_urls)),
+    path("manage/letters/", include(letter_urls)),
     path("returns/", include(return_urls)),
     path("training/", TrainingExercisesView.as_view(), name="training"),
     path("reports/", include(report_urls)),

@@ -411,4 +411,52 @@ def test_the_sign_off_and_closing_pages_have_no_accessibility_violations(page, l
     page.click("[name=submit]")
     assert page.locator(".govuk-error-summary").is_visible()
     found["close with errors"] = violations_on(page)
+
+
+def test_the_letter_and_attendance_order_pages_have_no_accessibility_violations(
+    page, live_server, demo_borough, settings, tmp_path
+):
+    """Issue 12 points 4 and 5: the template editor (with a preview and with an error), producing a letter, recording
+    it sent, and the school attendance order process with its step form."""
+    from cme.accounts.models import User
+    from cme.cases.enums import LetterKind
+    from cme.cases.models import Case
+    from cme.cases.services import attendance_order_start, letter_generate
+    from tests.factories.people import CarerRelationshipFactory
+
+    settings.CME_DOCUMENT_ROOT = tmp_path
+    officer = User.objects.get(username="officer")
+    case = Case.objects.filter(officer=officer, status__in=["open", "enquiries", "located"]).first()
+    carer = CarerRelationshipFactory(child=case.child).carer
+    letter = letter_generate(case=case, actor=officer, kind=LetterKind.FIND_CHILD, carer=carer)
+    order = case.attendance_orders.filter(ended_on__isnull=True).first() or attendance_order_start(
+        case=case, actor=officer, rationale="Parents refused every place", carer=carer
+    )
+    found = {}
+    sign_in(page, live_server.url, "officer")
+    for path in [
+        f"/cases/{case.pk}/",
+        f"/cases/{case.pk}/letters/new/",
+        f"/cases/{case.pk}/letters/{letter.pk}/sent/",
+        f"/cases/{case.pk}/school-attendance-order/{order.pk}/",
+        f"/cases/{case.pk}/school-attendance-order/{order.pk}/step/",
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        found[path] = violations_on(page)
+    page.click("button[type=submit], input[type=submit]")  # the step form, empty: its error summary
+    found["step form with errors"] = violations_on(page)
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "manager")
+    for path in ["/manage/letters/", "/manage/letters/find_child/"]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        found[path] = violations_on(page)
+    page.click("#id_preview")
+    assert page.locator("#preview").is_visible()
+    found["template preview"] = violations_on(page)
+    page.fill("#id_body", "Dear {{ child.nmae }}")
+    page.click("#id_save")
+    assert page.locator(".govuk-error-summary").is_visible()
+    found["template with an unknown merge field"] = violations_on(page)
     assert found == {key: [] for key in found}

@@ -47,6 +47,9 @@ _JOB = "django_tasks_database.DBTaskResult"
 # Text and JSON fields that are structured, not written in people's own words, reviewed one by one.
 STRUCTURED_TEXT = {
     ("council.CouncilSettings", "dpo_address"): "A postal address, published on the privacy notice.",
+    ("council.CouncilSettings", "letterhead_address"): "The service's postal address, printed on its letters.",
+    ("cases.LetterTemplate", "body"): "Standard wording, checked when saved to use merge fields for people's details.",
+    ("cases.Letter", "recipient_address"): "An address as printed on a letter, copied from the carer's or agency's.",
     ("audit.AuditEntry", "payload"): "Canonical JSON of ids and counts, written by the audit service.",
     ("audit.AuditDetail", "data"): "Canonical JSON of field names and search terms, written by the audit service.",
     ("sessions.Session", "session_data"): "Signed data Django writes: ids, a hash, and one-off messages cme writes.",

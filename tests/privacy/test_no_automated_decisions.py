@@ -26,6 +26,7 @@ DECISION_MODELS = {"Case", "Referral"}
 DECIDING_SERVICES = {
     "case_status_change", "case_close", "case_reopen", "referral_accept", "referral_no_further_action",
     "case_set_risk", "case_reallocate", "case_escalate", "case_start_sao", "case_close_or_ask", "sign_off_approve",
+    "attendance_order_start", "attendance_order_step_record",
 }  # fmt: skip
 
 

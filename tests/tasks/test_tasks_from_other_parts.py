@@ -68,3 +68,25 @@ def test_the_dpo_s_task_list_holds_the_requests_due_and_no_casework(dpo, officer
     assert not any(t.kind == "rights_request" for t in task_list_for(user=officer, today=TODAY))
     answer = _api_client_for(dpo).get("/api/v1/tasks/")
     assert answer.status_code == 200
+
+
+def test_a_school_attendance_order_s_next_deadline_is_a_task_for_the_case_s_officer(officer, case_factory):
+    from cme.cases.enums import AttendanceOrderStage
+    from cme.cases.services import attendance_order_start, attendance_order_step_record
+    from tests.factories.people import CarerRelationshipFactory
+
+    case = case_factory(officer=officer, status=CaseStatus.LOCATED)
+    parent = CarerRelationshipFactory(child=case.child, parental_responsibility=True).carer
+    order = attendance_order_start(case=case, actor=officer, rationale="Parents refused every place", carer=parent)
+    attendance_order_step_record(
+        order=order, actor=officer, stage=AttendanceOrderStage.NOTICE_SERVED, occurred_on=datetime.date(2026, 11, 2),
+        period_days=15, rationale="Served by hand",
+    )  # fmt: skip
+
+    tasks = [t for t in task_list_for(user=officer, today=TODAY) if t.kind == "attendance_order"]
+
+    assert [(t.record, t.link, t.due) for t in tasks] == [
+        (f"cases.attendanceorder:{order.pk}", f"/cases/{case.pk}/school-attendance-order/{order.pk}/",
+         datetime.date(2026, 11, 17))
+    ]  # fmt: skip
+    assert case.child.family_name not in tasks[0].label

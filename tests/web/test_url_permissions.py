@@ -75,6 +75,8 @@ MATRIX = {
     "web:manage:organisation-list": ("page", only("sysadmin")),
     "web:manage:organisation-create": ("page", only("sysadmin")),
     "web:manage:council-settings": ("page", only("sysadmin")),
+    "web:letters:template-list": ("page", only("manager")),
+    "web:letters:template-edit": ("page", only("manager")),
     "web:manage:term-dates": ("page", only("sysadmin")),
     "web:manage:term-create": ("page", only("sysadmin")),
     "web:manage:closure-create": ("page", only("sysadmin")),
@@ -114,6 +116,10 @@ MATRIX = {
     "web:cases:note-create": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:note-correct": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:document-upload": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:sao-detail": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:sao-step": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:letter-create": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:cases:letter-sent": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:cases:document-download": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
     "web:referrals:list": ("page", only(*CASEWORKERS)),
     "web:referrals:create": ("page", only(*CASEWORKERS, refused=404, outsider=302)),  # about a known child
@@ -311,6 +317,9 @@ class World:
     rights: dict | None = None  # a request of each kind naming the matrix child (and carer), and a restriction
     sign_off: object = None
 
+    letter: object = None
+    attendance_order: object = None
+
 
 @pytest.fixture
 def world(
@@ -364,7 +373,20 @@ def world(
         sign_off=SignOffRequest.objects.create(
             case=case, outcome="died", rationale="Matrix request", requested_by=case.officer
         ),
+        **_letters_world(case, enquiry_factory),
     )
+
+
+def _letters_world(case, enquiry_factory) -> dict:
+    """A letter produced on the matrix case (an enquiry to an agency) and a school attendance order process on it."""
+    from cme.cases.enums import LetterKind
+    from cme.cases.services import attendance_order_start, letter_generate
+
+    letter = letter_generate(
+        case=case, actor=case.officer, kind=LetterKind.AGENCY_ENQUIRY, enquiry=enquiry_factory(case=case)
+    )
+    order = attendance_order_start(case=case, actor=case.officer, rationale="Matrix process")
+    return {"letter": letter, "attendance_order": order}
 
 
 def _extract(user_factory, tmp_path):
@@ -456,6 +478,9 @@ def url_for(name: str, world: World) -> str:
         "request_id": _rights_request_id(name, world),
         "restriction_id": world.rights["restriction"].pk if world.rights else None,
         "sign_off_id": world.sign_off.pk,
+        "letter_id": world.letter.pk,
+        "order_id": world.attendance_order.pk,
+        "letter_kind": "find_child",
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
     }

@@ -1,11 +1,26 @@
 """Casework models; import them from here (`from cme.cases.models import Case`)."""
 
+from .attendance_order import AttendanceOrder, AttendanceOrderStep
 from .case import Case
 from .decision import Decision
 from .document import Document, DocumentDownload
 from .enquiry import Enquiry
+from .letter import Letter, LetterTemplate
 from .note import Note
 from .referral import Referral
 from .signoff import SignOffRequest
 
-__all__ = ["Case", "Decision", "Document", "DocumentDownload", "Enquiry", "Note", "Referral", "SignOffRequest"]
+__all__ = [
+    "AttendanceOrder",
+    "AttendanceOrderStep",
+    "Case",
+    "Decision",
+    "Document",
+    "DocumentDownload",
+    "Enquiry",
+    "Letter",
+    "LetterTemplate",
+    "Note",
+    "Referral",
+    "SignOffRequest",
+]

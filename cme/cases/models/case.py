@@ -73,3 +73,8 @@ class Case(TimestampedModel):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def open_attendance_orders(self) -> bool:
+        """Whether a school attendance order process is under way (the case page offers to start one only if not)."""
+        return self.attendance_orders.filter(ended_on__isnull=True).exists()

@@ -1,5 +1,6 @@
 """Writes for casework. Callers write `from cme.cases.services import case_close`."""
 
+from .attendance_orders import attendance_order_start, attendance_order_step_record
 from .cases import (
     Destination,
     case_close,
@@ -14,6 +15,13 @@ from .cases import (
 )
 from .documents import DocumentRefused, document_download_open, document_upload
 from .enquiries import enquiry_record_response, enquiry_request
+from .letters import (
+    letter_generate,
+    letter_mark_sent,
+    letter_template_get,
+    letter_template_reset,
+    letter_template_save,
+)
 from .notes import note_add, note_correct
 from .referrals import referral_accept, referral_create, referral_no_further_action
 from .signoff import CloseResult, case_close_or_ask, sign_off_approve, sign_off_reasons, sign_off_send_back
@@ -22,6 +30,8 @@ __all__ = [
     "CloseResult",
     "Destination",
     "DocumentRefused",
+    "attendance_order_start",
+    "attendance_order_step_record",
     "case_close",
     "case_close_or_ask",
     "case_details_correct",
@@ -36,6 +46,11 @@ __all__ = [
     "document_upload",
     "enquiry_record_response",
     "enquiry_request",
+    "letter_generate",
+    "letter_mark_sent",
+    "letter_template_get",
+    "letter_template_reset",
+    "letter_template_save",
     "note_add",
     "note_correct",
     "referral_accept",

@@ -154,9 +154,12 @@ def case_escalate(
 @refused_while_restricted("case_start_sao", lambda kw: [kw["case"].child_id])
 @transaction.atomic
 def case_start_sao(*, case: Case, actor: User, rationale: str) -> Decision:
-    """Start school attendance order steps (the s437 notice to parents); the steps themselves are a later feature."""
+    """Start a school attendance order process on the case (services.attendance_orders); returns its decision."""
+    from .attendance_orders import attendance_order_start
+
     _require_open(case, rationale)
-    return decision_record(actor=actor, kind=DecisionKind.START_SAO, rationale=rationale, case=case)
+    order = attendance_order_start(case=case, actor=actor, rationale=rationale)
+    return case.decisions.filter(kind=DecisionKind.START_SAO, details__attendance_order=order.pk).get()
 
 
 ERROR_NEEDS_SIGN_OFF = "Closing this case needs a manager's sign-off: ask for it on the closing page"

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from ..letters import views as letter_views
 from . import exports, summary, views
 
 case_urls = (
@@ -30,6 +31,18 @@ case_urls = (
         path("<int:case_id>/reallocate/", views.CaseReallocateView.as_view(), name="reallocate"),
         path("<int:case_id>/escalate/", views.CaseEscalateView.as_view(), name="escalate"),
         path("<int:case_id>/school-attendance-order/", views.CaseSaoView.as_view(), name="sao"),
+        path(
+            "<int:case_id>/school-attendance-order/<int:order_id>/",
+            letter_views.AttendanceOrderView.as_view(),
+            name="sao-detail",
+        ),
+        path(
+            "<int:case_id>/school-attendance-order/<int:order_id>/step/",
+            letter_views.AttendanceOrderStepView.as_view(),
+            name="sao-step",
+        ),
+        path("<int:case_id>/letters/new/", letter_views.LetterCreateView.as_view(), name="letter-create"),
+        path("<int:case_id>/letters/<int:letter_id>/sent/", letter_views.LetterSentView.as_view(), name="letter-sent"),
         path("<int:case_id>/close/", views.CaseCloseView.as_view(), name="close"),
         path("<int:case_id>/reopen/", views.CaseReopenView.as_view(), name="reopen"),
         path("<int:case_id>/enquiries/new/", views.EnquiryCreateView.as_view(), name="enquiry-create"),

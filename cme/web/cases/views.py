@@ -106,6 +106,7 @@ class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
             can_reallocate=self.request.user.has_perm("cases.reallocate_case", case),
             sign_off=sign_off_for_case(case=case) if case.is_open else None,
             can_sign_off=self.request.user.has_perm("cases.sign_off_case"),
+            letters_unsent=list(case.letters.filter(sent_on__isnull=True).select_related("document")),
             **kwargs,
         )
 
@@ -242,10 +243,15 @@ class CaseSaoView(CaseAccessMixin, ServiceFormView):
     )
 
     def perform(self, form):
-        return services.case_start_sao(case=self.case, actor=self.request.user, **form.cleaned_data)
+        self.decision = services.case_start_sao(case=self.case, actor=self.request.user, **form.cleaned_data)
+        return self.decision
+
+    def get_success_url(self) -> str:
+        # The process's own page: its steps, deadlines and letters (cme.web.letters.views.AttendanceOrderView).
+        return reverse("web:cases:sao-detail", args=[self.case.pk, self.decision.details["attendance_order"]])
 
     def success_message(self, decision) -> str:
-        return "Decision to start school attendance order steps recorded."
+        return "School attendance order process started. Record each step here as it is taken."
 
 
 class CaseCloseView(_CaseFormView):

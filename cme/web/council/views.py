@@ -49,6 +49,8 @@ class CouncilSettingsForm(GovukModelForm):
                 "required": "Enter an email address for accessibility problems",
                 "invalid": "Enter an email address in the correct format, like accessibility@example.org",
             },
+            "protective_marking": {"required": "Enter the protective marking printed on letters"},
+            "attendance_order_regime": {"required": "Choose which law's school attendance order steps to follow"},
             "roll_max_age_days": {
                 "required": "Enter how old a school roll may be, in days",
                 "invalid": "Enter how old a school roll may be as a whole number of days, like 42",
