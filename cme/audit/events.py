@@ -90,6 +90,16 @@ class AuditEvent(models.TextChoices):
     DISPOSAL_EXCLUDED = "disposal_excluded", "Record kept out of a disposal batch"
     RECORDS_DISPOSED = "records_disposed", "Records disposed of under the retention rules"
     HOUSEKEEPING_DONE = "housekeeping_done", "Expired sessions, tokens, sign-in logs and finished jobs deleted"
+    # Subject access (cme.privacy.sar): the pack gathered, reviewed, approved and released.
+    SUBJECT_ACCESS_PACK_CREATED = "sar_pack_created", "Subject access pack gathered"
+    SUBJECT_ACCESS_PACK_VIEWED = "sar_pack_viewed", "Subject access pack viewed"
+    SUBJECT_ACCESS_REDACTION_ADDED = "sar_redaction_added", "Redaction added to a subject access pack"
+    SUBJECT_ACCESS_REDACTION_LIFTED = "sar_redaction_lifted", "Redaction lifted from a subject access pack"
+    SUBJECT_ACCESS_PACK_APPROVED = "sar_pack_approved", "Subject access pack approved"
+    SUBJECT_ACCESS_PACK_RELEASED = "sar_pack_released", "Subject access pack released"
+    # The privacy notice as a versioned document (cme.privacy.versions).
+    NOTICE_DRAFTED = "notice_drafted", "Privacy notice draft made from a catalogue change"
+    NOTICE_PUBLISHED = "notice_published", "Privacy notice version published"
 
 
 # Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.
@@ -108,5 +118,6 @@ READ_EVENTS = frozenset(
         AuditEvent.SOURCE_REJECTIONS_VIEWED,
         AuditEvent.MATCH_CANDIDATE_VIEWED,
         AuditEvent.DISPOSAL_BATCH_VIEWED,
+        AuditEvent.SUBJECT_ACCESS_PACK_VIEWED,
     }
 )
