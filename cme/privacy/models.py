@@ -250,7 +250,14 @@ class SubjectAccessPack(models.Model):
     request_reference = models.CharField(max_length=100, blank=True, help_text="The rights request it answers.")
     state = models.CharField(max_length=10, choices=PackState.choices, default=PackState.DRAFT)
     content = models.JSONField(default=dict, help_text="The gathered records, before redaction.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="None: made at the command line (`cme rights pack`).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
