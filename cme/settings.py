@@ -372,6 +372,7 @@ CME_DAILY_TASKS = [
     "cme.audit.tasks.audit_checkpoint_daily",
     "cme.reports.tasks.population_baseline_daily",
     "cme.privacy.tasks.retention_sweep_task",  # housekeeping, and a disposal batch for the DPO to approve
+    "cme.privacy.tasks.notice_check_task",  # a draft privacy notice when the catalogue has changed what it says
 ]
 
 LANGUAGE_CODE = "en-gb"

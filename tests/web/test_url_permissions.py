@@ -4,6 +4,7 @@ The matrix below must name every URL pattern; adding a URL without deciding who 
 `test_every_url_pattern_has_an_entry_in_the_matrix`.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -45,6 +46,8 @@ def everyone(status: int = 200) -> dict[str, int]:  # the outsider included
 MATRIX = {
     "web:home": ("page", everyone()),
     "web:privacy": ("public", everyone()),
+    "web:privacy-versions": ("public", everyone()),
+    "web:privacy-version": ("public", everyone()),
     "web:cookies": ("public", everyone()),
     "web:accessibility": ("public", everyone()),
     "web:health": ("public", everyone()),
@@ -129,6 +132,16 @@ MATRIX = {
     "web:privacy:retention-holds": ("page", only("dpo")),
     "web:privacy:retention-hold-create": ("page", only("dpo")),
     "web:privacy:retention-hold-release": ("page", only("dpo")),
+    "web:privacy:sar-list": ("page", only("dpo")),
+    "web:privacy:sar-create": ("page", only("dpo")),
+    "web:privacy:sar-pack": ("page", only("dpo")),
+    "web:privacy:sar-withhold": ("page", only("dpo")),
+    "web:privacy:sar-approve": ("page", only("dpo")),
+    "web:privacy:sar-release": ("page", only("dpo")),
+    "web:privacy:sar-download": ("page", only("dpo")),  # the draft, marked DRAFT
+    "web:privacy:sar-lift": ("page", only("dpo")),
+    "web:privacy:notice-versions": ("page", only("dpo")),
+    "web:privacy:notice-publish": ("page", only("dpo")),
     # Data matching: caseworkers review candidates (404 for anyone else: a candidate names a child); the DPO and the
     # analyst see runs (settings, model, counts); the DPO also sees which sources are received; a manager registers
     # sources. School and partner users and the system administrator see nothing of it.
@@ -264,6 +277,8 @@ class World:
     disposed_batch: object  # a disposed batch, which has a certificate
     hold: object
     enrolment: object = None
+    pack: object = None  # a draft subject access pack about the matrix child, with a redaction
+    notice_version: object = None  # a published version of the privacy notice
 
 
 @pytest.fixture
@@ -314,6 +329,7 @@ def world(
         extract=_extract(user_factory, tmp_path),
         **_retention_world(case),
         enrolment=EnrolmentFactory(child=case.child),
+        **_privacy_world(case),
     )
 
 
@@ -347,6 +363,19 @@ def _retention_world(case) -> dict:
     return {"batch": batch, "disposed_batch": disposed, "hold": hold}
 
 
+def _privacy_world(case) -> dict:
+    from cme.privacy.models import Redaction
+    from cme.privacy.sar.services import pack_create
+    from cme.privacy.versions import notice_version_publish
+
+    pack = pack_create(child=case.child, requester_name="Matrix requester", actor=case.officer)
+    Redaction.objects.create(pack=pack, item=f"people.Child:{case.child_id}", reason="reviewer", origin="reviewer")
+    version = notice_version_publish(
+        actor=case.officer, review_due_on=datetime.date.today() + datetime.timedelta(days=300)
+    )
+    return {"pack": pack, "notice_version": version}
+
+
 def url_for(name: str, world: World) -> str:
     """The URL for `name`, filling each of its parameters from `world`."""
     values = {
@@ -373,8 +402,11 @@ def url_for(name: str, world: World) -> str:
         "batch_id": world.disposed_batch.pk if "certificate" in name else world.batch.pk,
         "item_id": world.batch.items.get().pk,
         "hold_id": world.hold.pk,
+        "pack_id": world.pack.pk,
+        "redaction_id": world.pack.redactions.first().pk,
+        "number": world.notice_version.number,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
-        "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
+        "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name else "deletion",
     }
     (parameters,) = _parameters(name)
     return reverse(name, kwargs={key: values[key] for key in parameters})

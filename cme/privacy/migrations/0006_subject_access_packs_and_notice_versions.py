@@ -6,75 +6,238 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0005_retention_holds_and_disposal_batches'),
+        ("privacy", "0005_retention_holds_and_disposal_batches"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubjectAccessPack',
+            name="SubjectAccessPack",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('child_id', models.PositiveBigIntegerField(db_index=True, help_text='The child the pack is about.')),
-                ('requester_name', models.CharField(help_text='Who asked: the child, or someone for them.', max_length=200)),
-                ('requester_carer_id', models.PositiveBigIntegerField(blank=True, help_text='The carer asking, when a parent or carer asks: their own details stay.', null=True)),
-                ('request_reference', models.CharField(blank=True, help_text='The rights request it answers.', max_length=100)),
-                ('state', models.CharField(choices=[('draft', 'Draft, for review'), ('approved', 'Approved for release'), ('released', 'Released')], default='draft', max_length=10)),
-                ('content', models.JSONField(default=dict, help_text='The gathered records, before redaction.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('released_to', models.CharField(blank=True, help_text='Who the pack was sent to.', max_length=200)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, help_text='None: made at the command line (`cme rights pack`).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('disclosure', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.disclosure')),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("child_id", models.PositiveBigIntegerField(db_index=True, help_text="The child the pack is about.")),
+                (
+                    "requester_name",
+                    models.CharField(help_text="Who asked: the child, or someone for them.", max_length=200),
+                ),
+                (
+                    "requester_carer_id",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="The carer asking, when a parent or carer asks: their own details stay.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "request_reference",
+                    models.CharField(blank=True, help_text="The rights request it answers.", max_length=100),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft, for review"),
+                            ("approved", "Approved for release"),
+                            ("released", "Released"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("content", models.JSONField(default=dict, help_text="The gathered records, before redaction.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                ("released_to", models.CharField(blank=True, help_text="Who the pack was sent to.", max_length=200)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="None: made at the command line (`cme rights pack`).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.disclosure",
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeVersion',
+            name="NoticeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(blank=True, help_text='Given on publication.', null=True, unique=True)),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('withdrawn', 'Replaced before publication')], default='draft', max_length=10)),
-                ('outline', models.JSONField(default=dict, help_text="The notice's content, section by section, for comparing.")),
-                ('html', models.TextField(help_text='The notice as published, so an earlier version stays readable.')),
-                ('changes', models.JSONField(default=list, help_text='What changed from the version before, in plain words.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('review_due_on', models.DateField(blank=True, help_text='When the notice is next due for review.', null=True)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "number",
+                    models.PositiveIntegerField(blank=True, help_text="Given on publication.", null=True, unique=True),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("withdrawn", "Replaced before publication"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outline",
+                    models.JSONField(
+                        default=dict, help_text="The notice's content, section by section, for comparing."
+                    ),
+                ),
+                ("html", models.TextField(help_text="The notice as published, so an earlier version stays readable.")),
+                (
+                    "changes",
+                    models.JSONField(default=list, help_text="What changed from the version before, in plain words."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "review_due_on",
+                    models.DateField(blank=True, help_text="When the notice is next due for review.", null=True),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'draft')), fields=('state',), name='notice_one_draft_at_a_time')],
+                "ordering": ["-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "draft")), fields=("state",), name="notice_one_draft_at_a_time"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Redaction',
+            name="Redaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(help_text='The item\'s key in the pack, e.g. "cases.Note:12".', max_length=120)),
-                ('field', models.CharField(blank=True, help_text='Blank: the whole item.', max_length=60)),
-                ('start', models.PositiveIntegerField(blank=True, help_text="A span of the field's text; none: all.", null=True)),
-                ('end', models.PositiveIntegerField(blank=True, null=True)),
-                ('reason', models.CharField(choices=[('sibling', 'Another child: a brother, sister or other child in the household'), ('other_carer', 'A parent or carer other than the person asking'), ('referrer_public', 'The member of the public who told us about the child'), ('referrer_anonymous', 'A member of the public who asked not to be named'), ('referrer', 'The person who told us about the child'), ('agency_staff', 'A member of staff at another organisation: their name and direct contact details'), ('third_party_name', 'The name of another person linked to the child'), ('phone', "A telephone number that is not the child's"), ('email', "An email address that is not the child's"), ('upn', "Another child's unique pupil number"), ('nhs_number', "Another person's NHS number"), ('reviewer', 'Withheld by the reviewer')], max_length=30)),
-                ('note', models.TextField(blank=True, help_text="The reviewer's words, when a person added it.")),
-                ('origin', models.CharField(choices=[('structure', "From the record's structure"), ('free_text', 'Found in free text'), ('reviewer', 'Added by the reviewer')], max_length=10)),
-                ('lifted_at', models.DateTimeField(blank=True, null=True)),
-                ('lift_reason', models.TextField(blank=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lifted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pack', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='privacy.subjectaccesspack')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "item",
+                    models.CharField(help_text='The item\'s key in the pack, e.g. "cases.Note:12".', max_length=120),
+                ),
+                ("field", models.CharField(blank=True, help_text="Blank: the whole item.", max_length=60)),
+                (
+                    "start",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="A span of the field's text; none: all.", null=True
+                    ),
+                ),
+                ("end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("sibling", "Another child: a brother, sister or other child in the household"),
+                            ("other_carer", "A parent or carer other than the person asking"),
+                            ("referrer_public", "The member of the public who told us about the child"),
+                            ("referrer_anonymous", "A member of the public who asked not to be named"),
+                            ("referrer", "The person who told us about the child"),
+                            (
+                                "agency_staff",
+                                "A member of staff at another organisation: their name and direct contact details",
+                            ),
+                            ("third_party_name", "The name of another person linked to the child"),
+                            ("phone", "A telephone number that is not the child's"),
+                            ("email", "An email address that is not the child's"),
+                            ("upn", "Another child's unique pupil number"),
+                            ("nhs_number", "Another person's NHS number"),
+                            ("reviewer", "Withheld by the reviewer"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, help_text="The reviewer's words, when a person added it.")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("structure", "From the record's structure"),
+                            ("free_text", "Found in free text"),
+                            ("reviewer", "Added by the reviewer"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("lifted_at", models.DateTimeField(blank=True, null=True)),
+                ("lift_reason", models.TextField(blank=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pack",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="privacy.subjectaccesspack",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
-                'indexes': [models.Index(fields=['pack', 'item'], name='privacy_red_pack_id_14815a_idx')],
+                "ordering": ["pk"],
+                "indexes": [models.Index(fields=["pack", "item"], name="privacy_red_pack_id_14815a_idx")],
             },
         ),
     ]
