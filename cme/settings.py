@@ -386,7 +386,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("CME_LOG_LEVEL", default="INFO")},
     # Request bodies and query strings can carry personal data: keep Django's request logger quiet.
-    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint logs every page it lays out at INFO: a subject access pack of hundreds of pages would flood the log.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Daily background jobs (dotted paths to django-tasks tasks; the scheduler enqueues each once a day) ---

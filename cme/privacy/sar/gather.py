@@ -178,7 +178,7 @@ def _field_specs(model) -> list[FieldSpec]:
 
 
 def _text(value) -> str | None:
-    if value is None or value == "":
+    if value is None or value in ("", "{}", "[]", {}, []):
         return None
     if isinstance(value, bool):
         return "Yes" if value else "No"
