@@ -1689,6 +1689,21 @@ _ENTRIES: list[FieldEntry] = [
         {"published_by": "Who published a version of the privacy notice"},
         _K.ACCOUNTABILITY_LOG,
     ),
+    # Each published version of the notice is kept as it read: it names the data protection officer and how to reach
+    # them, as the public page did.
+    *_declare(
+        "privacy.NoticeVersion",
+        {
+            "html": "A published version of the privacy notice as it read, naming the data protection officer",
+            "outline": "The same version's content section by section, naming the data protection officer",
+        },
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
     # --- the audit trail (cme.audit): ids in the chained entry, the personal part in the erasable detail ---------
     *_declare(
         "audit.AuditEntry",
@@ -2455,7 +2470,7 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
         },
         **{
             ("privacy.NoticeVersion", name): _NOTICE_VERSION
-            for name in ("number", "state", "outline", "html", "changes", "published_at", "review_due_on")
+            for name in ("number", "state", "changes", "published_at", "review_due_on")
         },
         ("privacy.Redaction", "pack"): "Which subject access pack the redaction belongs to: a row number.",
         ("privacy.DisposalItem", "batch"): _DISPOSAL_BATCH + " Which batch the record was in.",
