@@ -136,6 +136,15 @@ def test_the_pack_gathers_the_child_records_and_never_another_child(family):
     assert "people" in content and content["documents"]
 
 
+def test_a_second_pack_lists_the_first_without_copying_it(family):
+    first = pack_create(child=family["child"], requester_name="Amelia Quenby", actor=family["dpo"])
+    content = gathering.gather(family["child"].pk)
+    (section,) = [s for s in content["sections"] if s["model"] == "privacy.SubjectAccessPack"]
+    (item,) = section["items"]
+    assert item["key"] == f"privacy.SubjectAccessPack:{first.pk}"
+    assert "content" not in {field["name"] for field in item["fields"]}
+
+
 def _found(pack):
     return list(pack.redactions.values("item", "field", "start", "end", "reason"))
 

@@ -62,8 +62,10 @@ NOT_GATHERED: dict[str, str] = {
     "privacy.Redaction": "Part of the subject access review itself, not information about the child.",
 }
 
-# Fields shown but never needed by the requester: the search keys are derived from the names already shown.
+# Fields left out of a pack: the search keys are derived from the names already shown, and an earlier pack's copy of
+# the records is what this pack holds again (the earlier pack's dates, state and requester are shown).
 HIDDEN_SUFFIXES = ("_key",)
+HIDDEN_FIELDS = {("privacy.SubjectAccessPack", "content")}
 
 
 def _child_type() -> ContentType:
@@ -154,7 +156,7 @@ def _field_specs(model) -> list[FieldSpec]:
     specs = []
     user_model = settings.AUTH_USER_MODEL
     for entry in catalogue.entries_for_model(model._meta.label):
-        if entry.field.endswith(HIDDEN_SUFFIXES):
+        if entry.field.endswith(HIDDEN_SUFFIXES) or (entry.model, entry.field) in HIDDEN_FIELDS:
             continue
         try:
             field = model._meta.get_field(entry.field)
