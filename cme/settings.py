@@ -385,6 +385,7 @@ CME_DAILY_TASKS = [
     "cme.reports.tasks.population_baseline_daily",
     "cme.privacy.tasks.retention_sweep_task",  # housekeeping, and a disposal batch for the DPO to approve
     "cme.tasks.jobs.task_digest_daily",  # each caseworker who asked for it: a summary of their tasks (no child named)
+    "cme.privacy.tasks.notice_check_task",  # a draft privacy notice when the catalogue has changed what it says
 ]
 
 # --- Emails about officers' tasks (cme.tasks.email; docs/operating.md "Task emails") ---
@@ -427,7 +428,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("CME_LOG_LEVEL", default="INFO")},
     # Request bodies and query strings can carry personal data: keep Django's request logger quiet.
-    "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint logs every page it lays out at INFO: a subject access pack of hundreds of pages would flood the log.
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Daily background jobs (dotted paths to django-tasks tasks; the scheduler enqueues each once a day) ---

@@ -100,6 +100,16 @@ class AuditEvent(models.TextChoices):
     HOUSEKEEPING_DONE = "housekeeping_done", "Expired sessions, tokens, sign-in logs and finished jobs deleted"
     TRAINING_SITE_MADE = "training_site_made", "Training site made from the synthetic borough"
     TRAINING_RESET = "training_reset", "Trainee's exercises put back as they were"
+    # Subject access (cme.privacy.sar): the pack gathered, reviewed, approved and released.
+    SUBJECT_ACCESS_PACK_CREATED = "sar_pack_created", "Subject access pack gathered"
+    SUBJECT_ACCESS_PACK_VIEWED = "sar_pack_viewed", "Subject access pack viewed"
+    SUBJECT_ACCESS_REDACTION_ADDED = "sar_redaction_added", "Redaction added to a subject access pack"
+    SUBJECT_ACCESS_REDACTION_LIFTED = "sar_redaction_lifted", "Redaction lifted from a subject access pack"
+    SUBJECT_ACCESS_PACK_APPROVED = "sar_pack_approved", "Subject access pack approved"
+    SUBJECT_ACCESS_PACK_RELEASED = "sar_pack_released", "Subject access pack released"
+    # The privacy notice as a versioned document (cme.privacy.versions).
+    NOTICE_DRAFTED = "notice_drafted", "Privacy notice draft made from a catalogue change"
+    NOTICE_PUBLISHED = "notice_published", "Privacy notice version published"
 
     # Rights requests (cme.rights) and restriction of processing (cme.privacy.restriction).
     RIGHTS_REQUEST_RECORDED = "rights_request_recorded", "Rights request or complaint recorded"
@@ -131,5 +141,6 @@ READ_EVENTS = frozenset(
         AuditEvent.MATCH_CANDIDATE_VIEWED,
         AuditEvent.DISPOSAL_BATCH_VIEWED,
         AuditEvent.RIGHTS_REQUEST_VIEWED,
+        AuditEvent.SUBJECT_ACCESS_PACK_VIEWED,
     }
 )

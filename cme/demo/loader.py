@@ -35,7 +35,7 @@ from cme.people.models import (
     Residence,
 )
 from cme.people.names import search_keys_fill
-from cme.privacy.models import Disclosure, ProcessingRestriction
+from cme.privacy.models import Disclosure, NoticeVersion, ProcessingRestriction, Redaction, SubjectAccessPack
 from cme.rights.models import RightsRequest
 from cme.schools.enums import EnrolmentSource
 from cme.schools.models import Enrolment, School
@@ -119,6 +119,7 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     counts.update(demo_matching_load(borough=borough, actor=manager, seed=borough.seed))
     counts["merge_proposals"] = _propose_a_merge()
     counts.update(demo_rights_load(actor=User.objects.get(username="dpo")))
+    counts.update(_load_privacy())
     return counts
 
 
@@ -144,14 +145,39 @@ def _propose_a_merge() -> int:
     return 0
 
 
+def _load_privacy() -> dict[str, int]:
+    """The privacy notice's first published version, and one subject access pack waiting for the DPO's review (of
+    a child with casework, so that the review shows redactions of referrers and agency staff)."""
+    from datetime import date
+
+    from cme.privacy.sar.services import pack_create
+    from cme.privacy.versions import notice_version_publish, review_due_default
+
+    dpo = User.objects.get(username="dpo")
+    notice_version_publish(actor=dpo, review_due_on=review_due_default(date.today()))
+    case = Case.objects.filter(notes__isnull=False, enquiries__isnull=False).order_by("pk").first()
+    packs = 0
+    if case is not None:
+        carer = CarerRelationship.objects.filter(child_id=case.child_id).order_by("pk").first()
+        pack_create(
+            child=case.child,
+            requester_name=str(carer.carer) if carer else str(case.child),
+            requester_carer=carer.carer if carer else None,
+            actor=dpo,
+        )
+        packs = 1
+    return {"notice_versions": 1, "subject_access_packs": packs}
+
+
 def _clear() -> None:
     """Remove everything the demo loader writes: casework first (it protects the users who wrote it), then children's
     records (they protect schools and addresses), then accounts and schools."""
+    privacy = (Redaction, SubjectAccessPack, NoticeVersion)
     matching = (MatchDecision, MatchCandidate, MatchRun, RejectedRow, SourceRecord, SourceImport, DataSource)
     casework = (Disclosure, DocumentDownload, Decision, *RETURN_MODELS, Note, Enquiry, Document, Referral, Case)
     people = (ChildMerge, Residence, ContactPoint, PersonName, FormerUpn, CarerRelationship, Child, Carer, Address)
     rights = (RightsRequest, ProcessingRestriction)
-    for model in (*rights, *matching, *casework, Enrolment, *people, User, Team, Organisation, School):
+    for model in (*privacy, *rights, *matching, *casework, Enrolment, *people, User, Team, Organisation, School):
         model.objects.all().delete()
 
 

@@ -69,6 +69,9 @@ MERGE_PLAN: dict[str, str | Excluded] = {
     "privacy.LegalHold.child_id": MOVE,  # a hold on the merged record now holds the survivor, which it goes with
     "privacy.ProcessingRestriction.child_id": MOVE,  # a restriction on either record restricts the one child
     "rights.RequestSubject.subject_id": Excluded("A rights request is logged as made, about the record it named"),
+    "privacy.SubjectAccessPack.child_id": Excluded(
+        "A subject access pack is the record of what was gathered and disclosed about the record it named"
+    ),
     "people.Child.merged_into": Excluded(
         "A record merged earlier into the merged record stays merged into it; undo that merge after this one"
     ),

@@ -1891,6 +1891,119 @@ _ENTRIES: list[FieldEntry] = [
         {"placed_by": "Who restricted the records", "lifted_by": "Who lifted the restriction"},
         _K.ACCOUNTABILITY_LOG,
     ),
+    # --- subject access (cme.privacy.sar): the pack answering a request, and what was withheld from it -----------
+    # Kept as the record of what was disclosed to whom (ICO: keep a copy of what you sent), so under the
+    # accountability log's rule rather than with the child's record.
+    *_declare(
+        "privacy.SubjectAccessPack",
+        {
+            "child_id": "Which child the subject access pack is about",
+            "requester_carer_id": "Which of the child's carers asked, when a parent or carer asked",
+            "state": "Whether the pack is a draft, approved or released",
+            "approved_at": "When the pack was approved for release",
+            "released_at": "When the pack was released",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "privacy.SubjectAccessPack",
+        {
+            "requester_name": "The name of the person who asked for a copy of a child's information",
+            "released_to": "Who a subject access pack was sent to",
+            "request_reference": "The reference of the request a subject access pack answers",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.FAMILY, _S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "privacy.SubjectAccessPack",
+        {"content": "A copy of everything held about a child, gathered to answer their subject access request"},
+        category=_C.CASEWORK,
+        subjects=_FREE_TEXT_SUBJECTS | {_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources=_ANY_SOURCE,
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_staff_link(
+        "privacy.SubjectAccessPack",
+        {
+            "created_by": "Who gathered the subject access pack",
+            "approved_by": "Who approved it for release",
+            "released_by": "Who released it",
+            "disclosure": "The entry in the disclosure log for its release",
+        },
+        _K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "privacy.Redaction",
+        {
+            "item": "Which record in a subject access pack was withheld in whole or part",
+            "field": "Which part of the record was withheld",
+            "start": "Where in the text the withheld words start",
+            "end": "Where in the text the withheld words end",
+            "reason": "Why it was withheld (whose information it would reveal)",
+            "origin": "Whether the system or a person marked it",
+            "lifted_at": "When a person decided to release it after all",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON, _D.REFERRER, _D.PROFESSIONAL},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
+    *_declare(
+        "privacy.Redaction",
+        {
+            "note": "Why a reviewer withheld part of a subject access pack, in their words",
+            "lift_reason": "Why a reviewer released a part first withheld, in their words",
+        },
+        category=_C.ACCOUNTABILITY,
+        subjects=_FREE_TEXT_SUBJECTS | {_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_staff_link(
+        "privacy.Redaction",
+        {"added_by": "Who withheld it, when a person did", "lifted_by": "Who released it after all"},
+        _K.ACCOUNTABILITY_LOG,
+    ),
+    *_staff_link(
+        "privacy.NoticeVersion",
+        {"published_by": "Who published a version of the privacy notice"},
+        _K.ACCOUNTABILITY_LOG,
+    ),
+    # Each published version of the notice is kept as it read: it names the data protection officer and how to reach
+    # them, as the public page did.
+    *_declare(
+        "privacy.NoticeVersion",
+        {
+            "html": "A published version of the privacy notice as it read, naming the data protection officer",
+            "outline": "The same version's content section by section, naming the data protection officer",
+        },
+        category=_C.CONTACT,
+        subjects={_D.STAFF},
+        purposes={_P.ADMINISTER_SERVICE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.ACCOUNTABILITY_LOG,
+    ),
     # --- the audit trail (cme.audit): ids in the chained entry, the personal part in the erasable detail ---------
     *_declare(
         "audit.AuditEntry",
@@ -2655,6 +2768,7 @@ NOT_PERSONAL_ON_ANY_MODEL: Mapping[str, str] = MappingProxyType(
 _REGISTER = "A published fact about a school from the national register of schools, not about a person."
 _COUNCIL = "The council's own published details, not about a person."
 _CALENDAR = "The council's school calendar, not about a person."
+_NOTICE_VERSION = "A version of the published privacy notice: the council's own words, dates and state."
 _DISPOSAL_BATCH = "How a disposal batch was set up and went: dates, states, rules and counts, not about a person."
 _CHAIN = "Part of the audit trail's tamper-evident chain: numbers and hashes, not about a person."
 _LETTER_WORDING = (
@@ -2758,6 +2872,11 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
                 "details_erased",
             )
         },
+        **{
+            ("privacy.NoticeVersion", name): _NOTICE_VERSION
+            for name in ("number", "state", "changes", "published_at", "review_due_on")
+        },
+        ("privacy.Redaction", "pack"): "Which subject access pack the redaction belongs to: a row number.",
         ("privacy.DisposalItem", "batch"): _DISPOSAL_BATCH + " Which batch the record was in.",
         ("privacy.DisposalItem", "rule"): _DISPOSAL_BATCH + " Which retention rule made the record due.",
         ("privacy.DisposalFile", "batch"): _DISPOSAL_BATCH + " Which batch removes the file.",

@@ -199,6 +199,158 @@ class DisposalFile(models.Model):
         return f"File to remove for batch {self.batch_id}"
 
 
+# ---------------------------------------------------------------------------------------------------------------------
+# Subject access (UK GDPR Art. 15): a pack of everything held about a child, its redactions, review and release.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class PackState(models.TextChoices):
+    DRAFT = "draft", "Draft, for review"
+    APPROVED = "approved", "Approved for release"
+    RELEASED = "released", "Released"
+
+
+class RedactionReason(models.TextChoices):
+    """Why a part of a pack is withheld: the third party it would reveal (DPA 2018 Sch. 2 para 16) or the reviewer's
+    own reason. Every redaction carries one, and a reviewer's adds their words."""
+
+    SIBLING = "sibling", "Another child: a brother, sister or other child in the household"
+    OTHER_CARER = "other_carer", "A parent or carer other than the person asking"
+    REFERRER_PUBLIC = "referrer_public", "The member of the public who told us about the child"
+    REFERRER_ANONYMOUS = "referrer_anonymous", "A member of the public who asked not to be named"
+    REFERRER = "referrer", "The person who told us about the child"
+    AGENCY_STAFF = "agency_staff", "A member of staff at another organisation: their name and direct contact details"
+    THIRD_PARTY_NAME = "third_party_name", "The name of another person linked to the child"
+    PHONE = "phone", "A telephone number that is not the child's"
+    EMAIL = "email", "An email address that is not the child's"
+    UPN = "upn", "Another child's unique pupil number"
+    NHS_NUMBER = "nhs_number", "Another person's NHS number"
+    REVIEWER = "reviewer", "Withheld by the reviewer"
+
+
+class RedactionOrigin(models.TextChoices):
+    STRUCTURE = "structure", "From the record's structure"
+    FREE_TEXT = "free_text", "Found in free text"
+    REVIEWER = "reviewer", "Added by the reviewer"
+
+
+class SubjectAccessPack(models.Model):
+    """What cme holds about one child, gathered for a subject access request, with the redactions applied to it.
+
+    `content` is the snapshot gathered when the pack was made (cme.privacy.sar.gather), so what the reviewer checked
+    is exactly what is released. The privacy app imports no other app: the child is held by id. `request_reference`
+    links the pack to the rights request it answers, when there is one.
+    """
+
+    child_id = models.PositiveBigIntegerField(db_index=True, help_text="The child the pack is about.")
+    requester_name = models.CharField(max_length=200, help_text="Who asked: the child, or someone for them.")
+    requester_carer_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The carer asking, when a parent or carer asks: their own details stay."
+    )
+    request_reference = models.CharField(max_length=100, blank=True, help_text="The rights request it answers.")
+    state = models.CharField(max_length=10, choices=PackState.choices, default=PackState.DRAFT)
+    content = models.JSONField(default=dict, help_text="The gathered records, before redaction.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="None: made at the command line (`cme rights pack`).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_to = models.CharField(max_length=200, blank=True, help_text="Who the pack was sent to.")
+    disclosure = models.ForeignKey(Disclosure, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Subject access pack {self.pk}"
+
+
+class Redaction(models.Model):
+    """One part of a pack withheld, and why: a whole item, one field of it, or a span of a field's text.
+
+    A lifted redaction stays, with who lifted it and why, so the review can be followed afterwards.
+    """
+
+    pack = models.ForeignKey(SubjectAccessPack, on_delete=models.CASCADE, related_name="redactions")
+    item = models.CharField(max_length=120, help_text='The item\'s key in the pack, e.g. "cases.Note:12".')
+    field = models.CharField(max_length=60, blank=True, help_text="Blank: the whole item.")
+    start = models.PositiveIntegerField(null=True, blank=True, help_text="A span of the field's text; none: all.")
+    end = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=30, choices=RedactionReason.choices)
+    note = models.TextField(blank=True, help_text="The reviewer's words, when a person added it.")
+    origin = models.CharField(max_length=10, choices=RedactionOrigin.choices)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["pack", "item"])]
+
+    def __str__(self) -> str:
+        return f"Redaction {self.pk} of pack {self.pack_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The privacy notice as a versioned document.
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Replaced before publication"
+
+
+class NoticeVersion(models.Model):
+    """One version of the public privacy notice: what it said, when, who published it, what changed and when it is
+    next due for review. A change to the catalogue that changes the notice makes a draft (cme.privacy.versions)."""
+
+    number = models.PositiveIntegerField(null=True, blank=True, unique=True, help_text="Given on publication.")
+    state = models.CharField(max_length=10, choices=NoticeState.choices, default=NoticeState.DRAFT)
+    outline = models.JSONField(default=dict, help_text="The notice's content, section by section, for comparing.")
+    html = models.TextField(help_text="The notice as published, so an earlier version stays readable.")
+    changes = models.JSONField(default=list, help_text="What changed from the version before, in plain words.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_due_on = models.DateField(null=True, blank=True, help_text="When the notice is next due for review.")
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"], condition=models.Q(state="draft"), name="notice_one_draft_at_a_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Privacy notice version {self.number or 'draft'}"
+
+
 class ProcessingRestriction(models.Model):
     """The use of a child's records restricted (UK GDPR Art. 18): while in force, nothing about the child can be
     changed or shared, and every attempt is refused and audited (cme.privacy.restriction). Only storing continues.

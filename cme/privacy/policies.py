@@ -20,3 +20,10 @@ rules.add_perm("privacy.view_special_category", is_caseworker)
 
 # Retention: disposal batches, their approval and certificates, and legal holds are the DPO's.
 rules.add_perm("privacy.manage_retention", is_dpo)
+
+# Subject access packs: gathering, reviewing redactions, approving and releasing are the DPO's (every value of the
+# child's record is shown to them, special category data included: a person must see what goes out to approve it).
+rules.add_perm("privacy.manage_subject_access", is_dpo)
+
+# The privacy notice's versions: the DPO publishes each one (the public reads every published version).
+rules.add_perm("privacy.publish_notice", is_dpo)

@@ -14,3 +14,15 @@ def retention_sweep_task() -> dict:
     housekeeping = retention_housekeeping(actor=None)
     batch = disposal_batch_propose(actor=None)
     return {"housekeeping": housekeeping, "batch": batch.pk if batch else None}
+
+
+@task()
+def notice_check_task() -> dict:
+    """Make a draft of the privacy notice when the catalogue (or the council's details) has changed what it says.
+
+    The draft waits for the data protection officer to publish it: nothing the public reads changes here.
+    """
+    from .versions import notice_version_check
+
+    draft = notice_version_check(actor=None)
+    return {"draft": draft.pk if draft else None}

@@ -36,6 +36,8 @@ NAV_ITEMS = (
     NavItem("Record of processing", "web:privacy:ropa", "privacy.view_ropa", "privacy"),
     NavItem("Retention", "web:privacy:retention", "privacy.manage_retention", "privacy-retention"),
     NavItem("Rights requests", "web:rights:list", "rights.manage_requests", "privacy-rights"),
+    NavItem("Subject access", "web:privacy:sar-list", "privacy.manage_subject_access", "privacy-sar"),
+    NavItem("Privacy notice", "web:privacy:notice-versions", "privacy.publish_notice", "privacy-notice"),
     NavItem("Users", "web:manage:user-list", "accounts.manage_users", "manage-users"),
     NavItem("Role approvals", "web:manage:role-grant-list", "accounts.view_role_grants", "role-grants"),
     NavItem("Teams", "web:manage:team-list", "accounts.manage_teams", "manage-teams"),

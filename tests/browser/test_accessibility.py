@@ -13,6 +13,17 @@ from tests.browser.csp import listen_for_refusals, refused_on
 pytestmark = pytest.mark.browser
 
 PUBLIC_PAGES = ["/sign-in/", "/signed-out/", "/privacy/", "/cookies/", "/accessibility/", "/something-wrong/"]
+
+
+PUBLIC_PAGES = [
+    "/sign-in/",
+    "/signed-out/",
+    "/privacy/",
+    "/privacy/versions/",
+    "/privacy/versions/1/",
+    "/cookies/",
+    "/accessibility/",
+]
 # A page shape (URL name) is scanned a few times, not once per user or school, to keep the crawl short.
 VISITS_PER_URL_NAME = 2
 # Links that download a file rather than show a page: nothing to scan, and the browser would not "load" them.
@@ -21,6 +32,7 @@ DOWNLOADS = {
     "web:privacy:ropa-xlsx",
     "web:privacy:audit-csv",
     "web:privacy:retention-certificate-pdf",
+    "web:privacy:sar-download",
     "web:cases:document-download",
     "web:returns:template",
     "web:matching:template",

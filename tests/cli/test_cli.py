@@ -47,3 +47,44 @@ def test_help_lists_the_subcommands():
     with redirect_stdout(out):
         assert main(["--help"]) == 0
     assert "cme run" in out.getvalue() and "cme demo-data" in out.getvalue() and "cme token create" in out.getvalue()
+
+
+def test_cme_rights_pack_writes_a_draft_pack_for_review_and_releases_nothing(tmp_path, settings):
+    from cme.privacy.models import Disclosure, SubjectAccessPack
+    from tests.factories.cases import ReferralFactory
+
+    settings.CME_DOCUMENT_ROOT = tmp_path / "documents"
+    referral = ReferralFactory(source="public", referrer_name="Dorothy Fenwick")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(["rights", "pack", "--child", str(referral.child_id), "--output", str(tmp_path / "pack")])
+    import json
+
+    data = json.loads((tmp_path / "pack" / "pack.json").read_text())
+    assert data["status"].startswith("DRAFT")
+    assert "Dorothy Fenwick" not in (tmp_path / "pack" / "pack.json").read_text()
+    assert {r["reason"] for r in data["redactions"]} == {"referrer_public"}
+    pdf = (tmp_path / "pack" / "pack.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert b"/Title (DRAFT - Subject access pack" in _inflated(pdf)
+    assert SubjectAccessPack.objects.get().state == "draft"
+    assert not Disclosure.objects.exists()
+
+
+def test_cme_rights_pack_refuses_an_unknown_child(tmp_path):
+    with pytest.raises(CommandError, match="no child"):
+        call_command("rights", "pack", "--child", "999999", "--output", str(tmp_path))
+
+
+def _inflated(pdf: bytes) -> bytes:
+    """A PDF's streams inflated (WeasyPrint compresses its objects, the document's title among them)."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"".join(parts)

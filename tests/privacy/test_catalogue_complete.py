@@ -58,6 +58,7 @@ STRUCTURED_TEXT = {
     (_JOB, "task_path"): "The dotted name of the job's Python function.",
     (_JOB, "exception_class_path"): "The dotted name of a Python error class.",
     (_JOB, "traceback"): "Python's record of where a job failed, written by the program, not by a person.",
+    ("privacy.NoticeVersion", "html"): "The privacy notice as cme rendered it from the catalogue and settings.",
 }
 
 

@@ -70,6 +70,8 @@ def child_post(body: dict, ok: int) -> Door:
 DOORS: dict[str, Door] = {
     "web:home": LISTED,
     "web:privacy": NONE,
+    "web:privacy-versions": NONE,
+    "web:privacy-version": NONE,
     "web:cookies": NONE,
     "web:accessibility": NONE,
     "web:health": NONE,
@@ -145,6 +147,18 @@ DOORS: dict[str, Door] = {
     "web:rights:objection": LIST,
     "web:something-wrong": NONE,
     "web:something-wrong-sent": NONE,
+    # Subject access: the DPO's review of one child's pack (every view audited as the pack viewed, downloads as an
+    # export); the notice's versions show nothing of a child.
+    "web:privacy:sar-list": LIST,
+    "web:privacy:sar-create": LIST,
+    "web:privacy:sar-pack": LIST,
+    "web:privacy:sar-withhold": LIST,
+    "web:privacy:sar-approve": LIST,
+    "web:privacy:sar-release": LIST,
+    "web:privacy:sar-download": LIST,
+    "web:privacy:sar-lift": LIST,
+    "web:privacy:notice-versions": NONE,
+    "web:privacy:notice-publish": NONE,
     "web:account-token-revoke": NONE,
     "api:not-found": NONE,
     "web:manage:role-grant-list": NONE,  # accounts and the roles asked for them

@@ -4,6 +4,7 @@ The matrix below must name every URL pattern; adding a URL without deciding who 
 `test_every_url_pattern_has_an_entry_in_the_matrix`.
 """
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -46,6 +47,8 @@ def everyone(status: int = 200) -> dict[str, int]:  # the outsider included
 MATRIX = {
     "web:home": ("page", everyone()),
     "web:privacy": ("public", everyone()),
+    "web:privacy-versions": ("public", everyone()),
+    "web:privacy-version": ("public", everyone()),
     "web:cookies": ("public", everyone()),
     "web:accessibility": ("public", everyone()),
     "web:health": ("public", everyone()),
@@ -158,6 +161,16 @@ MATRIX = {
     "web:privacy:retention-holds": ("page", only("dpo")),
     "web:privacy:retention-hold-create": ("page", only("dpo")),
     "web:privacy:retention-hold-release": ("page", only("dpo")),
+    "web:privacy:sar-list": ("page", only("dpo")),
+    "web:privacy:sar-create": ("page", only("dpo")),
+    "web:privacy:sar-pack": ("page", only("dpo")),
+    "web:privacy:sar-withhold": ("page", only("dpo")),
+    "web:privacy:sar-approve": ("page", only("dpo")),
+    "web:privacy:sar-release": ("page", only("dpo")),
+    "web:privacy:sar-download": ("page", only("dpo")),  # the draft, marked DRAFT
+    "web:privacy:sar-lift": ("page", only("dpo")),
+    "web:privacy:notice-versions": ("page", only("dpo")),
+    "web:privacy:notice-publish": ("page", only("dpo")),
     # Data matching: caseworkers review candidates (404 for anyone else: a candidate names a child); the DPO and the
     # analyst see runs (settings, model, counts); the DPO also sees which sources are received; a manager registers
     # sources. School and partner users and the system administrator see nothing of it.
@@ -316,6 +329,8 @@ class World:
     enrolment: object = None
     rights: dict | None = None  # a request of each kind naming the matrix child (and carer), and a restriction
     sign_off: object = None
+    pack: object = None  # a draft subject access pack about the matrix child, with a redaction
+    notice_version: object = None  # a published version of the privacy notice
 
     letter: object = None
     attendance_order: object = None
@@ -374,6 +389,7 @@ def world(
             case=case, outcome="died", rationale="Matrix request", requested_by=case.officer
         ),
         **_letters_world(case, enquiry_factory),
+        **_privacy_world(case),
     )
 
 
@@ -449,6 +465,19 @@ def _rights_request_id(name: str, world: World) -> int | None:
     return world.rights["requests"][kind].pk
 
 
+def _privacy_world(case) -> dict:
+    from cme.privacy.models import Redaction
+    from cme.privacy.sar.services import pack_create
+    from cme.privacy.versions import notice_version_publish
+
+    pack = pack_create(child=case.child, requester_name="Matrix requester", actor=case.officer)
+    Redaction.objects.create(pack=pack, item=f"people.Child:{case.child_id}", reason="reviewer", origin="reviewer")
+    version = notice_version_publish(
+        actor=case.officer, review_due_on=datetime.date.today() + datetime.timedelta(days=300)
+    )
+    return {"pack": pack, "notice_version": version}
+
+
 def url_for(name: str, world: World) -> str:
     """The URL for `name`, filling each of its parameters from `world`."""
     values = {
@@ -481,8 +510,11 @@ def url_for(name: str, world: World) -> str:
         "letter_id": world.letter.pk,
         "order_id": world.attendance_order.pk,
         "letter_kind": "find_child",
+        "pack_id": world.pack.pk,
+        "redaction_id": world.pack.redactions.first().pk,
+        "number": world.notice_version.number,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
-        "kind": "council_tax" if name.startswith("web:matching:") else "deletion",
+        "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name else "deletion",
     }
     (parameters,) = _parameters(name)
     return reverse(name, kwargs={key: values[key] for key in parameters})

@@ -3,6 +3,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
 from cme.cases.selectors import dashboard_for
@@ -10,6 +12,7 @@ from cme.common.access import audit_list_read
 from cme.council.selectors import council_settings_get
 from cme.privacy.notice import Controller, notice_build
 from cme.privacy.retention import retention_periods
+from cme.privacy.versions import notice_version_current, notice_version_list
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
 
 from .cookies import necessary_cookies
@@ -44,13 +47,42 @@ def _audit_dashboard(user, dashboard) -> None:
 
 
 class PrivacyNoticeView(PublicPageMixin, TemplateView):
-    """The privacy notice, built from the data catalogue and the council's settings (cme.privacy.notice)."""
+    """The privacy notice: the version in force as it was published (cme.privacy.versions); before any version is
+    published, as the data catalogue and the council's settings make it today (cme.privacy.notice)."""
 
     template_name = "pages/privacy.html"
 
     def get_context_data(self, **kwargs):
+        current = notice_version_current()
+        if current is not None:
+            return super().get_context_data(published_html=mark_safe(current.html), version=current, **kwargs)  # noqa: S308 - rendered by our own template, escaped then
         notice = notice_build(controller=Controller.from_settings(council_settings_get()), periods=retention_periods())
         return super().get_context_data(notice=notice, **kwargs)
+
+
+class PrivacyNoticeVersionListView(PublicPageMixin, TemplateView):
+    """Every published version of the privacy notice, newest first, with its dates and what changed."""
+
+    template_name = "pages/privacy_versions.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(versions=notice_version_list(), **kwargs)
+
+
+class PrivacyNoticeVersionView(PublicPageMixin, TemplateView):
+    """One published version of the privacy notice, as it read."""
+
+    template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        version = get_object_or_404(notice_version_list(), number=self.kwargs["number"])
+        current = notice_version_current()
+        return super().get_context_data(
+            published_html=mark_safe(version.html),  # noqa: S308 - rendered by our own template, escaped then
+            version=version,
+            superseded=current is not None and current.number != version.number,
+            **kwargs,
+        )
 
 
 class CookiesView(PublicPageMixin, TemplateView):

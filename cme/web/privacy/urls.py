@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import audit_views, retention, views
+from . import audit_views, notice_versions, retention, subject_access, views
 
 privacy_urls = (
     [
@@ -40,6 +40,20 @@ privacy_urls = (
             retention.HoldReleaseView.as_view(),
             name="retention-hold-release",
         ),
+        path("subject-access/", subject_access.PackListView.as_view(), name="sar-list"),
+        path("subject-access/new/", subject_access.PackCreateView.as_view(), name="sar-create"),
+        path("subject-access/<int:pack_id>/", subject_access.PackDetailView.as_view(), name="sar-pack"),
+        path("subject-access/<int:pack_id>/withhold/", subject_access.WithholdView.as_view(), name="sar-withhold"),
+        path("subject-access/<int:pack_id>/approve/", subject_access.ApproveView.as_view(), name="sar-approve"),
+        path("subject-access/<int:pack_id>/release/", subject_access.ReleaseView.as_view(), name="sar-release"),
+        path(
+            "subject-access/<int:pack_id>/<str:kind>.zip",
+            subject_access.PackDownloadView.as_view(),
+            name="sar-download",
+        ),
+        path("subject-access/redactions/<int:redaction_id>/lift/", subject_access.LiftView.as_view(), name="sar-lift"),
+        path("notice/", notice_versions.NoticeVersionsView.as_view(), name="notice-versions"),
+        path("notice/publish/", notice_versions.NoticePublishView.as_view(), name="notice-publish"),
     ],
     "privacy",
 )

@@ -109,8 +109,18 @@ class RequestDetailView(_RequestMixin, PermissionRequiredMixin, TemplateView):
             event=AuditEvent.RIGHTS_REQUEST_VIEWED,
             payload={"subjects": [[kind, number] for kind, number, _ in subjects]},
         )
+        packs = []
+        if req.kind == RequestKind.ACCESS:  # the subject access packs gathered for this request (cme.privacy.sar)
+            from cme.privacy.models import SubjectAccessPack
+
+            packs = list(SubjectAccessPack.objects.filter(request_reference=req.reference).order_by("pk"))
         return super().get_context_data(
-            clock=request_clock(req), subjects=rows, pauses=list(req.pauses.all()), Kind=RequestKind, **kwargs
+            clock=request_clock(req),
+            subjects=rows,
+            pauses=list(req.pauses.all()),
+            Kind=RequestKind,
+            packs=packs,
+            **kwargs,
         )
 
 
