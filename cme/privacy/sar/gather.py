@@ -46,6 +46,13 @@ PATHS: dict[str, Callable[[int], Q] | None] = {
     "privacy.LegalHold": lambda child_id: Q(child_id=child_id),
     "privacy.DisposalItem": lambda child_id: Q(record_type="people.child", record_id=child_id),
     "privacy.SubjectAccessPack": lambda child_id: Q(child_id=child_id),
+    "privacy.ProcessingRestriction": lambda child_id: Q(child_id=child_id),
+    # Data rights requests naming the child (cme.rights): the request, who is named on it, and its stopped clocks.
+    "rights.RightsRequest": lambda child_id: Q(subjects__subject_type=_child_type(), subjects__subject_id=child_id),
+    "rights.RequestSubject": lambda child_id: Q(subject_type=_child_type(), subject_id=child_id),
+    "rights.ClockPause": lambda child_id: Q(
+        request__subjects__subject_type=_child_type(), request__subjects__subject_id=child_id
+    ),
     "matching.SourceRecord": None,  # through the child's match candidates' record keys: see _source_records
 }
 
