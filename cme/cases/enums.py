@@ -103,6 +103,7 @@ class DecisionKind(models.TextChoices):
     MATCH_RETURN = "match_return", "Match a school's return to a child"
     REFER_RETURN = "refer_return", "Refer a school's return for CME enquiries"
     RETURN_NO_FURTHER_ACTION = "return_no_further_action", "No further action on a school's return"
+    ADD_TO_OPEN_CASE = "add_to_open_case", "Add evidence to the child's open case"
 
 
 # Decisions that send information about the child outside the CME service: each is also a disclosure.

@@ -52,6 +52,12 @@ def officer_list_allocatable() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role__in=ALLOCATABLE_ROLES)
 
 
+def open_case_for_child(*, child_id: int) -> Case | None:
+    """The child's open case (the newest, should there be more than one), or None: where new evidence joins."""
+    cases = Case.objects.exclude(status=CaseStatus.CLOSED).filter(child_id=child_id)
+    return cases.order_by("-opened_on", "-pk").first()
+
+
 def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.exclude(status=CaseStatus.CLOSED)
 

@@ -12,6 +12,7 @@ from .cases import (
 )
 from .documents import DocumentRefused, document_download_open, document_upload
 from .enquiries import enquiry_record_response, enquiry_request
+from .evidence import case_evidence_add
 from .notes import note_add, note_correct
 from .referrals import referral_accept, referral_create, referral_no_further_action
 
@@ -20,6 +21,7 @@ __all__ = [
     "case_close",
     "case_details_correct",
     "case_escalate",
+    "case_evidence_add",
     "case_reallocate",
     "case_reopen",
     "case_set_risk",
