@@ -32,12 +32,12 @@ def relationship_kind(words: str) -> RelationshipKind:
     """The relationship a source wrote ("Mum", "father", "Grandmother", "Foster carer"), or OTHER."""
     folded = fold(words)
     for kind, needles in (
-        (RelationshipKind.MOTHER, ("mother", "mum", "mam", "mom")),
-        (RelationshipKind.FATHER, ("father", "dad")),
         (RelationshipKind.STEP_PARENT, ("step",)),
         (RelationshipKind.GRANDPARENT, ("grand", "nan", "gran")),
-        (RelationshipKind.AUNT_UNCLE, ("aunt", "uncle")),
         (RelationshipKind.FOSTER_CARER, ("foster",)),
+        (RelationshipKind.AUNT_UNCLE, ("aunt", "uncle")),
+        (RelationshipKind.MOTHER, ("mother", "mum", "mam", "mom")),
+        (RelationshipKind.FATHER, ("father", "dad")),
     ):
         if any(needle in folded for needle in needles):
             return kind

@@ -25,7 +25,7 @@ def returns_for_school(*, school_id: int) -> QuerySet[RollReturn]:
     """One school's returns, newest first, with what the summary status needs: never another school's."""
     return (
         RollReturn.objects.filter(school_id=school_id)
-        .select_related("referral", "referral__case")
+        .select_related("referral", "referral__case", "case")
         .order_by("-received_on", "-pk")
     )
 
@@ -36,6 +36,9 @@ def return_school_view(roll_return: RollReturn) -> SchoolView:
         return SchoolView.RECEIVED
     if roll_return.triage_state == TriageState.NO_FURTHER_ACTION:
         return SchoolView.CLOSED
+    if roll_return.triage_state == TriageState.ADDED_TO_CASE:  # joined the child's open case
+        case = roll_return.case
+        return SchoolView.CLOSED if case is None or case.status == CaseStatus.CLOSED else SchoolView.LOOKING_INTO
     referral = roll_return.referral
     if referral is None or referral.status == ReferralStatus.NO_FURTHER_ACTION:
         return SchoolView.CLOSED

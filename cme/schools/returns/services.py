@@ -494,7 +494,7 @@ def return_refer(*, roll_return: RollReturn, actor: "User", rationale: str) -> R
 
 def return_source_label(roll_return: RollReturn) -> str:
     """Where the return came from, in words, as a carer's or a note's source."""
-    return f"{roll_return.get_kind_display().lower()} return {roll_return.pk} from {roll_return.school.name}, " \
+    return f"return {roll_return.pk} ({roll_return.get_kind_display().lower()}) from {roll_return.school.name}, " \
         f"received {roll_return.received_on:%-d %B %Y}"  # fmt: skip
 
 
