@@ -9,10 +9,18 @@ import pytest
 
 from cme.audit.events import AuditEvent
 from cme.audit.models import AuditEntry
-from cme.cases.enums import CaseStatus, DecisionKind, EnquiryAgency, EnquiryResult, Outcome, ReferralStatus
+from cme.cases.enums import (
+    CaseStatus,
+    CmeReason,
+    DecisionKind,
+    EnquiryAgency,
+    EnquiryResult,
+    Outcome,
+    ReferralSource,
+    ReferralStatus,
+)
 from cme.cases.models import Case, Decision, Referral
 from cme.cases.services import referral_accept, referral_create
-from cme.cases.enums import CmeReason, ReferralSource
 from cme.matching.enums import CandidateKind, ReviewState
 from cme.matching.services import candidate_confirm
 from cme.people.enums import RelationshipKind
@@ -113,7 +121,8 @@ def test_the_parents_a_return_names_join_the_childs_carers_with_the_return_as_so
 
     dana, sam = CarerRelationship.objects.filter(child=child).select_related("carer").order_by("carer__given_name")
     assert (dana.carer.given_name, dana.carer.family_name, dana.lives_with) == ("Dana", "Barker", True)
-    assert dana.source.startswith(f"School's return {roll_return.pk} (deletion") and roll_return.school.name in dana.source
+    assert dana.source.startswith(f"School's return {roll_return.pk} (deletion")
+    assert roll_return.school.name in dana.source
     assert list(dana.carer.contact_points.values_list("value", flat=True)) == ["+447700900456"]
     assert dana.carer.residences.get().address.postcode == "WY1 3DF"
     assert (sam.carer.family_name, sam.carer.contact_points.count(), sam.carer.residences.count()) == ("Okafor", 0, 0)
@@ -167,5 +176,11 @@ def test_an_address_on_one_line_is_split_at_its_postcode(address, split):
 
 
 def test_relationships_are_read_from_words():
-    assert [relationship_kind(w) for w in ("Mum", "Step-dad", "Nan", "neighbour")] == [
-        RelationshipKind.MOTHER, RelationshipKind.STEP_PARENT, RelationshipKind.GRANDPARENT, RelationshipKind.OTHER]  # fmt: skip
+    words = ("Mum", "Step-dad", "Nan", "Grandmother", "neighbour")
+    assert [relationship_kind(w) for w in words] == [
+        RelationshipKind.MOTHER,
+        RelationshipKind.STEP_PARENT,
+        RelationshipKind.GRANDPARENT,
+        RelationshipKind.GRANDPARENT,
+        RelationshipKind.OTHER,
+    ]
