@@ -14,6 +14,7 @@ from cme.people.models import Child
 from .enums import CaseStatus, EnquiryResult, ReferralStatus
 from .models import Case, Decision, Document, Enquiry, Note, Referral
 from .policies import ALLOCATABLE_ROLES
+from .priority import case_flag, flagged_first, referral_flag
 
 # Case and referral pages show who the child is, never their special-category details, so those stay sealed.
 CHILD_SEALED = encrypted_field_names(Child, via="child")
@@ -91,9 +92,11 @@ DASHBOARD_ROWS = 25
 def dashboard_for(*, user: User, today: date | None = None) -> Dashboard:
     """An officer's working view: their open cases, what is overdue in what they can see, and untriaged referrals."""
     visible = case_list_for_user(user=user)
-    mine = open_cases(visible).filter(officer=user).order_by("due_on", "pk")
-    overdue = overdue_cases(visible, today=today).order_by("due_on", "pk")
-    new = referral_list_for_user(user=user, status=ReferralStatus.RECEIVED).order_by("received_on", "pk")
+    # Safeguarding first (issue 11 point 4): high-risk cases and referrals raising a concern head each list.
+    mine = flagged_first(open_cases(visible).filter(officer=user), case_flag(), "due_on", "pk")
+    overdue = flagged_first(overdue_cases(visible, today=today), case_flag(), "due_on", "pk")
+    new = referral_list_for_user(user=user, status=ReferralStatus.RECEIVED)
+    new = flagged_first(new, referral_flag(), "received_on", "pk")
     return Dashboard(
         my_cases=list(mine[:DASHBOARD_ROWS]),
         overdue=list(overdue[:DASHBOARD_ROWS]),

@@ -630,7 +630,10 @@ def _address_keys(person: Person) -> set[str]:
             continue
         if record.get("uprn"):
             keys.add(f"u:{record['uprn']}")
-        postcode, line1 = _compact_postcode(record.get("postcode") or ""), "".join(ch for ch in (record.get("address_line1") or "").lower() if ch.isalnum())
+        postcode, line1 = (
+            _compact_postcode(record.get("postcode") or ""),
+            "".join(ch for ch in (record.get("address_line1") or "").lower() if ch.isalnum()),
+        )
         if postcode and line1:
             keys.add(f"a:{postcode}:{line1}")
     return keys

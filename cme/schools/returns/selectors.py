@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cme.cases.enums import CaseStatus, ReferralStatus
+from cme.cases.priority import flagged_first
 from cme.people.ages import national_curriculum_year, year_group_label
 from cme.people.selectors import ChildMatch, child_search
 
@@ -48,7 +49,8 @@ def return_school_view(roll_return: RollReturn) -> SchoolView:
 
 
 def return_inbox(*, state: str = TriageState.RECEIVED, kind: str = "", school_id: int | None = None):
-    """Returns for officers to triage, oldest first so nothing waits longest."""
+    """Returns for officers to triage: those with a safeguarding concern first, then oldest first so nothing waits
+    longest."""
     returns = RollReturn.objects.select_related("school", "child")
     if state in TriageState.values:
         returns = returns.filter(triage_state=state)
@@ -56,7 +58,7 @@ def return_inbox(*, state: str = TriageState.RECEIVED, kind: str = "", school_id
         returns = returns.filter(kind=kind)
     if school_id:
         returns = returns.filter(school_id=school_id)
-    return returns.order_by("received_on", "pk")
+    return flagged_first(returns, Q(safeguarding_concern=True), "received_on", "pk")
 
 
 def return_inbox_counts() -> dict[str, int]:
@@ -163,7 +165,8 @@ AT_RISK_SINCE_DAYS = 365  # a return received more than a year ago has had its c
 def at_risk_list(
     *, school_id: int | None = None, year_group: int | None = None, reason: str = "", today: date | None = None
 ) -> list[AtRiskRow]:
-    """Children at risk of missing education from schools' returns, longest-running first.
+    """Children at risk of missing education from schools' returns: a safeguarding concern first, then overdue
+    reviews, then the longest-running.
 
     Open part-time timetables; long absence, unknown-destination deletions and places not taken up that are waiting
     for triage or referred (not closed with no further action).
@@ -196,7 +199,10 @@ def at_risk_list(
         )
     if year_group is not None:
         rows = [row for row in rows if row.year_group == year_group]
-    rows.sort(key=lambda row: (not row.overdue, row.since, row.roll_return.pk))
+    # Safeguarding first (issue 11 point 4), then overdue reviews, then the longest-running.
+    rows.sort(
+        key=lambda row: (not row.roll_return.safeguarding_concern, not row.overdue, row.since, row.roll_return.pk)
+    )
     return rows
 
 

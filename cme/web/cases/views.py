@@ -10,6 +10,7 @@ from cme.cases import services
 from cme.cases.access import access_case, access_referral
 from cme.cases.enums import CaseStatus, EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
+from cme.cases.priority import case_flag, flagged_first, referral_flag
 from cme.cases.selectors import case_list_for_user, case_timeline, open_cases, referral_list_for_user, team_caseload
 from cme.people.access import access_child
 from cme.people.history import case_history, history_rows
@@ -60,7 +61,7 @@ class CaseListView(AuditedListMixin, PermissionRequiredMixin, ListView):
             cases = cases.filter(status=status)
         if self.request.GET.get("mine"):
             cases = cases.filter(officer=self.request.user)
-        return cases.order_by("due_on", "pk")
+        return flagged_first(cases, case_flag(), "due_on", "pk")  # high risk first (issue 11 point 4)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -382,7 +383,8 @@ class ReferralListView(AuditedListMixin, PermissionRequiredMixin, ListView):
     def get_queryset(self):
         status = self.request.GET.get("status", ReferralStatus.RECEIVED)
         status = status if status in ReferralStatus.values else ""
-        return referral_list_for_user(user=self.request.user, status=status).order_by("received_on", "pk")
+        referrals = referral_list_for_user(user=self.request.user, status=status)
+        return flagged_first(referrals, referral_flag(), "received_on", "pk")  # safeguarding first (issue 11 point 4)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
