@@ -8,13 +8,13 @@ from django.views.generic import TemplateView
 from cme.cases.enums import ReferralStatus
 from cme.cases.priority import case_flag
 from cme.cases.selectors import case_list_for_user, dashboard_for, open_cases, referral_list_for_user
-from cme.matching.selectors import candidate_queue
-from cme.schools.enums import TriageState
-from cme.schools.returns.selectors import return_inbox
 from cme.common.access import audit_list_read
 from cme.council.selectors import council_settings_get
+from cme.matching.selectors import candidate_queue
 from cme.privacy.notice import Controller, notice_build
 from cme.privacy.retention import retention_periods
+from cme.schools.enums import TriageState
+from cme.schools.returns.selectors import return_inbox
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
 
 from .cookies import necessary_cookies
