@@ -185,3 +185,45 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
         TimelineEntry(d.uploaded_at, "document", f"Document: {d.title}", d.uploaded_by) for d in case.documents.all()
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Already known (issue 11 point 3): what the service already holds about a child an intake item is about
+
+
+@dataclass(frozen=True)
+class KnownChild:
+    """A child cme already holds, with their open case, earlier (closed) cases and referrals waiting for triage:
+    what the candidate page, the returns inbox and referral triage show, with links."""
+
+    child: Child
+    open_case: Case | None
+    earlier_cases: tuple[Case, ...]
+    waiting_referrals: tuple[Referral, ...]
+
+
+def children_known(*, child_ids, exclude_referral_id: int | None = None) -> dict[int, KnownChild]:
+    """For each child id, the child and their cases and waiting referrals, in three queries whatever the number."""
+    ids = sorted({child_id for child_id in child_ids if child_id})
+    if not ids:
+        return {}
+    children = Child.objects.filter(pk__in=ids).defer(*encrypted_field_names(Child))
+    cases: dict[int, list[Case]] = {child_id: [] for child_id in ids}
+    for case in Case.objects.filter(child_id__in=ids).order_by("-opened_on", "-pk"):
+        cases[case.child_id].append(case)
+    waiting: dict[int, list[Referral]] = {child_id: [] for child_id in ids}
+    referrals = Referral.objects.filter(child_id__in=ids, status=ReferralStatus.RECEIVED).exclude(
+        pk=exclude_referral_id
+    )
+    for referral in referrals.order_by("received_on", "pk"):
+        waiting[referral.child_id].append(referral)
+    known = {}
+    for child in children:
+        open_case = next((case for case in cases[child.pk] if case.status != CaseStatus.CLOSED), None)
+        known[child.pk] = KnownChild(
+            child=child,
+            open_case=open_case,
+            earlier_cases=tuple(case for case in cases[child.pk] if case is not open_case),
+            waiting_referrals=tuple(waiting[child.pk]),
+        )
+    return known

@@ -10,6 +10,8 @@ from django.utils import timezone
 from cme.cases.enums import CaseStatus, ReferralStatus
 from cme.cases.priority import flagged_first
 from cme.people.ages import national_curriculum_year, year_group_label
+from cme.people.models import Child, FormerUpn
+from cme.people.names import search_keys
 from cme.people.selectors import ChildMatch, child_search
 
 from ..enums import AtRiskReason, ReturnKind, SchoolView, TriageState
@@ -266,3 +268,32 @@ def open_timetables_for_school(*, school_id: int) -> list[tuple[PartTimeTimetabl
         .order_by("timetable__next_review_on", "pk")
     )
     return [(start.timetable, start) for start in starts]
+
+
+def returns_known_children(returns) -> dict[int, list[int]]:
+    """For each return, the children cme already holds that it is (or may be) about, without a second matcher: the
+    child an officer linked it to; otherwise any child with the same UPN (current or former), or with the same name
+    keys (`cme.people.names.search_keys`: spellings and known-as forms agree) and date of birth. Batched: four queries
+    for a page of returns. A hint for triage, never applied: the officer links the return (with the duplicate check)."""
+    found: dict[int, list[int]] = {item.pk: [item.child_id] for item in returns if item.child_id}
+    unlinked = [item for item in returns if not item.child_id]
+    if not unlinked:
+        return found
+    upns = {item.upn for item in unlinked if item.upn}
+    by_upn: dict[str, set[int]] = {}
+    for child_id, upn in Child.objects.filter(upn__in=upns).values_list("pk", "upn"):
+        by_upn.setdefault(upn, set()).add(child_id)
+    for child_id, upn in FormerUpn.objects.filter(upn__in=upns).values_list("child_id", "upn"):
+        by_upn.setdefault(upn, set()).add(child_id)
+    by_name: dict[tuple, set[int]] = {}
+    people = Child.objects.filter(date_of_birth__in={item.date_of_birth for item in unlinked})
+    for child_id, given, family, born in people.values_list("pk", "given_name_key", "family_name_key", "date_of_birth"):
+        by_name.setdefault((given, family, born), set()).add(child_id)
+    for item in unlinked:
+        keys = search_keys(given_name=item.given_name, family_name=item.family_name)
+        ids = by_upn.get(item.upn, set()) | by_name.get(
+            (keys["given_name_key"], keys["family_name_key"], item.date_of_birth), set()
+        )
+        if ids:
+            found[item.pk] = sorted(ids)
+    return found

@@ -11,7 +11,14 @@ from cme.cases.access import access_case, access_referral
 from cme.cases.enums import CaseStatus, EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
 from cme.cases.priority import case_flag, flagged_first, referral_flag
-from cme.cases.selectors import case_list_for_user, case_timeline, open_cases, referral_list_for_user, team_caseload
+from cme.cases.selectors import (
+    case_list_for_user,
+    case_timeline,
+    children_known,
+    open_cases,
+    referral_list_for_user,
+    team_caseload,
+)
 from cme.people.access import access_child
 from cme.people.history import case_history, history_rows
 from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
@@ -445,6 +452,11 @@ class ReferralDetailView(ReferralAccessMixin, PermissionRequiredMixin, TemplateV
 
 class _ReferralTriageView(ReferralAccessMixin, ServiceFormView):
     permission_required = "cases.triage_referral"
+
+    def get_context_data(self, **kwargs):
+        """Already known (issue 11 point 3): the child's open case, earlier cases and other referrals, with links."""
+        known = children_known(child_ids=[self.referral.child_id], exclude_referral_id=self.referral.pk)
+        return super().get_context_data(already_known=known.get(self.referral.child_id), **kwargs)
 
 
 class ReferralAcceptView(_ReferralTriageView):

@@ -7,6 +7,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
+from cme.cases.models import Case
+from cme.cases.selectors import children_known
+from cme.common.access import audit_list_read
 from cme.common.errors import ApplicationError
 from cme.people.access import access_child
 from cme.people.ages import year_group_label
@@ -209,7 +212,7 @@ class ReturnInboxView(AuditedListMixin, PermissionRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             states=TriageState.choices,
             state=self.request.GET.get("state", TriageState.RECEIVED),
             kinds=ReturnKind.choices,
@@ -217,6 +220,21 @@ class ReturnInboxView(AuditedListMixin, PermissionRequiredMixin, ListView):
             counts=selectors.return_inbox_counts(),
             **kwargs,
         )
+        already_known_attach(self.request, context["object_list"])
+        return context
+
+
+def already_known_attach(request, returns) -> None:
+    """Each row says when the child already has a record, an open case or earlier ones, with links (issue 11 point 3);
+    the children so named are audited as a list shown."""
+    rows = list(returns)
+    by_return = selectors.returns_known_children(rows)
+    known = children_known(child_ids=[child_id for ids in by_return.values() for child_id in ids])
+    for item in rows:
+        item.already_known = [known[child_id] for child_id in by_return.get(item.pk, []) if child_id in known]
+    if known:
+        audit_list_read(user=request.user, target_type="people.child", route="web:returns:inbox", shown=list(known),
+                        total=len(known))  # fmt: skip
 
 
 class ReturnAccessMixin:
@@ -300,9 +318,13 @@ class ReturnReferView(ReturnAccessMixin, ServiceFormView):
         return self.referral
 
     def get_success_url(self) -> str:
+        if isinstance(self.referral, Case):  # the evidence joined the child's open case
+            return reverse("web:cases:detail", args=[self.referral.pk])
         return reverse("web:referrals:detail", args=[self.referral.pk])
 
-    def success_message(self, referral) -> str:
+    def success_message(self, outcome) -> str:
+        if isinstance(outcome, Case):
+            return f"The child already has an open case, {outcome.reference}: the return was added to it."
         return "Referral created from the return. Triage it to open a case."
 
 
