@@ -266,6 +266,7 @@ class ReturnDetailView(ReturnAccessMixin, PermissionRequiredMixin, TemplateView)
             suggestions=suggestions,
             next_step=selectors.return_next_step(roll_return=self.roll_return),
             decisions=self.roll_return.decisions.select_related("decided_by"),
+            already_known=children_known(child_ids=[self.roll_return.child_id]).get(self.roll_return.child_id),
             **kwargs,
         )
 
