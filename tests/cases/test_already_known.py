@@ -146,7 +146,7 @@ def test_carers_named_on_a_referral_join_when_it_is_accepted(child, officer):
     referral = referral_create(
         actor=officer,
         child=child,
-        source=ReferralSource.HEALTH if "HEALTH" in ReferralSource.names else ReferralSource.PUBLIC,
+        source=ReferralSource.PROFESSIONAL,
         received_on=datetime.date(2026, 11, 30),
         concerns="Not seen since October",
         safeguarding_concern=True,

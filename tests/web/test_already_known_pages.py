@@ -69,3 +69,36 @@ def test_referral_triage_shows_the_open_case_and_other_waiting_referrals(sign_in
     assert "Already known" in page and reverse("web:cases:detail", args=[case.pk]) in page
     assert reverse("web:referrals:detail", args=[other.pk]) in page
     assert reverse("web:referrals:detail", args=[referral.pk]) + '">Referral' not in page  # not itself
+
+
+def test_the_referral_form_records_a_safeguarding_concern_and_a_named_carer(sign_in, officer, case_factory):
+    child = case_factory(officer=officer).child  # in the officer's caseload: no purpose question
+    form = {
+        "source": "school",
+        "received_on_0": "2",
+        "received_on_1": "11",
+        "received_on_2": "2026",
+        "concerns": "Not seen since half-term",
+        "referrer_name": "Attendance lead",
+        "safeguarding_concern": "on",
+        "carer_name": "Dana Barker",
+        "carer_relationship": "Mum",
+        "carer_phone": "07700 900456",
+        "carer_address": "4 Mill Lane, Wyndley, WY1 3DF",
+    }
+    client = sign_in(officer)
+
+    bad = client.post(reverse("web:referrals:create", args=[child.pk]), {**form, "carer_phone": "call her"})
+    assert bad.status_code == 200 and "Enter a telephone number" in bad.content.decode()
+    client.post(reverse("web:referrals:create", args=[child.pk]), form)
+
+    referral = child.referrals.get()
+    assert referral.safeguarding_concern
+    assert referral.carers == [
+        {
+            "name": "Dana Barker",
+            "relationship": "Mum",
+            "phone": "+447700900456",
+            "address": "4 Mill Lane, Wyndley, WY1 3DF",
+        }
+    ]
