@@ -594,11 +594,13 @@ def one_person_per_child(people: list[Person], best_pair: dict) -> list[Person]:
 
     The dedupe model keeps a child apart from themselves when one system knows them by an English known-as name and
     another by their given name (`Jason` and `Bowen`), which no threshold can tell from a twin. Among the people off
-    every roll, groups are one child when they live at the same address now (the same UPRN, or the same first line
-    and postcode), their dates of birth could be one date and their family names are alike, **and no source holds
-    both**: a council system holds a child once, so two groups in one extract are two children (twins, a step-brother
-    born the same day). Only groups that are all off roll are joined, so a child on no roll is never hidden inside a
-    brother or sister on one. Keeps each group's records and pairs as the evidence of the one candidate; the closest
+    every roll, groups are one child when they live at the same address now (the same UPRN, or the same house and
+    flat numbers and postcode), their dates of birth could be one date and their family names are alike, **and no source
+    holds both now**: a council system holds a child once, so two groups with current records in one extract are two
+    children (twins, a step-brother born the same day). Groups of different sexes, or whose records both give full
+    names (with middle names) with no name in common, are two children too (twins Jade Amy and Ella Freya Megan).
+    Only groups that are all off roll are joined, so a child on no roll is never hidden inside a brother or sister on
+    one. Keeps each group's records and pairs as the evidence of the one candidate; the closest
     roll entry of the joined person is the closest of any group (`best_pair` gains the joined cluster).
     """
     by_address: dict[str, list[int]] = defaultdict(list)
@@ -624,28 +626,49 @@ def one_person_per_child(people: list[Person], best_pair: dict) -> list[Person]:
 
 
 def _address_keys(person: Person) -> set[str]:
+    """Where the person lives now: the UPRN, or the postcode with the numbers of the address (`Flat 1, Millbrook
+    Court` and `Flat 1, Millbrook Ct` are one flat; `Flat 7` and `Flat 8` are two)."""
     keys = set()
     for record in person.records:
         if record["valid_to"] is not None:
             continue
         if record.get("uprn"):
             keys.add(f"u:{record['uprn']}")
-        postcode, line1 = (
-            _compact_postcode(record.get("postcode") or ""),
-            "".join(ch for ch in (record.get("address_line1") or "").lower() if ch.isalnum()),
-        )
-        if postcode and line1:
-            keys.add(f"a:{postcode}:{line1}")
+        postcode = _compact_postcode(record.get("postcode") or "")
+        words = f"{record.get('address_line1') or ''} {record.get('address_line2') or ''}".replace(",", " ").split()
+        numbers = " ".join(word for word in words if any(ch.isdigit() for ch in word))
+        if postcode and numbers:
+            keys.add(f"a:{postcode}:{numbers.lower()}")
     return keys
 
 
 def _sources(person: Person) -> set[str]:
-    return {record["key"].partition(":")[0] for record in person.records}
+    """The sources holding the person now: a source may hold an old record of a child who has since moved within it."""
+    current = [record for record in person.records if record["valid_to"] is None] or person.records
+    return {record["key"].partition(":")[0] for record in current}
+
+
+def _names(person: Person) -> tuple[set[str], bool]:
+    """Every given, middle and known-as name the person's records give, and whether any record gives middle names."""
+    names, middles = set(), False
+    for record in person.records:
+        names |= set(fold(f"{record.get('given_name') or ''} {record.get('known_as') or ''}").split())
+        middle = fold(record.get("middle_names") or "")
+        names |= set(middle.split())
+        middles = middles or bool(middle)
+    return names, middles
 
 
 def _groups_one_child(a: Person, b: Person) -> bool:
     if _sources(a) & _sources(b):
+        return False  # one source holds both now: two children (twins)
+    sex_a, sex_b = a._most_common("sex"), b._most_common("sex")
+    if sex_a and sex_b and sex_a != sex_b:
         return False
+    given_a, given_b = a._most_common("given_name") or "", b._most_common("given_name") or ""
+    (names_a, middles_a), (names_b, middles_b) = _names(a), _names(b)
+    if middles_a and middles_b and not names_a & names_b and forename_likeness(given_a, given_b).score <= 0:
+        return False  # full names with nothing in common (twins Jade Amy and Ella Freya Megan)
     family_a, family_b = a._most_common("family_name") or "", b._most_common("family_name") or ""
     return dates_could_be_one(a.date_of_birth, b.date_of_birth) and (
         fold(family_a) == fold(family_b) or surname_likeness(family_a, family_b).score >= SURNAME_ALIKE

@@ -52,3 +52,22 @@ def test_children_at_other_addresses_or_born_apart_or_of_another_family_stay_apa
     moved_out = person("e", record(5, "H-1", "Jay", valid_to=date(2025, 1, 1)))
 
     assert len(one_person_per_child([first, elsewhere, younger, neighbour, moved_out], {})) == 5
+
+
+def test_twins_with_full_names_in_common_with_nothing_stay_two_even_in_separate_sources():
+    jade = person("a", record(4, "GP-1", "Jade", middle_names="Amy"))
+    ella = person("b", record(5, "AD-1", "Ella", middle_names="Freya Megan"))
+    brother = person("c", record(3, "BEN-1", "Leo", sex="M"))
+    sister = person("d", record(6, "H-1", "Mia", sex="F"))
+
+    assert len(one_person_per_child([jade, ella], {})) == 2
+    assert len(one_person_per_child([brother, sister], {})) == 2
+
+
+def test_a_child_whose_old_record_in_one_source_is_at_another_flat_is_still_one_and_abbreviations_agree():
+    mason = person("a", record(1, "CT-1", "Mason", middle_names="Thomas Henry", address_line1="Flat 7, Hazel Lodge"))
+    moved = record(1, "CT-2", "Thomas", address_line1="Flat 8, Hazel Lodge", valid_to=date(2024, 1, 1))
+    thomas = person("b", moved, record(3, "BEN-1", "Thomas", middle_names="Thomas Henry",
+                                       address_line1="Flat 7, Hazel Ldg"))  # fmt: skip
+
+    assert len(one_person_per_child([mason, thomas], {})) == 1
