@@ -32,6 +32,7 @@ class AuditEvent(models.TextChoices):
     CASE_VIEWED = "case_viewed", "Case viewed"
     CASE_OPENED = "case_opened", "Case opened"
     CASE_CHANGED = "case_changed", "Case changed"
+    CASE_EVIDENCE_ADDED = "case_evidence_added", "Evidence added to an open case (instead of a second referral)"
     CASE_CLOSED = "case_closed", "Case closed"
     CASE_REOPENED = "case_reopened", "Case reopened"
     REFERRAL_VIEWED = "referral_viewed", "Referral viewed"

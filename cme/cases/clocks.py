@@ -62,6 +62,12 @@ ENQUIRY_RESPONSE_DAYS = 5
 # Practice default: how often an open case is reviewed by a manager.
 CASE_REVIEW_DAYS = 20
 
+# Practice default (issue 11 point 4): a return, referral or match candidate with a safeguarding concern is triaged the
+# same school day it arrives (0 school days after it; the next school day when it arrives on a day schools are shut).
+# Working Together to Safeguard Children 2023 asks that a referral about a child at risk of harm be acted on without
+# delay; the same day is cme's reading of that for the CME service's own triage.
+SAFEGUARDING_TRIAGE_DAYS = 0
+
 # ---------------------------------------------------------------------------------------------------------------
 # Calendar
 
@@ -268,6 +274,14 @@ def clock_due_date(*, start: date, school_days: int, calendar: SchoolCalendar) -
     """
     # Statutory guidance counts school days, not calendar days: skip weekends, holidays and closures.
     return add_school_days(start, school_days, calendar)
+
+
+def triage_due_on(*, arrived_on: date, calendar: "SchoolCalendar") -> date:
+    """When triage of something with a safeguarding concern that arrived on `arrived_on` is due: that day if it is a
+    school day, else the next school day. Raises CalendarGap beyond the term dates the calendar knows."""
+    if is_school_day(arrived_on, calendar):
+        return add_school_days(arrived_on, SAFEGUARDING_TRIAGE_DAYS, calendar)
+    return add_school_days(arrived_on, 1, calendar)
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,8 @@ class DecisionKind(models.TextChoices):
     APPROVE_SIGN_OFF = "approve_sign_off", "Sign off closing the case"
     SEND_BACK_SIGN_OFF = "send_back_sign_off", "Send back a request to close the case"
 
+    ADD_TO_OPEN_CASE = "add_to_open_case", "Add evidence to the child's open case"
+
 
 # Decisions that send information about the child outside the CME service: each is also a disclosure.
 DISCLOSING_DECISIONS = {

@@ -15,6 +15,7 @@ from cme.people.models import Child, PersonName
 from .enums import CaseStatus, EnquiryResult, ReferralStatus, RiskLevel, SignOffState
 from .models import Case, Decision, Document, Enquiry, Note, Referral, SignOffRequest
 from .policies import ALLOCATABLE_ROLES
+from .priority import case_flag, flagged_first, referral_flag
 
 # Case and referral pages show who the child is, never their special-category details, so those stay sealed.
 CHILD_SEALED = encrypted_field_names(Child, via="child")
@@ -51,6 +52,12 @@ def carer_in_caseload(*, user: User, carer_id: int) -> bool:
 def officer_list_allocatable() -> QuerySet[User]:
     """The people a case may be allocated to (cme.cases.policies.ALLOCATABLE_ROLES, active accounts)."""
     return User.objects.filter(is_active=True, role__in=ALLOCATABLE_ROLES)
+
+
+def open_case_for_child(*, child_id: int) -> Case | None:
+    """The child's open case (the newest, should there be more than one), or None: where new evidence joins."""
+    cases = Case.objects.exclude(status=CaseStatus.CLOSED).filter(child_id=child_id)
+    return cases.order_by("-opened_on", "-pk").first()
 
 
 def open_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -161,9 +168,11 @@ DASHBOARD_ROWS = 25
 def dashboard_for(*, user: User, today: date | None = None) -> Dashboard:
     """An officer's working view: their open cases, what is overdue in what they can see, and untriaged referrals."""
     visible = case_list_for_user(user=user)
-    mine = open_cases(visible).filter(officer=user).order_by("due_on", "pk")
-    overdue = overdue_cases(visible, today=today).order_by("due_on", "pk")
-    new = referral_list_for_user(user=user, status=ReferralStatus.RECEIVED).order_by("received_on", "pk")
+    # Safeguarding first (issue 11 point 4): high-risk cases and referrals raising a concern head each list.
+    mine = flagged_first(open_cases(visible).filter(officer=user), case_flag(), "due_on", "pk")
+    overdue = flagged_first(overdue_cases(visible, today=today), case_flag(), "due_on", "pk")
+    new = referral_list_for_user(user=user, status=ReferralStatus.RECEIVED)
+    new = flagged_first(new, referral_flag(), "received_on", "pk")
     return Dashboard(
         my_cases=list(mine[:DASHBOARD_ROWS]),
         overdue=list(overdue[:DASHBOARD_ROWS]),
@@ -286,3 +295,45 @@ def sign_off_for_case(*, case: Case) -> SignOffRequest | None:
     if latest is None or latest.state == SignOffState.APPROVED:
         return None
     return latest
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Already known (issue 11 point 3): what the service already holds about a child an intake item is about
+
+
+@dataclass(frozen=True)
+class KnownChild:
+    """A child cme already holds, with their open case, earlier (closed) cases and referrals waiting for triage:
+    what the candidate page, the returns inbox and referral triage show, with links."""
+
+    child: Child
+    open_case: Case | None
+    earlier_cases: tuple[Case, ...]
+    waiting_referrals: tuple[Referral, ...]
+
+
+def children_known(*, child_ids, exclude_referral_id: int | None = None) -> dict[int, KnownChild]:
+    """For each child id, the child and their cases and waiting referrals, in three queries whatever the number."""
+    ids = sorted({child_id for child_id in child_ids if child_id})
+    if not ids:
+        return {}
+    children = Child.objects.filter(pk__in=ids).defer(*encrypted_field_names(Child))
+    cases: dict[int, list[Case]] = {child_id: [] for child_id in ids}
+    for case in Case.objects.filter(child_id__in=ids).order_by("-opened_on", "-pk"):
+        cases[case.child_id].append(case)
+    waiting: dict[int, list[Referral]] = {child_id: [] for child_id in ids}
+    referrals = Referral.objects.filter(child_id__in=ids, status=ReferralStatus.RECEIVED).exclude(
+        pk=exclude_referral_id
+    )
+    for referral in referrals.order_by("received_on", "pk"):
+        waiting[referral.child_id].append(referral)
+    known = {}
+    for child in children:
+        open_case = next((case for case in cases[child.pk] if case.status != CaseStatus.CLOSED), None)
+        known[child.pk] = KnownChild(
+            child=child,
+            open_case=open_case,
+            earlier_cases=tuple(case for case in cases[child.pk] if case is not open_case),
+            waiting_referrals=tuple(waiting[child.pk]),
+        )
+    return known

@@ -7,6 +7,7 @@ decision, by a named demo caseworker, with a rationale, exactly as the services 
 """
 
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -156,6 +157,9 @@ def demo_casework_load(*, borough: Borough, children: dict[str, Child], seed: in
             referrer_name="Attendance lead",
             referrer_role="Designated safeguarding lead",
             referrer_organisation="A school in the borough",
+            # About one in six raises a safeguarding concern (issue 11 point 4: such referrals come first); chosen
+            # by the child's id, so the random draws below, and the rest of the borough, stay as they were.
+            safeguarding_concern=zlib.crc32(record.id.encode()) % 6 == 0,
             recorded_by=officer,
         )
         counts["referrals"] += 1

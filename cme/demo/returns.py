@@ -18,8 +18,10 @@ from django.utils import timezone
 from lxml import etree
 
 from cme.accounts.models import User
+from cme.cases.enums import CaseStatus
+from cme.cases.models import Case
 from cme.people.models import Child
-from cme.schools.enums import ReturnChannel, ReturnKind
+from cme.schools.enums import ReturnChannel, ReturnKind, TriageState
 from cme.schools.models import PartTimeTimetable, ReturnImport, RollReturn, School
 from cme.schools.returns.csvfile import TEMPLATE_COLUMNS
 from cme.schools.returns.services import (
@@ -325,6 +327,21 @@ def ctf_xml(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+def _one_added_to_an_open_case(officer: User) -> int:
+    """A return about a child who already has an open case joins that case (issue 11 point 3): no second referral."""
+    waiting = RollReturn.objects.filter(triage_state=TriageState.RECEIVED).exclude(upn="")
+    with_case = Child.objects.filter(upn__in=waiting.values("upn"), cases__in=Case.objects.exclude(
+        status=CaseStatus.CLOSED)).order_by("pk").first()  # fmt: skip
+    roll_return = with_case and waiting.filter(upn=with_case.upn).order_by("pk").first()
+    if not roll_return:
+        return 0
+    return_match_confirm(roll_return=roll_return, child=with_case, actor=officer,
+                         rationale="The UPN, name and date of birth agree with the child's record.")  # fmt: skip
+    return_refer(roll_return=roll_return, actor=officer,
+                 rationale="The child's case is open: the school's news belongs on it.")  # fmt: skip
+    return 1
+
+
 def _triage_some(officer: User) -> int:
     """The demo officer matches and refers two returns and closes one, each with a reason; the rest wait."""
     triaged = 0
@@ -345,6 +362,7 @@ def _triage_some(officer: User) -> int:
             rationale="Deleted with no known destination: CME enquiries are needed.",
         )
         triaged += 1
+    triaged += _one_added_to_an_open_case(officer)
     new_pupil = RollReturn.objects.filter(kind=ReturnKind.NEW_PUPIL).order_by("pk").first()
     if new_pupil is not None:
         return_no_further_action(

@@ -202,6 +202,14 @@ class MatchCandidate(TimestampedModel):
     score = models.FloatField(default=0.0, help_text="How sure the run is the records are one child (0 to 1).")
     child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     referral = models.ForeignKey("cases.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The open case the confirmed candidate's evidence joined, instead of a second referral.",
+    )
     first_run = models.ForeignKey(MatchRun, on_delete=models.PROTECT, related_name="+")
     last_run = models.ForeignKey(MatchRun, on_delete=models.PROTECT, related_name="candidates")
     reopened = models.BooleanField(default=False, help_text="Dismissed before, proposed again on new evidence.")

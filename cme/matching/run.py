@@ -65,6 +65,7 @@ class Person:
     cluster_id: str
     records: list[dict]
     pairs: list[engine.Pair] = field(default_factory=list)
+    joined: int = 1  # how many groups of records one_person_per_child joined into this one child
 
     @property
     def keys(self) -> list[str]:
@@ -567,9 +568,8 @@ def _findings(people: list[Person], rolls: list[dict], owner_of_entry: dict[str,
     roll_by_id = {entry["id"]: entry for entry in rolls}
     by_cluster = {person.cluster_id: person for person in people}
     found = []
-    for person in people:
-        if person.cluster_id in on_roll or not person.is_resident(on):
-            continue
+    off_roll = [person for person in people if person.cluster_id not in on_roll and person.is_resident(on)]
+    for person in one_person_per_child(off_roll, best_pair):
         closest = best_pair.get(person.cluster_id)
         finding = _not_on_roll(person, closest and roll_by_id.get(closest.right_id), closest, on=on, dedupe=dedupe)
         if finding.evidence["closest_roll_entry"] is not None:
@@ -588,6 +588,100 @@ def _findings(people: list[Person], rolls: list[dict], owner_of_entry: dict[str,
         found.append(finding)
     _field_weights_fill(found, {"dedupe": dedupe, "link": link})
     return found
+
+
+def one_person_per_child(people: list[Person], best_pair: dict) -> list[Person]:
+    """One child whose records fell into several groups is one person, so one candidate (issue 11 point 3).
+
+    The dedupe model keeps a child apart from themselves when one system knows them by an English known-as name and
+    another by their given name (`Jason` and `Bowen`), which no threshold can tell from a twin. Among the people off
+    every roll, groups are one child when they live at the same address now (the same UPRN, or the same house and
+    flat numbers and postcode), their dates of birth could be one date and their family names are alike, **and no source
+    holds both now**: a council system holds a child once, so two groups with current records in one extract are two
+    children (twins, a step-brother born the same day). Groups of different sexes, or whose records both give full
+    names (with middle names) with no name in common, are two children too (twins Jade Amy and Ella Freya Megan).
+    Only groups that are all off roll are joined, so a child on no roll is never hidden inside a brother or sister on
+    one. Keeps each group's records and pairs as the evidence of the one candidate; the closest
+    roll entry of the joined person is the closest of any group (`best_pair` gains the joined cluster).
+    """
+    by_address: dict[str, list[int]] = defaultdict(list)
+    for index, person in enumerate(people):
+        for key in _address_keys(person):
+            by_address[key].append(index)
+    parent = list(range(len(people)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for indexes in by_address.values():
+        for position, i in enumerate(indexes):
+            for j in indexes[position + 1 :]:
+                if root(i) != root(j) and _groups_one_child(people[root(i)], people[root(j)]):
+                    a, b = sorted((root(i), root(j)))
+                    people[a] = _joined(people[a], people[b], best_pair)
+                    parent[b] = a
+    return [person for index, person in enumerate(people) if root(index) == index]
+
+
+def _address_keys(person: Person) -> set[str]:
+    """Where the person lives now: the UPRN, or the postcode with the numbers of the address (`Flat 1, Millbrook
+    Court` and `Flat 1, Millbrook Ct` are one flat; `Flat 7` and `Flat 8` are two)."""
+    keys = set()
+    for record in person.records:
+        if record["valid_to"] is not None:
+            continue
+        if record.get("uprn"):
+            keys.add(f"u:{record['uprn']}")
+        postcode = _compact_postcode(record.get("postcode") or "")
+        words = f"{record.get('address_line1') or ''} {record.get('address_line2') or ''}".replace(",", " ").split()
+        numbers = " ".join(word for word in words if any(ch.isdigit() for ch in word))
+        if postcode and numbers:
+            keys.add(f"a:{postcode}:{numbers.lower()}")
+    return keys
+
+
+def _sources(person: Person) -> set[str]:
+    """The sources holding the person now: a source may hold an old record of a child who has since moved within it."""
+    current = [record for record in person.records if record["valid_to"] is None] or person.records
+    return {record["key"].partition(":")[0] for record in current}
+
+
+def _names(person: Person) -> tuple[set[str], bool]:
+    """Every given, middle and known-as name the person's records give, and whether any record gives middle names."""
+    names, middles = set(), False
+    for record in person.records:
+        names |= set(fold(f"{record.get('given_name') or ''} {record.get('known_as') or ''}").split())
+        middle = fold(record.get("middle_names") or "")
+        names |= set(middle.split())
+        middles = middles or bool(middle)
+    return names, middles
+
+
+def _groups_one_child(a: Person, b: Person) -> bool:
+    if _sources(a) & _sources(b):
+        return False  # one source holds both now: two children (twins)
+    sex_a, sex_b = a._most_common("sex"), b._most_common("sex")
+    if sex_a and sex_b and sex_a != sex_b:
+        return False
+    given_a, given_b = a._most_common("given_name") or "", b._most_common("given_name") or ""
+    (names_a, middles_a), (names_b, middles_b) = _names(a), _names(b)
+    if middles_a and middles_b and not names_a & names_b and forename_likeness(given_a, given_b).score <= 0:
+        return False  # full names with nothing in common (twins Jade Amy and Ella Freya Megan)
+    family_a, family_b = a._most_common("family_name") or "", b._most_common("family_name") or ""
+    return dates_could_be_one(a.date_of_birth, b.date_of_birth) and (
+        fold(family_a) == fold(family_b) or surname_likeness(family_a, family_b).score >= SURNAME_ALIKE
+    )
+
+
+def _joined(a: Person, b: Person, best_pair: dict) -> Person:
+    joined = Person(a.cluster_id, a.records + b.records, a.pairs + b.pairs, joined=a.joined + b.joined)
+    pairs = [pair for pair in (best_pair.get(a.cluster_id), best_pair.get(b.cluster_id)) if pair is not None]
+    if pairs:
+        best_pair[a.cluster_id] = max(pairs, key=lambda pair: pair.probability)
+    return joined
 
 
 def _field_weights_fill(found: list[Finding], outcomes: dict[str, engine.Outcome]) -> None:
@@ -641,7 +735,14 @@ def _not_on_roll(
     )
     if closest is not None and closest_entry is not None:
         reason += f" The closest roll entry scored {closest.probability:.0%}, below the {ON_ROLL_THRESHOLD:.0%} needed."
+    joined = person.joined
+    if joined > 1:
+        reason += (
+            f" The records fell into {joined} groups at this address that no single source holds together, so they "
+            "are shown as one child."
+        )
     evidence = _evidence(person, on=on, dedupe=dedupe)
+    evidence["groups_joined"] = joined
     evidence["closest_roll_entry"] = _roll_evidence(closest_entry, closest)
     score = min((p.probability for p in person.pairs), default=1.0)
     return Finding(CandidateKind.NOT_ON_ROLL, person, reason[:1000], evidence, score)

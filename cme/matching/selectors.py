@@ -6,6 +6,8 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from cme.cases.priority import child_flag, flagged_first
+
 from .enums import ImportState, ReviewState, RunState, SourceKind
 from .models import DataSource, MatchCandidate, MatchRun, RejectedRow, SourceImport, SourceRecord
 
@@ -43,7 +45,9 @@ def candidate_queue(*, view: str = "to_review", kind: str = "") -> QuerySet[Matc
     candidates = MatchCandidate.objects.filter(QUEUE_FILTERS.get(view, QUEUE_FILTERS["to_review"]))
     if kind:
         candidates = candidates.filter(kind=kind)
-    return candidates.select_related("first_run", "last_run").order_by("first_run_id", "family_name", "pk")
+    candidates = candidates.select_related("first_run", "last_run")
+    # Safeguarding first: a candidate about a child already known to be at risk (issue 11 point 4).
+    return flagged_first(candidates, child_flag("child"), "first_run_id", "family_name", "pk")
 
 
 def candidate_queue_counts() -> dict[str, int]:

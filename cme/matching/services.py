@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
-from cme.cases.enums import ReferralSource
-from cme.cases.services import referral_create
+from cme.cases.enums import EnquiryAgency, ReferralSource
+from cme.cases.selectors import open_case_for_child
+from cme.cases.services import case_evidence_add, referral_create
 from cme.common.errors import ApplicationError
 from cme.common.pause import pause_point
 from cme.common.processes import process_gone, process_label
@@ -37,7 +38,7 @@ from .sources import SourceExtract, SourceFileRefused, ctf_roll_read, extract_re
 
 if TYPE_CHECKING:
     from cme.accounts.models import User
-    from cme.cases.models import Referral
+    from cme.cases.models import Case, Referral
 
 # Called with (rows done, rows in all).
 ProgressCallback = Callable[[int, int], None]
@@ -376,8 +377,11 @@ def candidate_confirm(
     child: Child | None = None,
     shown_children: Collection[int] = (),
     confirmed_new: bool = False,
-) -> "Referral":
+) -> "Referral | Case":
     """Confirm the candidate: a referral from data matching about the child, recorded as `actor`'s decision.
+
+    A child who already has an open case gets no second referral: the candidate's evidence joins that case (a file
+    note and an answered enquiry naming the sources, `case_evidence_add`) and the case is returned instead.
 
     The referral is about `child` when the officer chose a record cme already holds, else the child the run linked
     (a pupil who appears to have moved away), else a new record made from the candidate's details with the address
@@ -395,6 +399,9 @@ def candidate_confirm(
             candidate, actor=actor, shown_children=shown_children, rationale=rationale, confirmed_new=confirmed_new
         )
     )
+    open_case = open_case_for_child(child_id=child.pk)
+    if open_case is not None:
+        return _candidate_evidence_join(candidate, case=open_case, child=child, actor=actor, rationale=rationale)
     referral = referral_create(
         actor=actor,
         child=child,
@@ -409,6 +416,48 @@ def candidate_confirm(
     # The extracts' receipts named the rows; now that a person has said whose they are, they name the child too.
     disclosure_subject_add(actor=actor, named=_candidate_records(candidate), person=child)
     return referral
+
+
+# The enquiry each kind of source answers, when a candidate's evidence joins an open case.
+AGENCY_OF_SOURCE = {
+    SourceKind.SCHOOL_ROLL: EnquiryAgency.SCHOOL,
+    SourceKind.COUNCIL_TAX: EnquiryAgency.COUNCIL_TAX,
+    SourceKind.HOUSING: EnquiryAgency.HOUSING,
+    SourceKind.BENEFITS: EnquiryAgency.BENEFITS,
+    SourceKind.GP: EnquiryAgency.GP_HEALTH,
+    SourceKind.ADMISSIONS: EnquiryAgency.ADMISSIONS,
+}
+
+
+def _candidate_evidence_join(candidate: MatchCandidate, *, case: "Case", child: Child, actor, rationale: str) -> "Case":
+    """The confirmed candidate's records join the child's open case: a note and an answered enquiry, no referral."""
+    records = (candidate.evidence or {}).get("records", [])
+    current = [r for r in records if r.get("current")] or records
+    kinds = [r.get("kind") for r in current if r.get("kind") in AGENCY_OF_SOURCE]
+    agency = AGENCY_OF_SOURCE[kinds[-1]] if kinds else EnquiryAgency.COUNCIL_TAX
+    sources = sorted({r.get("source", "") for r in records if r.get("source")})
+    lines = [candidate.reason, ""] + [
+        f"- {r.get('source', '')}: {r.get('name', '')}, {r.get('address', '')} {r.get('postcode', '')}"
+        f"{' since ' + r['since'] if r.get('since') else ''}{' until ' + r['until'] if r.get('until') else ''}"
+        for r in records
+    ]
+    case_evidence_add(
+        case=case,
+        actor=actor,
+        source=f"match candidate {candidate.pk} ({', '.join(sources) or 'data matching'})",
+        summary="\n".join(lines).strip(),
+        agency=agency,
+        received_on=timezone.localdate(),
+        rationale=rationale,
+        source_kind="match",
+    )
+    _review_settle(candidate, actor=actor, kind=MatchDecisionKind.CONFIRM, rationale=rationale, child=child)
+    MatchCandidate.objects.filter(pk=candidate.pk).update(case=case)
+    candidate.case = case
+    audit_record(actor=actor, event=AuditEvent.MATCH_CONFIRMED, target=candidate, related=case,
+                 payload={"joined_open_case": True})  # fmt: skip
+    disclosure_subject_add(actor=actor, named=_candidate_records(candidate), person=child)
+    return case
 
 
 def _candidate_records(candidate: MatchCandidate) -> list[SourceRecord]:

@@ -251,6 +251,9 @@ class CarerRelationship(TimestampedModel):
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
     parental_responsibility = models.BooleanField(default=False)
     lives_with = models.BooleanField(default=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where cme learned of the carer, when not from the family directly."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["carer", "child"], name="one_relationship_per_carer_child")]

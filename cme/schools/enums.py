@@ -95,6 +95,7 @@ class TriageState(models.TextChoices):
 
     RECEIVED = "received", "Waiting to be triaged"
     REFERRED = "referred", "Referred for CME enquiries"
+    ADDED_TO_CASE = "added_to_case", "Added to the child's open case"
     NO_FURTHER_ACTION = "no_further_action", "No further action"
 
 

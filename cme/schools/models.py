@@ -241,6 +241,14 @@ class RollReturn(TimestampedModel):
     referral = models.ForeignKey(
         "cases.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="roll_returns"
     )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The child's open case the return's evidence joined, instead of a second referral.",
+    )
     triaged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

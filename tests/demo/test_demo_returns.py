@@ -23,6 +23,9 @@ def test_the_demo_has_returns_of_every_kind_from_several_schools(settings):
     assert RollReturn.objects.values("school").distinct().count() >= 3
     school_user = User.objects.get(username="school")
     assert RollReturn.objects.filter(school=school_user.school).count() >= len(ReturnKind.values) - 2
-    assert set(RollReturn.objects.values_list("triage_state", flat=True)) == set(TriageState.values)
+    # "Added to the child's open case" needs a return about a child whose case is open; the demo adds one only when
+    # its returns name such a child (cme.demo.returns._one_added_to_an_open_case), which this borough's do not.
+    triaged = set(RollReturn.objects.values_list("triage_state", flat=True))
+    assert triaged - {TriageState.ADDED_TO_CASE} == set(TriageState.values) - {TriageState.ADDED_TO_CASE}
     assert Disclosure.objects.filter(direction=Direction.RECEIVED_IN).count() >= counts["returns"]
     assert {row.reason for row in at_risk_list()} >= {"part_time_timetable", "long_absence", "destination_unknown"}

@@ -6,6 +6,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cme.cases.models import Case
 from cme.matching import services
 from cme.matching.access import access_candidate
 from cme.matching.enums import CandidateKind, ReviewState, RunState
@@ -47,7 +48,16 @@ class CandidateSerializer(serializers.Serializer):
 
 
 class CandidateConfirmedSerializer(serializers.Serializer):
-    referral_id = serializers.IntegerField(help_text="The referral from data matching, waiting to be triaged.")
+    referral_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The referral from data matching, waiting to be triaged; null when the evidence joined the child's "
+        "open case instead.",
+    )
+    case_id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The child's open case the candidate's records were added to (a note and an enquiry answer), "
+        "instead of a second referral; null when a referral was made.",
+    )
     child_id = serializers.IntegerField()
     candidate = CandidateSerializer()
 
@@ -170,9 +180,15 @@ class CandidateConfirmApi(CandidateAccessApiMixin, APIView):
         # A referral about a child already held (the one named, or the one the run linked) opens their record.
         child_id = data.pop("child_id", None) or self.candidate.child_id
         child = child_for_input(request, child_id) if child_id is not None else None
-        referral = services.candidate_confirm(candidate=self.candidate, actor=request.user, child=child, **data)
+        outcome = services.candidate_confirm(candidate=self.candidate, actor=request.user, child=child, **data)
         self.candidate.refresh_from_db()
-        data = {"referral_id": referral.pk, "child_id": referral.child_id, "candidate": self.candidate}
+        joined = isinstance(outcome, Case)  # the child's open case: no second referral
+        data = {
+            "referral_id": None if joined else outcome.pk,
+            "case_id": outcome.pk if joined else None,
+            "child_id": outcome.child_id,
+            "candidate": self.candidate,
+        }
         return Response(CandidateConfirmedSerializer(data).data, status=status.HTTP_201_CREATED)
 
 

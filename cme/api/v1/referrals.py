@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from cme.cases import services
 from cme.cases.access import access_referral
 from cme.cases.enums import CmeReason, ReferralSource, ReferralStatus, RiskLevel
+from cme.cases.priority import flagged_first, referral_flag
 from cme.cases.selectors import case_list_for_user, referral_list_for_user
 
 from ..exceptions import code_field, date_field, error_responses
@@ -43,6 +44,23 @@ class ReferralSerializer(serializers.Serializer):
     triaged_at = serializers.DateTimeField(allow_null=True)
     triage_rationale = serializers.CharField()
     case_id = serializers.IntegerField(allow_null=True, help_text="The case it was accepted into.")
+    safeguarding_concern = serializers.BooleanField(
+        help_text="A safeguarding concern: triage is due the same school day."
+    )
+    carers = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Parents or carers the referrer named; they join the child's carers when the referral is accepted.",
+    )
+
+
+class CarerNamedSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    relationship = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    class Meta:
+        ref_name = "ReferralCarerNamed"
 
 
 class ReferralDetailSerializer(ReferralSerializer):
@@ -71,7 +89,7 @@ class ReferralListApi(APIView):
 
     @extend_schema(
         operation_id="referral_list",
-        summary="Referrals, oldest received first",
+        summary="Referrals: those raising a safeguarding concern first, then oldest received first",
         parameters=[FilterSerializer],
         responses={200: ReferralSerializer(many=True), **error_responses(400)},
     )
@@ -79,8 +97,9 @@ class ReferralListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         referrals = referral_list_for_user(user=request.user, status=filters.validated_data.get("status", ""))
-        return paginated_response(self, referrals.select_related("triaged_by").order_by("received_on", "pk"),
-                                  ReferralSerializer)  # fmt: skip
+        # Safeguarding first (issue 11 point 4), then oldest received first.
+        referrals = flagged_first(referrals.select_related("triaged_by"), referral_flag(), "received_on", "pk")
+        return paginated_response(self, referrals, ReferralSerializer)
 
 
 class ReferralCreateApi(APIView):
@@ -99,6 +118,15 @@ class ReferralCreateApi(APIView):
         referrer_organisation = serializers.CharField(required=False, allow_blank=True, max_length=200)
         referrer_phone = serializers.CharField(required=False, allow_blank=True, max_length=16)
         referrer_email = serializers.EmailField(required=False, allow_blank=True)
+        safeguarding_concern = serializers.BooleanField(
+            required=False, help_text="The referrer raised a safeguarding concern: triage is due the same school day."
+        )
+        carers = CarerNamedSerializer(
+            many=True,
+            required=False,
+            help_text="Parents or carers the referrer named (name, relationship, telephone, address): they join the "
+            "child's carers, with the referral as their source, when the referral is accepted.",
+        )
 
         class Meta:
             ref_name = "ReferralCreateInput"

@@ -22,6 +22,15 @@ class Referral(TimestampedModel):
     referrer_organisation = models.CharField(max_length=200, blank=True)
     referrer_phone = models.CharField(max_length=16, blank=True)
     referrer_email = models.EmailField(blank=True)
+    safeguarding_concern = models.BooleanField(
+        default=False, help_text="The referrer raised a safeguarding concern: triage is due the same school day."
+    )
+    carers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Carers the referrer named: [{name, relationship, phone, address}]; they join the child's carers "
+        "when the referral is accepted.",
+    )
     status = models.CharField(max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     triaged_by = models.ForeignKey(

@@ -15,6 +15,7 @@ from .cases import (
 )
 from .documents import DocumentRefused, document_download_open, document_upload
 from .enquiries import enquiry_record_response, enquiry_request
+from .evidence import case_evidence_add
 from .letters import (
     letter_generate,
     letter_mark_sent,
@@ -36,6 +37,7 @@ __all__ = [
     "case_close_or_ask",
     "case_details_correct",
     "case_escalate",
+    "case_evidence_add",
     "case_reallocate",
     "case_reopen",
     "case_set_risk",

@@ -11,6 +11,7 @@ from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale
 from cme.people.ages import compulsory_school_age_start
 from cme.people.models import Child
+from cme.people.services_intake import carers_join_from_source
 
 from ..clocks import INITIAL_CHECKS_DAYS
 from ..enums import CaseStatus, CmeReason, DecisionKind, ReferralSource, ReferralStatus, RiskLevel
@@ -42,6 +43,8 @@ def referral_create(
     referrer_organisation: str = "",
     referrer_phone: str = "",
     referrer_email: str = "",
+    safeguarding_concern: bool = False,
+    carers: list[dict] | None = None,
 ) -> Referral:
     """Record a referral about `child`. Anonymous referrals come only from the public and name nobody."""
     if is_anonymous and source != ReferralSource.PUBLIC:
@@ -61,12 +64,41 @@ def referral_create(
         referrer_organisation=referrer_organisation,
         referrer_phone=referrer_phone,
         referrer_email=referrer_email,
+        safeguarding_concern=safeguarding_concern,
+        carers=referral_carers_clean(carers or []),
         recorded_by=actor,
     )
     referral.full_clean()
     referral.save()
     audit_record(actor=actor, event=AuditEvent.REFERRAL_CREATED, target=referral, payload={"source": str(source)})
     return referral
+
+
+CARER_KEYS = ("name", "relationship", "phone", "address")
+
+
+def referral_carers_clean(carers: list[dict]) -> list[dict]:
+    """The carers a referrer named, kept as given until triage: name, relationship, telephone and address."""
+    cleaned = []
+    for carer in carers:
+        values = {key: " ".join(str(carer.get(key) or "").split()) for key in CARER_KEYS}
+        if values["name"]:
+            cleaned.append(values)
+    return cleaned
+
+
+def referral_carers_join(*, referral: Referral, actor) -> list:
+    """The carers the referral names join the child's carers, with the referral as their source (at triage)."""
+    if not referral.carers:
+        return []
+    who = referral.referrer_organisation or referral.referrer_name or referral.get_source_display()
+    return carers_join_from_source(
+        actor=actor,
+        child=referral.child,
+        carers=referral.carers,
+        source=f"Referral {referral.pk} from {who}, received {referral.received_on:%-d %B %Y}",
+        valid_from=referral.received_on,
+    )
 
 
 def _triage(referral: Referral, *, actor, status: ReferralStatus, rationale: str, case: Case | None) -> None:
@@ -147,6 +179,7 @@ def referral_accept(
         details={"new_case": is_new_case},
     )
     _triage(referral, actor=actor, status=ReferralStatus.ACCEPTED, rationale=rationale, case=case)
+    referral_carers_join(referral=referral, actor=actor)
     if is_new_case:
         audit_record(actor=actor, event=AuditEvent.CASE_OPENED, target=case, related=referral)
     return case

@@ -8,7 +8,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cme.cases.enums import CaseStatus, ReferralStatus
+from cme.cases.priority import flagged_first
 from cme.people.ages import national_curriculum_year, year_group_label
+from cme.people.models import Child, FormerUpn
+from cme.people.names import search_keys
 from cme.people.selectors import ChildMatch, child_search
 
 from ..enums import AtRiskReason, ReturnKind, SchoolView, TriageState
@@ -25,7 +28,7 @@ def returns_for_school(*, school_id: int) -> QuerySet[RollReturn]:
     """One school's returns, newest first, with what the summary status needs: never another school's."""
     return (
         RollReturn.objects.filter(school_id=school_id)
-        .select_related("referral", "referral__case")
+        .select_related("referral", "referral__case", "case")
         .order_by("-received_on", "-pk")
     )
 
@@ -36,6 +39,9 @@ def return_school_view(roll_return: RollReturn) -> SchoolView:
         return SchoolView.RECEIVED
     if roll_return.triage_state == TriageState.NO_FURTHER_ACTION:
         return SchoolView.CLOSED
+    if roll_return.triage_state == TriageState.ADDED_TO_CASE:  # joined the child's open case
+        case = roll_return.case
+        return SchoolView.CLOSED if case is None or case.status == CaseStatus.CLOSED else SchoolView.LOOKING_INTO
     referral = roll_return.referral
     if referral is None or referral.status == ReferralStatus.NO_FURTHER_ACTION:
         return SchoolView.CLOSED
@@ -45,7 +51,8 @@ def return_school_view(roll_return: RollReturn) -> SchoolView:
 
 
 def return_inbox(*, state: str = TriageState.RECEIVED, kind: str = "", school_id: int | None = None):
-    """Returns for officers to triage, oldest first so nothing waits longest."""
+    """Returns for officers to triage: those with a safeguarding concern first, then oldest first so nothing waits
+    longest."""
     returns = RollReturn.objects.select_related("school", "child")
     if state in TriageState.values:
         returns = returns.filter(triage_state=state)
@@ -53,7 +60,7 @@ def return_inbox(*, state: str = TriageState.RECEIVED, kind: str = "", school_id
         returns = returns.filter(kind=kind)
     if school_id:
         returns = returns.filter(school_id=school_id)
-    return returns.order_by("received_on", "pk")
+    return flagged_first(returns, Q(safeguarding_concern=True), "received_on", "pk")
 
 
 def return_inbox_counts() -> dict[str, int]:
@@ -168,7 +175,8 @@ AT_RISK_SINCE_DAYS = 365  # a return received more than a year ago has had its c
 def at_risk_list(
     *, school_id: int | None = None, year_group: int | None = None, reason: str = "", today: date | None = None
 ) -> list[AtRiskRow]:
-    """Children at risk of missing education from schools' returns, longest-running first.
+    """Children at risk of missing education from schools' returns: a safeguarding concern first, then overdue
+    reviews, then the longest-running.
 
     Open part-time timetables; long absence, unknown-destination deletions and places not taken up that are waiting
     for triage or referred (not closed with no further action).
@@ -201,7 +209,10 @@ def at_risk_list(
         )
     if year_group is not None:
         rows = [row for row in rows if row.year_group == year_group]
-    rows.sort(key=lambda row: (not row.overdue, row.since, row.roll_return.pk))
+    # Safeguarding first (issue 11 point 4), then overdue reviews, then the longest-running.
+    rows.sort(
+        key=lambda row: (not row.roll_return.safeguarding_concern, not row.overdue, row.since, row.roll_return.pk)
+    )
     return rows
 
 
@@ -313,3 +324,32 @@ def open_timetables_for_school(*, school_id: int) -> list[tuple[PartTimeTimetabl
         .order_by("timetable__next_review_on", "pk")
     )
     return [(start.timetable, start) for start in starts]
+
+
+def returns_known_children(returns) -> dict[int, list[int]]:
+    """For each return, the children cme already holds that it is (or may be) about, without a second matcher: the
+    child an officer linked it to; otherwise any child with the same UPN (current or former), or with the same name
+    keys (`cme.people.names.search_keys`: spellings and known-as forms agree) and date of birth. Batched: four queries
+    for a page of returns. A hint for triage, never applied: the officer links the return (with the duplicate check)."""
+    found: dict[int, list[int]] = {item.pk: [item.child_id] for item in returns if item.child_id}
+    unlinked = [item for item in returns if not item.child_id]
+    if not unlinked:
+        return found
+    upns = {item.upn for item in unlinked if item.upn}
+    by_upn: dict[str, set[int]] = {}
+    for child_id, upn in Child.objects.filter(upn__in=upns).values_list("pk", "upn"):
+        by_upn.setdefault(upn, set()).add(child_id)
+    for child_id, upn in FormerUpn.objects.filter(upn__in=upns).values_list("child_id", "upn"):
+        by_upn.setdefault(upn, set()).add(child_id)
+    by_name: dict[tuple, set[int]] = {}
+    people = Child.objects.filter(date_of_birth__in={item.date_of_birth for item in unlinked})
+    for child_id, given, family, born in people.values_list("pk", "given_name_key", "family_name_key", "date_of_birth"):
+        by_name.setdefault((given, family, born), set()).add(child_id)
+    for item in unlinked:
+        keys = search_keys(given_name=item.given_name, family_name=item.family_name)
+        ids = by_upn.get(item.upn, set()) | by_name.get(
+            (keys["given_name_key"], keys["family_name_key"], item.date_of_birth), set()
+        )
+        if ids:
+            found[item.pk] = sorted(ids)
+    return found

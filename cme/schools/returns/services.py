@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from cme.accounts.enums import Role
 from cme.accounts.services import command_line_user_get
-from cme.cases.enums import DecisionKind, ReferralSource
-from cme.cases.models import Referral
-from cme.cases.services import referral_create
+from cme.cases.enums import DecisionKind, EnquiryAgency, ReferralSource
+from cme.cases.models import Case, Referral
+from cme.cases.selectors import open_case_for_child
+from cme.cases.services import case_evidence_add, referral_create
 from cme.cases.services.common import decision_record
 from cme.common.bulk import insert_many
 from cme.common.errors import ApplicationError
@@ -28,6 +29,7 @@ from cme.common.writes import require_rationale
 from cme.people.enums import Sex
 from cme.people.models import Child
 from cme.people.services import address_record, child_create_after_review
+from cme.people.services_intake import carers_join_from_source
 from cme.privacy.catalogue import STATUTES
 from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record, disclosure_record_many, disclosure_subject_add
@@ -498,12 +500,21 @@ def return_summary(roll_return: RollReturn) -> str:
 
 
 @transaction.atomic
-def return_refer(*, roll_return: RollReturn, actor: "User", rationale: str) -> Referral:
-    """Turn the return into a referral from the school, for the usual referral triage (accept into a case or not)."""
+def return_refer(*, roll_return: RollReturn, actor: "User", rationale: str) -> Referral | Case:
+    """Turn the return into a referral from the school, for the usual referral triage (accept into a case or not).
+
+    A child who already has an open case gets no second referral: the return's evidence joins that case (a file note
+    and an answered enquiry from the school, `case_evidence_add`), the return is marked so, and the case is returned.
+    Either way the parents the return names join the child's carers, with the return as their source.
+    """
     rationale = require_rationale(rationale)
     roll_return = _locked_untriaged(roll_return)
     if roll_return.child_id is None:
         raise ApplicationError(ERROR_NO_CHILD)
+    return_carers_join(roll_return=roll_return, actor=actor)
+    open_case = open_case_for_child(child_id=roll_return.child_id)
+    if open_case is not None:
+        return _return_evidence_join(roll_return, case=open_case, actor=actor, rationale=rationale)
     referral = referral_create(
         actor=actor,
         child=roll_return.child,
@@ -511,6 +522,7 @@ def return_refer(*, roll_return: RollReturn, actor: "User", rationale: str) -> R
         received_on=roll_return.received_on,
         concerns=return_summary(roll_return),
         referrer_organisation=roll_return.school.name,
+        safeguarding_concern=roll_return.safeguarding_concern,
     )
     _triaged(roll_return, actor=actor, state=TriageState.REFERRED, rationale=rationale, referral=referral)
     return_enrolment_apply(roll_return=roll_return, actor=actor)  # on or off the school's roll (cme.schools.enrolments)
@@ -522,6 +534,50 @@ def return_refer(*, roll_return: RollReturn, actor: "User", rationale: str) -> R
         details={"referral_id": referral.pk},
     )
     return referral
+
+
+def return_source_label(roll_return: RollReturn) -> str:
+    """Where the return came from, in words, as a carer's or a note's source."""
+    return f"return {roll_return.pk} ({roll_return.get_kind_display().lower()}) from {roll_return.school.name}, " \
+        f"received {roll_return.received_on:%-d %B %Y}"  # fmt: skip
+
+
+def return_carers_join(*, roll_return: RollReturn, actor: "User") -> list:
+    """The parents the return names join the child's carers, with the return as their source (at triage only)."""
+    if roll_return.child_id is None or not roll_return.parents:
+        return []
+    return carers_join_from_source(
+        actor=actor,
+        child=roll_return.child,
+        carers=[{**parent, "lives_with": True} for parent in roll_return.parents],
+        source=f"School's {return_source_label(roll_return)}",
+        valid_from=roll_return.received_on,
+    )
+
+
+def _return_evidence_join(roll_return: RollReturn, *, case: Case, actor: "User", rationale: str) -> Case:
+    case_evidence_add(
+        case=case,
+        actor=actor,
+        source=f"the school's {return_source_label(roll_return)}",
+        summary=return_summary(roll_return),
+        agency=EnquiryAgency.SCHOOL,
+        received_on=roll_return.received_on,
+        rationale=rationale,
+        source_kind="return",
+    )
+    _triaged(roll_return, actor=actor, state=TriageState.ADDED_TO_CASE, rationale=rationale, referral=None)
+    RollReturn.objects.filter(pk=roll_return.pk).update(case=case)
+    roll_return.case = case
+    return_enrolment_apply(roll_return=roll_return, actor=actor)  # on or off the school's roll (cme.schools.enrolments)
+    decision_record(
+        actor=actor,
+        kind=DecisionKind.ADD_TO_OPEN_CASE,
+        rationale=rationale,
+        roll_return=roll_return,
+        details={"case_id": case.pk},
+    )
+    return case
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Forms for casework pages. Wording follows the GOV.UK pattern: "Enter …", "Choose …"."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from cme.accounts.enums import Role
 from cme.cases.enums import (
@@ -24,6 +25,7 @@ from cme.cases.selectors import (
     officer_list_allocatable,
 )
 from cme.common.writes import ERROR_NO_RATIONALE
+from cme.people.identifiers import phone_to_e164
 from cme.web.forms import GovukDateField, GovukForm, PastDateField
 
 RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
@@ -75,6 +77,27 @@ class ReferralForm(GovukForm):
         required=False,
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
     )
+    safeguarding_concern = forms.BooleanField(
+        label="The referrer raised a safeguarding concern (triage is due the same school day)", required=False
+    )
+    # A parent or carer the referrer named: joins the child's carers, with the referral as source, when accepted.
+    carer_name = forms.CharField(label="Parent or carer the referrer named (optional)", required=False, max_length=150)
+    carer_relationship = forms.CharField(label="Their relationship to the child", required=False, max_length=50)
+    carer_phone = forms.CharField(label="Their telephone number", required=False, max_length=30)
+    carer_address = forms.CharField(label="Their address, with postcode", required=False, max_length=300)
+
+    def clean(self):
+        cleaned = super().clean()
+        carer = {key: cleaned.pop(f"carer_{key}", "") or "" for key in ("name", "relationship", "phone", "address")}
+        if carer["phone"]:
+            try:
+                carer["phone"] = phone_to_e164(carer["phone"])
+            except ValidationError:
+                self.add_error("carer_phone", "Enter a telephone number, like 01632 960 001 or 07700 900 982")
+        if not carer["name"] and any(carer.values()):
+            self.add_error("carer_name", "Enter the name of the parent or carer")
+        cleaned["carers"] = [carer] if carer["name"] else []
+        return cleaned
 
 
 class ReferralAcceptForm(GovukForm):

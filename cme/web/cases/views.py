@@ -10,10 +10,12 @@ from cme.cases import services
 from cme.cases.access import access_case, access_referral
 from cme.cases.enums import EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
+from cme.cases.priority import case_flag, flagged_first, referral_flag
 from cme.cases.selectors import (
     case_list,
     case_list_for_user,
     case_timeline,
+    children_known,
     open_cases,
     referral_list_for_user,
     sign_off_for_case,
@@ -65,7 +67,8 @@ class CaseListView(AuditedListMixin, PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.filter_form, self.filters = forms.CaseFilterForm.filters_from(self.request.GET, user=self.request.user)
-        return case_list(user=self.request.user, filters=self.filters)
+        # High risk first (issue 11 point 4), then the list's own order.
+        return flagged_first(case_list(user=self.request.user, filters=self.filters), case_flag(), "due_on", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filter_form=self.filter_form, filters=self.filters, **kwargs)
@@ -493,7 +496,8 @@ class ReferralListView(AuditedListMixin, PermissionRequiredMixin, ListView):
     def get_queryset(self):
         status = self.request.GET.get("status", ReferralStatus.RECEIVED)
         status = status if status in ReferralStatus.values else ""
-        return referral_list_for_user(user=self.request.user, status=status).order_by("received_on", "pk")
+        referrals = referral_list_for_user(user=self.request.user, status=status)
+        return flagged_first(referrals, referral_flag(), "received_on", "pk")  # safeguarding first (issue 11 point 4)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -554,6 +558,11 @@ class ReferralDetailView(ReferralAccessMixin, PermissionRequiredMixin, TemplateV
 
 class _ReferralTriageView(ReferralAccessMixin, ServiceFormView):
     permission_required = "cases.triage_referral"
+
+    def get_context_data(self, **kwargs):
+        """Already known (issue 11 point 3): the child's open case, earlier cases and other referrals, with links."""
+        known = children_known(child_ids=[self.referral.child_id], exclude_referral_id=self.referral.pk)
+        return super().get_context_data(already_known=known.get(self.referral.child_id), **kwargs)
 
 
 class ReferralAcceptView(_ReferralTriageView):

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from cme.cases.models import Case
+from cme.cases.selectors import children_known
 from cme.council.selectors import council_settings_get
 from cme.matching import services
 from cme.matching.access import (
@@ -29,7 +31,7 @@ from cme.matching.selectors import (
     source_import_list,
 )
 from cme.matching.sources import COLUMNS, REQUIRED, csv_template, template_header
-from cme.people.access import access_child
+from cme.people.access import access_child, access_child_possible_duplicates
 from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
@@ -103,8 +105,28 @@ class CandidateDetailView(CandidateAccessMixin, PermissionRequiredMixin, Templat
             new_keys=new_keys,
             decisions=candidate.decisions.select_related("decided_by"),
             can_review=self.request.user.has_perm("matching.review_candidate"),
+            already_known=self.already_known(),
             **kwargs,
         )
+
+    def already_known(self) -> list:
+        """The child the candidate is about, or children already held who may be them (the duplicate check, audited),
+        with their cases and waiting referrals (issue 11 point 3)."""
+        candidate = self.candidate
+        if candidate.child_id:
+            ids = [candidate.child_id]
+        else:
+            duplicates = access_child_possible_duplicates(
+                user=self.request.user,
+                given_name=candidate.given_name,
+                family_name=candidate.family_name,
+                date_of_birth=candidate.date_of_birth,
+                postcode=candidate.postcode,
+                related=candidate,
+            )
+            ids = [duplicate.id for duplicate in duplicates]
+        known = children_known(child_ids=ids)
+        return [known[child_id] for child_id in ids if child_id in known]
 
 
 class CandidateConfirmView(CandidateAccessMixin, ServiceFormView):
@@ -142,9 +164,13 @@ class CandidateConfirmView(CandidateAccessMixin, ServiceFormView):
         return self.referral
 
     def get_success_url(self) -> str:
+        if isinstance(self.referral, Case):  # the evidence joined the child's open case
+            return reverse("web:cases:detail", args=[self.referral.pk])
         return reverse("web:referrals:detail", args=[self.referral.pk])
 
-    def success_message(self, referral) -> str:
+    def success_message(self, outcome) -> str:
+        if isinstance(outcome, Case):
+            return f"Match confirmed. The child has an open case, {outcome.reference}: the records were added to it."
         return "Match confirmed. A referral from data matching is waiting to be triaged."
 
 

@@ -7,12 +7,17 @@ from django.shortcuts import get_object_or_404
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
-from cme.cases.selectors import dashboard_for
+from cme.cases.enums import ReferralStatus
+from cme.cases.priority import case_flag
+from cme.cases.selectors import case_list_for_user, dashboard_for, open_cases, referral_list_for_user
 from cme.common.access import audit_list_read
 from cme.council.selectors import council_settings_get
+from cme.matching.selectors import candidate_queue
 from cme.privacy.notice import Controller, notice_build
 from cme.privacy.retention import retention_periods
 from cme.privacy.versions import notice_version_current, notice_version_list
+from cme.schools.enums import TriageState
+from cme.schools.returns.selectors import return_inbox
 from cme.web.mixins import PermissionRequiredMixin, PublicPageMixin
 
 from .cookies import necessary_cookies
@@ -27,9 +32,32 @@ class HomeView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         dashboard = dashboard_for(user=user) if user.has_perm("cases.view_caseload") else None
+        safeguarding = None
         if dashboard is not None:
             _audit_dashboard(user, dashboard)
-        return super().get_context_data(summary=home_summary_for(user=user), dashboard=dashboard, **kwargs)
+            safeguarding = safeguarding_waiting(user)
+        return super().get_context_data(
+            summary=home_summary_for(user=user), dashboard=dashboard, safeguarding=safeguarding, **kwargs
+        )
+
+
+def safeguarding_waiting(user) -> dict[str, int]:
+    """Counts only (no child named) of what waits with a safeguarding concern, and open high-risk cases, for the
+    dashboard's "Safeguarding first" banner (issue 11 point 4); each links to its list, where they come first."""
+    counts = {
+        "referrals": referral_list_for_user(user=user, status=ReferralStatus.RECEIVED)
+        .filter(safeguarding_concern=True)
+        .count(),
+        "cases": open_cases(case_list_for_user(user=user)).filter(case_flag()).count(),
+        "returns": 0,
+        "candidates": 0,
+    }
+    if user.has_perm("schools.view_return_inbox"):
+        counts["returns"] = return_inbox(state=TriageState.RECEIVED).filter(safeguarding_concern=True).count()
+    if user.has_perm("matching.view_candidates"):
+        counts["candidates"] = candidate_queue().filter(flagged=True).count()
+    counts["total"] = sum(counts.values())
+    return counts
 
 
 def _audit_dashboard(user, dashboard) -> None:

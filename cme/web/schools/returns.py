@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from cme.cases.models import Case
+from cme.cases.selectors import children_known
+from cme.common.access import audit_list_read
 from cme.common.errors import ApplicationError
 from cme.people.access import access_child
 from cme.people.ages import year_group_label
@@ -211,7 +214,7 @@ class ReturnInboxView(AuditedListMixin, PermissionRequiredMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             states=TriageState.choices,
             state=self.request.GET.get("state", TriageState.RECEIVED),
             kinds=ReturnKind.choices,
@@ -219,6 +222,21 @@ class ReturnInboxView(AuditedListMixin, PermissionRequiredMixin, ListView):
             counts=selectors.return_inbox_counts(),
             **kwargs,
         )
+        already_known_attach(self.request, context["object_list"])
+        return context
+
+
+def already_known_attach(request, returns) -> None:
+    """Each row says when the child already has a record, an open case or earlier ones, with links (issue 11 point 3);
+    the children so named are audited as a list shown."""
+    rows = list(returns)
+    by_return = selectors.returns_known_children(rows)
+    known = children_known(child_ids=[child_id for ids in by_return.values() for child_id in ids])
+    for item in rows:
+        item.already_known = [known[child_id] for child_id in by_return.get(item.pk, []) if child_id in known]
+    if known:
+        audit_list_read(user=request.user, target_type="people.child", route="web:returns:inbox", shown=list(known),
+                        total=len(known))  # fmt: skip
 
 
 class ReturnAccessMixin:
@@ -252,6 +270,7 @@ class ReturnDetailView(ReturnAccessMixin, PermissionRequiredMixin, TemplateView)
             next_step=selectors.return_next_step(roll_return=self.roll_return),
             timetable_dates=selectors.timetable_dates(timetable) if timetable else None,
             decisions=self.roll_return.decisions.select_related("decided_by"),
+            already_known=children_known(child_ids=[self.roll_return.child_id]).get(self.roll_return.child_id),
             **kwargs,
         )
 
@@ -304,9 +323,13 @@ class ReturnReferView(ReturnAccessMixin, ServiceFormView):
         return self.referral
 
     def get_success_url(self) -> str:
+        if isinstance(self.referral, Case):  # the evidence joined the child's open case
+            return reverse("web:cases:detail", args=[self.referral.pk])
         return reverse("web:referrals:detail", args=[self.referral.pk])
 
-    def success_message(self, referral) -> str:
+    def success_message(self, outcome) -> str:
+        if isinstance(outcome, Case):
+            return f"The child already has an open case, {outcome.reference}: the return was added to it."
         return "Referral created from the return. Triage it to open a case."
 
 
