@@ -91,6 +91,21 @@ SENTENCES: dict[str, str] = {
     AuditEvent.RESTRICTION_PLACED: "{actor} restricted the use of a child's records ({target})",
     AuditEvent.RESTRICTION_LIFTED: "{actor} lifted {target}",
     AuditEvent.RESTRICTION_REFUSED: "{actor} was refused a change or sharing about {target}: restricted",
+    AuditEvent.CASE_EVIDENCE_ADDED: "{actor} added evidence from another source to {target}",
+    AuditEvent.LETTER_GENERATED: "{actor} produced a letter on {target}",
+    AuditEvent.LETTER_SENT: "{actor} recorded a letter on {target} as sent",
+    AuditEvent.LETTER_TEMPLATE_CHANGED: "{actor} changed a letter template",
+    AuditEvent.ATTENDANCE_ORDER_STEP: "{actor} recorded a school attendance order step on {target}",
+    AuditEvent.SUBJECT_ACCESS_PACK_CREATED: "{actor} gathered a subject access pack ({target})",
+    AuditEvent.SUBJECT_ACCESS_PACK_VIEWED: "{actor} viewed a subject access pack ({target})",
+    AuditEvent.SUBJECT_ACCESS_REDACTION_ADDED: "{actor} withheld part of a subject access pack ({target})",
+    AuditEvent.SUBJECT_ACCESS_REDACTION_LIFTED: "{actor} lifted a redaction from a subject access pack ({target})",
+    AuditEvent.SUBJECT_ACCESS_PACK_APPROVED: "{actor} approved a subject access pack for release ({target})",
+    AuditEvent.SUBJECT_ACCESS_PACK_RELEASED: "{actor} released a subject access pack ({target})",
+    AuditEvent.NOTICE_DRAFTED: "A draft of the privacy notice was made from a change to the data catalogue",
+    AuditEvent.NOTICE_PUBLISHED: "{actor} published a version of the privacy notice",
+    AuditEvent.TRAINING_SITE_MADE: "The training site's database was made from the synthetic borough",
+    AuditEvent.TRAINING_RESET: "{actor} put a trainee's exercises back as they were ({target})",
 }
 
 # How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.

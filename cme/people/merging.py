@@ -36,6 +36,7 @@ from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record
 from cme.common.errors import ApplicationError
 from cme.common.writes import require_rationale, update_at_version
+from cme.privacy.restriction import refused_while_restricted
 
 from .enums import ChildMergeState, PersonNameKind, Sex
 from .history import field_changes_record
@@ -67,7 +68,9 @@ MERGE_PLAN: dict[str, str | Excluded] = {
     "cases.Referral.child": MOVE,
     "matching.MatchCandidate.child": MOVE,
     "privacy.LegalHold.child_id": MOVE,  # a hold on the merged record now holds the survivor, which it goes with
-    "privacy.ProcessingRestriction.child_id": MOVE,  # a restriction on either record restricts the one child
+    "privacy.ProcessingRestriction.child_id": Excluded(
+        "A merge, and its undo, are refused while either record is restricted: there is never a restriction to move"
+    ),
     "rights.RequestSubject.subject_id": Excluded("A rights request is logged as made, about the record it named"),
     "privacy.SubjectAccessPack.child_id": Excluded(
         "A subject access pack is the record of what was gathered and disclosed about the record it named"
@@ -270,6 +273,7 @@ def child_merge_decline(*, actor, merge: ChildMerge, rationale: str) -> ChildMer
     return merge
 
 
+@refused_while_restricted("child_merge", lambda kw: [kw["survivor"].pk, kw["merged"].pk])
 @transaction.atomic
 def child_merge(
     *,
@@ -434,6 +438,7 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
 # --- Undoing ---------------------------------------------------------------------------------------------------------
 
 
+@refused_while_restricted("child_merge_undo", lambda kw: [kw["merge"].survivor_id, kw["merge"].merged_id])
 @transaction.atomic
 def child_merge_undo(*, actor, merge: ChildMerge, rationale: str) -> ChildMerge:
     """Undo a merge, as a manager's decision with a rationale: every row it moved goes back to the merged record, the

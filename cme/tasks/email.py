@@ -16,7 +16,7 @@ from django.urls import reverse
 from cme.accounts.enums import TaskEmails
 from cme.accounts.models import User
 
-from .registry import count_by_kind, task_list_for, task_list_holders
+from .registry import caseworkers, count_by_kind, task_list_for, task_list_holders
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +91,9 @@ def send(message: Message) -> None:
     send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to], fail_silently=False)
 
 
-def _recipients(choices) -> list[User]:
-    return list(task_list_holders().filter(task_emails__in=choices).exclude(email="").order_by("pk"))
+def _recipients(choices, *, people=None) -> list[User]:
+    people = task_list_holders() if people is None else people
+    return list(people.filter(task_emails__in=choices).exclude(email="").order_by("pk"))
 
 
 def _send_each(messages: list[Message]) -> int:
@@ -108,7 +109,8 @@ def _send_each(messages: list[Message]) -> int:
 
 
 def digests_send(*, today: date) -> int:
-    """Send each caseworker who chose daily (or immediate) emails their summary; return how many were sent."""
+    """Send each person with a task list (caseworkers, and the DPO for data rights requests) who chose daily (or
+    immediate) emails their summary, when they have tasks; return how many were sent."""
     messages = [
         message
         for user in _recipients([TaskEmails.DAILY, TaskEmails.IMMEDIATE])
@@ -119,4 +121,5 @@ def digests_send(*, today: date) -> int:
 
 def safeguarding_alerts_send() -> int:
     """Email every caseworker who chose immediate emails that a safeguarding concern is waiting; return how many."""
-    return _send_each([safeguarding_message(user=user) for user in _recipients([TaskEmails.IMMEDIATE])])
+    people = _recipients([TaskEmails.IMMEDIATE], people=caseworkers())  # intake: caseworkers triage it, not the DPO
+    return _send_each([safeguarding_message(user=user) for user in people])

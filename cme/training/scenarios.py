@@ -190,10 +190,11 @@ CANDIDATE_FIELDS = (
 
 def candidate_template() -> dict | None:
     """The match candidate the scenarios copy: the surest "living here, on no roll" candidate waiting for review."""
+    waiting = MatchCandidate.objects.filter(review_state=ReviewState.TO_REVIEW).order_by("-score", "pk")
     candidate = (
-        MatchCandidate.objects.filter(kind="not_on_roll", review_state=ReviewState.TO_REVIEW, child__isnull=True)
-        .order_by("-score", "pk")
-        .first()
+        waiting.filter(kind="not_on_roll", child__isnull=True).first()
+        or waiting.filter(kind="not_on_roll").first()
+        or waiting.first()
     )
     if candidate is None:
         return None

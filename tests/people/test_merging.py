@@ -352,3 +352,13 @@ def test_a_merged_record_is_not_counted_as_another_child(manager, pair):
     assert child_count() == 2
     _merge(manager, survivor, merged)
     assert child_count() == 1
+
+
+def test_records_are_not_merged_while_either_is_restricted(manager, dpo, pair):
+    from cme.privacy.restriction import RestrictedError, restriction_place
+
+    survivor, merged = pair
+    restriction_place(actor=dpo, child=merged, reason="The parent contests the record")
+    with pytest.raises(RestrictedError):
+        _merge(manager, survivor, merged, warnings_confirmed=True)
+    assert Child.objects.get(pk=merged.pk).merged_into_id is None

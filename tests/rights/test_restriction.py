@@ -140,6 +140,7 @@ def test_another_childs_records_are_not_affected(restricted, case_factory):
 def test_every_guarded_service_says_so():
     """A guard forgotten on one of these would let a change through: the decorator marks each one."""
     from cme.cases.services import cases, documents, enquiries, notes
+    from cme.people import merging
     from cme.people import services as people
 
     guarded = [
@@ -152,6 +153,8 @@ def test_every_guarded_service_says_so():
         people.address_record,
         people.enrolment_correct,
         people.child_former_upn_add,
+        merging.child_merge,
+        merging.child_merge_undo,
         cases.case_status_change,
         cases.case_set_risk,
         cases.case_reallocate,

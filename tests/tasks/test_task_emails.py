@@ -29,7 +29,7 @@ def people(user_factory, case_factory, enquiry_factory, roll_return_factory):
     daily = user_factory(role=Role.CME_OFFICER, task_emails=TaskEmails.DAILY)
     immediate = user_factory(role=Role.CME_MANAGER, task_emails=TaskEmails.IMMEDIATE)
     silent = user_factory(role=Role.CME_OFFICER, task_emails=TaskEmails.NONE)
-    dpo = user_factory(role=Role.DPO, task_emails=TaskEmails.IMMEDIATE)  # not a caseworker: never emailed
+    dpo = user_factory(role=Role.DPO, task_emails=TaskEmails.IMMEDIATE)  # no safeguarding alerts; no tasks here
     case = case_factory(officer=daily, status=CaseStatus.ENQUIRIES, due_on=MONDAY - datetime.timedelta(days=1))
     case.child.given_name, case.child.family_name, case.child.upn = "Ottoline", "Quarrender", "A123456789012"
     case.child.save()

@@ -90,3 +90,20 @@ def test_a_school_attendance_order_s_next_deadline_is_a_task_for_the_case_s_offi
          datetime.date(2026, 11, 17))
     ]  # fmt: skip
     assert case.child.family_name not in tasks[0].label
+
+
+def test_the_dpo_s_daily_email_counts_the_requests_due_and_names_no_one(dpo):
+    from cme.accounts.enums import TaskEmails
+    from cme.tasks.email import digest_message
+
+    dpo.task_emails = TaskEmails.DAILY
+    dpo.save()
+    request_record(
+        actor=dpo, kind=RequestKind.ERASURE, requester_name="Quentin Applethwaite", details="Erase my daughter's file",
+        received_on=TODAY - datetime.timedelta(days=40),
+    )  # fmt: skip
+
+    message = digest_message(user=dpo, today=TODAY)
+
+    assert message is not None and "Data rights requests due" in message.body
+    assert "Applethwaite" not in message.body and "Applethwaite" not in message.subject

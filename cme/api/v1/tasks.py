@@ -29,6 +29,9 @@ class TaskListApi(APIView):
         def get_link(self, task) -> str:
             return self.context["request"].build_absolute_uri(task.link)
 
+        class Meta:
+            ref_name = "Task"
+
     @extend_schema(
         responses={200: OutputSerializer(many=True), **error_responses(401, 403)},
         summary="Your tasks: enquiry answers, case reviews, triage and timetable reviews, overdue first",
