@@ -5,6 +5,9 @@ PYTHON ?= python3
 PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist), each test file on one worker, so a file's costly fixtures (a browser
+# test's borough, the production smoke test's servers) are made once. `make test PYTEST_PARALLEL=` runs it serially.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 VENV := .venv
 BIN := $(VENV)/bin
 ASSETS := cme/web/static/cme/build/application.css
@@ -48,7 +51,7 @@ run: install assets $(DEMO_SETTINGS)
 	$(BIN)/cme run --host $(HOST) --port $(PORT)
 
 test: install-dev assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
