@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0008_known_children_and_safeguarding"),
+        ("cases", "0007_known_children_and_safeguarding"),
         ("schools", "0004_enrolment_source"),
     ]
 
