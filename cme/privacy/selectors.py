@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 
-from .models import AccessPurpose, Disclosure
+from .models import AccessPurpose, Disclosure, SubjectAccessPack
 
 
 def access_purpose_current(*, user, subject: models.Model, session_key: str) -> AccessPurpose | None:
@@ -53,3 +53,8 @@ def disclosure_list_for_subject(*, subject: models.Model) -> QuerySet[Disclosure
     return Disclosure.objects.filter(
         subjects__subject_type=ContentType.objects.get_for_model(subject), subjects__subject_id=subject.pk
     ).select_related("recorded_by")
+
+
+def subject_access_packs_for_request(*, reference: str) -> QuerySet[SubjectAccessPack]:
+    """The subject access packs gathered for a rights request (named by its reference), oldest first."""
+    return SubjectAccessPack.objects.filter(request_reference=reference).order_by("pk")

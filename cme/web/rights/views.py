@@ -13,6 +13,7 @@ from cme.common.errors import ApplicationError
 from cme.people.models import Carer, Child
 from cme.privacy.models import ProcessingRestriction
 from cme.privacy.restriction import restriction_lift, restrictions_in_force
+from cme.privacy.selectors import subject_access_packs_for_request
 from cme.rights import services
 from cme.rights.enums import RequestKind, RequestStatus
 from cme.rights.models import RightsRequest
@@ -111,9 +112,7 @@ class RequestDetailView(_RequestMixin, PermissionRequiredMixin, TemplateView):
         )
         packs = []
         if req.kind == RequestKind.ACCESS:  # the subject access packs gathered for this request (cme.privacy.sar)
-            from cme.privacy.models import SubjectAccessPack
-
-            packs = list(SubjectAccessPack.objects.filter(request_reference=req.reference).order_by("pk"))
+            packs = list(subject_access_packs_for_request(reference=req.reference))
         return super().get_context_data(
             clock=request_clock(req),
             subjects=rows,
