@@ -128,3 +128,36 @@ def school_rolls_in_use(*, on: date | None = None) -> list[RollInUse]:
             )
         )
     return sorted(in_use, key=lambda roll: (roll.received_on, roll.school_name))
+
+
+_DETAIL_FIELDS = ("given_name", "middle_names", "known_as", "family_name", "date_of_birth", "sex", "address_line1",
+                  "address_line2", "town", "postcode", "uprn", "upn", "nhs_number")  # fmt: skip
+
+
+def candidate_record_details(*, candidate: MatchCandidate) -> dict[str, dict]:
+    """The details of the source records behind an opened candidate, by record key (`source id:reference`), as the
+    run read them: the import received on the evidence's date, at its line. For the values in the candidate page's
+    field-by-field tables; read only after `access_candidate` has opened (and audited) the candidate."""
+    wanted = Q(pk__in=[])
+    keys: dict[tuple[int, str, int], str] = {}
+    for record in (candidate.evidence or {}).get("records", []):
+        source_id, _, reference = str(record.get("key", "")).partition(":")
+        if not source_id.isdigit() or not reference or not isinstance(record.get("line"), int):
+            continue
+        try:
+            received_on = date.fromisoformat(str(record.get("received_on", ""))[:10])
+        except ValueError:
+            continue
+        keys[(int(source_id), reference, record["line"])] = record["key"]
+        wanted |= Q(source_import__source_id=int(source_id), record_ref=reference, line=record["line"],
+                    source_import__received_on=received_on)  # fmt: skip
+    if not keys:
+        return {}
+    rows = SourceRecord.objects.filter(wanted).order_by("pk").values("source_import__source_id", "record_ref", "line",
+                                                                       *_DETAIL_FIELDS)  # fmt: skip
+    details: dict[str, dict] = {}
+    for row in rows:  # the newest import of that day wins
+        key = keys.get((row["source_import__source_id"], row["record_ref"], row["line"]))
+        if key:
+            details[key] = {name: row[name] for name in _DETAIL_FIELDS}
+    return details

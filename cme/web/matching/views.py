@@ -19,11 +19,13 @@ from cme.matching.access import (
     source_import_visible,
 )
 from cme.matching.enums import CandidateKind, SourceKind
+from cme.matching.evidence import candidate_evidence, plain_date, run_count_rows, run_setting_rows
 from cme.matching.models import DataSource, MatchRun
 from cme.matching.selectors import (
     QUEUE_FILTERS,
     candidate_queue,
     candidate_queue_counts,
+    candidate_record_details,
     data_source_list,
     match_run_list,
     rejected_rows_for,
@@ -95,14 +97,9 @@ class CandidateDetailView(CandidateAccessMixin, PermissionRequiredMixin, Templat
 
     def get_context_data(self, **kwargs):
         candidate = self.candidate
-        evidence = candidate.evidence or {}
-        new_keys = set(candidate.record_keys) - set(candidate.reviewed_keys) if candidate.reopened else set()
+        shown = candidate_evidence(candidate, details=candidate_record_details(candidate=candidate))
         return super().get_context_data(
-            records=evidence.get("records", []),
-            links=evidence.get("links", []),
-            closest=evidence.get("closest_roll_entry"),
-            roll_entry=evidence.get("roll_entry"),
-            new_keys=new_keys,
+            shown=shown,
             decisions=candidate.decisions.select_related("decided_by"),
             can_review=self.request.user.has_perm("matching.review_candidate"),
             already_known=self.already_known(),
@@ -223,12 +220,11 @@ class MatchRunDetailView(PermissionRequiredMixin, TemplateView):
         settings = run.settings or {}
         return super().get_context_data(
             run=run,
-            settings_rows=[
-                (key, value)
-                for key, value in settings.items()
-                if key not in ("imports", "options", "school_rolls", "process")
+            settings_rows=run_setting_rows(settings),
+            count_rows=run_count_rows(run.counts),
+            imports=[
+                {**item, "received_on": plain_date(item.get("received_on"))} for item in settings.get("imports", [])
             ],
-            imports=settings.get("imports", []),
             school_rolls_used=[
                 {**roll, "received_on": date.fromisoformat(roll["received_on"])}
                 for roll in settings.get("school_rolls", [])
