@@ -675,3 +675,103 @@ def _plain_value(value) -> str:
         return "Not recorded"
     text = str(value)
     return plain_date(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The model over time: a line per measure, run after run, and the thresholds in words
+
+
+@dataclass
+class ChartLine:
+    label: str
+    colour: str
+    dash: str
+    points: list[tuple[float, float, str]]  # x, y, the value in words
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{x},{y}" for x, y, _text in self.points)
+
+
+@dataclass
+class AgreementChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    bottom_y: int
+    right_x: int
+    lines: list[ChartLine]
+    y_ticks: list[tuple[float, str]]
+    x_labels: list[tuple[float, str]]
+    description: str
+
+
+def agreement_chart(agreements: list) -> AgreementChart | None:
+    """A line chart of the share confirmed and the run's average confidence, run after run (oldest first), for the
+    runs with decisions; None with fewer than two such runs (a table says it better)."""
+    decided = [a for a in agreements if a.decided]
+    if len(decided) < 2:
+        return None
+    width, height, left, top, right, bottom = 640, 260, 56, 16, 16, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(index: int) -> float:
+        return round(left + plot_w * index / (len(decided) - 1), 1)
+
+    def y_of(value: float) -> float:
+        return round(top + plot_h * (1 - value), 1)
+
+    confirmed = [a.share_confirmed for a in decided]
+    sure = [a.average_confidence for a in decided]
+    lines = [
+        ChartLine("Share confirmed by officers", "#1d70b8", "",
+                  [(x_of(i), y_of(v), percent(v)) for i, v in enumerate(confirmed)]),
+        ChartLine("How sure the run was, on average", "#505a5f", "6 4",
+                  [(x_of(i), y_of(v), percent(v)) for i, v in enumerate(sure)]),
+    ]  # fmt: skip
+    every = max(1, math.ceil(len(decided) / 8))
+    x_labels = [(x_of(i), f"Run {a.run.pk}") for i, a in enumerate(decided) if i % every == 0 or i == len(decided) - 1]
+    words = "; ".join(
+        f"run {a.run.pk}: {percent(a.share_confirmed)} confirmed, run {percent(a.average_confidence)} sure"
+        for a in decided
+    )
+    return AgreementChart(
+        width=width, height=height, left=left, top=top, bottom_y=top + plot_h, right_x=width - right, lines=lines,
+        y_ticks=[(y_of(v), f"{round(v * 100)}%") for v in (0, 0.25, 0.5, 0.75, 1.0)], x_labels=x_labels,
+        description=f"Oldest run first. {words}.",
+    )  # fmt: skip
+
+
+def threshold_explanation(settings: dict) -> list[tuple[str, str, str]]:
+    """The run's thresholds as (what it decides, the value in words, why it is set there)."""
+    dedupe = _number(settings.get("dedupe_threshold")) or 0.95
+    on_roll = _number(settings.get("on_roll_threshold")) or 0.5
+    kept = _number(settings.get("evidence_threshold")) or 0.05
+    return [
+        (
+            "When two records are one child",
+            f"{percent(dedupe)} likely or more",
+            "Set high on purpose. Twins, brothers and sisters share a family name and an address, and twins a date "
+            "of birth; a lower threshold would join them into one child and could hide a child on no roll inside a "
+            "brother or sister who is on one. Two records must also have dates of birth that could be one date and "
+            "given names that could be one name, whatever the score, unless they share an NHS number or unique "
+            "pupil number.",
+        ),
+        (
+            "When a pupil on a school roll counts as the child",
+            f"{percent(on_roll)} likely or more",
+            "A child is raised for review when no pupil on any roll is at least this likely to be them: the run "
+            "counts a pupil as the child once that is more likely than not. Higher, more children who are on a roll "
+            "under a misspelt name would reach the queue; lower, a child missing education could be hidden behind "
+            "another child's roll entry. Missing a child costs more than an officer's look, so it sits at even "
+            "chances, with a safety net that also counts a pupil at the same postcode with the same surname and a "
+            "date of birth and given name that could be the same.",
+        ),
+        (
+            "Which roll entries are kept as evidence",
+            f"{percent(kept)} likely or more",
+            "Only so that a candidate's page can show the closest roll entry and why it fell short. It decides "
+            "nothing.",
+        ),
+    ]

@@ -232,6 +232,21 @@ class MatchDecision(models.Model):
     referral = models.ForeignKey("cases.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # What the model said when the person decided, kept with the decision so that each run's tally of decisions stays
+    # true when a later run reopens or rescores the candidate (cme.matching.selectors.model_agreement).
+    run = models.ForeignKey(
+        MatchRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        help_text="The match run whose proposal the person decided (the candidate's latest run then).",
+    )
+    confidence = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="How sure that run was that the candidate is right, 0 to 1 (cme.matching.evidence).",
+    )
 
     class Meta:
         ordering = ["-decided_at", "-pk"]

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from cme.cases.priority import child_flag, flagged_first
 
-from .enums import ImportState, ReviewState, RunState, SourceKind
-from .models import DataSource, MatchCandidate, MatchRun, RejectedRow, SourceImport, SourceRecord
+from .enums import ImportState, MatchDecisionKind, ReviewState, RunState, SourceKind
+from .models import DataSource, MatchCandidate, MatchDecision, MatchRun, RejectedRow, SourceImport, SourceRecord
 
 QUEUE_FILTERS = {
     "to_review": Q(review_state=ReviewState.TO_REVIEW, is_current=True),
@@ -161,3 +161,149 @@ def candidate_record_details(*, candidate: MatchCandidate) -> dict[str, dict]:
         if key:
             details[key] = {name: row[name] for name in _DETAIL_FIELDS}
     return details
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The model over time: how each run's candidates were decided, by how sure the run was
+
+
+# How sure a run was that a candidate is right (cme.matching.evidence.candidate_confidence), in bands.
+CONFIDENCE_BANDS = (
+    (0.0, 0.5, "Under 50%"),
+    (0.5, 0.8, "50% to 80%"),
+    (0.8, 0.95, "80% to 95%"),
+    (0.95, 0.99, "95% to 99%"),
+    (0.99, 1.0, "99% or more"),
+)
+
+
+def confidence_band(confidence: float | None) -> int:
+    """The index of the band `confidence` falls in (the last band includes 1)."""
+    value = 1.0 if confidence is None else confidence
+    for index, (low, high, _label) in enumerate(CONFIDENCE_BANDS):
+        if low <= value < high:
+            return index
+    return len(CONFIDENCE_BANDS) - 1 if value >= 1.0 else 0
+
+
+@dataclass
+class BandTally:
+    """One band of one run: its candidates, and how officers decided them."""
+
+    label: str
+    confirmed: int = 0
+    dismissed: int = 0
+    still_open: int = 0
+    not_found_again: int = 0
+    confidence_sum: float = 0.0  # of the decided ones, for the average
+
+    @property
+    def decided(self) -> int:
+        return self.confirmed + self.dismissed
+
+    @property
+    def candidates(self) -> int:
+        return self.decided + self.still_open + self.not_found_again
+
+    @property
+    def share_confirmed(self) -> float | None:
+        return self.confirmed / self.decided if self.decided else None
+
+
+@dataclass
+class RunAgreement:
+    """How well one run's scores agreed with the officers' decisions on its candidates."""
+
+    run: MatchRun
+    bands: list[BandTally]
+    threshold: float  # the lowest confidence the run raises a candidate at, from its on-roll threshold
+
+    def _sum(self, name: str, bands=None) -> int:
+        return sum(getattr(band, name) for band in (self.bands if bands is None else bands))
+
+    @property
+    def candidates(self) -> int:
+        return self._sum("candidates")
+
+    @property
+    def confirmed(self) -> int:
+        return self._sum("confirmed")
+
+    @property
+    def dismissed(self) -> int:
+        return self._sum("dismissed")
+
+    @property
+    def decided(self) -> int:
+        return self._sum("decided")
+
+    @property
+    def still_open(self) -> int:
+        return self._sum("still_open") + self._sum("not_found_again")
+
+    @property
+    def share_confirmed(self) -> float | None:
+        """Precision as officers judged it: of the candidates decided, the share confirmed."""
+        return self.confirmed / self.decided if self.decided else None
+
+    @property
+    def precision_at_threshold(self) -> float | None:
+        """Of the decided candidates the run was at least as sure of as its threshold, the share confirmed."""
+        above = [band for band, (low, _h, _l) in zip(self.bands, CONFIDENCE_BANDS, strict=True)
+                 if low >= self.threshold - 1e-9]  # fmt: skip
+        decided = self._sum("decided", above)
+        return self._sum("confirmed", above) / decided if decided else None
+
+    @property
+    def average_confidence(self) -> float | None:
+        """How sure the run was, on average, of the candidates officers decided."""
+        return sum(band.confidence_sum for band in self.bands) / self.decided if self.decided else None
+
+    @property
+    def gap(self) -> float | None:
+        """How much surer the run was than the officers' decisions bore out (positive: too sure), 0 to 1."""
+        if self.average_confidence is None or self.share_confirmed is None:
+            return None
+        return self.average_confidence - self.share_confirmed
+
+
+def model_agreement(*, limit: int = 24) -> list[RunAgreement]:
+    """For each of the latest `limit` finished runs, newest first: its candidates by confidence band, and how
+    officers decided them.
+
+    A decision counts for the run whose proposal was decided, with the confidence that run had: both are kept on the
+    decision (`MatchDecision.run`, `.confidence`) when it is made, so a later run reopening or rescoring the
+    candidate never changes an earlier run's tally; a reopened candidate decided again counts again, for the later
+    run. A candidate still waiting counts, as open, for the latest run that proposed it (or, if no run finds it any
+    more, as not found again), with that run's confidence.
+    """
+    from .evidence import candidate_confidence
+
+    runs = list(MatchRun.objects.filter(state=RunState.FINISHED).select_related("started_by").order_by("-pk")[:limit])
+    if not runs:
+        return []
+    tallies = {run.pk: [BandTally(label) for _low, _high, label in CONFIDENCE_BANDS] for run in runs}
+    decisions = MatchDecision.objects.filter(run__in=runs).values_list("run_id", "kind", "confidence")
+    for run_id, kind, confidence in decisions:
+        band = tallies[run_id][confidence_band(confidence)]
+        if kind == MatchDecisionKind.CONFIRM:
+            band.confirmed += 1
+        else:
+            band.dismissed += 1
+        band.confidence_sum += 1.0 if confidence is None else confidence
+    waiting = MatchCandidate.objects.filter(review_state=ReviewState.TO_REVIEW, last_run__in=runs).values_list(
+        "last_run_id", "is_current", "kind", "score", "evidence__closest_roll_entry__probability",
+        "evidence__roll_entry__probability",
+    )  # fmt: skip
+    for run_id, is_current, kind, score, closest, linked in waiting:
+        evidence = {"closest_roll_entry": {"probability": closest}, "roll_entry": {"probability": linked}}
+        band = tallies[run_id][confidence_band(candidate_confidence(kind=kind, score=score, evidence=evidence))]
+        if is_current:
+            band.still_open += 1
+        else:
+            band.not_found_again += 1
+    agreements = []
+    for run in runs:
+        on_roll = float((run.settings or {}).get("on_roll_threshold") or 0.5)
+        agreements.append(RunAgreement(run=run, bands=tallies[run.pk], threshold=1.0 - on_roll))
+    return agreements

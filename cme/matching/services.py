@@ -32,6 +32,7 @@ from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record, disclosure_subject_add
 from cme.schools.selectors import school_urn_for_laestab
 
+from .evidence import candidate_confidence
 from .enums import CandidateKind, ImportState, MatchDecisionKind, ReviewState, RunState, SourceKind
 from .models import DataSource, MatchCandidate, MatchDecision, MatchRun, RejectedRow, SourceImport, SourceRecord
 from .sources import SourceExtract, SourceFileRefused, ctf_roll_read, extract_read, is_xml
@@ -486,6 +487,8 @@ def candidate_dismiss(*, candidate: MatchCandidate, actor: "User", rationale: st
 
 
 def _review_settle(candidate, *, actor, kind, rationale, referral=None, child=None) -> MatchDecision:
+    """Record the decision with what the model said then (the run that proposed the candidate and how sure it was),
+    so that the run's tally of decisions never changes when a later run reopens or rescores the candidate."""
     decision = MatchDecision.objects.create(
         candidate=candidate,
         kind=kind,
@@ -493,6 +496,8 @@ def _review_settle(candidate, *, actor, kind, rationale, referral=None, child=No
         record_keys=candidate.record_keys,
         referral=referral,
         decided_by=actor,
+        run_id=candidate.last_run_id,
+        confidence=candidate_confidence(kind=candidate.kind, score=candidate.score, evidence=candidate.evidence),
     )
     review_state = ReviewState.CONFIRMED if kind == MatchDecisionKind.CONFIRM else ReviewState.DISMISSED
     MatchCandidate.objects.filter(pk=candidate.pk).update(

@@ -2226,6 +2226,8 @@ _ENTRIES: list[FieldEntry] = [
             "record_keys": "Which source records the officer had before them",
             "referral": "The referral a confirmation made",
             "decided_at": "When the officer decided",
+            "run": "The match run whose proposal the officer decided",
+            "confidence": "How sure that match run was that the candidate was right, when the officer decided",
         },
         purposes=_MATCHING,
         recipients=(),

@@ -232,6 +232,7 @@ DOORS: dict[str, Door] = {
     "web:matching:runs": NONE,
     "web:matching:run-start": NONE,
     "web:matching:run": NONE,
+    "web:matching:model-over-time": NONE,
     "web:matching:sources": NONE,
     "web:matching:source-create": NONE,
     "web:matching:import-create": NONE,

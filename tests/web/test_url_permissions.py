@@ -181,6 +181,7 @@ MATRIX = {
     "web:matching:runs": ("page", only(*CASEWORKERS, "dpo", "analyst")),
     "web:matching:run-start": ("page", only(*CASEWORKERS)),
     "web:matching:run": ("page", only(*CASEWORKERS, "dpo", "analyst")),
+    "web:matching:model-over-time": ("page", only(*CASEWORKERS)),
     "web:matching:sources": ("page", only(*CASEWORKERS, "dpo")),
     "web:matching:source-create": ("page", only("manager")),
     "web:matching:import-create": ("page", only(*CASEWORKERS)),

@@ -13,6 +13,7 @@ matching_urls = (
         path("runs/", views.MatchRunListView.as_view(), name="runs"),
         path("runs/new/", views.MatchRunStartView.as_view(), name="run-start"),
         path("runs/<int:run_id>/", views.MatchRunDetailView.as_view(), name="run"),
+        path("runs/model-over-time/", views.ModelOverTimeView.as_view(), name="model-over-time"),
         path("sources/", views.DataSourceListView.as_view(), name="sources"),
         path("sources/new/", views.DataSourceCreateView.as_view(), name="source-create"),
         path("sources/<int:source_id>/import/", views.SourceImportCreateView.as_view(), name="import-create"),

@@ -19,7 +19,14 @@ from cme.matching.access import (
     source_import_visible,
 )
 from cme.matching.enums import CandidateKind, SourceKind
-from cme.matching.evidence import candidate_evidence, plain_date, run_count_rows, run_setting_rows
+from cme.matching.evidence import (
+    agreement_chart,
+    candidate_evidence,
+    plain_date,
+    run_count_rows,
+    run_setting_rows,
+    threshold_explanation,
+)
 from cme.matching.models import DataSource, MatchRun
 from cme.matching.selectors import (
     QUEUE_FILTERS,
@@ -27,7 +34,9 @@ from cme.matching.selectors import (
     candidate_queue_counts,
     candidate_record_details,
     data_source_list,
+    match_run_latest_finished,
     match_run_list,
+    model_agreement,
     rejected_rows_for,
     school_rolls_in_use,
     source_import_list,
@@ -230,6 +239,25 @@ class MatchRunDetailView(PermissionRequiredMixin, TemplateView):
                 for roll in settings.get("school_rolls", [])
             ],
             model_size=len(str(run.model_json)) if run.model_json else 0,
+            **kwargs,
+        )
+
+
+class ModelOverTimeView(PermissionRequiredMixin, TemplateView):
+    """How well the matching's scores agreed with officers' decisions, run after run, and how the thresholds were
+    chosen. Counts only: no child is named."""
+
+    permission_required = "matching.view_model_agreement"
+    template_name = "matching/model_over_time.html"
+    nav_section = "matching"
+
+    def get_context_data(self, **kwargs):
+        agreements = model_agreement()
+        latest = agreements[0].run if agreements else match_run_latest_finished()
+        return super().get_context_data(
+            agreements=agreements,
+            chart=agreement_chart(list(reversed(agreements))),
+            thresholds=threshold_explanation((latest.settings or {}) if latest else {}),
             **kwargs,
         )
 
