@@ -32,8 +32,8 @@ from cme.privacy.enums import DataCategory, Direction, LawfulBasis, Purpose
 from cme.privacy.services import disclosure_record, disclosure_subject_add
 from cme.schools.selectors import school_urn_for_laestab
 
-from .evidence import candidate_confidence
 from .enums import CandidateKind, ImportState, MatchDecisionKind, ReviewState, RunState, SourceKind
+from .evidence import candidate_confidence
 from .models import DataSource, MatchCandidate, MatchDecision, MatchRun, RejectedRow, SourceImport, SourceRecord
 from .sources import SourceExtract, SourceFileRefused, ctf_roll_read, extract_read, is_xml
 
