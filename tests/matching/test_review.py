@@ -149,7 +149,7 @@ def test_the_evidence_shows_the_per_field_match_weights(sign_in, officer, match_
         }
     )
     page = sign_in(officer).get(reverse("web:matching:candidate", args=[candidate.pk])).content.decode()
-    assert "Day and month swapped" in page and "9.1" in page and "-13.3" in page
+    assert "Day and month swapped" in page and "+9.1" in page and "\u221213.3" in page  # a true minus sign
 
 
 def api_client(user) -> APIClient:
