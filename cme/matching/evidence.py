@@ -123,9 +123,11 @@ def plain_date(value) -> str:
     return f"{parsed.day} {parsed:%B %Y}"
 
 
-def signed(weight: float) -> str:
-    """A weight with its sign, using a true minus sign: "+4.2", "\u22123.1"."""
-    return f"+{weight:.1f}" if weight >= 0 else f"\u2212{abs(weight):.1f}"
+def signed(weight: float, *, places: int = 1) -> str:
+    """A weight with its sign, using a true minus sign: "+4.2", "\u22123.1"; nothing at all is "0"."""
+    if round(weight, places) == 0:
+        return "0"
+    return f"+{weight:.{places}f}" if weight > 0 else f"\u2212{abs(weight):.{places}f}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -228,6 +230,11 @@ class Waterfall:
     bar_height = ROW_HEIGHT - 8
     label_x = LABEL_WIDTH - 8
     axis_top = TOP - 4
+
+    @property
+    def header_x(self) -> float:
+        """Where "Against / For" is written: over zero, kept inside the chart."""
+        return min(max(self.zero_x, LABEL_WIDTH + 80), self.width - 80)
 
     @property
     def axis_bottom(self) -> int:
@@ -360,7 +367,7 @@ def _lay_out(chart: Waterfall, steps: list[Step]) -> None:
     chart.height = TOP + len(steps) * ROW_HEIGHT + BOTTOM
     value = low
     while value <= high + 1e-9:
-        chart.ticks.append((x_of(value), signed(value) if value else "0"))
+        chart.ticks.append((x_of(value), signed(value, places=0)))
         value += span
 
 
