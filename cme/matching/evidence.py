@@ -575,7 +575,8 @@ def why_raised(candidate) -> str:
         )
     else:
         roll = "no pupil on any school roll we hold came close to them"
-    return f"Raised because {held} place a child of compulsory school age here, and {roll}."
+    verb = "places" if count == 1 else "place"
+    return f"Raised because {held} {verb} a child of compulsory school age here, and {roll}."
 
 
 def _joined(items: list[str]) -> str:

@@ -213,7 +213,7 @@ def test_a_pupil_who_moved_away_and_a_lone_record_say_why_in_one_sentence(sign_i
 
     assert "Raised because this child is on the roll of Wyndley Primary, but every record placing them" in moved
     assert "31 August 2026" in moved and "97% likely the same child" in moved
-    assert ("Raised because 1 current record from Council tax place a child of compulsory school age here, and no "
+    assert ("Raised because 1 current record from Council tax places a child of compulsory school age here, and no "
             "pupil on any school roll we hold came close to them.") in lone  # fmt: skip
     assert "<svg" not in page(client, made_up_run["lone"])
 
