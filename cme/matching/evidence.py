@@ -721,7 +721,7 @@ def agreement_chart(agreements: list) -> AgreementChart | None:
     decided = [a for a in agreements if a.decided]
     if len(decided) < 2:
         return None
-    width, height, left, top, right, bottom = 640, 260, 56, 16, 16, 44
+    width, height, left, top, right, bottom = 640, 260, 56, 16, 30, 44
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x_of(index: int) -> float:
