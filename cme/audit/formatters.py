@@ -114,7 +114,7 @@ SENTENCES: dict[str, str] = {
     AuditEvent.TRANSFER_RECEIVED: "{actor} received {target} from another council as {related}",
     AuditEvent.TRANSFER_RECEIPT_DOWNLOADED: "{actor} downloaded the receipt for {target}",
     AuditEvent.TRANSFER_RECEIPT_RECORDED: "{actor} recorded the receiving council's receipt for {target}",
-    AuditEvent.TRANSFER_REFUSED: "{actor} was refused a transfer file ({reason}) said to be from {target}",
+    AuditEvent.TRANSFER_REFUSED: "{actor} was refused a transfer file ({refusal}) said to be from {target}",
 }
 
 # How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.

@@ -57,9 +57,9 @@ def canonical(document) -> bytes:
     For documents of strings, integers, booleans, null, arrays and objects with ASCII keys (all this format uses)
     this is the JSON Canonicalization Scheme (RFC 8785).
     """
-    return json.dumps(
-        document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
+        "utf-8"
+    )
 
 
 def b64(raw: bytes) -> str:
@@ -204,12 +204,14 @@ class Party:
 
 
 def _kek(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=WRAP_INFO + ephemeral_public + recipient_public).derive(
-        shared
-    )
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=WRAP_INFO + ephemeral_public + recipient_public
+    ).derive(shared)
 
 
-def package_seal(*, payload: dict, sender: Party, recipient: Party, signing_key: Ed25519PrivateKey) -> tuple[str, bytes]:
+def package_seal(
+    *, payload: dict, sender: Party, recipient: Party, signing_key: Ed25519PrivateKey
+) -> tuple[str, bytes]:
     """A package for `recipient` (its X25519 key in `recipient.key`) signed by `sender` (`sender.key` is its Ed25519
     public key). Returns (package id, the file's bytes)."""
     package_id = str(uuid.uuid4())
@@ -297,11 +299,16 @@ def package_header(envelope: dict) -> PackageHeader:
     if envelope.get("format") != PACKAGE_FORMAT:
         raise TransferFormatError("The file is not a transfer package.", reason="malformed")
     encryption = envelope.get("encryption")
-    if not isinstance(encryption, dict) or (
-        encryption.get("key_agreement"),
-        encryption.get("kdf"),
-        encryption.get("cipher"),
-    ) != (KEY_AGREEMENT, KDF, CIPHER) or envelope.get("signature_algorithm") != SIGNATURE:
+    if (
+        not isinstance(encryption, dict)
+        or (
+            encryption.get("key_agreement"),
+            encryption.get("kdf"),
+            encryption.get("cipher"),
+        )
+        != (KEY_AGREEMENT, KDF, CIPHER)
+        or envelope.get("signature_algorithm") != SIGNATURE
+    ):
         raise TransferFormatError("The package uses algorithms this cme does not read.", reason="version")
     header = {key: value for key, value in envelope.items() if key != "ciphertext"}
     return PackageHeader(

@@ -102,7 +102,9 @@ def payload_build(*, case: Case, include_notes: bool, sender_contact: dict) -> d
         "notes_included": include_notes,
         "notes": [
             {"written_on": note.created_at.date().isoformat(), "text": note.text}
-            for note in (case.notes.filter(correction__isnull=True).order_by("created_at", "pk") if include_notes else [])
+            for note in (
+                case.notes.filter(correction__isnull=True).order_by("created_at", "pk") if include_notes else []
+            )
         ],
         "contact": sender_contact,
     }
@@ -164,7 +166,9 @@ def child_postcode(payload: dict) -> str:
 def _one_line(address) -> str:
     if not isinstance(address, dict):
         return ""
-    return ", ".join(str(address.get(k) or "").strip() for k in ("line1", "line2", "town", "postcode") if address.get(k))
+    return ", ".join(
+        str(address.get(k) or "").strip() for k in ("line1", "line2", "town", "postcode") if address.get(k)
+    )
 
 
 def _label(value) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -299,7 +300,7 @@ def _refuse(actor, error: crypto.TransferFormatError | TransferRefused, *, sende
         event=AuditEvent.TRANSFER_REFUSED,
         target_type="transfers.council",
         target_id=sender or "unknown",
-        payload={"reason": error.reason, "file": what},
+        payload={"refusal": error.reason, "file": what},
     )
     return TransferRefused(error.message, reason=error.reason)
 
@@ -372,9 +373,7 @@ def _opened(actor, document: dict, data: bytes) -> tuple[crypto.PackageHeader, C
     return head, council, payload
 
 
-def _package_import(
-    *, actor, document: dict, data: bytes, child_id: int | None, new_child_reason: str
-) -> Imported:
+def _package_import(*, actor, document: dict, data: bytes, child_id: int | None, new_child_reason: str) -> Imported:
     head, council, payload = _opened(actor, document, data)
     details = package.child_details(payload)
     with transaction.atomic():
@@ -439,13 +438,18 @@ def transfer_receive(
         if child is None:
             raise ApplicationError(ERROR_NO_CHILD, field="child")
     else:
-        child = child_create(
-            actor=actor,
-            **details,
-            postcode=package.child_postcode(payload),
-            confirmed_new=bool(new_child_reason.strip()),
-            reason=new_child_reason.strip() or "",
-        )
+        try:
+            child = child_create(
+                actor=actor,
+                **details,
+                postcode=package.child_postcode(payload),
+                confirmed_new=bool(new_child_reason.strip()),
+                reason=new_child_reason.strip() or "",
+            )
+        except PossibleDuplicatesError:
+            raise
+        except ValidationError as error:  # a UPN another record holds, an identifier this cme cannot take
+            raise ApplicationError(" ".join(error.messages), field="child") from None
         address = (payload.get("child") or {}).get("address")
         if isinstance(address, dict) and address.get("line1") and address.get("postcode"):
             try:
@@ -534,6 +538,19 @@ def receipt_file_name(incoming: IncomingTransfer) -> str:
 
 
 # --- Receipts -------------------------------------------------------------------------------------------------------
+
+
+def receipt_import(*, actor, data: bytes) -> OutgoingTransfer:
+    """Record a receipt from its file; a package or anything else is refused (audited)."""
+    try:
+        document = crypto.read_document(data)
+        if document.get("format") != crypto.RECEIPT_FORMAT:
+            raise crypto.TransferFormatError(
+                "This file is a transfer package, not a receipt: import it as a package.", reason="malformed"
+            )
+    except crypto.TransferFormatError as error:
+        raise _refuse(actor, error, what="receipt") from None
+    return receipt_record(actor=actor, document=document)
 
 
 def receipt_record(*, actor, document: dict) -> OutgoingTransfer:

@@ -6,72 +6,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0009_case_outcome_known_other_la'),
+        ("cases", "0009_case_outcome_known_other_la"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Council',
+            name="Council",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('code', models.CharField(help_text='The DfE LA number, e.g. 334.', max_length=20, unique=True)),
-                ('signing_key', models.CharField(help_text='Ed25519 public key, base64 of 32 bytes.', max_length=60)),
-                ('encryption_key', models.CharField(help_text='X25519 public key, base64 of 32 bytes.', max_length=60)),
-                ('signing_key_fingerprint', models.CharField(max_length=64)),
-                ('encryption_key_fingerprint', models.CharField(max_length=64)),
-                ('is_active', models.BooleanField(default=True)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150)),
+                ("code", models.CharField(help_text="The DfE LA number, e.g. 334.", max_length=20, unique=True)),
+                ("signing_key", models.CharField(help_text="Ed25519 public key, base64 of 32 bytes.", max_length=60)),
+                ("encryption_key", models.CharField(help_text="X25519 public key, base64 of 32 bytes.", max_length=60)),
+                ("signing_key_fingerprint", models.CharField(max_length=64)),
+                ("encryption_key_fingerprint", models.CharField(max_length=64)),
+                ("is_active", models.BooleanField(default=True)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='IncomingTransfer',
+            name="IncomingTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('package_id', models.CharField(max_length=36, unique=True)),
-                ('package_sha256', models.CharField(max_length=64)),
-                ('state', models.CharField(choices=[('waiting', 'Waiting for an officer to say which child it is about'), ('received', 'Received: referral opened')], default='waiting', max_length=10)),
-                ('package', models.BinaryField(blank=True, help_text='The encrypted file, kept only while waiting.')),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('receipt', models.BinaryField(blank=True, help_text='The signed receipt to send back (no personal data).')),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in', to='transfers.council')),
-                ('imported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('received_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='transfers_in', to='cases.referral')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("package_id", models.CharField(max_length=36, unique=True)),
+                ("package_sha256", models.CharField(max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for an officer to say which child it is about"),
+                            ("received", "Received: referral opened"),
+                        ],
+                        default="waiting",
+                        max_length=10,
+                    ),
+                ),
+                ("package", models.BinaryField(blank=True, help_text="The encrypted file, kept only while waiting.")),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "receipt",
+                    models.BinaryField(blank=True, help_text="The signed receipt to send back (no personal data)."),
+                ),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="transfers_in", to="transfers.council"
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transfers_in",
+                        to="cases.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-imported_at', '-pk'],
+                "ordering": ["-imported_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='OutgoingTransfer',
+            name="OutgoingTransfer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('package_id', models.CharField(max_length=36, unique=True)),
-                ('package_sha256', models.CharField(max_length=64)),
-                ('package', models.BinaryField(help_text='The package file, encrypted for the receiving council.')),
-                ('include_notes', models.BooleanField(default=False)),
-                ('rationale', models.TextField()),
-                ('made_at', models.DateTimeField(auto_now_add=True)),
-                ('received_at', models.DateTimeField(blank=True, help_text='When the receiving council says it arrived.', null=True)),
-                ('receipt_reference', models.CharField(blank=True, max_length=100)),
-                ('receipt_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transfers_out', to='cases.case')),
-                ('council', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_out', to='transfers.council')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("package_id", models.CharField(max_length=36, unique=True)),
+                ("package_sha256", models.CharField(max_length=64)),
+                ("package", models.BinaryField(help_text="The package file, encrypted for the receiving council.")),
+                ("include_notes", models.BooleanField(default=False)),
+                ("rationale", models.TextField()),
+                ("made_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When the receiving council says it arrived.", null=True
+                    ),
+                ),
+                ("receipt_reference", models.CharField(blank=True, max_length=100)),
+                ("receipt_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="transfers_out", to="cases.case"
+                    ),
+                ),
+                (
+                    "council",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfers_out",
+                        to="transfers.council",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at', '-pk'],
+                "ordering": ["-made_at", "-pk"],
             },
         ),
     ]
