@@ -465,8 +465,8 @@ def transfer_receive(
                         valid_from=timezone.localdate(),
                         reason=f"Last known address in the case transferred from {council.name}",
                     )
-            except Exception:  # noqa: BLE001 - an address this cme cannot take stays in the referral's words
-                pass
+            except (ApplicationError, ValidationError):
+                address = None  # an address this cme cannot take stays in the referral's words
     referral = referral_create(
         actor=actor,
         child=child,
@@ -522,7 +522,7 @@ def _referrer_checked(values: dict) -> dict:
     for name in ("referrer_email", "referrer_phone"):
         try:
             Referral._meta.get_field(name).clean(getattr(referral, name), referral)
-        except Exception:  # noqa: BLE001 - a ValidationError of any shape: drop the value
+        except Exception:
             cleaned[name] = ""
     return cleaned
 
@@ -636,8 +636,8 @@ __all__ = [
     "TransferRefused",
     "council_add",
     "council_add_from_card",
+    "receipt_record",
     "transfer_import",
     "transfer_make",
     "transfer_receive",
-    "receipt_record",
 ]
