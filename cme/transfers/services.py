@@ -373,6 +373,17 @@ def _opened(actor, document: dict, data: bytes) -> tuple[crypto.PackageHeader, C
     return head, council, payload
 
 
+def opened_waiting(*, actor, incoming: IncomingTransfer) -> dict:
+    """The payload of a package waiting for an officer, opened and checked again from the file kept."""
+    data = bytes(incoming.package)
+    try:
+        document = crypto.read_document(data)
+    except crypto.TransferFormatError as error:
+        raise _refuse(actor, error, sender=incoming.council.code) from None
+    _head, _council, payload = _opened(actor, document, data)
+    return payload
+
+
 def _package_import(*, actor, document: dict, data: bytes, child_id: int | None, new_child_reason: str) -> Imported:
     head, council, payload = _opened(actor, document, data)
     details = package.child_details(payload)
@@ -431,7 +442,7 @@ def transfer_receive(
         raise TransferRefused("This package has already been imported.", reason=RefusalReason.REPLAY)
     council = incoming.council
     if payload is None:
-        _head, council, payload = _opened(actor, crypto.read_document(bytes(incoming.package)), bytes(incoming.package))
+        payload = opened_waiting(actor=actor, incoming=incoming)
     details = package.child_details(payload)
     if child_id is not None:
         child = Child.objects.filter(pk=child_id, merged_into__isnull=True).first()
