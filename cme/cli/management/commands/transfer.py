@@ -211,7 +211,9 @@ class Command(BaseCommand):
 
     # --- export -----------------------------------------------------------------------------------------------------
 
-    def do_export(self, *, case_id: str, to: str, output: Path, include_notes: bool, close: bool, reason: str, user):
+    def do_export(
+        self, *, case_id: str, to: str, output: Path, include_notes: bool, close: bool, reason: str, user, **_
+    ):
         from cme.cases.models import Case
         from cme.transfers.selectors import council_find
         from cme.transfers.services import transfer_make
@@ -255,7 +257,7 @@ class Command(BaseCommand):
 
     # --- import -----------------------------------------------------------------------------------------------------
 
-    def do_import(self, *, file: Path, child, new_child: bool, reason: str, receipt, user):
+    def do_import(self, *, file: Path, child, new_child: bool, reason: str, receipt, user, **_):
         from cme.transfers.services import TransferRefused, receipt_file_name, transfer_import
 
         if new_child and not reason.strip():
@@ -301,7 +303,7 @@ class Command(BaseCommand):
             f"the receipt is logged as a disclosure. Send the receipt back: {target}"
         )
 
-    def do_receipt(self, *, file: Path, user):
+    def do_receipt(self, *, file: Path, user, **_):
         from cme.transfers.services import TransferRefused, receipt_import
 
         data = self.read(file)
