@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from cme.common.errors import ApplicationError
 from cme.transfers import crypto, services
 from cme.transfers.access import access_waiting_transfer
 from cme.transfers.enums import IncomingState
@@ -149,7 +150,7 @@ class TransferChildView(ServiceFormView):
         if request.user.is_authenticated and request.user.has_perm(self.permission_required):
             try:
                 self.waiting = access_waiting_transfer(user=request.user, transfer_id=kwargs["transfer_id"])
-            except services.TransferRefused as error:
+            except ApplicationError as error:  # refused again, or this council's keys are not set up
                 messages.error(request, error.message)
                 return redirect("web:transfers:received")
         return super().dispatch(request, *args, **kwargs)
