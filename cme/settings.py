@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "cme.audit",
     "cme.reports",
     "cme.training",
+    "cme.transfers",
     "cme.web",
     "cme.api",
 ]
@@ -345,6 +346,12 @@ CME_OLD_LA_CODE = env.str("CME_OLD_LA_CODE", default="")  # the three-digit DfE 
 CME_PSEUDONYM_KEY = env.str("CME_PSEUDONYM_KEY", default="")  # or a file holding it:
 CME_PSEUDONYM_KEY_FILE = env.str("CME_PSEUDONYM_KEY_FILE", default="")
 CME_EXTRACT_ROOT = Path(env.str("CME_EXTRACT_ROOT", default=str(VAR_DIR / "extracts")))
+# --- Moving a case to another council (cme.transfers, docs/transfers.md): this council's code in the register of
+# councils (the DfE LA number by default) and its two private keys, in files outside the database and every backup
+# (`cme transfer keys generate DIR` makes them).
+CME_TRANSFER_COUNCIL_CODE = env.str("CME_TRANSFER_COUNCIL_CODE", default=CME_OLD_LA_CODE)
+CME_TRANSFER_SIGNING_KEY_FILE = env.str("CME_TRANSFER_SIGNING_KEY_FILE", default="")
+CME_TRANSFER_ENCRYPTION_KEY_FILE = env.str("CME_TRANSFER_ENCRYPTION_KEY_FILE", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 if LOCAL:

@@ -123,6 +123,16 @@ class AuditEvent(models.TextChoices):
     RESTRICTION_PLACED = "restriction_placed", "Use of a child's records restricted"
     RESTRICTION_LIFTED = "restriction_lifted", "Restriction lifted"
     RESTRICTION_REFUSED = "restriction_refused", "Change or sharing refused: the child's records are restricted"
+    # Moving a case to another council (cme.transfers).
+    TRANSFER_COUNCIL_ADDED = "transfer_council_added", "Council added to the register for case transfers"
+    TRANSFER_COUNCIL_DEACTIVATED = "transfer_council_deactivated", "Council taken out of the transfer register"
+    TRANSFER_MADE = "transfer_made", "Case transfer package made for another council"
+    TRANSFER_PACKAGE_DOWNLOADED = "transfer_package_downloaded", "Case transfer package downloaded"
+    TRANSFER_IMPORTED = "transfer_imported", "Case transfer package from another council opened"
+    TRANSFER_RECEIVED = "transfer_received", "Case transfer from another council received as a referral"
+    TRANSFER_RECEIPT_DOWNLOADED = "transfer_receipt_downloaded", "Receipt for a case transfer downloaded"
+    TRANSFER_RECEIPT_RECORDED = "transfer_receipt_recorded", "Receiving council's receipt for a transfer recorded"
+    TRANSFER_REFUSED = "transfer_refused", "Case transfer file refused"
 
 
 # Events that record a read of a record rather than a change to it: `audit_record_read` accepts only these.

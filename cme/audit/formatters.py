@@ -106,6 +106,15 @@ SENTENCES: dict[str, str] = {
     AuditEvent.NOTICE_PUBLISHED: "{actor} published a version of the privacy notice",
     AuditEvent.TRAINING_SITE_MADE: "The training site's database was made from the synthetic borough",
     AuditEvent.TRAINING_RESET: "{actor} put a trainee's exercises back as they were ({target})",
+    AuditEvent.TRANSFER_COUNCIL_ADDED: "{actor} added {target} to the register of councils for case transfers",
+    AuditEvent.TRANSFER_COUNCIL_DEACTIVATED: "{actor} took {target} out of the register of councils",
+    AuditEvent.TRANSFER_MADE: "{actor} made {target} for another council from {related}",
+    AuditEvent.TRANSFER_PACKAGE_DOWNLOADED: "{actor} downloaded the package of {target}",
+    AuditEvent.TRANSFER_IMPORTED: "{actor} opened {target} from another council",
+    AuditEvent.TRANSFER_RECEIVED: "{actor} received {target} from another council as {related}",
+    AuditEvent.TRANSFER_RECEIPT_DOWNLOADED: "{actor} downloaded the receipt for {target}",
+    AuditEvent.TRANSFER_RECEIPT_RECORDED: "{actor} recorded the receiving council's receipt for {target}",
+    AuditEvent.TRANSFER_REFUSED: "{actor} was refused a transfer file ({refusal}) said to be from {target}",
 }
 
 # How an object type reads in a sentence: "child 123", "case 45". Others read as their model name.
@@ -127,6 +136,9 @@ OBJECT_NOUNS: dict[str, str] = {
     "matching.sourceimport": "source import",
     "matching.matchrun": "match run",
     "matching.matchcandidate": "match candidate",
+    "transfers.council": "council",
+    "transfers.outgoingtransfer": "case transfer",
+    "transfers.incomingtransfer": "case transfer received",
 }
 
 # The privacy notice's purposes (cme.privacy.enums.Purpose codes; a test keeps the two in step) as the end of a

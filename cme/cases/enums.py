@@ -124,6 +124,8 @@ class Outcome(models.TextChoices):
 
     ON_ROLL_THIS_LA = "on_roll_this_la", "On roll at a school in this council's area"
     ON_ROLL_OTHER_LA = "on_roll_other_la", "On roll in another English council's area"
+    # The case went to the council where the child now lives (cme.transfers), which carries on the work.
+    KNOWN_OTHER_LA = "known_other_la", "On roll or known in another council"
     WALES_SCOTLAND_NI = "wales_scotland_ni", "In Wales, Scotland or Northern Ireland"
     MOVED_ABROAD_CONFIRMED = "moved_abroad_confirmed", "Moved abroad (confirmed)"
     MOVED_ABROAD_UNCONFIRMED = "moved_abroad_unconfirmed", "Moved abroad (not confirmed)"
@@ -149,7 +151,7 @@ class DocumentKind(models.TextChoices):
 ON_ROLL_OUTCOMES = frozenset({Outcome.ON_ROLL_THIS_LA, Outcome.ON_ROLL_OTHER_LA})
 
 # Outcomes that mean the child left for another council's area or another country: the closing page asks which.
-COUNCIL_OUTCOMES = frozenset({Outcome.ON_ROLL_OTHER_LA, Outcome.WALES_SCOTLAND_NI})
+COUNCIL_OUTCOMES = frozenset({Outcome.ON_ROLL_OTHER_LA, Outcome.KNOWN_OTHER_LA, Outcome.WALES_SCOTLAND_NI})
 COUNTRY_OUTCOMES = frozenset({Outcome.MOVED_ABROAD_CONFIRMED, Outcome.MOVED_ABROAD_UNCONFIRMED})
 
 # What a new council's settings ask a manager to sign off before a case closes (issue 12: a team's usual practice).

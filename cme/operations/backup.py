@@ -91,6 +91,7 @@ def _vendor(alias: str = "default") -> str:
 def _key_files() -> set[Path]:
     """Files holding keys, wherever an operator put them: never copied into a backup."""
     names = [settings.CME_AUDIT_SIGNING_KEY_FILE, os.environ.get("CME_AUDIT_KEYS_FILE", "")]
+    names += [settings.CME_TRANSFER_SIGNING_KEY_FILE, settings.CME_TRANSFER_ENCRYPTION_KEY_FILE]
     names += [value for name, value in os.environ.items() if name.endswith("_KEY_FILE") or name.endswith("_KEYS_FILE")]
     return {Path(name).resolve() for name in names if name}
 

@@ -2810,6 +2810,7 @@ _RETURNS_NOT_PERSONAL = {
     ("schools.ReturnImport", "created_count"): _RETURN_FILE + " How many returns it added.",
     ("schools.ReturnImport", "warnings"): _RETURN_FILE + " Notes on the file as a whole, such as its CTF version.",
 }
+_TRANSFER_COUNCIL = "Another council in the register for case transfers: its name, code and public keys, not a person."
 _MATCHING_SETUP = "What a data source is and who supplies it (a council team or organisation), not about a person."
 _IMPORT = "How an extract was received and read: dates, counts, file details and state, not about a person."
 _RUN = "How a match run was set up and went: settings, progress, counts and model parameters, not about a person."
@@ -2957,6 +2958,19 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
             for name in ("priority", "worker_ids", "queue_name", "backend_name")
         },
         **_RETURNS_NOT_PERSONAL,
+        **{
+            ("transfers.Council", name): _TRANSFER_COUNCIL
+            for name in (
+                "name",
+                "code",
+                "signing_key",
+                "encryption_key",
+                "signing_key_fingerprint",
+                "encryption_key_fingerprint",
+                "is_active",
+                "added_at",
+            )
+        },
         **{
             ("matching.DataSource", name): _MATCHING_SETUP
             for name in ("name", "kind", "supplier", "lawful_basis", "legal_gateway", "is_active")
@@ -3151,6 +3165,68 @@ class Catalogue:
         used = {purpose for entry in self.entries for purpose in entry.purposes}
         return tuple(code for code in self.purposes if code in used)
 
+
+# Moving a case to another council (cme.transfers): the package made from a case (encrypted for the receiving
+# council, so this cme cannot read it back), the package received (held encrypted until an officer says which child
+# it is about), and the receipts. What arrives becomes a referral, catalogued there.
+_TRANSFER_REVEALS = {_C.IDENTITY, _C.CONTACT, _C.FAMILY, _C.EDUCATION, _C.SEN_DISABILITY, _C.STATUTORY_SERVICES}
+_ENTRIES += [
+    *_casework(
+        "transfers.OutgoingTransfer",
+        {
+            "case": "Which case was transferred",
+            "council": "Which council the case went to",
+            "package_id": "The package's number, which the receiving council's receipt quotes",
+            "package_sha256": "A checksum of the package file, which the receipt quotes",
+            "include_notes": "Whether the officer chose to send the case's file notes",
+            "made_at": "When the package was made",
+            "received_at": "When the receiving council says the package arrived",
+            "receipt_reference": "The receiving council's reference for the referral it opened",
+            "receipt_recorded_at": "When the receipt was recorded",
+        },
+        recipients={_R.OTHER_COUNCIL},
+    ),
+    *_casework(
+        "transfers.OutgoingTransfer",
+        {"package": "The package file, encrypted for the receiving council: the child, carers and casework sent"},
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON, _D.STAFF},
+        recipients={_R.OTHER_COUNCIL},
+        may_reveal=_TRANSFER_REVEALS,
+    ),
+    *_free_text(
+        "transfers.OutgoingTransfer",
+        {"rationale": "Why the officer transferred the case, in their words"},
+    ),
+    *_staff_link("transfers.OutgoingTransfer", {"made_by": "Who made the transfer"}),
+    *_casework(
+        "transfers.IncomingTransfer",
+        {
+            "package_id": "The package's number, as the sending council made it",
+            "package_sha256": "A checksum of the package file as it arrived",
+            "council": "Which council sent the case",
+            "state": "Whether the package is waiting for an officer or has become a referral",
+            "referral": "The referral the package became",
+            "imported_at": "When the package was opened",
+            "received_at": "When the referral was opened from it",
+            "receipt": "The signed receipt sent back: numbers and the referral's reference",
+        },
+        sources={_S.OTHER_COUNCIL},
+        recipients={_R.OTHER_COUNCIL},
+    ),
+    *_casework(
+        "transfers.IncomingTransfer",
+        {"package": "The package file as it arrived, encrypted, kept only until an officer says which child it is"},
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON, _D.PROFESSIONAL},
+        sources={_S.OTHER_COUNCIL},
+        recipients=(),
+        may_reveal=_TRANSFER_REVEALS,
+    ),
+    *_staff_link(
+        "transfers.IncomingTransfer",
+        {"imported_by": "Who opened the package", "received_by": "Who said which child it is about"},
+    ),
+    *_staff_link("transfers.Council", {"added_by": "Who added the council"}, retention=_K.ACCOUNTABILITY_LOG),
+]
 
 CATALOGUE = Catalogue(entries=tuple(_ENTRIES))
 

@@ -63,6 +63,8 @@ DISPOSAL_PLAN: dict[str, str] = {
     "cases.Letter": "cascade (its PDF goes with the case's documents)",
     "cases.AttendanceOrder": "cascade",
     "cases.AttendanceOrderStep": "cascade",
+    "transfers.OutgoingTransfer": "cascade (transfers made from the child's cases)",
+    "transfers.IncomingTransfer": "cascade (transfers received that became the child's referrals)",
     "matching.MatchCandidate": "deleted: candidates naming the child or its referrals",
     "matching.MatchDecision": "cascade",
     "privacy.Disclosure": "deleted when it names no one else: disclosures about the child or carer",

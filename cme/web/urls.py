@@ -18,6 +18,7 @@ from .schools import views as school_views
 from .schools.urls import return_urls
 from .tasks import views as task_views
 from .training.views import TrainingExercisesView
+from .transfers.urls import transfer_urls
 
 app_name = "web"
 
@@ -89,4 +90,5 @@ urlpatterns = [
     path("returns/", include(return_urls)),
     path("training/", TrainingExercisesView.as_view(), name="training"),
     path("reports/", include(report_urls)),
+    path("", include(transfer_urls)),
 ]

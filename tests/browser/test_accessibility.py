@@ -45,6 +45,8 @@ DOWNLOADS = {
     "web:returns:inbox-export",
     "web:returns:at-risk-export",
     "web:cases:summary-pdf",
+    "web:transfers:package",
+    "web:transfers:receipt",
 }
 
 

@@ -288,6 +288,19 @@ MATRIX = {
     "web:rights:objection": ("page", only("dpo")),
     "web:something-wrong": ("public", everyone()),
     "web:something-wrong-sent": ("public", everyone()),
+    # Moving a case to another council (cme.transfers): the case's officers make and download transfers; every
+    # caseworker takes in what arrives (the matrix's waiting package cannot be opened without keys: the child page
+    # says so and sends them back to the list); the system administrator keeps the register of councils.
+    "web:transfers:make": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:transfers:sent": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:transfers:package": ("page", only(*CASEWORKERS, refused=404, outsider=404)),
+    "web:transfers:received": ("page", only(*CASEWORKERS)),
+    "web:transfers:import": ("page", only(*CASEWORKERS)),
+    "web:transfers:received-detail": ("page", only(*CASEWORKERS)),
+    "web:transfers:child": ("page", only(*CASEWORKERS, granted=302)),
+    "web:transfers:receipt": ("page", only(*CASEWORKERS)),
+    "web:transfers:councils": ("page", only("sysadmin")),
+    "web:transfers:council-add": ("page", only("sysadmin")),
 }
 
 
@@ -335,6 +348,7 @@ class World:
 
     letter: object = None
     attendance_order: object = None
+    transfers: dict | None = None  # a transfer made from the matrix case, one received and one waiting
 
 
 @pytest.fixture
@@ -391,7 +405,37 @@ def world(
         ),
         **_letters_world(case, enquiry_factory),
         **_privacy_world(case),
+        transfers=_transfers_world(case),
     )
+
+
+def _transfers_world(case) -> dict:
+    from cme.transfers.models import Council, IncomingTransfer, OutgoingTransfer
+
+    council = Council.objects.create(
+        name="Matrix Council", code="999", signing_key="x", encryption_key="x",
+        signing_key_fingerprint="0" * 64, encryption_key_fingerprint="0" * 64,
+    )  # fmt: skip
+    sent = OutgoingTransfer.objects.create(
+        case=case, council=council, package_id="sent", package_sha256="0" * 64, package=b"{}",
+        rationale="Matrix transfer", made_by=case.officer,
+    )  # fmt: skip
+    received = IncomingTransfer.objects.create(
+        package_id="received", package_sha256="0" * 64, council=council, state="received", receipt=b"{}",
+        imported_by=case.officer,
+    )  # fmt: skip
+    waiting = IncomingTransfer.objects.create(
+        package_id="waiting", package_sha256="0" * 64, council=council, package=b"{}", imported_by=case.officer
+    )
+    return {"sent": sent, "received": received, "waiting": waiting}
+
+
+def _transfer_id(name: str, world: World) -> int | None:
+    if world.transfers is None:
+        return None
+    if name in ("web:transfers:sent", "web:transfers:package"):
+        return world.transfers["sent"].pk
+    return world.transfers["waiting" if name == "web:transfers:child" else "received"].pk
 
 
 def _letters_world(case, enquiry_factory) -> dict:
@@ -514,6 +558,7 @@ def url_for(name: str, world: World) -> str:
         "pack_id": world.pack.pk,
         "redaction_id": world.pack.redactions.first().pk,
         "number": world.notice_version.number,
+        "transfer_id": _transfer_id(name, world),
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name else "deletion",
     }

@@ -1,0 +1,1 @@
+"""Moving a case to another council: the register of councils, signed and encrypted packages, receipts."""
