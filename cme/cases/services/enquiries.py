@@ -77,9 +77,9 @@ def enquiry_request(
         raise ApplicationError(ERROR_CLOSED)
     if requested_on > timezone.localdate():
         raise ApplicationError(ERROR_FUTURE, field="requested_on")
-    partner_fields = {}
+    fields = {"response_due_on": due_date(start=requested_on, school_days=ENQUIRY_RESPONSE_DAYS)}
     if organisation is not None:
-        partner_fields = _partner_fields(case, organisation, shared, reply_within_days, requested_on)
+        fields.update(_partner_fields(case, organisation, shared, reply_within_days, requested_on))
     enquiry = Enquiry(
         case=case,
         agency=agency,
@@ -88,8 +88,7 @@ def enquiry_request(
         contact_details=contact_details,
         joint_enquiry=joint_enquiry,
         recorded_by=actor,
-        response_due_on=due_date(start=requested_on, school_days=ENQUIRY_RESPONSE_DAYS),
-        **partner_fields,
+        **fields,
     )
     enquiry.full_clean()
     enquiry.save()
