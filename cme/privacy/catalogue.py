@@ -1384,8 +1384,8 @@ _ENTRIES: list[FieldEntry] = [
     *_declare(
         "cases.Enquiry",
         {
-            "shared": "The child's details the enquiry shares with the agency (as chosen: name, date of birth, address, "
-            "parents and carers), copied when it was sent"
+            "shared": "The child's details the enquiry shares with the agency (as chosen: name, date of birth, "
+            "address, parents and carers), copied when it was sent"
         },
         category=_C.IDENTITY,
         subjects={_D.CHILD, _D.CARER},

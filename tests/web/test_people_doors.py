@@ -622,8 +622,9 @@ def test_a_partner_door_opens_only_for_the_organisation_it_was_sent_to_and_audit
     url = url_for(name, people_world)
     record = people_world.partner_enquiry if name.endswith("enquiry") else people_world.partner_referral
     target_type = record._meta.label_lower
+    client = sign_in(partner_user)
     before = _last_sequence()
-    opened = sign_in(partner_user).get(url)
+    opened = client.get(url)
 
     assert opened.status_code == 200
     reads = [e for e in _entries_since(before) if (e.target_type, e.target_id) == (target_type, str(record.pk))]
@@ -635,8 +636,9 @@ def test_a_partner_door_opens_only_for_the_organisation_it_was_sent_to_and_audit
 
     other = user_factory(role=Role.PARTNER_USER, organisation=organisation_factory(), username="other-partner")
     for who, status in ((other, 404), (team_officer, 403)):
+        client = sign_in(who)
         before = _last_sequence()
-        refused = sign_in(who).get(url)
+        refused = client.get(url)
         assert refused.status_code == status
         assert [(e.event, e.target_type, e.target_id) for e in _entries_since(before)] == [
             (AuditEvent.ACCESS_REFUSED, target_type, str(record.pk))

@@ -6,117 +6,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_task_emails'),
-        ('cases', '0008_decision_kinds_merged'),
+        ("accounts", "0003_user_task_emails"),
+        ("cases", "0008_decision_kinds_merged"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnquiryChase',
+            name="EnquiryChase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interval', models.PositiveSmallIntegerField()),
-                ('sent_to', models.EmailField(help_text="The organisation's shared mailbox, or its users' work addresses.", max_length=254)),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("interval", models.PositiveSmallIntegerField()),
+                (
+                    "sent_to",
+                    models.EmailField(
+                        help_text="The organisation's shared mailbox, or its users' work addresses.", max_length=254
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['enquiry', 'interval'],
+                "ordering": ["enquiry", "interval"],
             },
         ),
         migrations.CreateModel(
-            name='PartnerReferral',
+            name="PartnerReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('shared', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField()),
-                ('first_opened_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('partner_response', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("shared", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField()),
+                ("first_opened_at", models.DateTimeField(blank=True, null=True)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("partner_response", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='enquiry',
-            name='answer_read_at',
+            model_name="enquiry",
+            name="answer_read_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enquiry',
-            name='answered_at',
+            model_name="enquiry",
+            name="answered_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enquiry',
-            name='answered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="enquiry",
+            name="answered_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='enquiry',
-            name='first_opened_at',
+            model_name="enquiry",
+            name="first_opened_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enquiry',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enquiries', to='accounts.organisation'),
+            model_name="enquiry",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enquiries",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='enquiry',
-            name='reply_within_days',
+            model_name="enquiry",
+            name="reply_within_days",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='enquiry',
-            name='shared',
+            model_name="enquiry",
+            name="shared",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddConstraint(
-            model_name='enquiry',
-            constraint=models.CheckConstraint(condition=models.Q(('organisation__isnull', True), ('reply_within_days__gte', 1), _connector='OR'), name='partner_enquiry_has_a_reply_period'),
+            model_name="enquiry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("organisation__isnull", True), ("reply_within_days__gte", 1), _connector="OR"),
+                name="partner_enquiry_has_a_reply_period",
+            ),
         ),
         migrations.AddField(
-            model_name='enquirychase',
-            name='enquiry',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chases', to='cases.enquiry'),
+            model_name="enquirychase",
+            name="enquiry",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="chases", to="cases.enquiry"
+            ),
         ),
         migrations.AddField(
-            model_name='partnerreferral',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="partnerreferral",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='partnerreferral',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partner_referrals', to='cases.case'),
+            model_name="partnerreferral",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="partner_referrals", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='partnerreferral',
-            name='decision',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='partner_referral', to='cases.decision'),
+            model_name="partnerreferral",
+            name="decision",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="partner_referral", to="cases.decision"
+            ),
         ),
         migrations.AddField(
-            model_name='partnerreferral',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partner_referrals', to='accounts.organisation'),
+            model_name="partnerreferral",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="partner_referrals",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='partnerreferral',
-            name='sent_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="partnerreferral",
+            name="sent_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enquirychase',
-            constraint=models.UniqueConstraint(fields=('enquiry', 'interval'), name='one_chase_per_enquiry_interval'),
+            model_name="enquirychase",
+            constraint=models.UniqueConstraint(fields=("enquiry", "interval"), name="one_chase_per_enquiry_interval"),
         ),
         migrations.AddConstraint(
-            model_name='partnerreferral',
-            constraint=models.CheckConstraint(condition=models.Q(('accepted_at__isnull', True), ('accepted_by__isnull', False), _connector='OR'), name='accepted_partner_referral_says_who'),
+            model_name="partnerreferral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("accepted_at__isnull", True), ("accepted_by__isnull", False), _connector="OR"),
+                name="accepted_partner_referral_says_who",
+            ),
         ),
     ]
