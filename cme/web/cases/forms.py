@@ -206,6 +206,10 @@ class CaseEscalateForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].required = False  # the organisation's name when one is chosen
+        self.fields["organisation"].help_text = (
+            "Only social care organisations whose staff sign in to cme are listed. The reason you give above and the "
+            "details you tick below are what they will see; they never see the case."
+        )
 
     def clean(self):
         cleaned = super().clean()
