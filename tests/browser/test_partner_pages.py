@@ -32,7 +32,7 @@ def test_the_partner_pages_have_no_accessibility_violations(page, live_server, d
         found[path] = violations_on(page)
     # The answer form sent with nothing chosen: a GOV.UK error summary, itself axe-clean.
     page.goto(f"{live_server.url}/partners/enquiries/{waiting.pk}/")
-    page.click("form button[type=submit], form input[type=submit]")
+    page.get_by_role("button", name="Send answer").click()
     assert page.locator(".govuk-error-summary").is_visible()
     found["answer with errors"] = violations_on(page)
     assert found == {key: [] for key in found}
@@ -46,7 +46,7 @@ def test_the_partner_answers_with_javascript_off(browser, live_server, demo_boro
         sign_in(page, live_server.url, "partner")
         page.goto(f"{live_server.url}/partners/enquiries/{waiting.pk}/")
         page.check("input[name=result][value=no_trace]")
-        page.click("form button[type=submit], form input[type=submit]")
+        page.get_by_role("button", name="Send answer").click()
         page.wait_for_url(f"{live_server.url}/partners/")
     finally:
         context.close()
