@@ -5,6 +5,8 @@ A partner's pages open a record only through cme.cases.partner_access (their org
 else is "not found", audited); they show the copy of the child's details that was shared, never the case.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,10 +23,9 @@ from cme.cases.partner_selectors import (
     partner_enquiries_for_user,
     partner_referrals_for_user,
 )
-from cme.cases.partner_sharing import shared_labels
 from cme.cases.services.partners import enquiry_answer_mark_read, partner_referral_accept
 from cme.cases.services.partners import enquiry_partner_answer as answer_service
-from cme.common.access import audit_list_read
+from cme.common.access import audit_list_read, refuse_not_found
 from cme.common.errors import ApplicationError
 
 from ..cases.views import CaseAccessMixin
@@ -34,8 +35,6 @@ from . import forms
 
 def _shared_rows(shared: dict) -> list[tuple[str, object]]:
     """The shared copy as (label, value) rows, in a fixed order; carers as a list."""
-    from datetime import date
-
     rows = []
     if "name" in shared:
         rows.append(("Name", shared["name"]))
@@ -185,8 +184,6 @@ class EnquiryAnswerReadView(CaseAccessMixin, PermissionRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         enquiry = self.case.enquiries.filter(pk=kwargs["enquiry_id"]).first()
         if enquiry is None:
-            from cme.common.access import refuse_not_found
-
             raise refuse_not_found(user=request.user, target_type="cases.enquiry", target_id=kwargs["enquiry_id"])
         try:
             enquiry_answer_mark_read(enquiry=enquiry, actor=request.user)
@@ -195,13 +192,3 @@ class EnquiryAnswerReadView(CaseAccessMixin, PermissionRequiredMixin, View):
         else:
             messages.success(request, f"Answer from {enquiry.organisation.name} marked as read.")
         return redirect(reverse("web:cases:detail", args=[self.case.pk]) + "#enquiries")
-
-
-__all__ = [
-    "EnquiryAnswerReadView",
-    "PartnerEnquiryView",
-    "PartnerInboxView",
-    "PartnerReferralView",
-    "WaitingOnPartnersView",
-    "shared_labels",
-]
