@@ -393,6 +393,7 @@ CME_DAILY_TASKS = [
     "cme.privacy.tasks.retention_sweep_task",  # housekeeping, and a disposal batch for the DPO to approve
     "cme.tasks.jobs.task_digest_daily",  # each caseworker who asked for it: a summary of their tasks (no child named)
     "cme.privacy.tasks.notice_check_task",  # a draft privacy notice when the catalogue has changed what it says
+    "cme.cases.partner_jobs.enquiry_chasers_daily",  # reminders to partner agencies (a link, never a child's details)
 ]
 
 # --- Emails about officers' tasks (cme.tasks.email; docs/operating.md "Task emails") ---

@@ -39,6 +39,14 @@ class AuditEvent(models.TextChoices):
     REFERRAL_CREATED = "referral_created", "Referral received"
     REFERRAL_TRIAGED = "referral_triaged", "Referral triaged"
     ENQUIRY_RECORDED = "enquiry_recorded", "Enquiry recorded"
+    # Partner agencies working in cme (cme.cases.services.partners): their inbox, answers, referrals, chasers.
+    ENQUIRY_VIEWED = "enquiry_viewed", "Enquiry opened by a partner agency"
+    ENQUIRY_ANSWERED = "enquiry_answered", "Enquiry answered by a partner agency"
+    ENQUIRY_ANSWER_READ = "enquiry_answer_read", "Partner agency's answer read by the officer"
+    ENQUIRY_CHASED = "enquiry_chased", "Partner agency reminded of an unanswered enquiry"
+    PARTNER_REFERRAL_SENT = "partner_referral_sent", "Referral sent to a partner agency"
+    PARTNER_REFERRAL_VIEWED = "partner_referral_viewed", "Referral opened by a partner agency"
+    PARTNER_REFERRAL_ACCEPTED = "partner_referral_accepted", "Referral accepted by a partner agency"
     NOTE_ADDED = "note_added", "File note added"
     NOTE_CORRECTED = "note_corrected", "File note corrected"
     DOCUMENT_UPLOADED = "document_uploaded", "Document uploaded"
@@ -143,6 +151,8 @@ READ_EVENTS = frozenset(
         AuditEvent.RETURN_VIEWED,
         AuditEvent.CASE_VIEWED,
         AuditEvent.REFERRAL_VIEWED,
+        AuditEvent.ENQUIRY_VIEWED,
+        AuditEvent.PARTNER_REFERRAL_VIEWED,
         AuditEvent.DOCUMENT_DOWNLOADED,
         AuditEvent.SEARCH,
         AuditEvent.LIST_VIEWED,

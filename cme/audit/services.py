@@ -39,6 +39,8 @@ READ_EVENT_FOR_TYPE = {
     "people.carer": AuditEvent.CARER_VIEWED,
     "cases.case": AuditEvent.CASE_VIEWED,
     "cases.referral": AuditEvent.REFERRAL_VIEWED,
+    "cases.enquiry": AuditEvent.ENQUIRY_VIEWED,
+    "cases.partnerreferral": AuditEvent.PARTNER_REFERRAL_VIEWED,
     "cases.document": AuditEvent.DOCUMENT_DOWNLOADED,
     "matching.matchcandidate": AuditEvent.MATCH_CANDIDATE_VIEWED,
     "schools.rollreturn": AuditEvent.RETURN_VIEWED,

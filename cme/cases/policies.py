@@ -6,7 +6,7 @@ School users, partner agency users, analysts and the system administrator see no
 import rules
 
 from cme.accounts.enums import Role
-from cme.accounts.policies import is_caseworker, is_manager, is_officer
+from cme.accounts.policies import is_caseworker, is_manager, is_officer, is_partner_user
 
 # Who may be allocated a case: an active CME officer or manager. The one statement of the rule: the reallocation
 # service checks it (may_be_allocated_cases), and the officer lists offered for allocation are built from it
@@ -51,3 +51,10 @@ rules.add_perm("cases.sign_off_case", is_manager)  # the sign-off queue, approvi
 # The wording of the council's letters: the CME manager, who answers for what the service sends to families and
 # agencies (and has legal wording reviewed). Not the system administrator, whose role is the system, not casework.
 rules.add_perm("cases.change_letter_templates", is_manager)
+
+
+# Partner agencies working in cme: a partner agency user opens their own organisation's inbox and nothing else of
+# casework (which records it holds is decided by cme.cases.partner_access); caseworkers see what waits on partners.
+rules.add_perm("cases.view_partner_inbox", is_partner_user)
+rules.add_perm("cases.answer_partner_enquiry", is_partner_user)
+rules.add_perm("cases.view_waiting_on_partners", is_caseworker)

@@ -65,3 +65,34 @@ def _attendance_order_tasks(user, today: date):
 
 
 register(_attendance_order_tasks, per_person=True)
+
+
+@register
+def partner_answers_to_read(scope: TaskScope, today: date):
+    """A partner agency answered an enquiry in cme: the case's officer reads the answer (cme.cases.services.partners),
+    due the day it arrived."""
+    from .enums import CaseStatus
+    from .models import Enquiry
+
+    answered = (
+        scope.owned(
+            Enquiry.objects.filter(answered_at__isnull=False, answer_read_at__isnull=True).exclude(
+                case__status=CaseStatus.CLOSED
+            ),
+            "case__officer",
+        )
+        .values_list("pk", "case_id", "organisation__name", "answered_at", "case__officer_id")
+        .order_by()
+    )
+    case_page = link_maker("web:cases:detail")
+    for pk, case_id, organisation, answered_at, officer_id in answered:
+        yield Task(
+            kind="partner_answer",
+            kind_label="Answers from partner agencies to read",
+            label=f"Case CME-{case_id:06d}: {organisation} answered an enquiry",
+            due=timezone.localdate(answered_at),
+            link=case_page(case_id),
+            today=today,
+            assignee_id=officer_id,
+            record=f"cases.enquiry:{pk}",
+        )

@@ -10,6 +10,7 @@ cme match run [--on DATE]         find children living here on no school roll, f
 cme report dfe-return --census-date DATE [--published] [--output FILE]   the DfE's termly CME return as CSV
 cme report extract --study S --recipient R --purpose P --approved-by DPO  a pseudonymised extract for a study
 cme retention run --dry-run|--propose   what the retention rules find due; or a disposal batch for the DPO
+cme partners chase [--on DATE]   email partner agencies a reminder (a link only) about enquiries past their reply days
 cme retention dispose BATCH_ID    dispose of a batch the DPO approved (run again to finish an interrupted one)
 cme backup --output DIR           back up the database, documents and audit checkpoints (keys never included)
 cme restore DIR [--disposal-log FILE]   restore a backup into an empty database, then replay the disposal log

@@ -19,6 +19,8 @@ PROTECTED_URL_KEYS = {
     "carer_id": "people.carer",
     "case_id": "cases.case",
     "referral_id": "cases.referral",
+    "partner_enquiry_id": "cases.enquiry",
+    "partner_referral_id": "cases.partnerreferral",
     "document_id": "cases.document",
     "return_id": "schools.rollreturn",
     "candidate_id": "matching.matchcandidate",

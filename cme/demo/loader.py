@@ -42,6 +42,7 @@ from cme.schools.models import Enrolment, School
 
 from .casework import demo_casework_load
 from .generator import Borough, CarerRecord
+from .partners import demo_partner_work_load
 from .returns import RETURN_MODELS, demo_returns_load
 from .sources import demo_matching_load
 
@@ -114,6 +115,7 @@ def demo_data_load(*, borough: Borough, force: bool = False) -> dict[str, int]:
     }
     counts["users"] = _load_users(schools)
     counts.update(demo_casework_load(borough=borough, children=children, seed=borough.seed))
+    counts.update(demo_partner_work_load())
     counts.update(demo_returns_load(borough=borough, seed=borough.seed))
     manager = User.objects.get(username="manager")
     counts.update(demo_matching_load(borough=borough, actor=manager, seed=borough.seed))

@@ -927,6 +927,20 @@ def _agency_contact(category: str, fields: Mapping[str, str]) -> list[FieldEntry
     )
 
 
+def _agency_contact_on(model: str, category: str, fields: Mapping[str, str]) -> list[FieldEntry]:
+    """An agency's address used to reach it (a shared mailbox, or its staff's work addresses): never passed on."""
+    return _declare(
+        model,
+        fields,
+        category=category,
+        subjects={_D.PROFESSIONAL},
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE},
+        sources={_S.SERVICE},
+        recipients=(),
+        retention=_K.CHILD_RECORD,
+    )
+
+
 # Data matching (cme.matching): records received to find children living here who are on no school roll (privacy
 # notice: "information from housing and council tax … to establish where children may be living"). Used for that and
 # nothing else, never passed on; what an officer confirms becomes a referral on the child's record.
@@ -1354,6 +1368,85 @@ _ENTRIES: list[FieldEntry] = [
         sources=_AGENCIES | {_S.SCHOOL, _S.OTHER_COUNCIL, _S.FAMILY, _S.SERVICE},
     ),
     *_staff_link("cases.Enquiry", {"recorded_by": "Who recorded the enquiry"}),
+    # An enquiry sent to a partner agency's inbox in cme (cme.cases.services.partners): the copy of the child's details
+    # it shares is what the partner sees; who answered there is a partner's staff member, named as the one who acted.
+    *_casework(
+        "cases.Enquiry",
+        {
+            "organisation": "Which partner agency the enquiry was sent to in cme",
+            "reply_within_days": "How many days the agency has to answer before a reminder is emailed",
+            "first_opened_at": "When the agency first opened the enquiry",
+            "answered_at": "When the agency answered it in cme",
+            "answer_read_at": "When the officer read the agency's answer",
+        },
+        purposes=_CASEWORK,
+    ),
+    *_declare(
+        "cases.Enquiry",
+        {
+            "shared": "The child's details the enquiry shares with the agency (as chosen: name, date of birth, "
+            "address, parents and carers), copied when it was sent"
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.LOCATE},
+        sources={_S.SERVICE},
+        recipients=_ENQUIRY_RECIPIENTS,
+        retention=_K.CHILD_RECORD,
+        may_reveal={_C.CONTACT, _C.FAMILY},
+    ),
+    *_staff_link("cases.Enquiry", {"answered_by": "Who at the partner agency answered the enquiry in cme"}),
+    *_casework(
+        "cases.EnquiryChase",
+        {
+            "enquiry": "Which enquiry a reminder was emailed about",
+            "interval": "Which reply period had run out (the first, the second …)",
+            "sent_at": "When the reminder was emailed",
+        },
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE},
+    ),
+    *_agency_contact_on(
+        "cases.EnquiryChase", _C.CONTACT, {"sent_to": "The agency's email address the reminder went to"}
+    ),
+    # --- cases.PartnerReferral: an escalation to children's social care, sent to their inbox in cme -------------
+    *_casework(
+        "cases.PartnerReferral",
+        {
+            "case": "Which case the referral was made from",
+            "decision": "The escalation decision it was sent under",
+            "organisation": "Which children's social care organisation it was sent to",
+            "first_opened_at": "When the organisation first opened it",
+            "accepted_at": "When the organisation accepted it",
+        },
+        purposes={_P.SAFEGUARDING, _P.LOCATE, _P.ADMINISTER_SERVICE},
+        recipients={_R.SOCIAL_CARE},
+    ),
+    *_declare(
+        "cases.PartnerReferral",
+        {
+            "shared": "The child's details the referral shares (as chosen: name, date of birth, address, parents and "
+            "carers), copied when it was sent"
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD, _D.CARER},
+        purposes={_P.SAFEGUARDING},
+        sources={_S.SERVICE},
+        recipients={_R.SOCIAL_CARE},
+        retention=_K.CHILD_RECORD,
+        may_reveal={_C.CONTACT, _C.FAMILY},
+    ),
+    *_free_text(
+        "cases.PartnerReferral",
+        {
+            "reason": "Why the officer referred the child, as sent to children's social care",
+            "partner_response": "What children's social care said when accepting it",
+        },
+        sources={_S.SERVICE, _S.SOCIAL_CARE},
+    ),
+    *_staff_link(
+        "cases.PartnerReferral",
+        {"sent_by": "Who sent the referral", "accepted_by": "Who at children's social care accepted it"},
+    ),
     # --- cases.Note ---------------------------------------------------------------------------------------------
     *_casework(
         "cases.Note",

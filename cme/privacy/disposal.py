@@ -57,6 +57,8 @@ DISPOSAL_PLAN: dict[str, str] = {
     "cases.Decision": "cascade",
     "cases.SignOffRequest": "cascade (requests to close the child's cases)",
     "cases.Enquiry": "cascade",
+    "cases.EnquiryChase": "cascade (reminders emailed about the enquiry)",
+    "cases.PartnerReferral": "cascade (referrals sent to children's social care from the case)",
     "cases.Note": "cascade",
     "cases.Document": "cascade; the uploaded file is removed",
     "cases.DocumentDownload": "cascade",

@@ -22,6 +22,8 @@ NAV_ITEMS = (
     NavItem("Tasks", "web:tasks:list", "web.view_tasks", "tasks"),
     NavItem("Cases", "web:cases:list", "cases.view_caseload", "cases"),
     NavItem("Referrals", "web:referrals:list", "cases.view_referral", "referrals"),
+    NavItem("Waiting on partners", "web:partners:waiting", "cases.view_waiting_on_partners", "partners-waiting"),
+    NavItem("Inbox", "web:partners:inbox", "cases.view_partner_inbox", "partners-inbox"),
     NavItem("Caseload", "web:cases:caseload", "cases.view_team_caseload", "caseload"),
     NavItem("Sign-offs", "web:cases:sign-offs", "cases.view_caseload", "sign-offs"),
     NavItem("Transfers", "web:transfers:received", "transfers.receive_transfer", "transfers"),

@@ -9,6 +9,7 @@ from .council import views as council_views
 from .letters.urls import letter_urls
 from .matching.urls import matching_urls
 from .pages.urls import urlpatterns as page_urls
+from .partners.urls import partner_urls
 from .people.urls import child_urls
 from .privacy.urls import privacy_urls
 from .reports.urls import report_urls
@@ -85,6 +86,7 @@ urlpatterns = [
     path("cases/", include(case_urls)),
     path("referrals/", include(referral_urls)),
     path("matching/", include(matching_urls)),
+    path("partners/", include(partner_urls)),
     path("manage/", include(manage_urls)),
     path("manage/letters/", include(letter_urls)),
     path("returns/", include(return_urls)),

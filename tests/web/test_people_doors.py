@@ -38,6 +38,7 @@ class Reach(StrEnum):
     LISTED = "a list of records (cases, referrals, returns, candidates): each page shown is audited"
     LIST = "a school's own part-time timetable, or the DPO's oversight pages (who opened what, disclosures, audit)"
     EXPORTED = "a list of records as a file (CSV, XLSX): each download audited with its row count and every id"
+    PARTNER = "opens what was sent to a partner's organisation (access_partner_enquiry …): its own only, audited"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Door:
 NONE, QUESTION, LIST, LISTED = Door(Reach.NONE), Door(Reach.QUESTION), Door(Reach.LIST), Door(Reach.LISTED)
 CASELOAD, INTAKE, SEARCH = Door(Reach.CASELOAD), Door(Reach.INTAKE), Door(Reach.SEARCH)
 EXPORTED = Door(Reach.EXPORTED)
+PARTNER = Door(Reach.PARTNER)
 DUPLICATES = Door(Reach.DUPLICATES, method="post")
 CHILD = Door(Reach.PERSON, target="people.child")
 REFERRAL = {
@@ -303,6 +305,14 @@ DOORS: dict[str, Door] = {
     "api:match-run-list": NONE,
     "api:match-run-start": NONE,
     "api:match-run-detail": NONE,
+    # Partner agencies (issue 18 point 3): the inbox lists what was sent to the partner's organisation (audited); an
+    # enquiry or referral opens only for that organisation; officers list what waits on partners; marking an answer
+    # read opens the case first.
+    "web:partners:inbox": LISTED,
+    "web:partners:enquiry": PARTNER,
+    "web:partners:referral": PARTNER,
+    "web:partners:waiting": LISTED,
+    "web:partners:answer-read": CASELOAD,
 }
 
 
@@ -324,7 +334,7 @@ def test_every_url_declares_how_it_reaches_peoples_records():
 def test_every_door_that_opens_a_record_by_url_names_a_protected_record_in_it():
     """So that a refusal on it before any door is reached (the role check) is audited too (PROTECTED_URL_KEYS)."""
     for name, door in DOORS.items():
-        if door.reach in (Reach.CASELOAD, Reach.INTAKE, Reach.QUESTION, Reach.PERSON):
+        if door.reach in (Reach.CASELOAD, Reach.INTAKE, Reach.QUESTION, Reach.PERSON, Reach.PARTNER):
             (parameters,) = _parameters(_url_name(name))
             assert set(parameters) & PROTECTED_URL_KEYS.keys() or door.method == "post", name
 
@@ -542,9 +552,11 @@ def test_the_duplicate_check_shows_a_child_outside_the_caseload_minimally_and_au
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", _rows(Reach.LISTED))
 def test_a_list_of_records_audits_each_page_with_the_ids_on_it_and_the_filters(
-    name, people_world, team_officer, school_user, sign_in
+    request, name, people_world, team_officer, school_user, sign_in
 ):
     reader = school_user if name in ("web:returns:school-list", "api:return-list") else team_officer
+    if name == "web:partners:inbox":
+        reader = request.getfixturevalue("partner_user")
     client = _clients(reader, sign_in, name)
     before = _last_sequence()
 
@@ -599,3 +611,36 @@ def test_an_export_audits_its_row_count_and_every_id_with_the_filters(name, peop
         assert sum(len(e.payload_data["ids"]) for e in exported) == first["rows"]
         if params:
             assert exported[0].detail.data_dict["criteria"] == params
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _rows(Reach.PARTNER))
+def test_a_partner_door_opens_only_for_the_organisation_it_was_sent_to_and_audits_both_answers(
+    name, people_world, partner_user, user_factory, organisation_factory, team_officer, sign_in
+):
+    from cme.accounts.enums import Role
+
+    url = url_for(name, people_world)
+    record = people_world.partner_enquiry if name.endswith("enquiry") else people_world.partner_referral
+    target_type = record._meta.label_lower
+    client = sign_in(partner_user)
+    before = _last_sequence()
+    opened = client.get(url)
+
+    assert opened.status_code == 200
+    reads = [e for e in _entries_since(before) if (e.target_type, e.target_id) == (target_type, str(record.pk))]
+    assert [e.event for e in reads] == [
+        AuditEvent.ENQUIRY_VIEWED if target_type == "cases.enquiry" else AuditEvent.PARTNER_REFERRAL_VIEWED
+    ]
+    assert reads[0].subject_child_id == people_world.case.child_id
+    assert people_world.case.reference not in opened.content.decode(), "a partner never sees the case"
+
+    other = user_factory(role=Role.PARTNER_USER, organisation=organisation_factory(), username="other-partner")
+    for who, status in ((other, 404), (team_officer, 403)):
+        client = sign_in(who)
+        before = _last_sequence()
+        refused = client.get(url)
+        assert refused.status_code == status
+        assert [(e.event, e.target_type, e.target_id) for e in _entries_since(before)] == [
+            (AuditEvent.ACCESS_REFUSED, target_type, str(record.pk))
+        ]

@@ -286,6 +286,14 @@ MATRIX = {
     "web:rights:restrict": ("page", only("dpo")),
     "web:rights:erasure": ("page", only("dpo")),
     "web:rights:objection": ("page", only("dpo")),
+    # Partner agencies in cme (issue 18 point 3): a partner agency user opens their organisation's inbox, and the
+    # enquiry and referral sent to it (the matrix partner's); nobody else does (403 before any record is opened).
+    # Caseworkers see what waits on partners; marking a partner's answer as read is POST only, on the case.
+    "web:partners:inbox": ("page", only("partner_user")),
+    "web:partners:enquiry": ("page", only("partner_user")),
+    "web:partners:referral": ("page", only("partner_user")),
+    "web:partners:waiting": ("page", only(*CASEWORKERS)),
+    "web:partners:answer-read": ("page", only(*CASEWORKERS, granted=405, refused=404, outsider=404)),
     "web:something-wrong": ("public", everyone()),
     "web:something-wrong-sent": ("public", everyone()),
     # Moving a case to another council (cme.transfers): the case's officers make and download transfers; every
@@ -349,6 +357,8 @@ class World:
     letter: object = None
     attendance_order: object = None
     transfers: dict | None = None  # a transfer made from the matrix case, one received and one waiting
+    partner_enquiry: object = None  # an enquiry sent to the matrix partner user's organisation
+    partner_referral: object = None  # an escalation sent to the same organisation (children's social care)
 
 
 @pytest.fixture
@@ -362,6 +372,7 @@ def world(
     referral_factory,
     roll_return_factory,
     school_user,
+    partner_user,
     match_candidate_factory,
     source_import_factory,
     settings,
@@ -406,6 +417,7 @@ def world(
         **_letters_world(case, enquiry_factory),
         **_privacy_world(case),
         transfers=_transfers_world(case),
+        **_partners_world(case, partner_user),
     )
 
 
@@ -436,6 +448,29 @@ def _transfer_id(name: str, world: World) -> int | None:
     if name in ("web:transfers:sent", "web:transfers:package"):
         return world.transfers["sent"].pk
     return world.transfers["waiting" if name == "web:transfers:child" else "received"].pk
+
+
+def _partners_world(case, partner_user) -> dict:
+    """An enquiry and a referral sent to the matrix partner user's organisation (children's social care)."""
+    from cme.cases.enums import DecisionKind, EnquiryAgency
+    from cme.cases.services import case_escalate, enquiry_request
+
+    enquiry = enquiry_request(
+        case=case,
+        actor=case.officer,
+        agency=EnquiryAgency.CHILDRENS_SOCIAL_CARE,
+        requested_on=datetime.date.today(),
+        organisation=partner_user.organisation,
+    )
+    decision = case_escalate(
+        case=case,
+        actor=case.officer,
+        kind=DecisionKind.ESCALATE_SOCIAL_CARE,
+        recipient="",
+        rationale="Matrix referral",
+        organisation=partner_user.organisation,
+    )
+    return {"partner_enquiry": enquiry, "partner_referral": decision.partner_referral}
 
 
 def _letters_world(case, enquiry_factory) -> dict:
@@ -530,6 +565,8 @@ def url_for(name: str, world: World) -> str:
         "user_id": world.subject.pk,
         "case_id": world.case.pk,
         "enquiry_id": world.enquiry.pk,
+        "partner_enquiry_id": world.partner_enquiry.pk if world.partner_enquiry else None,
+        "partner_referral_id": world.partner_referral.pk if world.partner_referral else None,
         "note_id": world.note.pk,
         "document_id": world.document.pk,
         "referral_id": world.referral.pk,

@@ -4,9 +4,10 @@ from .attendance_order import AttendanceOrder, AttendanceOrderStep
 from .case import Case
 from .decision import Decision
 from .document import Document, DocumentDownload
-from .enquiry import Enquiry
+from .enquiry import Enquiry, EnquiryChase
 from .letter import Letter, LetterTemplate
 from .note import Note
+from .partner_referral import PartnerReferral
 from .referral import Referral
 from .signoff import SignOffRequest
 
@@ -18,9 +19,11 @@ __all__ = [
     "Document",
     "DocumentDownload",
     "Enquiry",
+    "EnquiryChase",
     "Letter",
     "LetterTemplate",
     "Note",
+    "PartnerReferral",
     "Referral",
     "SignOffRequest",
 ]

@@ -37,6 +37,7 @@ ERROR_NOT_CLOSED = "Only a closed case can be reopened."
 ERROR_STATUS_MOVE = "A case cannot move from {current} to {new}."
 ERROR_NOT_AN_OFFICER = "Cases can only be allocated to an active CME officer or manager."
 ERROR_NO_RECIPIENT = "Enter who the information was shared with"
+ERROR_INBOX_ONLY_SOCIAL_CARE = "Only an escalation to children's social care can be sent to an inbox in cme"
 
 # Who an escalation goes to, and on what basis: the notice's "safeguarding and legal powers" purpose.
 ESCALATIONS = {
@@ -124,19 +125,39 @@ def case_escalate(
     recipient: str,
     rationale: str,
     lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK,
+    organisation=None,
+    shared: list[str] | None = None,
 ) -> Decision:
     """Escalate to children's social care or the police, or refer to another council: a decision and a disclosure.
 
-    The case stays open (the CME duty continues until the child is found in education).
+    The case stays open (the CME duty continues until the child is found in education). An escalation to children's
+    social care naming an `organisation` (one whose staff sign in to cme) arrives in its inbox as a referral holding
+    the details named in `shared` and the rationale (cme.cases.services.partners.partner_referral_send).
     """
     if kind not in ESCALATIONS:
         raise ValueError(f"{kind} is not an escalation")
     _require_open(case, rationale)
+    if organisation is not None and kind != DecisionKind.ESCALATE_SOCIAL_CARE:
+        raise ApplicationError(ERROR_INBOX_ONLY_SOCIAL_CARE, field="organisation")
+    if organisation is not None and not recipient.strip():
+        recipient = organisation.name
     if not recipient.strip():
         raise ApplicationError(ERROR_NO_RECIPIENT, field="recipient")
-    decision = decision_record(
-        actor=actor, kind=kind, rationale=rationale, case=case, details={"recipient": recipient.strip()}
-    )
+    details = {"recipient": recipient.strip(), **({"organisation": organisation.pk} if organisation else {})}
+    decision = decision_record(actor=actor, kind=kind, rationale=rationale, case=case, details=details)
+    if organisation is not None:
+        from .partners import partner_referral_send
+
+        partner_referral_send(
+            case=case,
+            decision=decision,
+            actor=actor,
+            organisation=organisation,
+            shared=shared,
+            reason=rationale,
+            lawful_basis=lawful_basis,
+        )
+        return decision
     disclosure_record(
         actor=actor,
         direction=Direction.SHARED_OUT,

@@ -1,6 +1,6 @@
 """Enquiries to agencies: asking, and recording what came back."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from cme.privacy.services import disclosure_record
 from ..clocks import ENQUIRY_RESPONSE_DAYS
 from ..enums import CaseStatus, EnquiryAgency, EnquiryResult
 from ..models import Case, Document, Enquiry
+from ..partner_sharing import DEFAULT_SHARED, shared_categories, shared_details
 from .common import due_date
 
 ERROR_CLOSED = "This case is closed. Reopen it before making enquiries."
@@ -42,6 +43,14 @@ ENQUIRY_RECEIVED_EXTRA = {
 }
 NOT_A_DISCLOSURE = {EnquiryAgency.HOME_VISIT}
 
+# An enquiry sent to a partner's inbox in cme is answered there; unanswered, it is chased by email every this many
+# days unless the officer agrees another period with the agency (cme.cases.services.partners.enquiry_chasers_send).
+DEFAULT_REPLY_WITHIN_DAYS = 10
+MAX_REPLY_WITHIN_DAYS = 90
+ERROR_REPLY_DAYS = f"Enter a number of days from 1 to {MAX_REPLY_WITHIN_DAYS}"
+ERROR_NOTHING_SHARED = "Choose at least one detail to share, so the agency can find the child"
+ERROR_ORGANISATION_HAS_NO_USERS = "This organisation has no one who can sign in to cme: record the enquiry by hand"
+
 
 @refused_while_restricted("enquiry_request", lambda kw: [kw["case"].child_id])
 @transaction.atomic
@@ -54,12 +63,23 @@ def enquiry_request(
     contact_name: str = "",
     contact_details: str = "",
     joint_enquiry: bool = False,
+    organisation=None,
+    shared: list[str] | None = None,
+    reply_within_days: int | None = None,
 ) -> Enquiry:
-    """Record that an enquiry was made; its response is due ENQUIRY_RESPONSE_DAYS school days later."""
+    """Record that an enquiry was made; its response is due ENQUIRY_RESPONSE_DAYS school days later.
+
+    With an `organisation` (an accounts.Organisation whose staff sign in to cme) the enquiry is sent to that
+    organisation's inbox: it holds a copy of the child's details named in `shared` (the name and date of birth by
+    default) and nothing else of the case, and its answer is due `reply_within_days` days after it was sent.
+    """
     if case.status == CaseStatus.CLOSED:
         raise ApplicationError(ERROR_CLOSED)
     if requested_on > timezone.localdate():
         raise ApplicationError(ERROR_FUTURE, field="requested_on")
+    fields = {"response_due_on": due_date(start=requested_on, school_days=ENQUIRY_RESPONSE_DAYS)}
+    if organisation is not None:
+        fields.update(_partner_fields(case, organisation, shared, reply_within_days, requested_on))
     enquiry = Enquiry(
         case=case,
         agency=agency,
@@ -68,7 +88,7 @@ def enquiry_request(
         contact_details=contact_details,
         joint_enquiry=joint_enquiry,
         recorded_by=actor,
-        response_due_on=due_date(start=requested_on, school_days=ENQUIRY_RESPONSE_DAYS),
+        **fields,
     )
     enquiry.full_clean()
     enquiry.save()
@@ -78,10 +98,28 @@ def enquiry_request(
         target=enquiry,
         related=case,
         subject_child_id=case.child_id,
-        payload={"agency": str(agency)},
+        payload={"agency": str(agency), **({"organisation": organisation.pk} if organisation else {})},
     )
-    _enquiry_disclosure(enquiry, actor=actor, direction=Direction.SHARED_OUT, categories=ENQUIRY_SHARED_CATEGORIES)
+    categories = shared_categories(enquiry.shared) if enquiry.is_to_partner else ENQUIRY_SHARED_CATEGORIES
+    _enquiry_disclosure(enquiry, actor=actor, direction=Direction.SHARED_OUT, categories=categories)
     return enquiry
+
+
+def _partner_fields(case: Case, organisation, shared, reply_within_days, requested_on: date) -> dict:
+    """The fields of an enquiry sent to a partner's inbox: what it shares, and when the answer is due."""
+    if shared is not None and not shared:
+        raise ApplicationError(ERROR_NOTHING_SHARED, field="shared")
+    days = DEFAULT_REPLY_WITHIN_DAYS if reply_within_days is None else reply_within_days
+    if not 1 <= days <= MAX_REPLY_WITHIN_DAYS:
+        raise ApplicationError(ERROR_REPLY_DAYS, field="reply_within_days")
+    if not organisation.users.filter(is_active=True).exists():
+        raise ApplicationError(ERROR_ORGANISATION_HAS_NO_USERS, field="organisation")
+    return {
+        "organisation": organisation,
+        "shared": shared_details(child=case.child, details=list(DEFAULT_SHARED if shared is None else shared)),
+        "reply_within_days": days,
+        "response_due_on": requested_on + timedelta(days=days),
+    }
 
 
 @refused_while_restricted("enquiry_record_response", lambda kw: [kw["enquiry"].case.child_id])
@@ -132,6 +170,8 @@ def _enquiry_disclosure(enquiry: Enquiry, *, actor, direction: Direction, catego
     if enquiry.agency in NOT_A_DISCLOSURE:
         return
     agency = EnquiryAgency(enquiry.agency).label
+    if enquiry.organisation_id:
+        agency = enquiry.organisation.name
     disclosure_record(
         actor=actor,
         direction=direction,

@@ -27,6 +27,7 @@ from cme.cases.selectors import (
 from cme.common.writes import ERROR_NO_RATIONALE
 from cme.people.identifiers import phone_to_e164
 from cme.web.forms import GovukDateField, GovukForm, PastDateField
+from cme.web.partners import forms as partner_forms
 
 RATIONALE_HELP = "This is recorded with your name as the reason for the decision."
 
@@ -195,6 +196,28 @@ class CaseEscalateForm(GovukForm):
         error_messages={"required": "Enter who the information was shared with"},
     )
     rationale = rationale_field("Why, and what did you share?")
+    # Children's social care can receive the escalation in its inbox in cme, with the details chosen and the reason
+    # above (cme.cases.services.partners.partner_referral_send).
+    organisation = partner_forms.organisation_field(
+        kinds=partner_forms.SOCIAL_CARE_KINDS, label="Send it to children's social care's inbox in cme (optional)"
+    )
+    shared = partner_forms.shared_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].required = False  # the organisation's name when one is chosen
+        self.fields["organisation"].help_text = (
+            "Only social care organisations whose staff sign in to cme are listed. The reason you give above and the "
+            "details you tick below are what they will see; they never see the case."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("recipient") and not cleaned.get("organisation") and "recipient" not in self.errors:
+            self.add_error("recipient", "Enter who the information was shared with")
+        if not cleaned.get("organisation"):
+            cleaned["shared"] = None
+        return cleaned
 
 
 class CaseCloseForm(VersionedForm):
@@ -260,6 +283,17 @@ class EnquiryForm(GovukForm):
     joint_enquiry = forms.BooleanField(
         label="Joint reasonable enquiry with the school (deletion ground H or I)", required=False
     )
+    # Sending it to a partner agency's inbox in cme: the organisation, what it shares, and the days to answer.
+    organisation = partner_forms.organisation_field(label="Send it to a partner agency's inbox in cme (optional)")
+    shared = partner_forms.shared_field()
+    reply_within_days = partner_forms.reply_within_days_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("organisation"):
+            cleaned["shared"] = None
+            cleaned["reply_within_days"] = None
+        return cleaned
 
 
 class EnquiryResponseForm(VersionedForm):

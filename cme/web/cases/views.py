@@ -3,6 +3,7 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -10,6 +11,7 @@ from cme.cases import services
 from cme.cases.access import access_case, access_referral
 from cme.cases.enums import EnquiryAgency, ReferralStatus
 from cme.cases.models import Document, Enquiry, Note
+from cme.cases.partner_selectors import enquiry_partner_state
 from cme.cases.priority import case_flag, flagged_first, referral_flag
 from cme.cases.selectors import (
     case_list,
@@ -92,7 +94,10 @@ class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         case = self.case
-        enquiries = list(case.enquiries.all())
+        enquiries = list(case.enquiries.select_related("organisation", "answered_by"))
+        today = timezone.localdate()
+        for enquiry in enquiries:
+            enquiry.partner_state = enquiry_partner_state(enquiry, today)
         checklist = [(agency, [e for e in enquiries if e.agency == agency]) for agency in EnquiryAgency]
         carers = case.child.carer_relationships.select_related("carer").order_by("-parental_responsibility", "pk")
         notes = [note for note in case.notes.all() if not note.is_corrected]
@@ -108,6 +113,7 @@ class CaseDetailView(CaseAccessMixin, PermissionRequiredMixin, TemplateView):
             show_all=show_all,
             can_reallocate=self.request.user.has_perm("cases.reallocate_case", case),
             sign_off=sign_off_for_case(case=case) if case.is_open else None,
+            partner_referrals=list(case.partner_referrals.select_related("organisation", "accepted_by")),
             can_sign_off=self.request.user.has_perm("cases.sign_off_case"),
             letters_unsent=list(case.letters.filter(sent_on__isnull=True).select_related("document")),
             **kwargs,
