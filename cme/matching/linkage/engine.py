@@ -11,6 +11,7 @@ import logging
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -262,6 +263,7 @@ def dedupe_frame(
     training: TrainingOptions | None = None,
     sibling_guard: bool | str = True,
     progress: Progress | None = None,
+    cluster_pairs: bool = False,
 ) -> LinkResult:
     """Pairs of records within `frame` that are the same person, and clusters of records (connected components of
     the pairs at or above `cluster_threshold`, by default `threshold`).
@@ -269,6 +271,9 @@ def dedupe_frame(
     To cluster people across several sources, give each record an id unique across them (for example
     "housing:123") and pass the sources as one frame. `sibling_guard` as for `link_frames`: in a dedupe,
     "evidence" keeps twins apart where their records give different sexes, NHS numbers or UPNs.
+
+    `cluster_pairs`: the pairs are also every other pair of records in one cluster, each with the model's own score
+    for it (which may be below the threshold): records of one person joined through a third record.
     """
     _threshold_check(threshold)
     if cluster_threshold is not None:
@@ -286,6 +291,7 @@ def dedupe_frame(
         training=training,
         sibling_guard=sibling_guard,
         report=report,
+        cluster_pairs=cluster_pairs,
     )
 
 
@@ -320,6 +326,7 @@ def _run(
     sibling_guard: bool | str,
     report: _Stages,
     one_per_person: tuple[str, ...] = (),
+    cluster_pairs: bool = False,
 ) -> LinkResult:
     started_at = datetime.now(UTC)
     training = training or TrainingOptions()
@@ -356,7 +363,20 @@ def _run(
             )
             clusters = clustered.as_pandas_dataframe()[["id", "cluster_id"]].astype(str)
             clusters = clusters.sort_values(["cluster_id", "id"]).reset_index(drop=True)
-    comparisons = _oriented(scored[scored["match_probability"] >= threshold], link_type=link_type)
+            if cluster_pairs:
+                scored = _with_cluster_pairs(
+                    scored[scored["match_probability"] >= threshold],
+                    clusters,
+                    prepared=prepared[RECORDS],
+                    model=trained_model,
+                    backend=backend,
+                    db_api=db_api,
+                    guard_mode=guard_mode,
+                )
+    in_pairs = scored["match_probability"] >= threshold
+    if cluster_pairs and "in_cluster" in scored:
+        in_pairs |= scored["in_cluster"].astype(bool)
+    comparisons = _oriented(scored[in_pairs], link_type=link_type)
     pairs = comparisons[["left_id", "right_id", "match_probability", "match_weight"]].copy()
     report.finish()
     run = LinkRun(
@@ -380,6 +400,56 @@ def _run(
 
 
 _SIDE_NAMES = {LEFT: "left", RIGHT: "right"}
+
+
+def _with_cluster_pairs(
+    scored: pd.DataFrame,
+    clusters: pd.DataFrame,
+    *,
+    prepared: pd.DataFrame,
+    model: dict[str, Any],
+    backend: Backend,
+    db_api,
+    guard_mode: str,
+) -> pd.DataFrame:
+    """The pairs at or above the threshold, and every other pair of records in one cluster, each scored by the model
+    (`in_cluster` true for all of them).
+
+    A person's third record may agree too little with their first to score above the threshold on its own (two
+    copies each corrupted differently), or share nothing the blocking rules join on, and still be joined to it
+    through their second. The cluster says they are one person; the pair's own score is what the model says of it.
+    """
+    sizes = clusters["cluster_id"].map(clusters["cluster_id"].value_counts())
+    grouped = clusters[sizes > 1]
+    if grouped.empty:
+        return scored.assign(in_cluster=False)
+    cluster_of = dict(zip(grouped["id"], grouped["cluster_id"], strict=True))
+    frame = prepared.assign(cluster_id=prepared["id"].astype(str).map(cluster_of))
+    within = deepcopy(model)
+    within["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": "l.cluster_id = r.cluster_id", "sql_dialect": db_api.sql_dialect.sql_dialect_str}
+    ]
+    if backend == "spark":
+        table = db_api.spark.createDataFrame(frame[["id", "cluster_id"]]).join(
+            _table_for(backend, prepared, db_api), on="id"
+        )
+    else:
+        table = _table_for(backend, prepared, db_api).append_column("cluster_id", pa.array(frame["cluster_id"]))
+    registered = db_api.register(table)
+    linker = Linker([registered], within, log_level=None, validate_settings=False)
+    predictions = linker.inference.predict(warning_mode="never")
+    pairs = _scored_frame(linker, predictions)
+    if guard_mode != "off" and not pairs.empty:
+        guard = sibling_guard_weights(pairs, model, mode=guard_mode)
+        weight = pairs["match_weight"].astype(float) + guard
+        pairs = pairs.assign(mw_sibling_guard=guard, match_weight=weight, match_probability=weight.map(_probability))
+    key = ["id_l", "id_r"]
+    extra = pairs.merge(scored[key], on=key, how="left", indicator=True)
+    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
+    combined = pd.concat([scored, extra], ignore_index=True).assign(in_cluster=True)
+    if "mw_sibling_guard" in combined:
+        combined["mw_sibling_guard"] = combined["mw_sibling_guard"].fillna(0.0)
+    return combined
 
 
 def _one_to_one(
