@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> None:
     db_api = DuckDBAPI()
     tables = [db_api.register(frame) for frame in frames]
     linker = Linker(tables, settings, log_level="WARNING")
-    deterministic = ["l.given_name = r.given_name and l.family_name = r.family_name and l.date_of_birth = r.date_of_birth"]
+    deterministic = [
+        "l.given_name = r.given_name and l.family_name = r.family_name and l.date_of_birth = r.date_of_birth"
+    ]
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e5, seed=2026)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
