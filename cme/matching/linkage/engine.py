@@ -340,7 +340,7 @@ def _run(
             trained_model = _train(tables, link_type=link_type, training=training, report=report, prepared=prepared)
         else:
             trained_model = _model_load(model, link_type=link_type, sql_dialect=db_api.sql_dialect.sql_dialect_str)
-        # A model trained here was checked when training began; a loaded one is checked against these tables.
+        # A model trained here is this package's own; a loaded one is checked against these tables.
         linker = Linker(tables, trained_model, log_level=None, validate_settings=model is not None)
         report("Scoring record pairs")
         lowest = threshold if cluster_threshold is None else min(threshold, cluster_threshold)
@@ -515,7 +515,9 @@ def _train(
 ) -> dict[str, Any]:
     """Train without labels: lambda from deterministic rules, u by random sampling, m by EM; priors where unseen."""
     settings = settings_create(link_type=link_type, options=training)
-    linker = Linker(tables, settings, log_level=None)
+    # The settings are this package's own, written for the columns frame_prepare makes: Splink's check of them
+    # (parsing every SQL condition) took a second of each run and cannot fail here.
+    linker = Linker(tables, settings, log_level=None, validate_settings=False)
     untrained = linker.misc.save_model_to_json()
     report("Estimating how often records agree by chance")
     _estimate_lambda(linker, training, link_type=link_type, prepared=prepared)
@@ -532,7 +534,7 @@ def _train(
             # float holds (every pair agreeing): a failed session may leave the model half-updated, so go back to
             # the model as it was; the earlier estimates and the priors stand for what this session would train.
             logger.info("Expectation maximisation blocked on %s did not finish: %s", rule, error)
-            linker = Linker(tables, before, log_level=None)
+            linker = Linker(tables, before, log_level=None, validate_settings=False)
     return model_restore_priors(linker.misc.save_model_to_json(), untrained)
 
 
