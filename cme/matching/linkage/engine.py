@@ -430,11 +430,11 @@ def _with_cluster_pairs(
         {"blocking_rule": "l.cluster_id = r.cluster_id", "sql_dialect": db_api.sql_dialect.sql_dialect_str}
     ]
     if backend == "spark":
-        table = db_api.spark.createDataFrame(frame[["id", "cluster_id"]]).join(
-            _table_for(backend, prepared, db_api), on="id"
-        )
+        grouped_ids = db_api.spark.createDataFrame(grouped[["id", "cluster_id"]])  # text only: no NaN to infer
+        table = _table_for(backend, prepared, db_api).join(grouped_ids, on="id", how="left")
     else:
-        table = _table_for(backend, prepared, db_api).append_column("cluster_id", pa.array(frame["cluster_id"]))
+        cluster_ids = pa.array(frame["cluster_id"], type=pa.string(), from_pandas=True)  # null where a record is alone
+        table = _table_for(backend, prepared, db_api).append_column("cluster_id", cluster_ids)
     registered = db_api.register(table)
     linker = Linker([registered], within, log_level=None, validate_settings=False)
     predictions = linker.inference.predict(warning_mode="never")
