@@ -25,7 +25,7 @@ import splink
 from splink import Linker, block_on
 from splink.internals.exceptions import SplinkException
 
-from .frames import LIST_COLUMNS, MODEL_COLUMNS, frame_prepare
+from .frames import LIST_COLUMNS, MODEL_COLUMNS, address_masks, frame_prepare
 from .model import (
     MODEL_SPECIFICATION,
     SIBLING_GUARD_LABEL,
@@ -331,6 +331,7 @@ def _run(
     started_at = datetime.now(UTC)
     training = training or TrainingOptions()
     guard_mode = sibling_guard_mode(sibling_guard)
+    prepared = dict(zip(prepared, address_masks(list(prepared.values())), strict=True))
     with _backend_session(backend) as db_api, _quiet_splink():
         tables = [
             db_api.register(_table_for(backend, frame, db_api), dataset_display_name=name)

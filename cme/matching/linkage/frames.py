@@ -45,6 +45,7 @@ MODEL_COLUMNS = (
     "address",
     "address_tokens",
     "address_tokens_mask",
+    "address_tokens_common",
     "address_numbers",
     "address_number",
     "address_street",
@@ -57,6 +58,11 @@ LIST_COLUMNS = frozenset({"given_name_family", "family_name_parts", "address_tok
 # common always share a bit, so `bit_count(mask_l & mask_r) >= 1` is a cheap test that must pass before the lists are
 # intersected: intersecting lists is the slowest comparison Splink makes, and most pairs share no word at all.
 MASKED_LIST_COLUMNS = ("given_name_family", "family_name_parts", "address_tokens")
+# Addresses share common words (the town, "road", "flat") far more often than names do, so address words are split:
+# the 63 commonest words of the run's records each get a bit of their own in `address_tokens_common` (an exact count
+# of common words shared), the rest are hashed into `address_tokens_mask`. Two addresses with k words in common share
+# k common bits or at least one hashed bit (`address_masks`).
+COMMON_ADDRESS_WORDS = 63
 MAX_PROBLEMS_LISTED = 50
 
 
@@ -163,6 +169,7 @@ def frame_prepare(
         "address": [a.clean for a in address],
         "address_tokens": [list(a.tokens) for a in address],
         "address_tokens_mask": [_mask(a.tokens) for a in address],
+        "address_tokens_common": ["" for _ in address],
         "address_numbers": [list(a.numbers) for a in address],
         "address_number": [a.number for a in address],
         "address_street": [a.street for a in address],
@@ -221,6 +228,30 @@ def _attempt(standardise, *values) -> _Outcome:
         return _Outcome(standardise(*values))
     except std.StandardisationError as error:
         return _Outcome(error=str(error))
+
+
+def address_masks(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The frames with their address masks made from one vocabulary: the COMMON_ADDRESS_WORDS commonest words across
+    all of them get exact bits, the others are hashed. Every frame of one run must share the vocabulary."""
+    counts = pd.concat([frame["address_tokens"].dropna().explode() for frame in frames]).value_counts()
+    common = {word: 1 << position for position, word in enumerate(counts.index[:COMMON_ADDRESS_WORDS])}
+
+    @lru_cache(maxsize=65536)
+    def masks(words: tuple[str, ...]) -> tuple[str | None, str | None]:
+        exact = sum(common[word] for word in words if word in common)
+        hashed = _mask(tuple(word for word in words if word not in common))
+        return (str(exact) if exact else None), (hashed or None)
+
+    updated = []
+    for frame in frames:
+        pairs = [masks(tuple(words)) if words is not None else (None, None) for words in frame["address_tokens"]]
+        updated.append(
+            frame.assign(
+                address_tokens_common=pd.Series([pair[0] for pair in pairs], index=frame.index, dtype=object),
+                address_tokens_mask=pd.Series([pair[1] for pair in pairs], index=frame.index, dtype=object),
+            )
+        )
+    return updated
 
 
 @lru_cache(maxsize=65536)

@@ -57,6 +57,17 @@ def _intersect_level(column: str, min_intersection: int = 1):
     return cll.And(_words_may_overlap(column), cll.ArrayIntersectLevel(column, min_intersection))
 
 
+def _address_words_level(min_intersection: int):
+    """k address words in common: k common words (exact bits) or a hashed bit of the others shared
+    (frames.address_masks), then the lists intersected."""
+    may = cll.CustomLevel(
+        "(bit_count(cast(address_tokens_common_l as bigint) & cast(address_tokens_common_r as bigint)) "
+        f">= {min_intersection} or bit_count(cast(address_tokens_mask_l as bigint) & "
+        "cast(address_tokens_mask_r as bigint)) >= 1)"
+    )
+    return cll.And(may, cll.ArrayIntersectLevel("address_tokens", min_intersection))
+
+
 def _date_parts_agreeing(at_least: int) -> cll.CustomLevel:
     """Dates of birth (always yyyy-mm-dd here) one edit apart agree on two of year, month and day; two edits apart, on
     one."""
@@ -155,8 +166,8 @@ def _address_comparison() -> CustomComparison:
             cll.NullLevel("address"),
             _level(cll.ExactMatchLevel("address"), 0.6, 0.0005, "same"),
             _level(cll.JaroWinklerLevel("address", 0.9), 0.15, 0.005, "nearly the same"),
-            _level(_intersect_level("address_tokens", 3), 0.1, 0.005, "three or more words in common"),
-            _level(_intersect_level("address_tokens", 2), 0.07, 0.03, "two words in common"),
+            _level(_address_words_level(3), 0.1, 0.005, "three or more words in common"),
+            _level(_address_words_level(2), 0.07, 0.03, "two words in common"),
             _level(cll.ElseLevel(), 0.08, 0.96, "different"),
         ],
     )
