@@ -48,6 +48,9 @@ EXIT_BACKEND_UNAVAILABLE = 3
 
 class Command(BaseCommand):
     help = "Find records of the same person in two CSV files (LEFT RIGHT), or within one (--dedupe FILE)."
+    # It reads files and writes files: no database, models or URLs to check (cme.cli.link runs it without
+    # django.setup(), so that start-up costs what a plain Splink script's does).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="LEFT.csv RIGHT.csv to link")
