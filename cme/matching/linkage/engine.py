@@ -420,10 +420,15 @@ def _with_cluster_pairs(
     copies each corrupted differently), or share nothing the blocking rules join on, and still be joined to it
     through their second. The cluster says they are one person; the pair's own score is what the model says of it.
     """
-    sizes = clusters["cluster_id"].map(clusters["cluster_id"].value_counts())
-    grouped = clusters[sizes > 1]
+    sizes = clusters["cluster_id"].value_counts()
+    cluster_of_id = dict(zip(clusters["id"], clusters["cluster_id"], strict=True))
+    left_cluster = scored["id_l"].astype(str).map(cluster_of_id)
+    have = left_cluster[left_cluster == scored["id_r"].astype(str).map(cluster_of_id)].value_counts()
+    # Only clusters missing a pair need scoring again: a pair, or a trio whose three pairs all scored, is complete.
+    incomplete = sizes[(sizes > 1) & (have.reindex(sizes.index, fill_value=0) < sizes * (sizes - 1) // 2)].index
+    grouped = clusters[clusters["cluster_id"].isin(set(incomplete))]
     if grouped.empty:
-        return scored.assign(in_cluster=False)
+        return scored.assign(in_cluster=True)
     cluster_of = dict(zip(grouped["id"], grouped["cluster_id"], strict=True))
     frame = prepared.assign(cluster_id=prepared["id"].astype(str).map(cluster_of))
     within = deepcopy(model)
