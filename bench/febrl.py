@@ -14,8 +14,11 @@ one with one match in the other (linkage). Nothing is downloaded.
    national identifier column (`nhs_number`), and the toolkit compares it too.
 2. `cme link` runs as an analyst would run it, a separate process (`.venv/bin/cme link ...`, its interpreter and
    Django start-up included in its time), default threshold 0.5, `--dedupe` for febrl1-3. Configurations:
-   `plain` with `--no-sibling-guard` (FEBRL's duplicates often have the given name replaced outright, which the guard
-   reads as a sibling; FEBRL has no twins), `guard` (the default, the guard on), `ssid` (`plain` plus soc_sec_id).
+   `default` (no flags at all: one-to-one linking of two files, the pairs a dedupe's clusters join, the sibling
+   guard asking for evidence, which FEBRL never gives), `splink` (bench/splink_plain.py, a plain Splink 5 script on
+   the same files and columns, also in its own process: the baseline `cme link`'s time is divided by), `plain`
+   (`--sibling-guard off --no-cluster-pairs --left-duplicates --right-duplicates`: the model's pairs alone), `guard`
+   (`plain` with the guard on every twin-like pair, `--sibling-guard always`), `ssid` (`plain` plus soc_sec_id).
 3. The recordlinkage toolkit, in this process, as its documentation shows: candidate pairs from blocking on
    given_name, blocking on surname and a sorted neighbourhood on date_of_birth (window 5); the documentation's
    comparisons (given_name exact, surname Jaro-Winkler >= 0.85, date_of_birth exact, suburb exact, state exact,
@@ -42,7 +45,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 CME = ROOT / ".venv" / "bin" / "cme"
 DATASETS = ("febrl1", "febrl2", "febrl3", "febrl4")
-CONFIGS = ("plain", "guard", "ssid")
+CONFIGS = ("default", "splink", "plain", "guard", "ssid")
+SPLINK_PLAIN = ROOT / "bench" / "splink_plain.py"
 
 
 def febrl_load(name: str):
@@ -85,11 +89,12 @@ def cme_columns(frame: pd.DataFrame, *, with_identifier: bool) -> tuple[pd.DataF
 
 def cme_link_run(files: list[Path], output: Path, *, config: str) -> float:
     """Run `cme link` as a separate process; return its wall time in seconds."""
-    arguments = [str(CME), "link"]
+    arguments = [str(CME), "link"] if config != "splink" else [sys.executable, str(SPLINK_PLAIN)]
     arguments += [str(files[0]), str(files[1])] if len(files) == 2 else ["--dedupe", str(files[0])]
     arguments += ["--output", str(output)]
-    if config != "guard":
-        arguments.append("--no-sibling-guard")
+    if config in ("plain", "guard", "ssid"):
+        arguments += ["--sibling-guard", "always" if config == "guard" else "off", "--no-cluster-pairs"]
+        arguments += ["--left-duplicates", "--right-duplicates"] if len(files) == 2 else []
     environment = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "cme.settings"}
     start = time.perf_counter()
     subprocess.run(arguments, check=True, env=environment, stdout=subprocess.DEVNULL)  # noqa: S603
@@ -166,6 +171,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--datasets", nargs="+", choices=DATASETS, default=list(DATASETS))
     parser.add_argument("--configs", nargs="+", choices=CONFIGS, default=list(CONFIGS))
     parser.add_argument("--results", type=Path, default=ROOT / "var" / "bench-febrl" / "results.json")
+    parser.add_argument(
+        "--no-splink-baseline",
+        dest="splink_baseline",
+        action="store_false",
+        help="do not run the plain Splink script beside each configuration (it always runs as `splink`)",
+    )
     options = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     results = {"machine": machine(), "runs": options.runs, "datasets": {}}
@@ -192,35 +203,54 @@ def dataset_bench(name: str, frames: list[pd.DataFrame], truth: set, folder: Pat
             files.append(folder / f"{name}-{config}-{position}.csv")
             records.to_csv(files[-1], index=False)
         output = folder / f"{name}-{config}-pairs.csv"
-        cme_times, toolkit_times = [], []
+        cme_times, toolkit_times, splink_times, loads = [], [], [], []
+        splink_output = folder / f"{name}-{config}-splink-pairs.csv"
         for _ in range(options.runs):
-            # Interleaved, so that both see the same machine load.
+            # Interleaved, so that all three see the same machine load.
+            loads.append(round(os.getloadavg()[0], 2))
             cme_times.append(cme_link_run(files, output, config=config))
+            if options.splink_baseline or config == "splink":
+                splink_times.append(cme_link_run(files, splink_output, config="splink"))
             toolkit = toolkit_run(frames, with_identifier=with_identifier)
             toolkit_times.append(toolkit["seconds"])
         cme_median, toolkit_median = statistics.median(cme_times), statistics.median(toolkit_times)
+        splink_median = statistics.median(splink_times) if splink_times else None
         outcome["configs"][config] = {
             "dates_left_blank": impossible,
             "cme_link": {**accuracy(cme_pairs(output, dedupe=dedupe), truth), "seconds": cme_times},
             "toolkit_ecm": {**accuracy(toolkit["ecm"], truth), "seconds": toolkit_times},
             "toolkit_rule": accuracy(toolkit["rule"], truth),
             "toolkit_candidates": toolkit["candidates"],
-            "median_seconds": {"cme_link": cme_median, "toolkit": toolkit_median},
+            "median_seconds": {"cme_link": cme_median, "toolkit": toolkit_median, "splink": splink_median},
             "time_ratio_cme_to_toolkit": cme_median / toolkit_median,
+            "splink_seconds": splink_times,
+            "time_ratio_cme_to_splink": cme_median / splink_median if splink_median else None,
+            "load_average_at_each_run": loads,
         }
+        if config == "splink":  # the script's own accuracy, not cme link's
+            outcome["configs"][config]["cme_link"] = {
+                **accuracy(cme_pairs(output, dedupe=dedupe), truth),
+                "seconds": cme_times,
+            }
     return outcome
 
 
 def markdown(results: dict) -> str:
     lines = [
-        "| set | task | configuration | method | precision | recall | F1 | median time | time ÷ toolkit |",
-        "|---|---|---|---|---:|---:|---:|---:|---:|",
+        "| set | task | configuration | method | precision | recall | F1 | median time | time ÷ toolkit "
+        "| time ÷ plain Splink |",
+        "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name, outcome in results["datasets"].items():
         task = "link" if len(outcome["records"]) == 2 else "dedupe"
         for config, figures in outcome["configs"].items():
+            splink_ratio = figures.get("time_ratio_cme_to_splink")
             rows = [
-                ("`cme link`", figures["cme_link"], figures["median_seconds"]["cme_link"]),
+                (
+                    "plain Splink script" if config == "splink" else "`cme link`",
+                    figures["cme_link"],
+                    figures["median_seconds"]["cme_link"],
+                ),
                 ("toolkit ECM", figures["toolkit_ecm"], figures["median_seconds"]["toolkit"]),
                 ("toolkit rule (>3 agree)", figures["toolkit_rule"], None),
             ]
@@ -229,7 +259,8 @@ def markdown(results: dict) -> str:
                 lines.append(
                     f"| {name} | {task} | {config} | {method} | {accuracy_figures['precision']:.4f} "
                     f"| {accuracy_figures['recall']:.4f} | **{accuracy_figures['f1']:.4f}** "
-                    f"| {f'{seconds:.1f} s' if seconds else '–'} | {f'{ratio:.1f}×' if ratio else '–'} |"
+                    f"| {f'{seconds:.1f} s' if seconds else '–'} | {f'{ratio:.1f}×' if ratio else '–'} "
+                    f"| {f'{splink_ratio:.2f}×' if splink_ratio and method == '`cme link`' else '–'} |"
                 )
     return "\n".join(lines)
 

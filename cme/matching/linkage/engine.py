@@ -11,6 +11,7 @@ import logging
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -24,7 +25,7 @@ import splink
 from splink import Linker, block_on
 from splink.internals.exceptions import SplinkException
 
-from .frames import LIST_COLUMNS, MODEL_COLUMNS, frame_prepare
+from .frames import LIST_COLUMNS, MODEL_COLUMNS, address_masks, frame_prepare
 from .model import (
     MODEL_SPECIFICATION,
     SIBLING_GUARD_LABEL,
@@ -34,6 +35,7 @@ from .model import (
     model_restore_priors,
     model_version,
     settings_create,
+    sibling_guard_mode,
     sibling_guard_weights,
 )
 
@@ -44,6 +46,7 @@ Progress = Callable[[str, int, int], None]
 
 # Table names in the backend (not "left" and "right", which are SQL keywords); `source` in errors says left or right.
 LEFT, RIGHT, RECORDS = "cme_left", "cme_right", "cme_records"
+PAIR_COLUMNS = ("left_id", "right_id", "match_probability", "match_weight")
 SPARK_MISSING = (
     "The spark backend needs PySpark, which is not installed here. Install it where the cluster's driver runs "
     "(pip install 'pyspark>=3.5,<5'), or use --backend duckdb. See docs/matching.md, 'Running at scale on Spark'."
@@ -73,7 +76,7 @@ class LinkRun:
     backend: str
     threshold: float
     cluster_threshold: float | None
-    sibling_guard: bool
+    sibling_guard: bool | str
     model_specification: str
     model_version: str
     trained_here: bool
@@ -82,6 +85,8 @@ class LinkRun:
     pairs: int
     started_at: datetime
     finished_at: datetime
+    one_per_person: tuple[str, ...] = ()
+    ties: int = 0
     splink_version: str = splink.__version__
     duckdb_version: str = duckdb.__version__
 
@@ -99,6 +104,8 @@ class LinkRun:
             "training": self.training,
             "records": self.records,
             "pairs": self.pairs,
+            "one_per_person": list(self.one_per_person),
+            "ties": self.ties,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat(),
             "seconds": round((self.finished_at - self.started_at).total_seconds(), 3),
@@ -119,6 +126,9 @@ class LinkResult:
     `run`: what was done (`LinkRun`), including the model version, thresholds and backend.
     `field_weights`: long form, one row per pair and comparison (`left_id, right_id, field, level, match_weight`);
     `pair_weights(left_id, right_id)`: the same for one pair, the prior first, as a waterfall reads.
+    `ties`: in one-to-one linking, pairs at or above the threshold that were not linked because a record had two or
+    more equally strong candidates in a file that holds one record per person: a person must decide (same columns
+    as `pairs`). Empty otherwise.
     """
 
     pairs: pd.DataFrame
@@ -126,6 +136,7 @@ class LinkResult:
     run: LinkRun
     clusters: pd.DataFrame | None = None
     comparisons: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    ties: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(PAIR_COLUMNS)))
 
     @property
     def prior_match_weight(self) -> float:
@@ -198,8 +209,10 @@ def link_frames(
     backend: Backend = "duckdb",
     model: dict[str, Any] | str | Path | None = None,
     training: TrainingOptions | None = None,
-    sibling_guard: bool = True,
+    sibling_guard: bool | str = True,
     progress: Progress | None = None,
+    left_one_per_person: bool = False,
+    right_one_per_person: bool = False,
 ) -> LinkResult:
     """Pairs of records, one from `left` and one from `right`, that the model says are the same person.
 
@@ -210,6 +223,15 @@ def link_frames(
     `sibling_guard` holds down pairs that look like twins or siblings (same family name and date of birth, a
     different given name): right for council records, where such pairs are nearly always two children; wrong for
     data whose errors replace given names outright (FEBRL's synthetic duplicates), where it costs recall.
+    `sibling_guard="evidence"` holds them down only where sex, NHS number or UPN say they are two people (see
+    model.sibling_guard_weights); False (or "off") never.
+
+    `left_one_per_person` / `right_one_per_person`: that frame holds at most one record of each person (a school
+    roll; each FEBRL file). Then a record of the other frame links to at most one of its records: Splink's one-to-one
+    linking (`cluster_using_single_best_links`) keeps, for each record, its best link where that link is also the
+    best for the other record, so a twin's own record wins over their twin's and a lone candidate gets through. A
+    record with two or more equally strong best candidates is linked to none of them: those pairs are in
+    `LinkResult.ties`, for a person to decide.
     """
     _threshold_check(threshold)
     report = _Stages(progress, total=4 if model is None else 2)
@@ -225,6 +247,9 @@ def link_frames(
         training=training,
         sibling_guard=sibling_guard,
         report=report,
+        one_per_person=tuple(
+            name for name, unique in ((LEFT, left_one_per_person), (RIGHT, right_one_per_person)) if unique
+        ),
     )
 
 
@@ -236,14 +261,19 @@ def dedupe_frame(
     backend: Backend = "duckdb",
     model: dict[str, Any] | str | Path | None = None,
     training: TrainingOptions | None = None,
-    sibling_guard: bool = True,
+    sibling_guard: bool | str = True,
     progress: Progress | None = None,
+    cluster_pairs: bool = False,
 ) -> LinkResult:
     """Pairs of records within `frame` that are the same person, and clusters of records (connected components of
     the pairs at or above `cluster_threshold`, by default `threshold`).
 
     To cluster people across several sources, give each record an id unique across them (for example
-    "housing:123") and pass the sources as one frame.
+    "housing:123") and pass the sources as one frame. `sibling_guard` as for `link_frames`: in a dedupe,
+    "evidence" keeps twins apart where their records give different sexes, NHS numbers or UPNs.
+
+    `cluster_pairs`: the pairs are also every other pair of records in one cluster, each with the model's own score
+    for it (which may be below the threshold): records of one person joined through a third record.
     """
     _threshold_check(threshold)
     if cluster_threshold is not None:
@@ -261,6 +291,7 @@ def dedupe_frame(
         training=training,
         sibling_guard=sibling_guard,
         report=report,
+        cluster_pairs=cluster_pairs,
     )
 
 
@@ -292,11 +323,15 @@ def _run(
     backend: Backend,
     model: dict[str, Any] | str | Path | None,
     training: TrainingOptions | None,
-    sibling_guard: bool,
+    sibling_guard: bool | str,
     report: _Stages,
+    one_per_person: tuple[str, ...] = (),
+    cluster_pairs: bool = False,
 ) -> LinkResult:
     started_at = datetime.now(UTC)
     training = training or TrainingOptions()
+    guard_mode = sibling_guard_mode(sibling_guard)
+    prepared = dict(zip(prepared, address_masks(list(prepared.values())), strict=True))
     with _backend_session(backend) as db_api, _quiet_splink():
         tables = [
             db_api.register(_table_for(backend, frame, db_api), dataset_display_name=name)
@@ -306,13 +341,18 @@ def _run(
             trained_model = _train(tables, link_type=link_type, training=training, report=report, prepared=prepared)
         else:
             trained_model = _model_load(model, link_type=link_type, sql_dialect=db_api.sql_dialect.sql_dialect_str)
-        linker = Linker(tables, trained_model, log_level=None)
+        # A model trained here is this package's own; a loaded one is checked against these tables.
+        linker = Linker(tables, trained_model, log_level=None, validate_settings=model is not None)
         report("Scoring record pairs")
         lowest = threshold if cluster_threshold is None else min(threshold, cluster_threshold)
         predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
         scored = _scored_frame(linker, predictions)
-        if sibling_guard:
-            scored = _guarded(scored, trained_model, threshold=lowest)
+        if guard_mode != "off":
+            scored = _guarded(scored, trained_model, threshold=lowest, mode=guard_mode)
+        ties = pd.DataFrame(columns=list(PAIR_COLUMNS))
+        if one_per_person and not scored.empty:
+            scored, tied = _one_to_one(linker, db_api, scored, backend=backend, one_per_person=one_per_person)
+            ties = _oriented(tied, link_type=link_type)[list(PAIR_COLUMNS)]
         clusters = None
         if cluster_threshold is not None:
             report("Clustering records")
@@ -324,7 +364,20 @@ def _run(
             )
             clusters = clustered.as_pandas_dataframe()[["id", "cluster_id"]].astype(str)
             clusters = clusters.sort_values(["cluster_id", "id"]).reset_index(drop=True)
-    comparisons = _oriented(scored[scored["match_probability"] >= threshold], link_type=link_type)
+            if cluster_pairs:
+                scored = _with_cluster_pairs(
+                    scored[scored["match_probability"] >= threshold],
+                    clusters,
+                    prepared=prepared[RECORDS],
+                    model=trained_model,
+                    backend=backend,
+                    db_api=db_api,
+                    guard_mode=guard_mode,
+                )
+    in_pairs = scored["match_probability"] >= threshold
+    if cluster_pairs and "in_cluster" in scored:
+        in_pairs |= scored["in_cluster"].astype(bool)
+    comparisons = _oriented(scored[in_pairs], link_type=link_type)
     pairs = comparisons[["left_id", "right_id", "match_probability", "match_weight"]].copy()
     report.finish()
     run = LinkRun(
@@ -332,7 +385,7 @@ def _run(
         backend=backend,
         threshold=threshold,
         cluster_threshold=cluster_threshold,
-        sibling_guard=sibling_guard,
+        sibling_guard=sibling_guard if isinstance(sibling_guard, bool) else guard_mode,
         model_specification=MODEL_SPECIFICATION,
         model_version=model_version(trained_model),
         trained_here=model is None,
@@ -341,8 +394,126 @@ def _run(
         pairs=len(pairs),
         started_at=started_at,
         finished_at=datetime.now(UTC),
+        one_per_person=tuple(_SIDE_NAMES[name] for name in one_per_person),
+        ties=len(ties),
     )
-    return LinkResult(pairs=pairs, model=trained_model, run=run, clusters=clusters, comparisons=comparisons)
+    return LinkResult(pairs=pairs, model=trained_model, run=run, clusters=clusters, comparisons=comparisons, ties=ties)
+
+
+_SIDE_NAMES = {LEFT: "left", RIGHT: "right"}
+
+
+def _with_cluster_pairs(
+    scored: pd.DataFrame,
+    clusters: pd.DataFrame,
+    *,
+    prepared: pd.DataFrame,
+    model: dict[str, Any],
+    backend: Backend,
+    db_api,
+    guard_mode: str,
+) -> pd.DataFrame:
+    """The pairs at or above the threshold, and every other pair of records in one cluster, each scored by the model
+    (`in_cluster` true for all of them).
+
+    A person's third record may agree too little with their first to score above the threshold on its own (two
+    copies each corrupted differently), or share nothing the blocking rules join on, and still be joined to it
+    through their second. The cluster says they are one person; the pair's own score is what the model says of it.
+    """
+    sizes = clusters["cluster_id"].value_counts()
+    cluster_of_id = dict(zip(clusters["id"], clusters["cluster_id"], strict=True))
+    left_cluster = scored["id_l"].astype(str).map(cluster_of_id)
+    have = left_cluster[left_cluster == scored["id_r"].astype(str).map(cluster_of_id)].value_counts()
+    # Only clusters missing a pair need scoring again: a pair, or a trio whose three pairs all scored, is complete.
+    incomplete = sizes[(sizes > 1) & (have.reindex(sizes.index, fill_value=0) < sizes * (sizes - 1) // 2)].index
+    grouped = clusters[clusters["cluster_id"].isin(set(incomplete))]
+    if grouped.empty:
+        return scored.assign(in_cluster=True)
+    cluster_of = dict(zip(grouped["id"], grouped["cluster_id"], strict=True))
+    frame = prepared.assign(cluster_id=prepared["id"].astype(str).map(cluster_of))
+    within = deepcopy(model)
+    within["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": "l.cluster_id = r.cluster_id", "sql_dialect": db_api.sql_dialect.sql_dialect_str}
+    ]
+    if backend == "spark":
+        grouped_ids = db_api.spark.createDataFrame(grouped[["id", "cluster_id"]])  # text only: no NaN to infer
+        table = _table_for(backend, prepared, db_api).join(grouped_ids, on="id", how="left")
+    else:
+        cluster_ids = pa.array(frame["cluster_id"], type=pa.string(), from_pandas=True)  # null where a record is alone
+        table = _table_for(backend, prepared, db_api).append_column("cluster_id", cluster_ids)
+    registered = db_api.register(table)
+    linker = Linker([registered], within, log_level=None, validate_settings=False)
+    predictions = linker.inference.predict(warning_mode="never")
+    pairs = _scored_frame(linker, predictions)
+    if guard_mode != "off" and not pairs.empty:
+        guard = sibling_guard_weights(pairs, model, mode=guard_mode)
+        weight = pairs["match_weight"].astype(float) + guard
+        pairs = pairs.assign(mw_sibling_guard=guard, match_weight=weight, match_probability=weight.map(_probability))
+    key = ["id_l", "id_r"]
+    extra = pairs.merge(scored[key], on=key, how="left", indicator=True)
+    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
+    combined = pd.concat([scored, extra], ignore_index=True).assign(in_cluster=True)
+    if "mw_sibling_guard" in combined:
+        combined["mw_sibling_guard"] = combined["mw_sibling_guard"].fillna(0.0)
+    return combined
+
+
+def _one_to_one(
+    linker: Linker, db_api, scored: pd.DataFrame, *, backend: Backend, one_per_person: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The scored pairs Splink's one-to-one linking keeps, and the tied pairs it leaves for a person.
+
+    `cluster_using_single_best_links` joins two records when each is the other's best candidate and no cluster would
+    hold two records of a frame in `one_per_person`; with ties_method "drop" a record whose best candidates are
+    equally strong joins none of them. It ranks by the edges' `match_probability`: given here as the match weight,
+    which orders pairs alike but does not round to 1.0 for strong pairs (a weight above about 50 does, and two such
+    candidates would then look tied). Pairs are kept where both records ended in one cluster.
+    """
+    edges = scored[["id_l", "id_r", "source_dataset_l", "source_dataset_r"]].assign(
+        match_probability=scored["match_weight"].astype(float)
+    )
+    edges_table = edges if backend == "spark" else pa.Table.from_pandas(edges, preserve_index=False)
+    registered = db_api.register(edges_table)
+    clustered = linker.clustering.cluster_using_single_best_links(
+        registered,
+        duplicate_free_datasets=list(one_per_person),
+        # Every edge is already at or above the run's threshold; Splink reads the ranking column only with one.
+        threshold_match_probability=float(edges["match_probability"].min()) - 1,
+        ties_method="drop",
+    )
+    registered.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    sql = f"select source_dataset, id, cluster_id from {clustered.physical_name}"  # noqa: S608 - Splink's own names
+    clusters = linker.misc.query_sql(sql, output_type="pandas")
+    clustered.drop_table_from_database_and_remove_from_cache()
+    cluster_of = pd.Series(
+        clusters["cluster_id"].astype(str).to_numpy(),
+        index=clusters["source_dataset"].astype(str) + "\x1f" + clusters["id"].astype(str),
+    )
+    left_cluster = _record_keys(scored, "l").map(cluster_of)
+    right_cluster = _record_keys(scored, "r").map(cluster_of)
+    kept = left_cluster.notna() & (left_cluster == right_cluster)
+    return scored[kept].reset_index(drop=True), _ties(scored, kept, one_per_person=one_per_person)
+
+
+def _record_keys(scored: pd.DataFrame, side: str) -> pd.Series:
+    """Each pair's record on one side ("l" or "r") as one text key: its frame and its id."""
+    return scored[f"source_dataset_{side}"].astype(str) + "\x1f" + scored[f"id_{side}"].astype(str)
+
+
+def _ties(scored: pd.DataFrame, kept: pd.Series, *, one_per_person: tuple[str, ...]) -> pd.DataFrame:
+    """Pairs at the top of a record's candidates with another equally strong candidate from a frame that holds one
+    record per person, neither record of which was linked otherwise: what one-to-one linking could not decide."""
+    left_key, right_key = _record_keys(scored, "l"), _record_keys(scored, "r")
+    weight = scored["match_weight"].astype(float)
+    tied = pd.Series(False, index=scored.index)
+    for record, candidate_source in ((left_key, scored["source_dataset_r"]), (right_key, scored["source_dataset_l"])):
+        best = weight.groupby(record).transform("max")
+        at_best = (weight == best) & candidate_source.isin(one_per_person)
+        several = at_best.groupby(record).transform("sum") > 1
+        tied |= at_best & several
+    linked = set(left_key[kept]) | set(right_key[kept])
+    open_pair = ~left_key.isin(linked) & ~right_key.isin(linked)
+    return scored[tied & ~kept & open_pair].reset_index(drop=True)
 
 
 def _train(
@@ -350,11 +521,13 @@ def _train(
 ) -> dict[str, Any]:
     """Train without labels: lambda from deterministic rules, u by random sampling, m by EM; priors where unseen."""
     settings = settings_create(link_type=link_type, options=training)
-    linker = Linker(tables, settings, log_level=None)
+    # The settings are this package's own, written for the columns frame_prepare makes: Splink's check of them
+    # (parsing every SQL condition) took a second of each run and cannot fail here.
+    linker = Linker(tables, settings, log_level=None, validate_settings=False)
     untrained = linker.misc.save_model_to_json()
     report("Estimating how often records agree by chance")
     _estimate_lambda(linker, training, link_type=link_type, prepared=prepared)
-    linker.training.estimate_u_using_random_sampling(max_pairs=training.u_max_pairs, seed=training.seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=training.u_max_pairs, seed=training.seed, num_chunks=1)
     report("Estimating how often the same person's records agree")
     for rule in training.em_blocking_rules:
         before = linker.misc.save_model_to_json()
@@ -367,7 +540,7 @@ def _train(
             # float holds (every pair agreeing): a failed session may leave the model half-updated, so go back to
             # the model as it was; the earlier estimates and the priors stand for what this session would train.
             logger.info("Expectation maximisation blocked on %s did not finish: %s", rule, error)
-            linker = Linker(tables, before, log_level=None)
+            linker = Linker(tables, before, log_level=None, validate_settings=False)
     return model_restore_priors(linker.misc.save_model_to_json(), untrained)
 
 
@@ -407,10 +580,10 @@ def _scored_frame(linker: Linker, predictions) -> pd.DataFrame:
     return linker.misc.query_sql(sql, output_type="pandas")
 
 
-def _guarded(scored: pd.DataFrame, model: dict[str, Any], *, threshold: float) -> pd.DataFrame:
+def _guarded(scored: pd.DataFrame, model: dict[str, Any], *, threshold: float, mode: str = "always") -> pd.DataFrame:
     """The scored pairs with the sibling guard's weight added (down to model.SIBLING_GUARD_CAP), those still at or above
     `threshold` kept."""
-    guard = sibling_guard_weights(scored, model)
+    guard = sibling_guard_weights(scored, model, mode=mode)
     scored = scored.assign(mw_sibling_guard=guard)
     if not guard.any():
         return scored

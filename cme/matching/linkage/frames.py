@@ -7,9 +7,11 @@ standardises every value (cme.matching.linkage.standardise) into the model's col
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -24,12 +26,14 @@ MODEL_COLUMNS = (
     "given_name",
     "given_name_canonical",
     "given_name_family",
+    "given_name_family_mask",
     "given_name_phonetic",
     "given_name_first",
     "middle_names",
     "family_name",
     "family_name_joined",
     "family_name_parts",
+    "family_name_parts_mask",
     "family_name_phonetic",
     "date_of_birth",
     "date_of_birth_swapped",
@@ -40,6 +44,8 @@ MODEL_COLUMNS = (
     "postcode_district",
     "address",
     "address_tokens",
+    "address_tokens_mask",
+    "address_tokens_common",
     "address_numbers",
     "address_number",
     "address_street",
@@ -48,6 +54,15 @@ MODEL_COLUMNS = (
     "nhs_number",
 )
 LIST_COLUMNS = frozenset({"given_name_family", "family_name_parts", "address_tokens", "address_numbers"})
+# Each list the model intersects also has a mask: one bit (of 63) per word, as decimal text. Two lists with a word in
+# common always share a bit, so `bit_count(mask_l & mask_r) >= 1` is a cheap test that must pass before the lists are
+# intersected: intersecting lists is the slowest comparison Splink makes, and most pairs share no word at all.
+MASKED_LIST_COLUMNS = ("given_name_family", "family_name_parts", "address_tokens")
+# Addresses share common words (the town, "road", "flat") far more often than names do, so address words are split:
+# the 63 commonest words of the run's records each get a bit of their own in `address_tokens_common` (an exact count
+# of common words shared), the rest are hashed into `address_tokens_mask`. Two addresses with k words in common share
+# k common bits or at least one hashed bit (`address_masks`).
+COMMON_ADDRESS_WORDS = 63
 MAX_PROBLEMS_LISTED = 50
 
 
@@ -135,12 +150,14 @@ def frame_prepare(
         "given_name": [g.clean for g in given],
         "given_name_canonical": [g.canonical for g in given],
         "given_name_family": [list(g.family) for g in given],
+        "given_name_family_mask": [_mask(g.family) for g in given],
         "given_name_phonetic": [g.phonetic for g in given],
         "given_name_first": [g.first for g in given],
         "middle_names": values.distinct("middle_names", std.name_clean),
         "family_name": [f.clean for f in family],
         "family_name_joined": [f.joined for f in family],
         "family_name_parts": [list(f.parts) for f in family],
+        "family_name_parts_mask": [_mask(f.parts) for f in family],
         "family_name_phonetic": [f.phonetic for f in family],
         "date_of_birth": [d.isoformat() if d else "" for d in dates],
         "date_of_birth_swapped": [std.date_of_birth_swapped(d) for d in dates],
@@ -151,6 +168,8 @@ def frame_prepare(
         "postcode_district": [p.district for p in postcode],
         "address": [a.clean for a in address],
         "address_tokens": [list(a.tokens) for a in address],
+        "address_tokens_mask": [_mask(a.tokens) for a in address],
+        "address_tokens_common": ["" for _ in address],
         "address_numbers": [list(a.numbers) for a in address],
         "address_number": [a.number for a in address],
         "address_street": [a.street for a in address],
@@ -209,6 +228,39 @@ def _attempt(standardise, *values) -> _Outcome:
         return _Outcome(standardise(*values))
     except std.StandardisationError as error:
         return _Outcome(error=str(error))
+
+
+def address_masks(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The frames with their address masks made from one vocabulary: the COMMON_ADDRESS_WORDS commonest words across
+    all of them get exact bits, the others are hashed. Every frame of one run must share the vocabulary."""
+    counts = pd.concat([frame["address_tokens"].dropna().explode() for frame in frames]).value_counts()
+    common = {word: 1 << position for position, word in enumerate(counts.index[:COMMON_ADDRESS_WORDS])}
+
+    @lru_cache(maxsize=65536)
+    def masks(words: tuple[str, ...]) -> tuple[str | None, str | None]:
+        exact = sum(common[word] for word in words if word in common)
+        hashed = _mask(tuple(word for word in words if word not in common))
+        return (str(exact) if exact else None), (hashed or None)
+
+    updated = []
+    for frame in frames:
+        pairs = [masks(tuple(words)) if words is not None else (None, None) for words in frame["address_tokens"]]
+        updated.append(
+            frame.assign(
+                address_tokens_common=pd.Series([pair[0] for pair in pairs], index=frame.index, dtype=object),
+                address_tokens_mask=pd.Series([pair[1] for pair in pairs], index=frame.index, dtype=object),
+            )
+        )
+    return updated
+
+
+@lru_cache(maxsize=65536)
+def _mask(words: tuple[str, ...]) -> str:
+    """One bit of 63 for each word (a stable hash: Python's own differs from one process to the next), as text."""
+    mask = 0
+    for word in words:
+        mask |= 1 << (zlib.crc32(word.encode()) % 63)
+    return str(mask) if mask else ""
 
 
 def _id_text(value: object) -> str:

@@ -44,6 +44,41 @@ def _level(creator, m: float, u: float, label: str, **options):
     return creator.configure(m_probability=m, u_probability=u, label_for_charts=label, **options)
 
 
+# Cheap tests that every pair reaching a costly level must pass, written before it (`cll.And` keeps the order and both
+# DuckDB and Spark skip the second test where the first fails). They change no pair's level: each follows from the
+# level's own condition. Training samples half a million random pairs, nearly all of which reach these levels, and
+# without them Damerau-Levenshtein on dates and list intersections took most of a run's time.
+def _words_may_overlap(column: str) -> cll.CustomLevel:
+    """Two lists with a word in common share a bit of their masks (frames.MASKED_LIST_COLUMNS)."""
+    return cll.CustomLevel(f"bit_count(cast({column}_mask_l as bigint) & cast({column}_mask_r as bigint)) >= 1")
+
+
+def _intersect_level(column: str, min_intersection: int = 1):
+    return cll.And(_words_may_overlap(column), cll.ArrayIntersectLevel(column, min_intersection))
+
+
+def _address_words_level(min_intersection: int):
+    """k address words in common: k common words (exact bits) or a hashed bit of the others shared
+    (frames.address_masks), then the lists intersected."""
+    may = cll.CustomLevel(
+        "(bit_count(cast(address_tokens_common_l as bigint) & cast(address_tokens_common_r as bigint)) "
+        f">= {min_intersection} or bit_count(cast(address_tokens_mask_l as bigint) & "
+        "cast(address_tokens_mask_r as bigint)) >= 1)"
+    )
+    return cll.And(may, cll.ArrayIntersectLevel("address_tokens", min_intersection))
+
+
+def _date_parts_agreeing(at_least: int) -> cll.CustomLevel:
+    """Dates of birth (always yyyy-mm-dd here) one edit apart agree on two of year, month and day; two edits apart, on
+    one."""
+    parts = " + ".join(
+        f"(case when substr(date_of_birth_l, {start}, {length}) = substr(date_of_birth_r, {start}, {length}) "
+        "then 1 else 0 end)"
+        for start, length in ((1, 4), (6, 2), (9, 2))
+    )
+    return cll.CustomLevel(f"({parts}) >= {at_least}")
+
+
 def _given_name_comparison() -> CustomComparison:
     return CustomComparison(
         output_column_name="given_name",
@@ -52,7 +87,7 @@ def _given_name_comparison() -> CustomComparison:
             cll.NullLevel("given_name"),
             _level(cll.ExactMatchLevel("given_name", term_frequency_adjustments=True), 0.72, 0.01, "same"),
             _level(cll.ExactMatchLevel("given_name_canonical"), 0.04, 0.0005, "other spelling of the same name"),
-            _level(cll.ArrayIntersectLevel("given_name_family"), 0.04, 0.001, "known-as form"),
+            _level(_intersect_level("given_name_family"), 0.04, 0.001, "known-as form"),
             _level(cll.ExactMatchLevel("given_name_first"), 0.02, 0.001, "first given name agrees"),
             _level(cll.JaroWinklerLevel("given_name", 0.92), 0.07, 0.003, "nearly the same spelling"),
             _level(cll.ExactMatchLevel("given_name_phonetic"), 0.02, 0.004, "sounds alike"),
@@ -71,7 +106,7 @@ def _family_name_comparison() -> CustomComparison:
             cll.NullLevel("family_name"),
             _level(cll.ExactMatchLevel("family_name", term_frequency_adjustments=True), 0.75, 0.005, "same"),
             _level(cll.ExactMatchLevel("family_name_joined"), 0.03, 0.0003, "same parts, spelt or joined otherwise"),
-            _level(cll.ArrayIntersectLevel("family_name_parts"), 0.05, 0.0008, "one part of a double name agrees"),
+            _level(_intersect_level("family_name_parts"), 0.05, 0.0008, "one part of a double name agrees"),
             _level(cll.JaroWinklerLevel("family_name", 0.92), 0.07, 0.002, "nearly the same spelling"),
             _level(cll.ExactMatchLevel("family_name_phonetic"), 0.02, 0.003, "sounds alike"),
             _level(cll.ColumnsReversedLevel("family_name", "given_name"), 0.01, 0.0001, "given and family swapped"),
@@ -91,8 +126,18 @@ def _date_of_birth_comparison() -> CustomComparison:
             _level(
                 cll.CustomLevel("date_of_birth_l = date_of_birth_swapped_r"), 0.02, 0.00002, "day and month swapped"
             ),
-            _level(cll.DamerauLevenshteinLevel("date_of_birth", 1), 0.07, 0.002, "one digit different"),
-            _level(cll.LevenshteinLevel("date_of_birth", 2), 0.03, 0.01, "two digits different"),
+            _level(
+                cll.And(_date_parts_agreeing(2), cll.DamerauLevenshteinLevel("date_of_birth", 1)),
+                0.07,
+                0.002,
+                "one digit different",
+            ),
+            _level(
+                cll.And(_date_parts_agreeing(1), cll.LevenshteinLevel("date_of_birth", 2)),
+                0.03,
+                0.01,
+                "two digits different",
+            ),
             _level(cll.ElseLevel(), 0.03, 0.99, "different"),
         ],
     )
@@ -121,8 +166,8 @@ def _address_comparison() -> CustomComparison:
             cll.NullLevel("address"),
             _level(cll.ExactMatchLevel("address"), 0.6, 0.0005, "same"),
             _level(cll.JaroWinklerLevel("address", 0.9), 0.15, 0.005, "nearly the same"),
-            _level(cll.ArrayIntersectLevel("address_tokens", 3), 0.1, 0.005, "three or more words in common"),
-            _level(cll.ArrayIntersectLevel("address_tokens", 2), 0.07, 0.03, "two words in common"),
+            _level(_address_words_level(3), 0.1, 0.005, "three or more words in common"),
+            _level(_address_words_level(2), 0.07, 0.03, "two words in common"),
             _level(cll.ElseLevel(), 0.08, 0.96, "different"),
         ],
     )
@@ -350,16 +395,37 @@ def model_version(model: dict[str, Any]) -> str:
 # match, and one child would hide behind an enrolled sibling. A pair that agrees on family name and nearly on date of
 # birth but not on given name (no spelling, known-as or typo level, and no shared NHS number or UPN) is held down to
 # SIBLING_GUARD_CAP: the weight taken off shows in its evidence as "sibling guard", so a reviewer sees why.
+#
+# How much evidence the guard asks for (`sibling_guard`):
+#   "always"   every such pair (True, the library's default: council records, where a given name replaced outright
+#              nearly always means another child);
+#   "evidence" only a pair whose records also say they are two people: both give a sex and they differ, or both give
+#              an NHS number or a UPN and they differ. A pair with nothing to tell it apart from a record whose given
+#              name was replaced (as in FEBRL) is left to the model, and, when each file holds one record per person,
+#              to one-to-one linking, where a twin's own record outscores their twin's;
+#   "off"      none (False).
 SIBLING_GUARD_CAP = -10.0  # a match probability of about 0.001
 SIBLING_GUARD_LABEL = "same family and date of birth, different given name: likely twins or siblings"
+SIBLING_GUARD_MODES = ("always", "evidence", "off")
 _DIFFERENT_GIVEN_NAME_LEVELS = frozenset({"different", "somewhat alike"})
 _SIBLING_DATE_LEVELS = frozenset({"same", "day and month swapped", "one digit different"})
 
 
-def sibling_guard_weights(scored: pd.DataFrame, model: dict[str, Any]) -> pd.Series:
+def sibling_guard_mode(sibling_guard: bool | str) -> str:
+    """ "always", "evidence" or "off" for a `sibling_guard` argument (True is "always", False "off")."""
+    if sibling_guard is True:
+        return "always"
+    if sibling_guard is False or sibling_guard is None:
+        return "off"
+    if sibling_guard in SIBLING_GUARD_MODES:
+        return str(sibling_guard)
+    raise ValueError(f"sibling_guard is True, False or one of {', '.join(SIBLING_GUARD_MODES)}, not {sibling_guard!r}")
+
+
+def sibling_guard_weights(scored: pd.DataFrame, model: dict[str, Any], *, mode: str = "always") -> pd.Series:
     """The weight that takes each pair that looks like two children of one family down to SIBLING_GUARD_CAP, else 0."""
     labels = ComparisonLabels.from_model(model).by_comparison
-    if scored.empty:
+    if scored.empty or mode == "off":
         return pd.Series(0.0, index=scored.index)
 
     def level(name: str) -> pd.Series:
@@ -373,6 +439,8 @@ def sibling_guard_weights(scored: pd.DataFrame, model: dict[str, Any]) -> pd.Ser
         & (level("nhs_number") != "same")
         & (level("upn") != "same")
     )
+    if mode == "evidence":
+        siblings &= (level("sex") == "different") | (level("nhs_number") == "different") | (level("upn") == "different")
     excess = (scored["match_weight"].astype(float) - SIBLING_GUARD_CAP).clip(lower=0)
     return -excess.where(siblings, 0.0)
 

@@ -383,6 +383,8 @@ number='3', street='acac')
 
 def _fold_address(value: str) -> str:
     """Lower case without accents; digits kept (names.fold drops them, as a name has none)."""
+    if value.isascii():  # most addresses: nothing to decompose
+        return value.casefold().replace("'", "")
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold().replace("'", "")
 
