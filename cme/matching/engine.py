@@ -1,6 +1,7 @@
 """The one place the match run calls the linkage engine (cme.matching.linkage): a thin adapter to its public API.
 
-The run works in plain Python: lists of record dicts in, `Pair`s and clusters out, and per-field match weights read
+The run works in plain Python: lists of records in (the run's typed rows, or dicts),
+`Pair`s and clusters out, and per-field match weights read
 only for the few pairs shown as evidence. Keeping the engine's frames and result types behind these functions means
 the run, its tests and the review queue do not change when the engine's internals do.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -86,11 +88,14 @@ def _api():
     return linkage_engine
 
 
-def _frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(
-        [{column: str(record.get(column) or "") for column in ENGINE_COLUMNS} for record in records],
-        columns=list(ENGINE_COLUMNS),
-    )
+def _frame(records: list) -> pd.DataFrame:
+    """The engine's input frame: one row per record (a dict, or an object with ENGINE_COLUMNS as attributes)."""
+    if records and isinstance(records[0], dict):
+        rows = [tuple(str(record.get(column) or "") for column in ENGINE_COLUMNS) for record in records]
+    else:
+        values = attrgetter(*ENGINE_COLUMNS)
+        rows = [tuple(str(value or "") for value in values(record)) for record in records]
+    return pd.DataFrame.from_records(rows, columns=list(ENGINE_COLUMNS))
 
 
 def _outcome(result: Any) -> Outcome:
@@ -114,12 +119,10 @@ def dedupe(
     model: dict | None = None,
     backend: str = "duckdb",
 ) -> Outcome:
-    """Group `records` (dicts with ENGINE_COLUMNS; `id` unique) into people with the engine's dedupe model, on
-    `backend` ("duckdb" in process, or "spark" on the active Spark session)."""
+    """Group `records` (with ENGINE_COLUMNS, as attributes or keys; `id` unique) into people with the engine's
+    dedupe model, on `backend` ("duckdb" in process, or "spark" on the active Spark session)."""
     if len(records) < 2:
-        return Outcome(
-            pairs=[], model={}, model_version="not run", clusters={str(r["id"]): str(r["id"]) for r in records}
-        )
+        return Outcome(pairs=[], model={}, model_version="not run", clusters={i: i for i in _frame(records)["id"]})
     result = _api().dedupe_frame(
         _frame(records), threshold=threshold, progress=progress, model=model or None, backend=backend
     )
@@ -128,23 +131,32 @@ def dedupe(
         outcome.clusters = {str(i): str(c) for i, c in zip(result.clusters["id"], result.clusters["cluster_id"],
                                                            strict=True)}  # fmt: skip
     for record in records:
-        outcome.clusters.setdefault(str(record["id"]), str(record["id"]))
+        record_id = str(record["id"] if isinstance(record, dict) else record.id)
+        outcome.clusters.setdefault(record_id, record_id)
     return outcome
 
 
 def link(
-    left: list[dict],
-    right: list[dict],
+    left: list,
+    right: list,
     *,
     threshold: float,
     progress: EngineProgress | None = None,
     model: dict | None = None,
     backend: str = "duckdb",
+    **options: Any,
 ) -> Outcome:
-    """Score `left` against `right` records with the engine's link model; the pairs at or above `threshold`."""
+    """Score `left` against `right` records with the engine's link model; the pairs at or above `threshold`.
+    `options` go to the engine's `link_frames` as they are (how linking is done, for example one-to-one)."""
     if not left or not right:
         return Outcome(pairs=[], model={}, model_version="not run")
     result = _api().link_frames(
-        _frame(left), _frame(right), threshold=threshold, progress=progress, model=model or None, backend=backend
+        _frame(left),
+        _frame(right),
+        threshold=threshold,
+        progress=progress,
+        model=model or None,
+        backend=backend,
+        **options,
     )
     return _outcome(result)
