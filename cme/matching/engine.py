@@ -56,7 +56,13 @@ class Outcome:
         keys = pd.Series(list(zip(comparisons["left_id"].astype(str), comparisons["right_id"].astype(str),
                                   strict=True)), index=comparisons.index)  # fmt: skip
         small = replace(self._result, comparisons=comparisons[keys.isin(wanted)])
-        return {(p.left_id, p.right_id): self._weights_of(small, p) for p in pairs}
+        frame = small.field_weights  # one row per pair and field, in waterfall order within each pair
+        prior = _weight_row("prior", "chance two records match", small.prior_match_weight)
+        rows: dict[tuple[str, str], list[dict]] = {}
+        for left, right, name, level, weight in zip(frame["left_id"], frame["right_id"], frame["field"],
+                                                    frame["level"], frame["match_weight"], strict=True):  # fmt: skip
+            rows.setdefault((str(left), str(right)), [dict(prior)]).append(_weight_row(name, level, weight))
+        return {(p.left_id, p.right_id): list(rows.get((p.left_id, p.right_id), [])) for p in pairs}
 
     def field_weights(self, pair: Pair) -> list[dict]:
         """The prior and each field's match weight for `pair`, in waterfall order, as JSON-ready rows."""
@@ -70,11 +76,15 @@ class Outcome:
             weights = result.pair_weights(pair.left_id, pair.right_id)
         except KeyError:
             return []
-        return [
-            {"field": w.field, "level": w.level, "weight": round(w.match_weight, 2) if math.isfinite(w.match_weight)
-             else (-99.0 if w.match_weight < 0 else 99.0)}
-            for w in weights
-        ]  # fmt: skip
+        return [_weight_row(w.field, w.level, w.match_weight) for w in weights]
+
+
+def _weight_row(name: str, level: str, weight: float) -> dict:
+    """A field's weight as stored with a candidate: rounded, and an infinite weight (a certain disagreement, such as
+    another sex) as ±99."""
+    weight = float(weight)
+    return {"field": name, "level": level,
+            "weight": round(weight, 2) if math.isfinite(weight) else (-99.0 if weight < 0 else 99.0)}  # fmt: skip
 
 
 def _api():

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from cme.people.names import fold, forename_likeness, surname_likeness
+from cme.people.names import forename_likeness, surname_likeness
 
 from .. import engine
 from .rows import Person, SourceRecord
-from .rules import SURNAME_ALIKE, compact_postcode, dates_could_be_one, one_child
+from .rules import SURNAME_ALIKE, compact_postcode, dates_could_be_one, fold, one_child
 from .thresholds import DEDUPE_THRESHOLD
 
 

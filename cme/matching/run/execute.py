@@ -19,6 +19,7 @@ from cme.people.ages import is_compulsory_school_age
 
 from ..enums import RESIDENT_KINDS, CandidateKind, RunState
 from ..models import MatchRun, SourceImport
+from ..selectors import RollInUse, school_rolls_in_use
 from .candidates import candidates_upsert
 from .cluster import people as people_group
 from .findings import findings
@@ -93,10 +94,11 @@ def _execute(run: MatchRun, *, stage: _Stages, backend: str) -> None:
     saved = saved_models(run)
     people, dedupe = people_group(residents, model=saved.get("dedupe"), backend=backend)
     stage(2)
-    rolls = roll_entries(imports, on=on)
+    in_use = school_rolls_in_use(on=on)
+    rolls = roll_entries(imports, on=on, in_use=in_use)
     stage(3)
     school_age = [p for p in people if p.date_of_birth and is_compulsory_school_age(p.date_of_birth, on)]
-    links = link_to_rolls(school_age, rolls, model=saved.get("link"), backend=backend)
+    links = link_to_rolls(school_age, rolls, on=on, model=saved.get("link"), backend=backend)
     stage(4)
     found = findings(school_age, rolls, links, on=on, dedupe=dedupe)
     with transaction.atomic():
@@ -119,7 +121,7 @@ def _execute(run: MatchRun, *, stage: _Stages, backend: str) -> None:
             progress_total=len(STAGES),
             finished_at=timezone.now(),
             counts=counts,
-            settings={**run.settings, **run_settings(on, imports, saved)},
+            settings={**run.settings, **run_settings(on, imports, saved, in_use)},
             model_version=f"dedupe {dedupe.model_version}; link {links.outcome.model_version}"[:100],
             model_json={"dedupe": dedupe.model, "link": links.outcome.model},
         )
@@ -142,7 +144,7 @@ def saved_models(run: MatchRun) -> dict:
     return {**models, "run_id": previous.pk} if models else {}
 
 
-def run_settings(on: date, imports: list[SourceImport], saved: dict) -> dict:
+def run_settings(on: date, imports: list[SourceImport], saved: dict, in_use: list[RollInUse]) -> dict:
     """Every setting the run used, for its record."""
     from importlib.metadata import version
 
@@ -164,17 +166,15 @@ def run_settings(on: date, imports: list[SourceImport], saved: dict) -> dict:
             }
             for i in imports
         ],
-        "school_rolls": _rolls_used(on),
+        "school_rolls": _rolls_used(in_use),
     }
 
 
-def _rolls_used(on: date) -> list[dict]:
+def _rolls_used(in_use: list[RollInUse]) -> list[dict]:
     """Each school's roll the run used (its latest), for the run's record."""
-    from ..selectors import school_rolls_in_use
-
     return [
         {"urn": roll.school_urn, "school": roll.school_name, "import_id": roll.source_import.pk,
          "received_on": roll.received_on.isoformat(), "pupils": roll.pupils, "stale": roll.is_stale,
          "joined_since": roll.joined_since}
-        for roll in school_rolls_in_use(on=on)
+        for roll in in_use
     ]  # fmt: skip

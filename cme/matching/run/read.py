@@ -103,14 +103,15 @@ def residents_read(imports: list[SourceImport], *, kinds: Iterable[str], on: dat
     return [record for record in records if of_school_age_window(record, on)]
 
 
-def roll_entries(imports: list[SourceImport], *, on: date) -> list[RollEntry]:
+def roll_entries(imports: list[SourceImport], *, on: date, in_use: list | None = None) -> list[RollEntry]:
     """Everyone currently on a roll: children with a current enrolment in cme, and pupils on roll extracts.
 
-    Roll extracts are per school: each school's latest roll (`school_rolls_in_use`), so one school's roll never
-    replaces another's. (`imports` is not read: the rolls in use are; it is kept for callers.)"""
+    Roll extracts are per school: each school's latest roll (`school_rolls_in_use`, or `in_use` when the caller has
+    read it), so one school's roll never replaces another's. (`imports` is not read: the rolls in use are.)"""
     from ..selectors import school_rolls_in_use
 
-    in_use = school_rolls_in_use(on=on)
+    if in_use is None:
+        in_use = school_rolls_in_use(on=on)
     urns_of = defaultdict(set)
     for roll in in_use:
         urns_of[roll.source_import.pk].add(roll.school_urn)

@@ -86,7 +86,11 @@ class Person:
     def most_common(self, name: str):
         """The value of `name` most of the person's records give (blank values aside), or None."""
         values = [value for record in self.records if (value := getattr(record, name))]
-        return Counter(values).most_common(1)[0][0] if values else None
+        if not values:
+            return None
+        if values.count(values[0]) == len(values):
+            return values[0]  # most people: every record agrees
+        return Counter(values).most_common(1)[0][0]
 
     @property
     def date_of_birth(self) -> date | None:

@@ -5,8 +5,10 @@ records of a cluster, or a child's record and a roll entry."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from cme.people.names import fold, forename_likeness, surname_likeness
+from cme.people import names
+from cme.people.names import forename_likeness, surname_likeness
 
 from .rows import Details
 
@@ -17,6 +19,9 @@ NEAR_DAYS = 2
 STRONG_GIVEN_NAME = 0.9
 # Family names at least this alike are one family name (a slip, a hyphenated name cut short).
 SURNAME_ALIKE = 0.9
+
+# Names folded once each: a run compares a few thousand distinct names hundreds of thousands of times.
+fold = lru_cache(maxsize=2**18)(names.fold)
 
 
 def dates_could_be_one(a: date | None, b: date | None) -> bool:
@@ -73,6 +78,8 @@ def one_child(a: Details, b: Details) -> bool:
     so that a child on no roll is never hidden inside a sibling who is on one."""
     if same_identifier(a, b):
         return True
+    if a.born == b.born and a.given_name == b.given_name and a.family_name == b.family_name:
+        return True  # most pairs the model joins: the same name and date (a name is always like itself)
     return dates_could_be_one(a.born, b.born) and names_could_be_one(a, b)
 
 
