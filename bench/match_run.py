@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/match_run.py --pupils 60000 --runs 3
     .venv/bin/python bench/match_run.py --pupils 60000 --runs 1 --drop-from-roll 0.05   # fairness, more on no roll
+    .venv/bin/python bench/match_run.py --pupils 60000 --runs 3 --retrain   # every run trains its models afresh
 
 1. Generates a borough (cme.demo.generator) with enough children for `--pupils` on a school roll, and its council
    extracts (cme.demo.sources): council tax, housing, benefits, GP registrations, admissions and the school rolls,
@@ -12,6 +13,8 @@
 3. Times a baseline in the same process: reading every source record once, which any run must do.
 4. Runs `cme match run` as a separate process `--runs` times, timing each from start to exit, and scores the
    candidate list against the truth each time: precision and recall overall, by name-origin group and by ethnicity.
+   The first run after an import trains the models; later runs reuse them, unless `--retrain` (each run trains).
+   `--backend spark` runs the linkage on a local Spark instead of DuckDB.
 5. Prints the figures (medians over runs) and writes them to var/bench-match/results.json.
 
 A benchmark, not a test: nothing here asserts. Synthetic data only; no real person's data.
@@ -108,10 +111,10 @@ def baseline() -> float:
     return time.monotonic() - started
 
 
-def match_run(env: dict[str, str], on: str) -> tuple[float, str]:
+def match_run(env: dict[str, str], on: str, *options: str) -> tuple[float, str]:
     started = time.monotonic()
     done = subprocess.run(  # noqa: S603 - our own console script and arguments
-        [str(ROOT / ".venv" / "bin" / "cme"), "match", "run", "--on", on],
+        [str(ROOT / ".venv" / "bin" / "cme"), "match", "run", "--on", on, *options],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -121,6 +124,11 @@ def match_run(env: dict[str, str], on: str) -> tuple[float, str]:
     if done.returncode != 0:
         raise SystemExit(f"cme match run failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return seconds, done.stdout
+
+
+def _load() -> str:
+    """The load average over 1, 5 and 15 minutes: timings on a shared machine mean little without it."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "unknown"
 
 
 def scores(extracts) -> dict:
@@ -180,6 +188,8 @@ def main() -> None:
     parser.add_argument("--drop-from-roll", type=float, default=0.0, dest="drop")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--retrain", action="store_true", help="every run trains its models afresh")
+    parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
     args = parser.parse_args()
 
     # The fairness borough (pupils left off the rolls) keeps a database of its own, so both can be rerun apart.
@@ -192,10 +202,11 @@ def main() -> None:
           f"{len(extracts.truth.moved_away):,} pupils who have moved away")  # fmt: skip
     print(f"Imported through the import service in {loaded:.1f} s" if loaded else "Imports reused from an earlier run")
     base = baseline()
-    print(f"Baseline: reading every source record once took {base:.2f} s")
+    print(f"Baseline: reading every source record once took {base:.2f} s; load average {_load()}")
     timings, results = [], []
     for number in range(1, args.runs + 1):
-        seconds, output = match_run(env, borough.today.isoformat())
+        options = ["--backend", args.backend] + (["--retrain"] if args.retrain else [])
+        seconds, output = match_run(env, borough.today.isoformat(), *options)
         result = scores(extracts)
         timings.append(seconds)
         results.append(result)
@@ -204,6 +215,7 @@ def main() -> None:
               f"recall {overall['recall']:.2%}; {overall['candidates']:,} candidates, {overall['wrong']} wrong, "
               f"{overall['duplicates']} duplicates")  # fmt: skip
         print("   ", output.strip().replace("\n", "\n    "))
+        print(f"    load average {_load()}")
     median = statistics.median(timings)
     last = results[-1]
     print(f"\nMedian of {args.runs}: {median:.1f} s end to end; baseline {base:.2f} s; ratio {median / base:.0f}x")
@@ -220,7 +232,15 @@ def main() -> None:
     print(f"\nMoved away: {last['moved_away']}")
     (WORK / "results.json").write_text(
         json.dumps(
-            {"args": vars(args), "timings": timings, "baseline": base, "results": results, "rows": rows}, indent=2
+            {
+                "args": vars(args),
+                "timings": timings,
+                "baseline": base,
+                "results": results,
+                "rows": rows,
+                "load": _load(),
+            },
+            indent=2,
         )
     )
 

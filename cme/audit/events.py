@@ -65,6 +65,7 @@ class AuditEvent(models.TextChoices):
     MATCH_RUN_STARTED = "match_run_started", "Match run started"
     MATCH_RUN_FINISHED = "match_run_finished", "Match run finished"
     MATCH_CANDIDATE_REOPENED = "match_candidate_reopened", "Match candidate reopened by a match run"
+    MATCH_CANDIDATE_NO_LONGER_FOUND = "match_candidate_no_longer_found", "Match candidate no longer found"
     MATCH_CANDIDATE_VIEWED = "match_candidate_viewed", "Match candidate viewed"
     MATCH_CONFIRMED = "match_confirmed", "Match confirmed"
     MATCH_DISMISSED = "match_dismissed", "Match dismissed"

@@ -56,6 +56,7 @@ SENTENCES: dict[str, str] = {
     AuditEvent.MATCH_RUN_STARTED: "{actor} started {target}",
     AuditEvent.MATCH_RUN_FINISHED: "{actor}'s {target} finished",
     AuditEvent.MATCH_CANDIDATE_REOPENED: "A match run reopened {target} for review: it found new records",
+    AuditEvent.MATCH_CANDIDATE_NO_LONGER_FOUND: "A match run no longer found {target}, so it left the review queue",
     AuditEvent.MATCH_CANDIDATE_VIEWED: "{actor} viewed {target}",
     AuditEvent.MATCH_CONFIRMED: "{actor} confirmed {target} and made a referral",
     AuditEvent.MATCH_DISMISSED: "{actor} dismissed {target}",

@@ -1,6 +1,7 @@
 """The one place the match run calls the linkage engine (cme.matching.linkage): a thin adapter to its public API.
 
-The run works in plain Python: lists of record dicts in, `Pair`s and clusters out, and per-field match weights read
+The run works in plain Python: lists of records in (the run's typed rows, or dicts),
+`Pair`s and clusters out, and per-field match weights read
 only for the few pairs shown as evidence. Keeping the engine's frames and result types behind these functions means
 the run, its tests and the review queue do not change when the engine's internals do.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -54,7 +56,13 @@ class Outcome:
         keys = pd.Series(list(zip(comparisons["left_id"].astype(str), comparisons["right_id"].astype(str),
                                   strict=True)), index=comparisons.index)  # fmt: skip
         small = replace(self._result, comparisons=comparisons[keys.isin(wanted)])
-        return {(p.left_id, p.right_id): self._weights_of(small, p) for p in pairs}
+        frame = small.field_weights  # one row per pair and field, in waterfall order within each pair
+        prior = _weight_row("prior", "chance two records match", small.prior_match_weight)
+        rows: dict[tuple[str, str], list[dict]] = {}
+        for left, right, name, level, weight in zip(frame["left_id"], frame["right_id"], frame["field"],
+                                                    frame["level"], frame["match_weight"], strict=True):  # fmt: skip
+            rows.setdefault((str(left), str(right)), [dict(prior)]).append(_weight_row(name, level, weight))
+        return {(p.left_id, p.right_id): list(rows.get((p.left_id, p.right_id), [])) for p in pairs}
 
     def field_weights(self, pair: Pair) -> list[dict]:
         """The prior and each field's match weight for `pair`, in waterfall order, as JSON-ready rows."""
@@ -68,11 +76,15 @@ class Outcome:
             weights = result.pair_weights(pair.left_id, pair.right_id)
         except KeyError:
             return []
-        return [
-            {"field": w.field, "level": w.level, "weight": round(w.match_weight, 2) if math.isfinite(w.match_weight)
-             else (-99.0 if w.match_weight < 0 else 99.0)}
-            for w in weights
-        ]  # fmt: skip
+        return [_weight_row(w.field, w.level, w.match_weight) for w in weights]
+
+
+def _weight_row(name: str, level: str, weight: float) -> dict:
+    """A field's weight as stored with a candidate: rounded, and an infinite weight (a certain disagreement, such as
+    another sex) as ±99."""
+    weight = float(weight)
+    return {"field": name, "level": level,
+            "weight": round(weight, 2) if math.isfinite(weight) else (-99.0 if weight < 0 else 99.0)}  # fmt: skip
 
 
 def _api():
@@ -86,11 +98,14 @@ def _api():
     return linkage_engine
 
 
-def _frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(
-        [{column: str(record.get(column) or "") for column in ENGINE_COLUMNS} for record in records],
-        columns=list(ENGINE_COLUMNS),
-    )
+def _frame(records: list) -> pd.DataFrame:
+    """The engine's input frame: one row per record (a dict, or an object with ENGINE_COLUMNS as attributes)."""
+    if records and isinstance(records[0], dict):
+        rows = [tuple(str(record.get(column) or "") for column in ENGINE_COLUMNS) for record in records]
+    else:
+        values = attrgetter(*ENGINE_COLUMNS)
+        rows = [tuple(str(value or "") for value in values(record)) for record in records]
+    return pd.DataFrame.from_records(rows, columns=list(ENGINE_COLUMNS))
 
 
 def _outcome(result: Any) -> Outcome:
@@ -107,35 +122,51 @@ def _outcome(result: Any) -> Outcome:
 
 
 def dedupe(
-    records: list[dict], *, threshold: float, progress: EngineProgress | None = None, model: dict | None = None
+    records: list[dict],
+    *,
+    threshold: float,
+    progress: EngineProgress | None = None,
+    model: dict | None = None,
+    backend: str = "duckdb",
 ) -> Outcome:
-    """Group `records` (dicts with ENGINE_COLUMNS; `id` unique) into people with the engine's dedupe model."""
+    """Group `records` (with ENGINE_COLUMNS, as attributes or keys; `id` unique) into people with the engine's
+    dedupe model, on `backend` ("duckdb" in process, or "spark" on the active Spark session)."""
     if len(records) < 2:
-        return Outcome(
-            pairs=[], model={}, model_version="not run", clusters={str(r["id"]): str(r["id"]) for r in records}
-        )
-    result = _api().dedupe_frame(_frame(records), threshold=threshold, progress=progress, model=model or None)
+        return Outcome(pairs=[], model={}, model_version="not run", clusters={i: i for i in _frame(records)["id"]})
+    result = _api().dedupe_frame(
+        _frame(records), threshold=threshold, progress=progress, model=model or None, backend=backend
+    )
     outcome = _outcome(result)
     if result.clusters is not None:
         outcome.clusters = {str(i): str(c) for i, c in zip(result.clusters["id"], result.clusters["cluster_id"],
                                                            strict=True)}  # fmt: skip
     for record in records:
-        outcome.clusters.setdefault(str(record["id"]), str(record["id"]))
+        record_id = str(record["id"] if isinstance(record, dict) else record.id)
+        outcome.clusters.setdefault(record_id, record_id)
     return outcome
 
 
 def link(
-    left: list[dict],
-    right: list[dict],
+    left: list,
+    right: list,
     *,
     threshold: float,
     progress: EngineProgress | None = None,
     model: dict | None = None,
+    backend: str = "duckdb",
+    **options: Any,
 ) -> Outcome:
-    """Score `left` against `right` records with the engine's link model; the pairs at or above `threshold`."""
+    """Score `left` against `right` records with the engine's link model; the pairs at or above `threshold`.
+    `options` go to the engine's `link_frames` as they are (how linking is done, for example one-to-one)."""
     if not left or not right:
         return Outcome(pairs=[], model={}, model_version="not run")
     result = _api().link_frames(
-        _frame(left), _frame(right), threshold=threshold, progress=progress, model=model or None
+        _frame(left),
+        _frame(right),
+        threshold=threshold,
+        progress=progress,
+        model=model or None,
+        backend=backend,
+        **options,
     )
     return _outcome(result)

@@ -4,25 +4,16 @@ one source holds as two children, stay two."""
 from datetime import date
 
 from cme.matching import engine
-from cme.matching.run import Person, one_person_per_child
+from cme.matching.run import Person, SourceRecord, one_person_per_child
 
 
-def record(source: int, ref: str, given: str, family: str = "Chen", born=date(2016, 5, 14), **extra) -> dict:
-    values = {
-        "id": f"s{source}{ref}",
-        "key": f"{source}:{ref}",
-        "given_name": given,
-        "family_name": family,
-        "date_of_birth_value": born,
-        "address_line1": "12 Example Road",
-        "postcode": "ZY1 2AB",
-        "uprn": "",
-        "valid_to": None,
-    }
-    return {**values, **extra}
+def record(source: int, ref: str, given: str, family: str = "Chen", born=date(2016, 5, 14), **extra) -> SourceRecord:
+    values = {"address_line1": "12 Example Road", "postcode": "ZY1 2AB", **extra}
+    return SourceRecord(id=f"s{source}{ref}", key=f"{source}:{ref}", given_name=given, family_name=family, born=born,
+                        **values)  # fmt: skip
 
 
-def person(cluster: str, *records: dict) -> Person:
+def person(cluster: str, *records: SourceRecord) -> Person:
     return Person(cluster_id=cluster, records=list(records))
 
 

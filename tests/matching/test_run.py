@@ -10,9 +10,10 @@ from cme.audit.models import AuditEntry
 from cme.cases.models import Referral
 from cme.demo.generator import generate_borough
 from cme.demo.sources import extracts_generate, extracts_load, score
+from cme.matching import run as matching_run
 from cme.matching.enums import CandidateKind, ReviewState, RunState
 from cme.matching.models import DataSource, MatchCandidate, MatchRun, SourceImport
-from cme.matching.run import could_be_this_pupil, dates_could_be_one, match_run_execute, one_child
+from cme.matching.run import Details, dates_could_be_one, match_run_execute
 from cme.matching.services import candidate_dismiss, match_run_create, source_import_file
 from cme.people.models import Child
 
@@ -105,6 +106,15 @@ def test_a_run_finds_the_children_on_no_roll_explains_each_and_keeps_them_stable
     assert any(key.endswith(":GPNEW1") for key in dismissed.record_keys)
     assert SourceImport.objects.filter(source=gp).count() == 2
 
+    # With every resident source switched off, no child is found: each candidate leaves the queue, on the record.
+    still = {str(c.pk) for c in current()} | {str(c.pk) for c in current(CandidateKind.MOVED_AWAY)}
+    DataSource.objects.exclude(kind="school_roll").update(is_active=False)
+    emptied = run_now(officer, borough.today)
+    assert emptied.counts["no_longer_found"] == len(still) and not current()
+    gone = AuditEntry.objects.filter(event=AuditEvent.MATCH_CANDIDATE_NO_LONGER_FOUND)
+    assert {entry.target_id for entry in gone} == still
+    assert {(entry.related_id, entry.actor_id) for entry in gone} == {(str(emptied.pk), officer.pk)}
+
 
 def test_dates_of_birth_that_could_be_one_date():
     assert dates_could_be_one(date(2016, 3, 4), date(2016, 4, 3))  # day and month swapped
@@ -113,6 +123,21 @@ def test_dates_of_birth_that_could_be_one_date():
     assert dates_could_be_one(date(2016, 3, 19), date(2016, 3, 20))  # a day out
     assert not dates_could_be_one(date(2016, 3, 4), date(2013, 9, 6))  # a brother or sister
     assert dates_could_be_one(None, date(2013, 9, 6))
+
+
+def row(values: dict) -> Details:
+    """A typed row from a record written as a dict, its date of birth as text."""
+    values = dict(values)
+    born = values.pop("date_of_birth", "")
+    return Details(id="row", born=date.fromisoformat(born) if born else None, **values)
+
+
+def one_child(a: dict, b: dict) -> bool:
+    return matching_run.one_child(row(a), row(b))
+
+
+def could_be_this_pupil(record: dict, entry: dict) -> bool:
+    return matching_run.could_be_this_pupil(row(record), row(entry))
 
 
 def test_brothers_sisters_and_twins_are_never_one_child():
@@ -160,7 +185,8 @@ def test_the_command_runs_the_matching_and_says_what_it_found(monkeypatch):
     assert status == 0
     assert "Match run" in out.getvalue() and "on no school roll" in out.getvalue()
     run = MatchRun.objects.get()
-    assert run.state == RunState.FINISHED and run.settings["options"] == {"retrain": True}
+    assert run.state == RunState.FINISHED and run.settings["options"] == {"retrain": True, "backend": "duckdb"}
+    assert run.settings["backend"] == "duckdb"  # where the linkage ran, recorded with the run
 
 
 def test_a_run_that_died_with_its_worker_does_not_block_the_next(match_run_factory, officer):

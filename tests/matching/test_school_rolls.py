@@ -61,8 +61,8 @@ def test_a_roll_from_one_school_does_not_replace_anothers(tmp_path, rolls, offic
 
     entries = _roll_entries([], on=ON)
 
-    assert len([e for e in entries if e["school_urn"] == 100001]) == 200
-    assert len([e for e in entries if e["school_urn"] == 100002]) == 1
+    assert len([e for e in entries if e.school_urn == 100001]) == 200
+    assert len([e for e in entries if e.school_urn == 100002]) == 1
 
 
 def test_a_schools_newer_roll_replaces_only_its_own(tmp_path, rolls, officer):
@@ -77,7 +77,7 @@ def test_a_schools_newer_roll_replaces_only_its_own(tmp_path, rolls, officer):
     assert (in_use[100001].source_import, in_use[100001].pupils, in_use[100001].age_days) == (newer, 7, 4)
     assert (in_use[100002].pupils, in_use[100002].age_days) == (5, 59)
     entries = _roll_entries([], on=ON)
-    assert sorted(e["school_urn"] for e in entries) == [100001] * 7 + [100002] * 5
+    assert sorted(e.school_urn for e in entries) == [100001] * 7 + [100002] * 5
 
 
 def test_a_roll_older_than_the_council_allows_is_stale(tmp_path, rolls, officer, sysadmin):

@@ -150,7 +150,7 @@ def test_data_matching_reads_the_enrolments_triage_makes(
     triage(joined, child, officer)
 
     entries = _roll_entries([], on=TODAY)
-    assert any(entry.get("child_id") == child.pk and entry["school_urn"] == 100001 for entry in entries)
+    assert any(entry.child_id == child.pk and entry.school_urn == 100001 for entry in entries)
     (roll,) = school_rolls_in_use(on=TODAY)
     assert roll.school_urn == 100001 and roll.joined_since == 1
 
