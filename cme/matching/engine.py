@@ -107,14 +107,22 @@ def _outcome(result: Any) -> Outcome:
 
 
 def dedupe(
-    records: list[dict], *, threshold: float, progress: EngineProgress | None = None, model: dict | None = None
+    records: list[dict],
+    *,
+    threshold: float,
+    progress: EngineProgress | None = None,
+    model: dict | None = None,
+    backend: str = "duckdb",
 ) -> Outcome:
-    """Group `records` (dicts with ENGINE_COLUMNS; `id` unique) into people with the engine's dedupe model."""
+    """Group `records` (dicts with ENGINE_COLUMNS; `id` unique) into people with the engine's dedupe model, on
+    `backend` ("duckdb" in process, or "spark" on the active Spark session)."""
     if len(records) < 2:
         return Outcome(
             pairs=[], model={}, model_version="not run", clusters={str(r["id"]): str(r["id"]) for r in records}
         )
-    result = _api().dedupe_frame(_frame(records), threshold=threshold, progress=progress, model=model or None)
+    result = _api().dedupe_frame(
+        _frame(records), threshold=threshold, progress=progress, model=model or None, backend=backend
+    )
     outcome = _outcome(result)
     if result.clusters is not None:
         outcome.clusters = {str(i): str(c) for i, c in zip(result.clusters["id"], result.clusters["cluster_id"],
@@ -131,11 +139,12 @@ def link(
     threshold: float,
     progress: EngineProgress | None = None,
     model: dict | None = None,
+    backend: str = "duckdb",
 ) -> Outcome:
     """Score `left` against `right` records with the engine's link model; the pairs at or above `threshold`."""
     if not left or not right:
         return Outcome(pairs=[], model={}, model_version="not run")
     result = _api().link_frames(
-        _frame(left), _frame(right), threshold=threshold, progress=progress, model=model or None
+        _frame(left), _frame(right), threshold=threshold, progress=progress, model=model or None, backend=backend
     )
     return _outcome(result)

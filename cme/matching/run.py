@@ -90,12 +90,17 @@ class Person:
         return max(pool, key=lambda r: (r["valid_from"] or date.min, r["line"]))
 
 
-def match_run_execute(*, run: MatchRun, progress: Callable[[str, int], None] | None = None) -> MatchRun:
+def match_run_execute(
+    *, run: MatchRun, progress: Callable[[str, int], None] | None = None, backend: str | None = None
+) -> MatchRun:
     """Execute `run`, recording progress, settings, the models and counts on it. A failure is recorded, then raised.
 
     `progress(stage, stages done)` is called as each stage starts, besides the progress written on the run.
+    `backend` runs the linkage on "duckdb" (in process, the default) or "spark" (the active Spark session); by
+    default the run's own option (`backend` in its options), else DuckDB. It is recorded in the run's settings.
     """
-    run.settings = {**run.settings, "process": process_label()}
+    backend = backend or (run.settings.get("options") or {}).get("backend") or "duckdb"
+    run.settings = {**run.settings, "process": process_label(), "backend": backend}
     MatchRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, started_at=timezone.now(), settings=run.settings)
     run._progress = progress
     try:
@@ -128,12 +133,13 @@ def _execute(run: MatchRun) -> MatchRun:
     residents = [r for r in _records_read(imports, kinds=RESIDENT_KINDS) if _of_school_age_window(r, on)]
     _stage(run, 1)
     saved = _saved_models(run)
-    people, dedupe = _people(residents, model=saved.get("dedupe"))
+    backend = run.settings.get("backend", "duckdb")
+    people, dedupe = _people(residents, model=saved.get("dedupe"), backend=backend)
     _stage(run, 2)
     rolls = _roll_entries(imports, on=on)
     _stage(run, 3)
     school_age = [p for p in people if p.date_of_birth and is_compulsory_school_age(p.date_of_birth, on)]
-    link, owner_of_entry, best_pair = _link_to_rolls(school_age, rolls, model=saved.get("link"))
+    link, owner_of_entry, best_pair = _link_to_rolls(school_age, rolls, model=saved.get("link"), backend=backend)
     _stage(run, 4)
     found = _findings(school_age, rolls, owner_of_entry, best_pair, on=on, dedupe=dedupe, link=link)
     with transaction.atomic():
@@ -269,7 +275,9 @@ def _saved_models(run: MatchRun) -> dict:
     return {**models, "run_id": previous.pk} if models else {}
 
 
-def _people(records: list[dict], *, model: dict | None = None) -> tuple[list[Person], engine.Outcome]:
+def _people(
+    records: list[dict], *, model: dict | None = None, backend: str = "duckdb"
+) -> tuple[list[Person], engine.Outcome]:
     """Group records into children: the model's pairs at or above the threshold that could be one child."""
     same: dict[tuple, str] = {}
     parent = {}
@@ -278,7 +286,7 @@ def _people(records: list[dict], *, model: dict | None = None) -> tuple[list[Per
     shown = [record for record in records if parent[record["id"]] == record["id"]]
     for record in shown:
         record["shown"] = True
-    outcome = engine.dedupe(shown, threshold=DEDUPE_THRESHOLD, model=model)
+    outcome = engine.dedupe(shown, threshold=DEDUPE_THRESHOLD, model=model, backend=backend)
     by_id = {record["id"]: record for record in records}
 
     def root(node: str) -> str:
@@ -484,13 +492,13 @@ def _current_addresses(on: date) -> dict[int, _Address]:
 # Linking to the rolls
 
 
-def _link_to_rolls(people: list[Person], rolls: list[dict], *, model: dict | None = None):
+def _link_to_rolls(people: list[Person], rolls: list[dict], *, model: dict | None = None, backend: str = "duckdb"):
     """Link every record of `people` to the roll entries: each person's best pair, and each entry's best person."""
     cluster_of = {record["id"]: person.cluster_id for person in people for record in person.records}
     left = [record for person in people for record in person.records if record.get("shown", True)]
     if not left or not rolls:
         return engine.Outcome(pairs=[], model={}, model_version="not run"), {}, {}
-    outcome = engine.link(left, rolls, threshold=EVIDENCE_THRESHOLD, model=model)
+    outcome = engine.link(left, rolls, threshold=EVIDENCE_THRESHOLD, model=model, backend=backend)
     left_by_id = {record["id"]: record for record in left}
     roll_by_id = {entry["id"]: entry for entry in rolls}
     pairs = [p for p in outcome.pairs if could_be_this_pupil(left_by_id[p.left_id], roll_by_id[p.right_id])]

@@ -160,7 +160,8 @@ def test_the_command_runs_the_matching_and_says_what_it_found(monkeypatch):
     assert status == 0
     assert "Match run" in out.getvalue() and "on no school roll" in out.getvalue()
     run = MatchRun.objects.get()
-    assert run.state == RunState.FINISHED and run.settings["options"] == {"retrain": True}
+    assert run.state == RunState.FINISHED and run.settings["options"] == {"retrain": True, "backend": "duckdb"}
+    assert run.settings["backend"] == "duckdb"  # where the linkage ran, recorded with the run
 
 
 def test_a_run_that_died_with_its_worker_does_not_block_the_next(match_run_factory, officer):

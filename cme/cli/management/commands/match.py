@@ -26,21 +26,24 @@ class Command(BaseCommand):
                          help="judge age and residence on this day (YYYY-MM-DD; default today)")  # fmt: skip
         run.add_argument("--retrain", action="store_true",
                          help="train the linkage models afresh instead of reusing the last run's")  # fmt: skip
+        run.add_argument("--backend", choices=("duckdb", "spark"), default="duckdb",
+                         help="where the linkage runs: duckdb in this process (default), or spark on the active or a "
+                              "local Spark session (needs PySpark and Java)")  # fmt: skip
         run.set_defaults(handler=self.run)
 
     def handle(self, *args, handler, **options):
         handler(**options)
 
-    def run(self, *, on: date | None, retrain: bool, **options) -> None:
+    def run(self, *, on: date | None, retrain: bool, backend: str = "duckdb", **options) -> None:
         self.warn_stale_rolls(on)
-        run = match_run_create(actor=None, on_date=on, options={"retrain": retrain})
+        run = match_run_create(actor=None, on_date=on, options={"retrain": retrain, "backend": backend})
         console = Console(stderr=True)
         progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=console, disable=not console.is_terminal)  # fmt: skip
         with progress:
             task = progress.add_task("Match run", total=len(STAGES))
             try:
-                run = match_run_execute(run=run, progress=lambda stage, done: progress.update(
+                run = match_run_execute(run=run, backend=backend, progress=lambda stage, done: progress.update(
                     task, completed=done, description=stage))  # fmt: skip
             except Exception as error:
                 raise CommandError(f"Match run {run.pk} failed: {error}", returncode=EXIT_FAILED) from error
