@@ -563,6 +563,7 @@ def spark_session_start(settings: dict[str, str] | None = None):
         shutil.rmtree(scratch, ignore_errors=True)
         raise LinkageBackendUnavailable(f"Spark did not start ({settings['spark.master']}): {error}") from error
     spark.sparkContext.setLogLevel("ERROR")
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # its INFO lines at exit would reach a closed stream
     checkpoints = os.environ.get(SPARK_CHECKPOINT_ENV) or str(scratch / "checkpoints")
     spark.sparkContext.setCheckpointDir(checkpoints)
     _SPARK_SCRATCH[id(spark)] = scratch
