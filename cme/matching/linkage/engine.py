@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from copy import deepcopy
@@ -49,7 +51,12 @@ LEFT, RIGHT, RECORDS = "cme_left", "cme_right", "cme_records"
 PAIR_COLUMNS = ("left_id", "right_id", "match_probability", "match_weight")
 SPARK_MISSING = (
     "The spark backend needs PySpark, which is not installed here. Install it where the cluster's driver runs "
-    "(pip install 'pyspark>=3.5,<5'), or use --backend duckdb. See docs/matching.md, 'Running at scale on Spark'."
+    "(pip install 'cme[spark]', or pip install 'pyspark>=4.0,<5'), or use --backend duckdb. "
+    "See docs/matching.md, 'Running at scale on Spark'."
+)
+SPARK_NO_JAVA = (
+    "The spark backend needs Java 17 or later, and there is no java command here (nor JAVA_HOME). Install a Java "
+    "runtime (on Debian: apt-get install openjdk-17-jre-headless), or use --backend duckdb."
 )
 
 logger = logging.getLogger(__name__)
@@ -649,24 +656,169 @@ def _db_api(backend: Backend):
     raise ValueError(f"Unknown backend {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
+# Spark: the session's settings, from the environment (docs/operating.md, "Spark"). Without them a run starts a
+# local Spark in this process (`local[2]`: two cores, a small driver, no web UI) that it stops when it is done.
+SPARK_MASTER_ENV = "CME_SPARK_MASTER"  # local[2] (default), local[*], spark://host:7077, yarn, k8s://…
+SPARK_CONF_ENV = "CME_SPARK_CONF"  # more Spark settings: "key=value" pairs separated by spaces or commas
+SPARK_CHECKPOINT_ENV = "CME_SPARK_CHECKPOINT_DIR"  # where intermediate tables go; on a cluster, storage all nodes see
+SPARK_LINEAGE_ENV = "CME_SPARK_BREAK_LINEAGE"  # how Splink keeps intermediate tables: parquet (default) or persist
+SPARK_LOCAL_DEFAULTS = {
+    "spark.master": "local[2]",
+    "spark.driver.memory": "2g",
+    "spark.sql.shuffle.partitions": "8",  # Spark's 200 is for clusters: a local run spends its time on empty tasks
+    "spark.default.parallelism": "4",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.driver.host": "127.0.0.1",
+}
+
+
+def spark_settings(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The Spark settings a run starts a session with. A local master (the default, `local[2]`) gets
+    SPARK_LOCAL_DEFAULTS; any other master (a council's cluster) gets only the master, so the cluster's own
+    spark-defaults.conf stands. CME_SPARK_CONF's settings go over either. Settings cme needs (the similarity jar inside
+    the splink package) are added when the session is built. A malformed entry raises LinkageBackendUnavailable."""
+    environ = os.environ if environ is None else environ
+    master = environ.get(SPARK_MASTER_ENV, "").strip() or SPARK_LOCAL_DEFAULTS["spark.master"]
+    settings = dict(SPARK_LOCAL_DEFAULTS) if master.startswith("local") else {}
+    settings["spark.master"] = master
+    for entry in re.split(r"[\s,]+", environ.get(SPARK_CONF_ENV, "").strip()):
+        if not entry:
+            continue
+        key, equals, value = entry.partition("=")
+        if not equals or not key.startswith("spark.") or not value:
+            raise LinkageBackendUnavailable(
+                f"{SPARK_CONF_ENV}: {entry!r} is not a Spark setting. Write each as spark.name=value, "
+                "separated by spaces or commas."
+            )
+        settings[key] = value
+    return settings
+
+
+def spark_session_start(settings: dict[str, str] | None = None):
+    """A new Spark session with cme's settings (spark_settings()) and Splink's similarity functions: the jar ships
+    inside the splink package and is handed to Spark with spark.jars, so nothing is fetched (no spark.jars.packages).
+    Its scratch space (warehouse, checkpoints) is a temporary folder removed by `spark_session_stop`.
+    Raises LinkageBackendUnavailable without PySpark or Java."""
+    import shutil
+    import sys
+    import tempfile
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise LinkageBackendUnavailable(SPARK_MISSING) from error
+    from splink.backends.spark import similarity_jar_location
+
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        raise LinkageBackendUnavailable(SPARK_NO_JAVA)
+    settings = dict(spark_settings() if settings is None else settings)
+    jars = [jar for jar in settings.get("spark.jars", "").split(",") if jar]
+    settings["spark.jars"] = ",".join([similarity_jar_location(), *jars])
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # executors' Python: this one, with pandas and pyarrow
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    scratch = Path(tempfile.mkdtemp(prefix="cme-spark-"))
+    settings.setdefault("spark.sql.warehouse.dir", str(scratch / "warehouse"))
+    settings.setdefault("spark.local.dir", str(scratch / "local"))
+    # Spark's own logging at ERROR (its start-up warnings are not for an analyst at a terminal), to stderr.
+    (scratch / "log4j2.properties").write_text(_SPARK_LOG4J, encoding="utf-8")
+    settings.setdefault("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{scratch}/log4j2.properties")
+    if settings["spark.master"].startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # a local Spark listens on loopback only
+    builder = SparkSession.builder.appName("cme-link")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    try:
+        spark = builder.getOrCreate()
+    except Exception as error:  # the JVM did not start: Java missing or too old, the master unreachable
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise LinkageBackendUnavailable(f"Spark did not start ({settings['spark.master']}): {error}") from error
+    spark.sparkContext.setLogLevel("ERROR")
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # its INFO lines at exit would reach a closed stream
+    checkpoints = os.environ.get(SPARK_CHECKPOINT_ENV) or str(scratch / "checkpoints")
+    spark.sparkContext.setCheckpointDir(checkpoints)
+    _SPARK_SCRATCH[id(spark)] = scratch
+    return spark
+
+
+def spark_session_stop(spark) -> None:
+    """Stop a session made by `spark_session_start` and remove its scratch folder."""
+    import shutil
+
+    scratch = _SPARK_SCRATCH.pop(id(spark), None)
+    spark.stop()
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+_SPARK_SCRATCH: dict[int, Path] = {}
+_SPARK_LOG4J = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+"""
+
+
 def _spark_db_api():
-    """A Splink Spark API on the active Spark session (or a new local one); PySpark is imported only here."""
+    """A Splink Spark API on the active Spark session (a notebook's, a test's, spark-submit's) or a new one started
+    with cme's settings; `.started_here` says whether the run must stop it. PySpark is imported only here."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as error:
         raise LinkageBackendUnavailable(SPARK_MISSING) from error
     from splink.backends.spark import SparkAPI
 
-    spark = SparkSession.getActiveSession() or SparkSession.builder.appName("cme-link").getOrCreate()
-    return SparkAPI(spark_session=spark)
+    active = SparkSession.getActiveSession()
+    started_here = active is None
+    context_session = spark_session_start() if started_here else active
+    if context_session.sparkContext.getCheckpointDir() is None:  # Splink writes intermediate tables there (Parquet)
+        import atexit
+        import shutil
+        import tempfile
+
+        scratch = tempfile.mkdtemp(prefix="cme-spark-")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        context_session.sparkContext.setCheckpointDir(scratch)
+    # A session of the run's own on the same Spark: its tables (cme_left, Splink's) are seen by no other run or
+    # notebook and go with it; the cluster, its executors and its cache are shared.
+    spark = context_session.newSession()
+    db_api = SparkAPI(spark_session=spark, break_lineage_method=os.environ.get(SPARK_LINEAGE_ENV, "parquet"))
+    db_api.context_session = context_session
+    db_api.started_here = started_here
+    return db_api
 
 
 def _table_for(backend: Backend, frame: pd.DataFrame, db_api):
     """The standardised frame in the form the backend registers: Arrow for DuckDB, a Spark frame for Spark."""
     table = pa.Table.from_pandas(frame, schema=_ARROW_SCHEMA, preserve_index=False)
     if backend == "spark":
-        return db_api.spark.createDataFrame(table.to_pandas(), schema=_spark_schema())
+        if len(frame) < SPARK_SMALL_INPUT:
+            _spark_small_input(db_api)
+        # Spark 4 reads Arrow tables directly (no row-by-row conversion through Python objects), into a few
+        # partitions: a local run has two cores and a cluster repartitions after blocking anyway.
+        spark_frame = db_api.spark.createDataFrame(table, schema=_spark_schema())
+        return spark_frame.repartition(max(1, min(8, len(frame) // 50_000 + 1)))
     return table
+
+
+# Below this many records in a frame, compiling Spark's generated code for each of Splink's queries and re-planning
+# them as they run (adaptive execution) costs more than it saves: on 800 records, scoring took 37 s with them and
+# 19 s without (local[2], load 15). The run's own session is set so, unless Spark's settings say otherwise.
+SPARK_SMALL_INPUT = 20_000
+_SPARK_SMALL_INPUT_SETTINGS = {"spark.sql.codegen.wholeStage": "false", "spark.sql.adaptive.enabled": "false"}
+
+
+def _spark_small_input(db_api) -> None:
+    configured = db_api.spark.sparkContext.getConf()
+    for key, value in _SPARK_SMALL_INPUT_SETTINGS.items():
+        if not configured.contains(key):
+            db_api.spark.conf.set(key, value)
 
 
 def _spark_schema():
@@ -689,8 +841,10 @@ def _backend_session(backend: Backend) -> Iterator[Any]:
     finally:
         if backend == "duckdb":
             db_api.duckdb_con.close()
-        else:  # the Spark session belongs to the cluster: drop only what this run made
+        else:  # drop what this run made; stop Spark only if this run started it (a cluster's session is not ours)
             db_api.delete_tables_created_by_splink_from_db()
+            if db_api.started_here:
+                spark_session_stop(db_api.context_session)
 
 
 @contextmanager
