@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_user_task_emails"),
-        ("cases", "0008_decision_kinds_merged"),
+        ("cases", "0009_case_outcome_known_other_la"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
