@@ -38,6 +38,10 @@ class AuditEvent(models.TextChoices):
     REFERRAL_VIEWED = "referral_viewed", "Referral viewed"
     REFERRAL_CREATED = "referral_created", "Referral received"
     REFERRAL_TRIAGED = "referral_triaged", "Referral triaged"
+    FRONT_DOOR_REPORT_RECEIVED = "front_door_report_received", "Report received through the online form"
+    FRONT_DOOR_REPORT_REFUSED = "front_door_report_refused", "Report refused by the online form (flood or robot)"
+    FRONT_DOOR_REPORT_VIEWED = "front_door_report_viewed", "Report from the online form viewed"
+    FRONT_DOOR_REPORT_TRIAGED = "front_door_report_triaged", "Report from the online form decided"
     ENQUIRY_RECORDED = "enquiry_recorded", "Enquiry recorded"
     NOTE_ADDED = "note_added", "File note added"
     NOTE_CORRECTED = "note_corrected", "File note corrected"
@@ -133,6 +137,7 @@ READ_EVENTS = frozenset(
         AuditEvent.RETURN_VIEWED,
         AuditEvent.CASE_VIEWED,
         AuditEvent.REFERRAL_VIEWED,
+        AuditEvent.FRONT_DOOR_REPORT_VIEWED,
         AuditEvent.DOCUMENT_DOWNLOADED,
         AuditEvent.SEARCH,
         AuditEvent.LIST_VIEWED,
