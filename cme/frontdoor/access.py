@@ -15,9 +15,11 @@ def access_report(*, user, report_id: int) -> FrontDoorReport:
     """The report for a caseworker to read and decide; RecordNotFound for anyone else or no such report."""
     report = None
     if user.has_perm("cases.triage_referral"):
-        report = FrontDoorReport.objects.select_related("child", "referral", "case", "triaged_by").filter(
-            pk=report_id
-        ).first()
+        report = (
+            FrontDoorReport.objects.select_related("child", "referral", "case", "triaged_by")
+            .filter(pk=report_id)
+            .first()
+        )
     if report is None:
         raise refuse_not_found(user=user, target_type=REPORT_TYPE, target_id=report_id)
     audit_record_read(

@@ -27,7 +27,9 @@ class FrontDoorReport(TimestampedModel):
     child_address = models.TextField(max_length=500, help_text="The child's address, or the area they live in.")
     child_school = models.CharField(max_length=200, blank=True, help_text="The school the child last attended.")
     concerns = models.TextField(max_length=5000, help_text="Why the reporter thinks the child is missing education.")
-    safeguarding_concern = models.BooleanField(default=False, help_text="The reporter is worried about the child's safety.")
+    safeguarding_concern = models.BooleanField(
+        default=False, help_text="The reporter is worried about the child's safety."
+    )
     safeguarding_details = models.TextField(max_length=5000, blank=True)
     # About the reporter: nothing when anonymous.
     is_anonymous = models.BooleanField(default=False)

@@ -14,6 +14,8 @@ def reports_waiting() -> QuerySet[FrontDoorReport]:
 
 
 def reports_decided(limit: int = 50) -> QuerySet[FrontDoorReport]:
-    return FrontDoorReport.objects.exclude(state=ReportState.RECEIVED).select_related("triaged_by").order_by(
-        "-triaged_at", "-pk"
-    )[:limit]
+    return (
+        FrontDoorReport.objects.exclude(state=ReportState.RECEIVED)
+        .select_related("triaged_by")
+        .order_by("-triaged_at", "-pk")[:limit]
+    )

@@ -6,54 +6,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0008_decision_kinds_merged'),
-        ('people', '0009_known_children_and_safeguarding'),
+        ("cases", "0008_decision_kinds_merged"),
+        ("people", "0009_known_children_and_safeguarding"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FrontDoorReport',
+            name="FrontDoorReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(help_text='The reference the reporter was given.', max_length=12, unique=True)),
-                ('kind', models.CharField(choices=[('public', 'A member of the public'), ('professional', 'A professional')], max_length=20)),
-                ('received_at', models.DateTimeField()),
-                ('language', models.CharField(default='en-gb', help_text='The language the pages were read in.', max_length=10)),
-                ('child_given_name', models.CharField(blank=True, max_length=100)),
-                ('child_family_name', models.CharField(blank=True, max_length=100)),
-                ('child_date_of_birth', models.DateField(blank=True, null=True)),
-                ('child_age', models.CharField(blank=True, help_text='Roughly how old, when the date is not known.', max_length=50)),
-                ('child_address', models.TextField(help_text="The child's address, or the area they live in.", max_length=500)),
-                ('child_school', models.CharField(blank=True, help_text='The school the child last attended.', max_length=200)),
-                ('concerns', models.TextField(help_text='Why the reporter thinks the child is missing education.', max_length=5000)),
-                ('safeguarding_concern', models.BooleanField(default=False, help_text="The reporter is worried about the child's safety.")),
-                ('safeguarding_details', models.TextField(blank=True, max_length=5000)),
-                ('is_anonymous', models.BooleanField(default=False)),
-                ('reporter_name', models.CharField(blank=True, max_length=150)),
-                ('reporter_relationship', models.CharField(blank=True, help_text="How a member of the public knows the child; a professional's role.", max_length=150)),
-                ('reporter_organisation', models.CharField(blank=True, max_length=200)),
-                ('reporter_phone', models.CharField(blank=True, max_length=30)),
-                ('reporter_email', models.EmailField(blank=True, max_length=254)),
-                ('sharing_basis', models.CharField(blank=True, choices=[('public_task', "Public task (UK GDPR Article 6(1)(e)): my organisation's public functions"), ('legal_obligation', 'Legal obligation (UK GDPR Article 6(1)(c)): a duty in law to share'), ('vital_interests', "Vital interests (UK GDPR Article 6(1)(d)): to protect the child's life")], max_length=30)),
-                ('state', models.CharField(choices=[('received', 'Waiting for an officer'), ('referred', 'Became a referral'), ('added_to_case', "Added to the child's open case"), ('no_further_action', 'No further action')], default='received', max_length=20)),
-                ('triaged_at', models.DateTimeField(blank=True, null=True)),
-                ('triage_rationale', models.TextField(blank=True)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='front_door_reports', to='cases.case')),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='front_door_reports', to='people.child')),
-                ('referral', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='front_door_report', to='cases.referral')),
-                ('triaged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "reference",
+                    models.CharField(help_text="The reference the reporter was given.", max_length=12, unique=True),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("public", "A member of the public"), ("professional", "A professional")],
+                        max_length=20,
+                    ),
+                ),
+                ("received_at", models.DateTimeField()),
+                (
+                    "language",
+                    models.CharField(default="en-gb", help_text="The language the pages were read in.", max_length=10),
+                ),
+                ("child_given_name", models.CharField(blank=True, max_length=100)),
+                ("child_family_name", models.CharField(blank=True, max_length=100)),
+                ("child_date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "child_age",
+                    models.CharField(
+                        blank=True, help_text="Roughly how old, when the date is not known.", max_length=50
+                    ),
+                ),
+                (
+                    "child_address",
+                    models.TextField(help_text="The child's address, or the area they live in.", max_length=500),
+                ),
+                (
+                    "child_school",
+                    models.CharField(blank=True, help_text="The school the child last attended.", max_length=200),
+                ),
+                (
+                    "concerns",
+                    models.TextField(
+                        help_text="Why the reporter thinks the child is missing education.", max_length=5000
+                    ),
+                ),
+                (
+                    "safeguarding_concern",
+                    models.BooleanField(default=False, help_text="The reporter is worried about the child's safety."),
+                ),
+                ("safeguarding_details", models.TextField(blank=True, max_length=5000)),
+                ("is_anonymous", models.BooleanField(default=False)),
+                ("reporter_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "reporter_relationship",
+                    models.CharField(
+                        blank=True,
+                        help_text="How a member of the public knows the child; a professional's role.",
+                        max_length=150,
+                    ),
+                ),
+                ("reporter_organisation", models.CharField(blank=True, max_length=200)),
+                ("reporter_phone", models.CharField(blank=True, max_length=30)),
+                ("reporter_email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "sharing_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "public_task",
+                                "Public task (UK GDPR Article 6(1)(e)): my organisation's public functions",
+                            ),
+                            ("legal_obligation", "Legal obligation (UK GDPR Article 6(1)(c)): a duty in law to share"),
+                            (
+                                "vital_interests",
+                                "Vital interests (UK GDPR Article 6(1)(d)): to protect the child's life",
+                            ),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Waiting for an officer"),
+                            ("referred", "Became a referral"),
+                            ("added_to_case", "Added to the child's open case"),
+                            ("no_further_action", "No further action"),
+                        ],
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                ("triaged_at", models.DateTimeField(blank=True, null=True)),
+                ("triage_rationale", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="front_door_reports",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="front_door_reports",
+                        to="people.child",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="front_door_report",
+                        to="cases.referral",
+                    ),
+                ),
+                (
+                    "triaged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-pk'],
-                'indexes': [models.Index(fields=['state', 'received_at'], name='frontdoor_f_state_798f59_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('is_anonymous', False), models.Q(('reporter_email', ''), ('reporter_name', ''), ('reporter_phone', '')), _connector='OR'), name='anonymous_reports_name_nobody'), models.CheckConstraint(condition=models.Q(('kind', 'public'), models.Q(('sharing_basis', ''), _negated=True), _connector='OR'), name='professional_reports_give_a_basis')],
+                "ordering": ["-received_at", "-pk"],
+                "indexes": [models.Index(fields=["state", "received_at"], name="frontdoor_f_state_798f59_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("is_anonymous", False),
+                            models.Q(("reporter_email", ""), ("reporter_name", ""), ("reporter_phone", "")),
+                            _connector="OR",
+                        ),
+                        name="anonymous_reports_name_nobody",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind", "public"), models.Q(("sharing_basis", ""), _negated=True), _connector="OR"
+                        ),
+                        name="professional_reports_give_a_basis",
+                    ),
+                ],
             },
         ),
     ]

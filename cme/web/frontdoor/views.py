@@ -7,6 +7,7 @@ is ever shown back. They speak the reporter's language (`?lang=`, else the brows
 
 from datetime import date
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
@@ -17,7 +18,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from axes.helpers import get_client_ip_address
 from cme.cases.models import Case
 from cme.frontdoor import services
 from cme.frontdoor.access import access_report
