@@ -528,7 +528,7 @@ def url_for(name: str, world: World) -> str:
         "step": "child-name",
         "report_id": _front_door_report_id() if name.startswith("web:frontdoor-staff:") else None,
     }
-    (parameters,) = _parameters(name)
+    parameters = _parameters(name)[0]  # a name used twice (the front door's public and professional pages) alike
     return reverse(name, kwargs={key: values[key] for key in parameters})
 
 
