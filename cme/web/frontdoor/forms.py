@@ -198,7 +198,7 @@ class SendForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         honeypot = HTML(
-            '<div class="cme-honeypot" aria-hidden="true"><label for="id_website">Leave this empty</label>'
+            '<div class="cme-honeypot"><label for="id_website">Leave this empty</label>'
             '<input type="text" name="website" id="id_website" tabindex="-1" autocomplete="off"></div>'
         )
         self.helper.layout = Layout(honeypot, Submit("submit", str(_("Send report"))))
