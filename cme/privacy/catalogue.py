@@ -2792,13 +2792,15 @@ _ENTRIES += [
     ),
     *_declare(
         _FRONT_DOOR,
-        {"child_address": "The child's address, or the area they live in, as the reporter gave it"},
+        {"child_address": "The child's address, or the area they live in, as the reporter wrote it"},
         category=_C.CONTACT,
-        subjects={_D.CHILD, _D.CARER},
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON},
         purposes=_FINDING,
         sources=_FRONT_DOOR_SOURCES,
         recipients=_SAFEGUARDING_PARTNERS,
         retention=_K.CHILD_RECORD,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
     ),
     *_casework(
         _FRONT_DOOR,

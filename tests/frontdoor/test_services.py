@@ -52,7 +52,8 @@ def test_a_new_child_needs_names_and_a_date_of_birth_and_the_duplicate_check(off
                      date_of_birth=date(2017, 1, 9))  # fmt: skip
     assert [d.id for d in refused.value.duplicates] == [held.pk]
     referral = report_refer(report=report, actor=officer, rationale="A different child: checked", given_name="Maja",
-                            family_name="Kowalska", date_of_birth=date(2017, 1, 9), shown_children=[held.pk])  # fmt: skip
+                            family_name="Kowalska", date_of_birth=date(2017, 1, 9),
+                            shown_children=[held.pk])  # fmt: skip
     assert isinstance(referral, Referral) and referral.child != held and not referral.safeguarding_concern
 
 

@@ -538,7 +538,7 @@ def _front_door_report_id() -> int:
     from cme.frontdoor.services import report_submit
 
     report = FrontDoorReport.objects.first() or report_submit(
-        kind="public", answers={"child_address": "Hill Road, Wyndley", "concerns": "Not at school", "is_anonymous": True}
+        kind="public", answers={"child_address": "Hill Road", "concerns": "Not at school", "is_anonymous": True}
     )
     return report.pk
 
