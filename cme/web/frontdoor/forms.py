@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import HTML, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from cme.frontdoor.enums import SharingBasis
@@ -16,6 +16,8 @@ from cme.web.cases.forms import rationale_field
 from cme.web.forms import GovukDateField, GovukForm, child_birth_earliest
 
 YES, NO = "yes", "no"
+# crispy-forms-gds marks its date input's box labels for translation; naming them here keeps them in our catalogue.
+DATE_INPUT_LABELS = (gettext_noop("Day"), gettext_noop("Month"), gettext_noop("Year"))
 
 
 def _text(label, *, required=False, max_length=200, help_text="", required_message="", textarea=False, **kwargs):
