@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "cme.matching",
     "cme.privacy",
     "cme.rights",
+    "cme.frontdoor",
     "cme.audit",
     "cme.reports",
     "cme.training",
@@ -427,7 +428,17 @@ if CME_EMAIL_SERVICE == "notify" and not (CME_NOTIFY_API_KEY and CME_NOTIFY_TEMP
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = False
+# Translations are for the public front door only (cme.web.frontdoor: /report/ reads ?lang= or the browser's
+# Accept-Language among LANGUAGES); staff pages stay in English. A council adds a language by adding it here and a
+# locale/<code>/LC_MESSAGES/django.po (docs/operating.md, "Languages of the front door").
+USE_I18N = True
+LANGUAGES = [("en-gb", "English"), ("pl", "Polski")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Cache: what the public forms' flood limits count in (cme.frontdoor.flood) ---
+# Local memory (one count per worker process) unless CME_CACHE_URL names a shared cache, e.g.
+# "dbcache://cme_cache" (after `manage.py createcachetable`) or "rediscache://127.0.0.1:6379/1" (needs `redis`).
+CACHES = {"default": env.cache("CME_CACHE_URL", default="locmemcache://")}
 USE_TZ = True
 
 LOGGING = {

@@ -38,6 +38,10 @@ class AuditEvent(models.TextChoices):
     REFERRAL_VIEWED = "referral_viewed", "Referral viewed"
     REFERRAL_CREATED = "referral_created", "Referral received"
     REFERRAL_TRIAGED = "referral_triaged", "Referral triaged"
+    FRONT_DOOR_REPORT_RECEIVED = "front_door_report_received", "Report received through the online form"
+    FRONT_DOOR_REPORT_REFUSED = "front_door_report_refused", "Report refused by the online form (flood or robot)"
+    FRONT_DOOR_REPORT_VIEWED = "front_door_report_viewed", "Report from the online form viewed"
+    FRONT_DOOR_REPORT_TRIAGED = "front_door_report_triaged", "Report from the online form decided"
     ENQUIRY_RECORDED = "enquiry_recorded", "Enquiry recorded"
     # Partner agencies working in cme (cme.cases.services.partners): their inbox, answers, referrals, chasers.
     ENQUIRY_VIEWED = "enquiry_viewed", "Enquiry opened by a partner agency"
@@ -154,6 +158,7 @@ READ_EVENTS = frozenset(
         AuditEvent.REFERRAL_VIEWED,
         AuditEvent.ENQUIRY_VIEWED,
         AuditEvent.PARTNER_REFERRAL_VIEWED,
+        AuditEvent.FRONT_DOOR_REPORT_VIEWED,
         AuditEvent.DOCUMENT_DOWNLOADED,
         AuditEvent.SEARCH,
         AuditEvent.LIST_VIEWED,

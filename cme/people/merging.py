@@ -64,6 +64,7 @@ MERGE_PLAN: dict[str, str | Excluded] = {
     "people.FieldChange.child": MOVE,
     "schools.Enrolment.child": MOVE,
     "schools.RollReturn.child": MOVE,
+    "frontdoor.FrontDoorReport.child": MOVE,
     "cases.Case.child": MOVE,  # with its enquiries, notes, documents, decisions and everything else of the case
     "cases.Referral.child": MOVE,
     "matching.MatchCandidate.child": MOVE,

@@ -2865,6 +2865,99 @@ _ENTRIES += [
     ),
 ]
 
+# --- issue 18: the front door (cme.frontdoor): reports from the public and professionals, kept as sent until an
+# officer says which child each is about; then a referral holds them, and the report is kept with the child's record.
+_FRONT_DOOR = "frontdoor.FrontDoorReport"
+_FRONT_DOOR_SOURCES = {_S.PUBLIC, _S.PROFESSIONAL, _S.HEALTH, _S.POLICE, _S.OTHER_COUNCIL, _S.SOCIAL_CARE}
+_ENTRIES += [
+    *_declare(
+        _FRONT_DOOR,
+        {
+            "child_given_name": "The child's first name, as the person who reported them gave it",
+            "child_family_name": "The child's last name, as the person who reported them gave it",
+            "child_date_of_birth": "The child's date of birth, as the person who reported them gave it",
+            "child_age": "Roughly how old the child is, when the reporter did not know the date of birth",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.CHILD},
+        purposes=_FINDING,
+        sources=_FRONT_DOOR_SOURCES,
+        recipients=_SAFEGUARDING_PARTNERS,
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        _FRONT_DOOR,
+        {"child_address": "The child's address, or the area they live in, as the reporter wrote it"},
+        category=_C.CONTACT,
+        subjects={_D.CHILD, _D.CARER, _D.OTHER_PERSON},
+        purposes=_FINDING,
+        sources=_FRONT_DOOR_SOURCES,
+        recipients=_SAFEGUARDING_PARTNERS,
+        retention=_K.CHILD_RECORD,
+        may_reveal=_FREE_TEXT_REVEALS,
+        free_text=True,
+    ),
+    *_casework(
+        _FRONT_DOOR,
+        {
+            "child_school": "The school the child last attended, as the reporter gave it",
+            "reference": "The reference the reporter was given",
+            "kind": "Whether a member of the public or a professional reported the child",
+            "received_at": "When the report arrived",
+            "language": "The language the reporter read the form in",
+            "is_anonymous": "Whether the reporter gave their name",
+            "sharing_basis": "The lawful basis on which a professional shared what they know",
+            "state": "Whether an officer has decided what the report is about, and what became of it",
+            "child": "Which child an officer found the report to be about",
+            "referral": "The referral the report became",
+            "case": "The child's open case the report was added to, instead of a second referral",
+            "triaged_at": "When an officer decided",
+        },
+        category=_C.EDUCATION,
+        sources=_FRONT_DOOR_SOURCES | {_S.SERVICE},
+    ),
+    *_casework(
+        _FRONT_DOOR,
+        {"safeguarding_concern": "Whether the reporter is worried about the child's safety"},
+        category=_C.STATUTORY_SERVICES,
+        sources=_FRONT_DOOR_SOURCES,
+    ),
+    *_declare(
+        _FRONT_DOOR,
+        {
+            "reporter_name": "Name of the person who reported the child (none when anonymous)",
+            "reporter_relationship": "How a member of the public knows the child, or a professional's role",
+            "reporter_organisation": "A professional's organisation",
+        },
+        category=_C.IDENTITY,
+        subjects={_D.REFERRER, _D.PROFESSIONAL},
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE, _P.SAFEGUARDING},
+        sources=_FRONT_DOOR_SOURCES,
+        recipients={_R.SOCIAL_CARE, _R.POLICE},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_declare(
+        _FRONT_DOOR,
+        {"reporter_phone": "The reporter's telephone number", "reporter_email": "The reporter's email address"},
+        category=_C.CONTACT,
+        subjects={_D.REFERRER, _D.PROFESSIONAL},
+        purposes={_P.ADMINISTER_SERVICE, _P.LOCATE, _P.SAFEGUARDING},
+        sources=_FRONT_DOOR_SOURCES,
+        recipients={_R.SOCIAL_CARE, _R.POLICE},
+        retention=_K.CHILD_RECORD,
+    ),
+    *_free_text(
+        _FRONT_DOOR,
+        {
+            "concerns": "Why the reporter thinks the child is missing education, in their words",
+            "safeguarding_details": "What worries the reporter about the child's safety, in their words",
+            "triage_rationale": "Why the officer decided as they did",
+        },
+        sources=_FRONT_DOOR_SOURCES | {_S.SERVICE},
+    ),
+    *_staff_link(_FRONT_DOOR, {"triaged_by": "Who decided what the report is about"}),
+]
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Fields that hold no personal data, each with the reason it was judged so. Reviewed with the catalogue.
 # ---------------------------------------------------------------------------------------------------------------------

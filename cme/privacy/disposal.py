@@ -52,6 +52,7 @@ DISPOSAL_PLAN: dict[str, str] = {
     "schools.Enrolment": "cascade",
     "schools.RollReturn": "deleted: the returns about the child or its referrals",
     "schools.PartTimeTimetable": "deleted when no return refers to it any more",
+    "frontdoor.FrontDoorReport": "deleted: the front door's reports about the child or its referrals",
     "cases.Case": "cascade",
     "cases.Referral": "cascade",
     "cases.Decision": "cascade",
@@ -153,6 +154,11 @@ def _dispose_children(batch_id: int | None, child_ids: list[int], files: list[tu
         ),
     )
     deleted += _delete(Candidate.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids)), gone)
+    FrontDoorReport = _m("frontdoor.FrontDoorReport")
+    reports = FrontDoorReport.objects.filter(Q(child_id__in=child_ids) | Q(referral_id__in=referral_ids))
+    report_ids = list(reports.values_list("pk", flat=True))
+    deleted += _delete(reports, gone)
+    deleted += _delete_disclosure_subjects(ContentType.objects.get_for_model(FrontDoorReport), report_ids, gone)
     deleted += _delete_notes(child_ids, gone)
     deleted += _delete_generic("people", "child", child_ids, gone)
     deleted += _delete_generic("people", "carer", carer_ids, gone)

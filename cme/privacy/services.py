@@ -16,7 +16,9 @@ from .restriction import ensure_not_restricted, restrictions_in_force
 
 # The people a disclosure can be about: a child or carer cme holds, or a person as a received record names them (the
 # pupil in a school's return, the person in a row of an extract) until someone matches them to a child.
-PERSON_TYPES = frozenset({"people.child", "people.carer", "schools.rollreturn", "matching.sourcerecord"})
+PERSON_TYPES = frozenset(
+    {"people.child", "people.carer", "schools.rollreturn", "matching.sourcerecord", "frontdoor.frontdoorreport"}
+)
 CHILD_TYPE = "people.child"
 ERROR_NOT_A_PERSON = "A disclosure is about people; {label} is not a person's record"
 ERROR_NO_SUBJECT = "A disclosure must name the person or people it is about"

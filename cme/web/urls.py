@@ -6,6 +6,7 @@ from .accounts import grant_views, manage_views, sso_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
+from .frontdoor.urls import frontdoor_urls, staff_urls as frontdoor_staff_urls
 from .letters.urls import letter_urls
 from .matching.urls import matching_urls
 from .pages.urls import urlpatterns as page_urls
@@ -80,6 +81,8 @@ urlpatterns = [
     path("schools/", include(school_urls)),
     path("children/", include(child_urls)),
     path("privacy/requests/", include(rights_urls)),
+    path("report/", include(frontdoor_urls)),  # the public front door (stable: /report/); issue 18
+    path("front-door/", include(frontdoor_staff_urls)),
     path("privacy/", include(privacy_urls)),
     *rights_public_urls,
     path("tasks/", include(task_urls)),

@@ -23,6 +23,8 @@ PUBLIC_PAGES = [
     "/privacy/versions/1/",
     "/cookies/",
     "/accessibility/",
+    "/report/",  # the front door; every page of it, in both languages: tests/browser/test_frontdoor.py
+    "/report/professional/",
 ]
 # A page shape (URL name) is scanned a few times, not once per user or school, to keep the crawl short.
 VISITS_PER_URL_NAME = 2

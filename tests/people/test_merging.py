@@ -120,6 +120,7 @@ def pair(
     enrolment_factory(child=merged)
     roll_return_factory(child=merged)
     match_candidate_factory(child=merged)
+    _front_door_report_about(merged)
     FieldChange.objects.create(
         record_type="people.child",
         record_id=merged.pk,
@@ -313,6 +314,15 @@ def test_undo_keeps_a_correction_made_since_and_what_was_added_since(manager, pa
     survivor.refresh_from_db()
     assert survivor.first_language == "English" and survivor.nhs_number == ""
     assert Case.objects.get(pk=later.pk).child == survivor
+
+
+def _front_door_report_about(child) -> None:
+    """A report from the front door an officer found to be about `child` (cme.frontdoor)."""
+    from cme.frontdoor.models import FrontDoorReport
+    from cme.frontdoor.services import report_submit
+
+    report = report_submit(kind="public", answers={"child_address": "Hill Road", "concerns": "Not at school"})
+    FrontDoorReport.objects.filter(pk=report.pk).update(child=child)
 
 
 def test_every_moved_link_moves_in_the_pair(pair):

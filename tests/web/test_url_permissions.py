@@ -309,6 +309,15 @@ MATRIX = {
     "web:transfers:receipt": ("page", only(*CASEWORKERS)),
     "web:transfers:councils": ("page", only("sysadmin")),
     "web:transfers:council-add": ("page", only("sysadmin")),
+    # The front door (issue 18): the public's and professionals' reports need no sign-in; the check page sends a
+    # visitor who has answered nothing to the first question. Officers decide what each report is about.
+    "web:frontdoor:start": ("public", everyone()),
+    "web:frontdoor:step": ("public", everyone()),
+    "web:frontdoor:check": ("public-step", everyone(302)),
+    "web:frontdoor:sent": ("public", everyone()),
+    "web:frontdoor-staff:list": ("page", only(*CASEWORKERS)),
+    "web:frontdoor-staff:decide": ("page", only(*CASEWORKERS, refused=404)),
+    "web:frontdoor-staff:nfa": ("page", only(*CASEWORKERS, refused=404)),
 }
 
 
@@ -597,10 +606,24 @@ def url_for(name: str, world: World) -> str:
         "number": world.notice_version.number,
         "transfer_id": _transfer_id(name, world),
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
-        "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name else "deletion",
+        "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name
+        else "public" if name.startswith("web:frontdoor:") else "deletion",
+        "step": "child-name",
+        "report_id": _front_door_report_id() if name.startswith("web:frontdoor-staff:") else None,
     }
-    (parameters,) = _parameters(name)
+    parameters = _parameters(name)[0]  # a name used twice (the front door's public and professional pages) alike
     return reverse(name, kwargs={key: values[key] for key in parameters})
+
+
+def _front_door_report_id() -> int:
+    """A report from the public, waiting for an officer (made once, through the front door's service)."""
+    from cme.frontdoor.models import FrontDoorReport
+    from cme.frontdoor.services import report_submit
+
+    report = FrontDoorReport.objects.first() or report_submit(
+        kind="public", answers={"child_address": "Hill Road", "concerns": "Not at school", "is_anonymous": True}
+    )
+    return report.pk
 
 
 def _parameters(name: str) -> list[list[str]]:
@@ -633,6 +656,9 @@ def test_anonymous_visitors_are_sent_to_sign_in_or_refused(client, name, world):
     response = client.get(url)
     if kind == "public":
         assert response.status_code == 200
+    elif kind == "public-step":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/report/")
     elif kind == "sso":
         assert response.status_code == 404
     elif kind == "page":

@@ -1,7 +1,6 @@
 """The DPO's rights-request pages, and the public "tell us something is wrong" form. Thin: services do the work."""
 
 from axes.helpers import get_client_ip_address
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from cme.audit.events import AuditEvent
 from cme.audit.services import audit_record_read
 from cme.common.errors import ApplicationError
+from cme.frontdoor.flood import flood_count
 from cme.people.models import Carer, Child
 from cme.privacy.models import ProcessingRestriction
 from cme.privacy.restriction import restriction_lift, restrictions_in_force
@@ -414,9 +414,8 @@ class SomethingWrongView(PublicPageMixin, FormView):
         if data["website"]:
             # A bot: pretend it went, keep nothing.
             return redirect("web:something-wrong-sent")
-        key = f"cme:something-wrong:{_client_address(self.request)}"
-        cache.add(key, 0, RATE_WINDOW)
-        sent = cache.incr(key)
+        # Counted in the configured cache, so the limit holds across gunicorn workers when it is shared (flood.py).
+        sent = flood_count(form="something-wrong", address=_client_address(self.request), window=RATE_WINDOW)
         if sent > RATE_LIMIT:
             form.add_error(None, "You have sent several messages in the last hour. Try again later, or phone us.")
             return self.form_invalid(form)
