@@ -9,7 +9,7 @@ officer whose open case is about the pupil; with no such case it is the service'
 from datetime import date
 
 from cme.cases.clocks import ENQUIRY_RESPONSE_DAYS
-from cme.cases.enums import CaseStatus, EnquiryAgency, EnquiryResult, ReferralStatus
+from cme.cases.enums import CaseStatus, EnquiryAgency, EnquiryResult, ReferralSource, ReferralStatus
 from cme.cases.models import Case, Enquiry, Referral
 from cme.schools.enums import ReturnKind, TriageState
 from cme.schools.models import RollReturn
@@ -120,11 +120,12 @@ def referrals_to_triage(scope: TaskScope, today: date):
     )
     link_detail = link_maker("web:referrals:detail")
     memo: dict = {}
+    sources = dict(ReferralSource.choices)
     for pk, source, received_on in waiting:
         yield Task(
             kind="referral_triage",
             kind_label=KIND_LABELS["referral_triage"],
-            label=f"Referral {pk}: from {source.replace('_', ' ')}",
+            label=f"Referral {pk}: from {sources.get(source, source).lower()}",
             due=school_days_after(received_on, TRIAGE_SCHOOL_DAYS, today, memo),
             link=link_detail(pk),
             today=today,
@@ -171,4 +172,5 @@ def timetable_reviews(scope: TaskScope, today: date):
 
 # Sources built in other parts of cme register here (import the module that defines them):
 from cme.cases import task_sources as _case_task_sources  # noqa: E402, F401 - sign-offs waiting
+from cme.frontdoor import task_sources as _frontdoor_task_sources  # noqa: E402, F401 - reports to triage
 from cme.rights import task_sources as _rights_task_sources  # noqa: E402, F401 - the DPO's requests due

@@ -107,3 +107,30 @@ def test_the_dpo_s_daily_email_counts_the_requests_due_and_names_no_one(dpo):
 
     assert message is not None and "Data rights requests due" in message.body
     assert "Applethwaite" not in message.body and "Applethwaite" not in message.subject
+
+
+def test_a_front_door_report_waits_on_every_caseworker_s_list_a_worry_first_and_due_the_day_it_came(officer):
+    from django.utils import timezone
+
+    from cme.frontdoor.enums import ReportKind
+    from cme.frontdoor.services import report_no_further_action, report_submit
+
+    answers = {"child_given_name": "Ada", "child_address": "Wyndley", "concerns": "Not at school", "is_anonymous": True}
+    plain = report_submit(kind=ReportKind.PUBLIC, answers={**answers, "safeguarding_concern": False})
+    professional = {"is_anonymous": False, "reporter_name": "A. Visitor", "reporter_organisation": "Wyndley Health"}
+    worry = report_submit(
+        kind=ReportKind.PROFESSIONAL,
+        answers={**answers, **professional, "safeguarding_concern": True, "sharing_basis": "public_task"},
+    )
+    today = timezone.localdate()
+
+    tasks = [t for t in task_list_for(user=officer, today=today) if t.kind == "front_door_report"]
+    assert [t.label for t in tasks][
+        0
+    ] == f"Report {worry.reference} from a professional: worry about the child's safety"
+    assert {t.label for t in tasks} >= {f"Report {plain.reference} from a member of the public"}
+    assert [t for t in tasks if t.safeguarding][0].due == today
+
+    report_no_further_action(report=plain, actor=officer, rationale="Already known to the service")
+    labels = {t.label for t in task_list_for(user=officer, today=today) if t.kind == "front_door_report"}
+    assert not any(plain.reference in label for label in labels)
