@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "cme.audit",
     "cme.reports",
     "cme.training",
+    "cme.webhooks",
     "cme.web",
     "cme.api",
 ]
@@ -386,6 +387,7 @@ CME_DAILY_TASKS = [
     "cme.privacy.tasks.retention_sweep_task",  # housekeeping, and a disposal batch for the DPO to approve
     "cme.tasks.jobs.task_digest_daily",  # each caseworker who asked for it: a summary of their tasks (no child named)
     "cme.privacy.tasks.notice_check_task",  # a draft privacy notice when the catalogue has changed what it says
+    "cme.webhooks.tasks.webhook_deliveries_due_task",  # webhook retries a restarted worker never queued
 ]
 
 # --- Emails about officers' tasks (cme.tasks.email; docs/operating.md "Task emails") ---
