@@ -68,7 +68,8 @@ class Staff(HttpUser):
         ) as response:
             self._keep_cookies(response)
             if response.status_code != 200:
-                response.failure(f"status {response.status_code} {response.headers.get('Location', '')}")
+                why = response.headers.get("Location", "") or type(response.error).__name__ if response.error else ""
+                response.failure(f"status {response.status_code} {why}")
                 return ""
             if expect and expect not in response.text:
                 response.failure("expected content missing")
