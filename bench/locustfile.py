@@ -68,7 +68,7 @@ class Staff(HttpUser):
         ) as response:
             self._keep_cookies(response)
             if response.status_code != 200:
-                why = response.headers.get("Location", "") or type(response.error).__name__ if response.error else ""
+                why = response.headers.get("Location", "") or (type(response.error).__name__ if response.error else "")
                 response.failure(f"status {response.status_code} {why}")
                 return ""
             if expect and expect not in response.text:
