@@ -24,14 +24,14 @@ def webhook_event_for(entry) -> tuple[WebhookEvent, dict] | None:
     """The outbound event an audit entry stands for, with the ids the message carries; None for every other entry."""
     event = entry.event
     if event == AuditEvent.REFERRAL_CREATED:
-        return WebhookEvent.REFERRAL_RECEIVED, {"referral_id": int(entry.target_id), "child_id": entry.subject_child_id}
+        return WebhookEvent.REFERRAL_RECEIVED, {"referral_id": int(entry.target_id)}
     if event == AuditEvent.CASE_OPENED:
-        data = {"case_id": int(entry.target_id), "child_id": entry.subject_child_id}
+        data = {"case_id": int(entry.target_id)}
         if entry.related_type == "cases.referral" and entry.related_id:
             data["referral_id"] = int(entry.related_id)
         return WebhookEvent.CASE_OPENED, data
     if event == AuditEvent.CASE_CLOSED:
-        return WebhookEvent.CASE_CLOSED, {"case_id": int(entry.target_id), "child_id": entry.subject_child_id}
+        return WebhookEvent.CASE_CLOSED, {"case_id": int(entry.target_id)}
     if event == AuditEvent.DISCLOSURE_RECORDED:
         # A school's return is received with a receipt in the disclosure log; one entry for a return, one for a file.
         payload = json.loads(entry.payload or "{}")

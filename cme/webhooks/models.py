@@ -1,5 +1,7 @@
 """Webhook endpoints and their delivery log. Neither holds personal data: a message carries ids and links only."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 
@@ -39,7 +41,7 @@ class WebhookDelivery(models.Model):
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40, choices=WebhookEvent.choices)
     message_id = models.UUIDField(unique=True, help_text="The message's `id`: the same on every attempt.")
-    body = models.TextField(help_text="The JSON posted, exactly as signed: ids and links only.")
+    message = models.JSONField(help_text="What is posted: the event, when, and ids and links only.")
     state = models.CharField(max_length=20, choices=DeliveryState.choices, default=DeliveryState.WAITING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -54,6 +56,11 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} to {self.endpoint}"
+
+    @property
+    def body(self) -> bytes:
+        """The bytes posted and signed: the message as compact JSON with its keys sorted, the same on every attempt."""
+        return json.dumps(self.message, separators=(",", ":"), sort_keys=True).encode()
 
 
 class WebhookAttempt(models.Model):

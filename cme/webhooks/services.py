@@ -1,7 +1,6 @@
 """Writes for webhooks: endpoints (the system administrator's), deliveries (made after an event commits), attempts."""
 
 import ipaddress
-import json
 import secrets
 import uuid
 from datetime import timedelta
@@ -96,14 +95,13 @@ def message_links(data: dict) -> dict[str, str]:
         "case_id": "/cases/{}/",
         "referral_id": "/referrals/{}/",
         "return_id": "/returns/inbox/{}/",
-        "child_id": "/children/{}/",
     }
     return {key.removesuffix("_id"): base + path.format(data[key]) for key, path in paths.items() if data.get(key)}
 
 
-def message_body(*, message_id: str, event: str, data: dict) -> str:
-    """The JSON posted: what happened, when, and the ids and links of what it happened to; nothing about a person."""
-    message = {
+def message_new(*, message_id: str, event: str, data: dict) -> dict:
+    """What is posted: what happened, when, and the ids and links of what it happened to; nothing about a person."""
+    return {
         "id": message_id,
         "event": event,
         "occurred_at": timezone.now().isoformat(timespec="seconds"),
@@ -111,7 +109,6 @@ def message_body(*, message_id: str, event: str, data: dict) -> str:
         "data": data,
         "links": message_links(data),
     }
-    return json.dumps(message, separators=(",", ":"), sort_keys=True)
 
 
 def webhook_deliveries_create(*, event: WebhookEvent, data: dict) -> list[WebhookDelivery]:
@@ -122,8 +119,8 @@ def webhook_deliveries_create(*, event: WebhookEvent, data: dict) -> list[Webhoo
     rows = []
     for endpoint in endpoints:
         message_id = str(uuid.uuid4())
-        body = message_body(message_id=message_id, event=event, data=data)
-        rows.append(WebhookDelivery(endpoint=endpoint, event=event, message_id=message_id, body=body))
+        message = message_new(message_id=message_id, event=event, data=data)
+        rows.append(WebhookDelivery(endpoint=endpoint, event=event, message_id=message_id, message=message))
     with transaction.atomic():
         created = [WebhookDelivery.objects.create(**_fields(row)) for row in rows]
         transaction.on_commit(lambda: [_enqueue(row.pk) for row in created])
@@ -131,7 +128,7 @@ def webhook_deliveries_create(*, event: WebhookEvent, data: dict) -> list[Webhoo
 
 
 def _fields(row: WebhookDelivery) -> dict:
-    return {"endpoint": row.endpoint, "event": row.event, "message_id": row.message_id, "body": row.body}
+    return {"endpoint": row.endpoint, "event": row.event, "message_id": row.message_id, "message": row.message}
 
 
 def _enqueue(delivery_id: int, *, run_after=None) -> None:
@@ -171,7 +168,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     outcome = http.post(
         url=endpoint.url,
         secret=endpoint.secret,
-        body=delivery.body.encode(),
+        body=delivery.body,
         message_id=str(delivery.message_id),
         event=delivery.event,
     )
