@@ -161,6 +161,11 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
         due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
         if delivery.state not in (DeliveryState.WAITING, DeliveryState.RETRYING) or not due:
             return None
+        if not delivery.endpoint.is_active:  # turned off: nothing more is sent to it
+            delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
+            delivery.last_error = "The endpoint was turned off"
+            delivery.save(update_fields=["state", "next_attempt_at", "last_error"])
+            return delivery
         delivery.attempts += 1
         delivery.next_attempt_at = now + timedelta(seconds=http.TIMEOUT_SECONDS * 3)  # claimed; due again if we die
         delivery.save(update_fields=["attempts", "next_attempt_at"])
@@ -184,7 +189,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error[:300]
     if outcome.ok:
         delivery.state, delivery.delivered_at, delivery.next_attempt_at = DeliveryState.DELIVERED, finished, None
-    elif delivery.attempts >= MAX_ATTEMPTS or not endpoint.is_active:
+    elif delivery.attempts >= MAX_ATTEMPTS:
         delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
     else:
         delivery.state = DeliveryState.RETRYING

@@ -339,3 +339,53 @@ def test_only_the_system_administrator_reaches_the_webhook_pages(role, user_fact
     answer = client.post(reverse("web:manage:webhook-secret", args=[endpoint.pk]), {})
     assert answer.status_code == 403
     assert WebhookEndpoint.objects.get().secret == endpoint.secret
+
+
+def test_the_operators_guide_checks_a_real_message_with_its_own_example(
+    receiver, endpoint_for, officer, child, django_capture_on_commit_callbacks
+):
+    """The verification code in docs/operating.md, run as written, accepts cme's message and refuses a changed one."""
+    import re
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operating.md").read_text()
+    section = guide[guide.index("## Webhooks") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - the guide's own example
+    check = namespace["cme_message_is_genuine"]
+    _endpoint, secret = endpoint_for(receiver.url, events=[WebhookEvent.REFERRAL_RECEIVED])
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_create(
+            actor=officer, child=child, source=ReferralSource.SCHOOL, received_on=timezone.localdate(),
+            concerns="Not seen", referrer_name="Lead",
+        )  # fmt: skip
+    (item,) = receiver.received
+    assert check(secret, item["headers"], item["body"])
+    assert not check(secret, item["headers"], item["body"].replace(b"referral", b"Referral"))
+    assert not check("whsec_someone_else", item["headers"], item["body"])
+
+
+def test_an_endpoint_turned_off_is_sent_nothing_more(
+    sysadmin, endpoint_for, officer, child, django_capture_on_commit_callbacks, time_machine
+):
+    from cme.webhooks.services import webhook_endpoint_update
+
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC), tick=True)
+    failing = Receiver(answers=[500])
+    try:
+        endpoint, _ = endpoint_for(failing.url, events=[WebhookEvent.REFERRAL_RECEIVED])
+        with django_capture_on_commit_callbacks(execute=True):
+            referral_create(
+                actor=officer, child=child, source=ReferralSource.SCHOOL, received_on=timezone.localdate(),
+                concerns="Not seen", referrer_name="Lead",
+            )  # fmt: skip
+        webhook_endpoint_update(
+            actor=sysadmin, endpoint=endpoint, url=endpoint.url, events=endpoint.events, is_active=False
+        )
+        time_machine.shift(datetime.timedelta(minutes=5))
+        webhook_deliveries_due()
+        sent = WebhookDelivery.objects.get()
+        assert (sent.state, sent.attempts, len(failing.received)) == (DeliveryState.FAILED, 1, 1)
+    finally:
+        failing.close()
