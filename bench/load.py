@@ -1,6 +1,8 @@
 """Load test (issue 17, point 3): 50 simulated staff against gunicorn, the task worker and PostgreSQL, 50,000 children.
 
-One command, about 9 minutes on a quiet 2-core machine (4 of set-up, 2 of steady load, 3 of stepping up):
+One command; on a quiet 2-core machine about 4 minutes of set-up (most of it loading the borough), 20 s of warm-up,
+2 minutes of steady load and up to 3.5 of stepping up, so under 10 minutes (on a busy shared machine the set-up
+alone can take 10 to 30 minutes):
 
     .venv/bin/python bench/load.py
 
@@ -79,8 +81,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--think", type=float, default=5.0, help="mean seconds a person waits between pages")
     parser.add_argument("--duration", type=float, default=120.0, help="seconds of steady load")
     parser.add_argument("--warmup", type=float, default=20.0, help="seconds of unmeasured load first")
-    parser.add_argument("--steps", default="50,100,200,300,400,500", help="people at each step of the ceiling")
-    parser.add_argument("--step-duration", type=float, default=30.0, help="seconds per step (after 5 s ramp)")
+    parser.add_argument("--steps", default="50,100,150,200,250,300,400", help="people at each step of the ceiling")
+    parser.add_argument("--step-duration", type=float, default=25.0, help="seconds per step (after 5 s ramp)")
     parser.add_argument("--no-ceiling", action="store_true", help="steady load only")
     parser.add_argument("--no-match-run", action="store_true", help="no match run in the background")
     parser.add_argument("--workers", type=int, default=2 * cores + 1, help="gunicorn worker processes")
