@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "cme.reports",
     "cme.training",
     "cme.transfers",
+    "cme.webhooks",
     "cme.web",
     "cme.api",
 ]
@@ -395,6 +396,7 @@ CME_DAILY_TASKS = [
     "cme.tasks.jobs.task_digest_daily",  # each caseworker who asked for it: a summary of their tasks (no child named)
     "cme.privacy.tasks.notice_check_task",  # a draft privacy notice when the catalogue has changed what it says
     "cme.cases.partner_jobs.enquiry_chasers_daily",  # reminders to partner agencies (a link, never a child's details)
+    "cme.webhooks.tasks.webhook_deliveries_due_task",  # webhook retries a restarted worker never queued
 ]
 
 # --- Emails about officers' tasks (cme.tasks.email; docs/operating.md "Task emails") ---

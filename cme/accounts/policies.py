@@ -36,6 +36,7 @@ rules.add_perm("accounts.view_own_account", is_signed_in)
 rules.add_perm("accounts.manage_users", is_sysadmin)
 rules.add_perm("accounts.manage_teams", is_sysadmin)
 rules.add_perm("accounts.manage_organisations", is_sysadmin)
+rules.add_perm("webhooks.manage_webhooks", is_sysadmin)  # outbound events to the council's other systems
 # A role that reads children's records is granted by two people: the administrator asks, a CME manager or the DPO
 # (never the one who asked, nor the account itself: cme.accounts.grants) decides.
 rules.add_perm("accounts.view_role_grants", is_manager | is_dpo | is_sysadmin)

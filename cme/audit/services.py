@@ -29,6 +29,7 @@ from .formatters import audit_sentence
 from .keys import audit_keyring
 from .models import AuditChainHead, AuditDetail, AuditEntry, AuditVerification
 from .selectors import audit_search
+from .signals import entry_recorded
 
 CHILD_TYPE = "people.child"  # a target of this type is itself the subject child
 MAX_PAYLOAD_CHARS = 2000
@@ -158,6 +159,7 @@ def audit_record(
         if row is not None:
             row._state.adding, row._state.db = False, alias
     AuditEntry.detail.related.set_cached_value(entry, detail_row)
+    entry_recorded.send(sender=AuditEntry, entry=entry, using=alias)
     return entry
 
 

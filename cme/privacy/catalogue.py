@@ -2334,6 +2334,7 @@ _ENTRIES: list[FieldEntry] = [
     *_staff_link("matching.DataSource", {"registered_by": "Who registered the data source"}, _K.STAFF_ACCOUNT),
     *_staff_link("matching.SourceImport", {"imported_by": "Who imported the extract"}, _K.STAFF_ACCOUNT),
     *_staff_link("matching.MatchRun", {"started_by": "Who started the match run"}, _K.STAFF_ACCOUNT),
+    *_staff_link("webhooks.WebhookEndpoint", {"created_by": "Who added the webhook endpoint"}, _K.STAFF_ACCOUNT),
     *_staff_link("matching.MatchDecision", {"decided_by": "Who made the decision"}, _K.MATCH_CANDIDATE),
     *_declare(
         "accounts.RoleGrant",
@@ -3003,6 +3004,20 @@ _RUN = "How a match run was set up and went: settings, progress, counts and mode
 _BASELINE = "Counts of the children on a school roll by group (aggregates of thousands), not about any one person."
 _EXTRACT = "The register of a study's pseudonymised extract (the study, its recipient and purpose, counts, files)."
 
+_WEBHOOK = (
+    "An outbound event to another of the council's systems: what it is, where it goes and how its delivery went; "
+    "a message carries the numbers of a referral, case or return in cme and links to them, never a name, date of "
+    "birth or address (tests/webhooks check it)."
+)
+_WEBHOOK_FIELDS = {
+    "webhooks.WebhookEndpoint": ("name", "url", "events", "secret", "is_active"),
+    "webhooks.WebhookDelivery": (
+        "endpoint", "event", "message_id", "message", "state", "attempts", "last_status_code", "last_error",
+        "next_attempt_at", "delivered_at",
+    ),
+    "webhooks.WebhookAttempt": ("delivery", "number", "attempted_at", "status_code", "error", "duration_ms"),
+}  # fmt: skip
+
 _TRAINING_SITE = (
     "The training site's marker, only ever on a training database that `cme training setup` filled with made-up "
     "records; a live installation refuses to start on a database that has it (cme.training.guard)."
@@ -3144,6 +3159,7 @@ NOT_PERSONAL: Mapping[tuple[str, str], str] = MappingProxyType(
             for name in ("priority", "worker_ids", "queue_name", "backend_name")
         },
         **_RETURNS_NOT_PERSONAL,
+        **{(model, name): _WEBHOOK for model, names in _WEBHOOK_FIELDS.items() for name in names},
         **{
             ("transfers.Council", name): _TRANSFER_COUNCIL
             for name in (

@@ -49,6 +49,7 @@ NAV_ITEMS = (
     NavItem("Letters", "web:letters:template-list", "cases.change_letter_templates", "manage-letters"),
     NavItem("Term dates", "web:manage:term-dates", "council.change_settings", "manage-terms"),
     NavItem("Transfer councils", "web:transfers:councils", "transfers.manage_councils", "manage-councils"),
+    NavItem("Webhooks", "web:manage:webhook-list", "webhooks.manage_webhooks", "manage-webhooks"),
     NavItem("Your account", "web:account", "accounts.view_own_account", "account"),
     NavItem("Returns", "web:returns:school-list", "schools.view_own_returns", "returns"),
     NavItem("Schools' returns", "web:returns:inbox", "schools.view_return_inbox", "returns-inbox"),

@@ -21,6 +21,7 @@ from .schools.urls import return_urls
 from .tasks import views as task_views
 from .training.views import TrainingExercisesView
 from .transfers.urls import transfer_urls
+from .webhooks.urls import webhook_urls
 
 app_name = "web"
 
@@ -45,6 +46,7 @@ manage_urls = (
         path("term-dates/", council_views.TermDatesView.as_view(), name="term-dates"),
         path("term-dates/new/", council_views.TermPeriodCreateView.as_view(), name="term-create"),
         path("term-dates/closures/new/", council_views.ClosureDayCreateView.as_view(), name="closure-create"),
+        *webhook_urls,
     ],
     "manage",
 )

@@ -16,6 +16,7 @@ from cme.accounts.models import RoleGrant
 from cme.cases.enums import DocumentKind
 from cme.cases.models import SignOffRequest
 from cme.cases.services import document_upload
+from cme.webhooks.models import WebhookEndpoint
 from tests.conftest import ROLE_FIXTURES
 from tests.factories.people import CarerRelationshipFactory
 from tests.factories.schools import EnrolmentFactory
@@ -83,6 +84,11 @@ MATRIX = {
     "web:manage:term-dates": ("page", only("sysadmin")),
     "web:manage:term-create": ("page", only("sysadmin")),
     "web:manage:closure-create": ("page", only("sysadmin")),
+    # Webhooks (issue 18, point 5): the system administrator's alone.
+    **{
+        f"web:manage:webhook-{page}": ("page", only("sysadmin"))
+        for page in ("list", "create", "detail", "change", "secret")
+    },
     "web:cases:list": ("page", only(*CASEWORKERS)),
     # Tasks and exports (issue 12, points 3 and 6): a caseworker's own tasks, a manager's view of the team's overdue
     # ones; lists as files for those who may see the lists; the printable summary and its PDF open the case first.
@@ -368,6 +374,7 @@ class World:
     transfers: dict | None = None  # a transfer made from the matrix case, one received and one waiting
     partner_enquiry: object = None  # an enquiry sent to the matrix partner user's organisation
     partner_referral: object = None  # an escalation sent to the same organisation (children's social care)
+    webhook: object = None  # a webhook endpoint (no personal data)
 
 
 @pytest.fixture
@@ -424,6 +431,9 @@ def world(
             case=case, outcome="died", rationale="Matrix request", requested_by=case.officer
         ),
         **_letters_world(case, enquiry_factory),
+        webhook=WebhookEndpoint.objects.create(
+            name="Matrix system", url="https://systems.example.org/cme", events=["case.opened"], secret="whsec_x"
+        ),
         **_privacy_world(case),
         transfers=_transfers_world(case),
         **_partners_world(case, partner_user),
@@ -605,6 +615,7 @@ def url_for(name: str, world: World) -> str:
         "redaction_id": world.pack.redactions.first().pk,
         "number": world.notice_version.number,
         "transfer_id": _transfer_id(name, world),
+        "endpoint_id": world.webhook.pk,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name
         else "public" if name.startswith("web:frontdoor:") else "deletion",
