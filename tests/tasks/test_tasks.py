@@ -176,3 +176,17 @@ def test_the_managers_page_groups_overdue_tasks_by_caseworker(officer, world, us
     assert response.status_code == 200
     assert officer.display_name.encode() in response.content
     assert world["mine"].reference.encode() in response.content
+
+
+def test_the_managers_page_shows_each_persons_ten_most_overdue_and_counts_the_rest(
+    officer, case_factory, user_factory, sign_in
+):
+    today = datetime.date.today()
+    cases = [case_factory(officer=officer, due_on=today - datetime.timedelta(days=days)) for days in range(1, 14)]
+    response = sign_in(user_factory(role=Role.CME_MANAGER)).get(reverse("web:tasks:team"))
+
+    page = response.content.decode()
+    shown = [case for case in cases if f"/cases/{case.pk}/" in page]
+    assert shown == cases[-10:]  # the ten most overdue: the longest overdue first
+    assert "And 3 more overdue. All 13 by kind:" in page
+    assert f"?officer={officer.pk}&amp;overdue=on" in page

@@ -1,6 +1,8 @@
 """Task pages: a caseworker's own task list, a manager's view of overdue tasks across the team, and the choice of
 task emails on "Your account"."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.views.generic import TemplateView
 
@@ -30,6 +32,24 @@ class TaskListView(PermissionRequiredMixin, TemplateView):
         )
 
 
+# The team page lists each person's most overdue tasks and counts the rest by kind: a manager sees who is behind
+# and on what at a glance, and a page with thousands of rows (a service with thousands of overdue reviews) would be
+# slow to send and no use to read. The person's own task list, and the case list filtered by officer, show the rest.
+TEAM_ROWS_PER_PERSON = 10
+
+
+@dataclass(frozen=True)
+class TeamGroup:
+    person: User | None  # None: the intake waiting for anyone to triage
+    tasks: list  # the most overdue first, at most TEAM_ROWS_PER_PERSON
+    total: int
+    counts: list  # KindCount for every overdue task of this person
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.tasks)
+
+
 class TeamOverdueView(PermissionRequiredMixin, TemplateView):
     """A manager's view: every caseworker's overdue tasks, and the service's overdue intake."""
 
@@ -44,10 +64,18 @@ class TeamOverdueView(PermissionRequiredMixin, TemplateView):
         for task in tasks:
             groups.setdefault(task.assignee_id, []).append(task)
         rows = sorted(
-            ((people.get(pk), items) for pk, items in groups.items()),
-            key=lambda row: (row[0] is None, row[0].display_name if row[0] else ""),
+            (
+                TeamGroup(
+                    person=people.get(pk),
+                    tasks=items[:TEAM_ROWS_PER_PERSON],
+                    total=len(items),
+                    counts=count_by_kind(items),
+                )
+                for pk, items in groups.items()
+            ),
+            key=lambda group: (group.person is None, group.person.display_name if group.person else ""),
         )
-        return super().get_context_data(groups=rows, total=len(tasks), **kwargs)
+        return super().get_context_data(groups=rows, total=len(tasks), rows_per_person=TEAM_ROWS_PER_PERSON, **kwargs)
 
 
 class TaskEmailsForm(GovukForm):
