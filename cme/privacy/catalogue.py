@@ -528,7 +528,8 @@ RETENTION_RULES: Mapping[str, RetentionPolicy] = MappingProxyType(
                 "A child's record and all our work about them: referrals, cases, enquiries, file notes, documents "
                 "and decisions.",
                 "Until the child's {child_record:birthday}, and never while a case about them is open. A referral "
-                "that led to no case is deleted {referral_no_case} after we decided it.",
+                "that led to no case is deleted {referral_no_case} after we decided it, and a report to the front door "
+                "that led to no referral {front_door_no_referral} after we decided it.",
                 "the child's date of birth",
                 25,
                 True,

@@ -248,6 +248,14 @@ def _dispose_referrals(batch_id, ids, files) -> Counter:
     return deleted + _erase_details_of(batch_id, "cases.referral", ids)
 
 
+def _dispose_front_door_reports(batch_id, ids, files) -> Counter:
+    Report = _m("frontdoor.FrontDoorReport")
+    gone: dict = {}
+    deleted = _delete(Report.objects.filter(pk__in=ids), gone)
+    deleted += _delete_disclosure_subjects(ContentType.objects.get_for_model(Report), ids, gone)
+    return deleted + _erase_details_of(batch_id, "frontdoor.frontdoorreport", ids)
+
+
 def _dispose_candidates(batch_id, ids, files) -> Counter:
     deleted = _delete(_m("matching.MatchCandidate").objects.filter(pk__in=ids))
     return deleted + _erase_details_of(batch_id, "matching.matchcandidate", ids)
@@ -280,6 +288,7 @@ def _dispose_access_purposes(batch_id, ids, files) -> Counter:
 DISPOSERS: dict[str, Callable[[int | None, list[int], list], Counter]] = {
     "people.child": _dispose_children,
     "cases.referral": _dispose_referrals,
+    "frontdoor.frontdoorreport": _dispose_front_door_reports,
     "matching.matchcandidate": _dispose_candidates,
     "matching.sourceimport": _dispose_extracts,
     "audit.auditdetail": _dispose_audit_details,
@@ -290,6 +299,7 @@ DISPOSERS: dict[str, Callable[[int | None, list[int], list], Counter]] = {
 ORDER = (
     "people.child",
     "cases.referral",
+    "frontdoor.frontdoorreport",
     "matching.matchcandidate",
     "matching.sourceimport",
     "audit.auditdetail",

@@ -95,6 +95,14 @@ def _rules() -> dict[str, DisposalRule]:
             24,
         ),
         DisposalRule(
+            "front_door_no_referral",
+            RetentionRule.CHILD_RECORD,
+            "frontdoor.frontdoorreport",
+            "A report from the public or a professional that led to no referral",
+            "the day it was decided",
+            24,
+        ),
+        DisposalRule(
             "match_candidate",
             RetentionRule.MATCH_CANDIDATE,
             "matching.matchcandidate",
@@ -324,6 +332,14 @@ def _referral_no_case(cutoff, held):
     return rows.exclude(child_id__in=held), rows.filter(child_id__in=held), TruncDate("triaged_at")
 
 
+def _front_door_no_referral(cutoff, held):
+    """A front-door report an officer decided needs no further action: it names no child (a report that became a
+    referral, or joined a case, goes with the child's record instead)."""
+    Report = _model("frontdoor.FrontDoorReport")
+    rows = Report.objects.filter(state="no_further_action", referral__isnull=True, triaged_at__lt=_after(cutoff))
+    return rows.exclude(child_id__in=held), rows.filter(child_id__in=held), TruncDate("triaged_at")
+
+
 def _match_candidate(cutoff, held):
     Candidate = _model("matching.MatchCandidate")
     rows = Candidate.objects.exclude(review_state="confirmed").filter(last_run__on_date__lte=cutoff)
@@ -383,6 +399,7 @@ def _housekeeping(label: str, field: str, *, extra: Callable[[QuerySet], QuerySe
 FINDERS: dict[str, Callable] = {
     "child_record": _child_record,
     "referral_no_case": _referral_no_case,
+    "front_door_no_referral": _front_door_no_referral,
     "match_candidate": _match_candidate,
     "matching_extract": _extract(yearly=False),
     "matching_extract_yearly": _extract(yearly=True),

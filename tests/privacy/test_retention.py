@@ -312,3 +312,27 @@ def test_a_record_kept_out_is_not_proposed_again_for_a_year(dpo):
     with time_machine.travel(datetime.datetime(2027, 12, 2, 9, tzinfo=datetime.UTC), tick=False):
         again = disposal_batch_propose(actor=None)
     assert list(again.items.values_list("record_id", flat=True)) == [child.pk]
+
+
+def test_a_front_door_report_that_led_to_no_referral_goes_after_two_years_with_its_receipt(dpo, officer):
+    from cme.frontdoor.enums import ReportKind
+    from cme.frontdoor.models import FrontDoorReport
+    from cme.frontdoor.services import report_no_further_action, report_submit
+
+    answers = {"child_given_name": "Ada", "child_address": "Wyndley", "concerns": "Not at school", "is_anonymous": True}
+    with time_machine.travel(datetime.datetime(2024, 10, 1, 9, tzinfo=datetime.UTC), tick=False):
+        old = report_no_further_action(
+            report=report_submit(kind=ReportKind.PUBLIC, answers=answers), actor=officer, rationale="Not about a child"
+        )
+    recent = report_no_further_action(
+        report=report_submit(kind=ReportKind.PUBLIC, answers=answers), actor=officer, rationale="Known already"
+    )
+    receipts = DisclosureSubject.objects.filter(subject_type__model="frontdoorreport", subject_id=old.pk)
+    assert receipts.exists()
+
+    batch = disposal_batch_propose(actor=None)
+    assert list(batch.items.values_list("record_type", "record_id")) == [("frontdoor.frontdoorreport", old.pk)]
+    disposal_batch_dispose(batch=disposal_batch_approve(actor=dpo, batch=batch))
+    assert list(FrontDoorReport.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not receipts.exists()
+    assert chain_verify().ok
