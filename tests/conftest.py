@@ -1,6 +1,7 @@
 """Shared fixtures: factories as fixtures, one user per role, and a client signed in as any of them."""
 
 import os
+import shutil
 
 import pytest
 from django.core.cache import cache
@@ -90,3 +91,47 @@ def sign_in(client):
         return client
 
     return _sign_in
+
+
+# --- Browser tests (tests/browser and any other marked `browser`): one headless Chromium per worker --------------
+
+CHROMIUM = os.environ.get("CME_CHROMIUM", "/usr/bin/chromium")
+# Flags for a sandbox with no network and no display; background networking would only produce refused connections.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium package to run the browser tests."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the same test need this.
+    # Set only while the browser tests run, so no later test (or subprocess) inherits it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in its own browser context, closed after the test so no request outlives the live server."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -141,6 +141,7 @@ class AuditEvent(models.TextChoices):
     TRANSFER_COUNCIL_DEACTIVATED = "transfer_council_deactivated", "Council taken out of the transfer register"
     TRANSFER_MADE = "transfer_made", "Case transfer package made for another council"
     TRANSFER_PACKAGE_DOWNLOADED = "transfer_package_downloaded", "Case transfer package downloaded"
+    TRANSFER_VIEWED = "transfer_viewed", "Case transfer from another council viewed"
     TRANSFER_IMPORTED = "transfer_imported", "Case transfer package from another council opened"
     TRANSFER_RECEIVED = "transfer_received", "Case transfer from another council received as a referral"
     TRANSFER_RECEIPT_DOWNLOADED = "transfer_receipt_downloaded", "Receipt for a case transfer downloaded"
@@ -159,6 +160,7 @@ READ_EVENTS = frozenset(
         AuditEvent.ENQUIRY_VIEWED,
         AuditEvent.PARTNER_REFERRAL_VIEWED,
         AuditEvent.FRONT_DOOR_REPORT_VIEWED,
+        AuditEvent.TRANSFER_VIEWED,
         AuditEvent.DOCUMENT_DOWNLOADED,
         AuditEvent.SEARCH,
         AuditEvent.LIST_VIEWED,

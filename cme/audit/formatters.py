@@ -122,6 +122,7 @@ SENTENCES: dict[str, str] = {
     AuditEvent.TRANSFER_COUNCIL_DEACTIVATED: "{actor} took {target} out of the register of councils",
     AuditEvent.TRANSFER_MADE: "{actor} made {target} for another council from {related}",
     AuditEvent.TRANSFER_PACKAGE_DOWNLOADED: "{actor} downloaded the package of {target}",
+    AuditEvent.TRANSFER_VIEWED: "{actor} viewed {target} from another council",
     AuditEvent.TRANSFER_IMPORTED: "{actor} opened {target} from another council",
     AuditEvent.TRANSFER_RECEIVED: "{actor} received {target} from another council as {related}",
     AuditEvent.TRANSFER_RECEIPT_DOWNLOADED: "{actor} downloaded the receipt for {target}",

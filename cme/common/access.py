@@ -26,6 +26,8 @@ PROTECTED_URL_KEYS = {
     "candidate_id": "matching.matchcandidate",
     "import_id": "matching.sourceimport",
     "request_id": "rights.rightsrequest",
+    "report_id": "frontdoor.frontdoorreport",
+    "incoming_id": "transfers.incomingtransfer",
 }
 
 

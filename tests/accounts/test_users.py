@@ -23,6 +23,8 @@ SYSADMIN_PERMISSIONS = {
     "schools.view_school",
     "web.view_home",
     "api.view_schema",
+    "transfers.manage_councils",  # the register of councils cases are transferred between, with their public keys
+    "webhooks.manage_webhooks",  # the council's other systems told of events (ids and links, never people)
 }
 
 

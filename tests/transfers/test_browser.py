@@ -5,14 +5,13 @@ import pytest
 from django.urls import reverse
 
 from cme.transfers.models import Council
-from tests.browser.conftest import browser, page  # noqa: F401 - the browser fixtures, shared
 from tests.browser.test_accessibility import violations_on
 from tests.factories.accounts import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, base: str, username: str) -> None:  # noqa: F811
+def _sign_in(page, base: str, username: str) -> None:
     page.context.clear_cookies()
     page.goto(f"{base}/sign-in/")
     page.fill("#id_username", username)
@@ -21,7 +20,7 @@ def _sign_in(page, base: str, username: str) -> None:  # noqa: F811
     page.wait_for_url(f"{base}/")
 
 
-def _submit(page) -> None:  # noqa: F811
+def _submit(page) -> None:
     page.locator("main form button.govuk-button, main form input[type=submit]").first.click()
     page.wait_for_load_state()
 
@@ -33,7 +32,7 @@ def demo_mode(settings):
 
 
 def test_transfer_pages_are_accessible_and_work_without_javascript(
-    browser,  # noqa: F811
+    browser,
     live_server,
     demo_mode,
     councils,

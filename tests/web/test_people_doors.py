@@ -313,6 +313,32 @@ DOORS: dict[str, Door] = {
     "web:partners:referral": PARTNER,
     "web:partners:waiting": LISTED,
     "web:partners:answer-read": CASELOAD,
+    # The front door (issue 18 points 1-2): the public's pages show only what the visitor typed; officers list and
+    # decide the reports (intake the whole service triages, as referrals are).
+    "web:frontdoor:start": NONE,
+    "web:frontdoor:step": NONE,
+    "web:frontdoor:check": NONE,
+    "web:frontdoor:sent": NONE,
+    "web:frontdoor-staff:list": LISTED,
+    "web:frontdoor-staff:decide": INTAKE,
+    "web:frontdoor-staff:nfa": INTAKE,
+    # Moving a case to another council (issue 18 point 4): what is sent belongs to the case; what arrives is intake.
+    "web:transfers:make": CASELOAD,
+    "web:transfers:sent": CASELOAD,
+    "web:transfers:package": CASELOAD,
+    "web:transfers:received": LISTED,
+    "web:transfers:import": NONE,
+    "web:transfers:received-detail": INTAKE,
+    "web:transfers:child": INTAKE,
+    "web:transfers:receipt": INTAKE,
+    "web:transfers:councils": NONE,
+    "web:transfers:council-add": NONE,
+    # Webhooks (issue 18 point 5): the system administrator's settings; messages carry ids, never people.
+    "web:manage:webhook-list": NONE,
+    "web:manage:webhook-create": NONE,
+    "web:manage:webhook-detail": NONE,
+    "web:manage:webhook-change": NONE,
+    "web:manage:webhook-secret": NONE,
 }
 
 
@@ -495,6 +521,8 @@ _READS = {
     AuditEvent.RETURN_VIEWED,
     AuditEvent.MATCH_CANDIDATE_VIEWED,
     AuditEvent.SOURCE_REJECTIONS_VIEWED,
+    AuditEvent.FRONT_DOOR_REPORT_VIEWED,
+    AuditEvent.TRANSFER_VIEWED,
 }
 
 

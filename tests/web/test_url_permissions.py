@@ -615,6 +615,7 @@ def url_for(name: str, world: World) -> str:
         "redaction_id": world.pack.redactions.first().pk,
         "number": world.notice_version.number,
         "transfer_id": _transfer_id(name, world),
+        "incoming_id": _transfer_id(name, world),
         "endpoint_id": world.webhook.pk,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
         "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name

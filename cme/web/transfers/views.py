@@ -10,11 +10,11 @@ from django.views.generic import ListView, TemplateView
 
 from cme.common.errors import ApplicationError
 from cme.transfers import crypto, services
-from cme.transfers.access import access_waiting_transfer
+from cme.transfers.access import access_incoming_transfer, access_waiting_transfer
 from cme.transfers.enums import IncomingState
-from cme.transfers.selectors import council_list, incoming_get, incoming_list, outgoing_get, transfers_of_case
+from cme.transfers.selectors import council_list, incoming_list, outgoing_get, transfers_of_case
 from cme.web.cases.views import CaseAccessMixin
-from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
+from cme.web.mixins import AuditedListMixin, PermissionRequiredMixin, ServiceFormView
 
 from . import forms
 
@@ -92,7 +92,8 @@ class TransferPackageView(_SentMixin, View):
 # --- Receiving --------------------------------------------------------------------------------------------------
 
 
-class TransferReceivedListView(PermissionRequiredMixin, ListView):
+class TransferReceivedListView(AuditedListMixin, PermissionRequiredMixin, ListView):
+    listed_type = "transfers.incomingtransfer"
     permission_required = "transfers.receive_transfer"
     template_name = "transfers/received_list.html"
     nav_section = "transfers"
@@ -134,9 +135,7 @@ class TransferReceivedView(PermissionRequiredMixin, TemplateView):
     nav_section = "transfers"
 
     def get_context_data(self, **kwargs):
-        incoming = incoming_get(transfer_id=self.kwargs["transfer_id"])
-        if incoming is None:
-            raise Http404
+        incoming = access_incoming_transfer(user=self.request.user, transfer_id=self.kwargs["incoming_id"])
         return super().get_context_data(incoming=incoming, waiting=incoming.state == IncomingState.WAITING, **kwargs)
 
 
@@ -149,7 +148,7 @@ class TransferChildView(ServiceFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.has_perm(self.permission_required):
             try:
-                self.waiting = access_waiting_transfer(user=request.user, transfer_id=kwargs["transfer_id"])
+                self.waiting = access_waiting_transfer(user=request.user, transfer_id=kwargs["incoming_id"])
             except ApplicationError as error:  # refused again, or this council's keys are not set up
                 messages.error(request, error.message)
                 return redirect("web:transfers:received")
@@ -182,9 +181,9 @@ class TransferChildView(ServiceFormView):
 class TransferReceiptView(PermissionRequiredMixin, View):
     permission_required = "transfers.receive_transfer"
 
-    def get(self, request, transfer_id: int):
-        incoming = incoming_get(transfer_id=transfer_id)
-        if incoming is None or incoming.state != IncomingState.RECEIVED:
+    def get(self, request, incoming_id: int):
+        incoming = access_incoming_transfer(user=request.user, transfer_id=incoming_id)
+        if incoming.state != IncomingState.RECEIVED:
             raise Http404
         data = services.transfer_receipt_file(actor=request.user, incoming=incoming)
         return _download(data, services.receipt_file_name(incoming))
