@@ -6,7 +6,8 @@ from .accounts import grant_views, manage_views, sso_views
 from .accounts import views as account_views
 from .cases.urls import case_urls, referral_urls
 from .council import views as council_views
-from .frontdoor.urls import frontdoor_urls, staff_urls as frontdoor_staff_urls
+from .frontdoor.urls import frontdoor_urls
+from .frontdoor.urls import staff_urls as frontdoor_staff_urls
 from .letters.urls import letter_urls
 from .matching.urls import matching_urls
 from .pages.urls import urlpatterns as page_urls

@@ -125,11 +125,9 @@ def test_a_front_door_report_waits_on_every_caseworker_s_list_a_worry_first_and_
     today = timezone.localdate()
 
     tasks = [t for t in task_list_for(user=officer, today=today) if t.kind == "front_door_report"]
-    assert [t.label for t in tasks][
-        0
-    ] == f"Report {worry.reference} from a professional: worry about the child's safety"
+    assert tasks[0].label == f"Report {worry.reference} from a professional: worry about the child's safety"
     assert {t.label for t in tasks} >= {f"Report {plain.reference} from a member of the public"}
-    assert [t for t in tasks if t.safeguarding][0].due == today
+    assert next(t for t in tasks if t.safeguarding).due == today
 
     report_no_further_action(report=plain, actor=officer, rationale="Already known to the service")
     labels = {t.label for t in task_list_for(user=officer, today=today) if t.kind == "front_door_report"}

@@ -618,8 +618,13 @@ def url_for(name: str, world: World) -> str:
         "incoming_id": _transfer_id(name, world),
         "endpoint_id": world.webhook.pk,
         # `kind` names a kind of return on the returns pages and a kind of extract on the matching pages.
-        "kind": "council_tax" if name.startswith("web:matching:") else "draft" if "sar" in name
-        else "public" if name.startswith("web:frontdoor:") else "deletion",
+        "kind": "council_tax"
+        if name.startswith("web:matching:")
+        else "draft"
+        if "sar" in name
+        else "public"
+        if name.startswith("web:frontdoor:")
+        else "deletion",
         "step": "child-name",
         "report_id": _front_door_report_id() if name.startswith("web:frontdoor-staff:") else None,
     }

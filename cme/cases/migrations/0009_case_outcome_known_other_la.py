@@ -4,20 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_decision_kinds_merged'),
+        ("cases", "0008_decision_kinds_merged"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('on_roll_this_la', "On roll at a school in this council's area"), ('on_roll_other_la', "On roll in another English council's area"), ('known_other_la', 'On roll or known in another council'), ('wales_scotland_ni', 'In Wales, Scotland or Northern Ireland'), ('moved_abroad_confirmed', 'Moved abroad (confirmed)'), ('moved_abroad_unconfirmed', 'Moved abroad (not confirmed)'), ('ehe_suitable', 'Home education judged suitable'), ('alternative_provision', 'Section 19, alternative provision or EOTAS arranged'), ('sao_served', 'School attendance order served'), ('referred_social_care_police', "Referred to children's social care or police"), ('whereabouts_unknown', 'Whereabouts unknown after full enquiries'), ('end_of_compulsory_age', 'Reached the end of compulsory school age'), ('died', 'Died')], max_length=40),
+            model_name="case",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("on_roll_this_la", "On roll at a school in this council's area"),
+                    ("on_roll_other_la", "On roll in another English council's area"),
+                    ("known_other_la", "On roll or known in another council"),
+                    ("wales_scotland_ni", "In Wales, Scotland or Northern Ireland"),
+                    ("moved_abroad_confirmed", "Moved abroad (confirmed)"),
+                    ("moved_abroad_unconfirmed", "Moved abroad (not confirmed)"),
+                    ("ehe_suitable", "Home education judged suitable"),
+                    ("alternative_provision", "Section 19, alternative provision or EOTAS arranged"),
+                    ("sao_served", "School attendance order served"),
+                    ("referred_social_care_police", "Referred to children's social care or police"),
+                    ("whereabouts_unknown", "Whereabouts unknown after full enquiries"),
+                    ("end_of_compulsory_age", "Reached the end of compulsory school age"),
+                    ("died", "Died"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.AlterField(
-            model_name='signoffrequest',
-            name='outcome',
-            field=models.CharField(choices=[('on_roll_this_la', "On roll at a school in this council's area"), ('on_roll_other_la', "On roll in another English council's area"), ('known_other_la', 'On roll or known in another council'), ('wales_scotland_ni', 'In Wales, Scotland or Northern Ireland'), ('moved_abroad_confirmed', 'Moved abroad (confirmed)'), ('moved_abroad_unconfirmed', 'Moved abroad (not confirmed)'), ('ehe_suitable', 'Home education judged suitable'), ('alternative_provision', 'Section 19, alternative provision or EOTAS arranged'), ('sao_served', 'School attendance order served'), ('referred_social_care_police', "Referred to children's social care or police"), ('whereabouts_unknown', 'Whereabouts unknown after full enquiries'), ('end_of_compulsory_age', 'Reached the end of compulsory school age'), ('died', 'Died')], max_length=40),
+            model_name="signoffrequest",
+            name="outcome",
+            field=models.CharField(
+                choices=[
+                    ("on_roll_this_la", "On roll at a school in this council's area"),
+                    ("on_roll_other_la", "On roll in another English council's area"),
+                    ("known_other_la", "On roll or known in another council"),
+                    ("wales_scotland_ni", "In Wales, Scotland or Northern Ireland"),
+                    ("moved_abroad_confirmed", "Moved abroad (confirmed)"),
+                    ("moved_abroad_unconfirmed", "Moved abroad (not confirmed)"),
+                    ("ehe_suitable", "Home education judged suitable"),
+                    ("alternative_provision", "Section 19, alternative provision or EOTAS arranged"),
+                    ("sao_served", "School attendance order served"),
+                    ("referred_social_care_police", "Referred to children's social care or police"),
+                    ("whereabouts_unknown", "Whereabouts unknown after full enquiries"),
+                    ("end_of_compulsory_age", "Reached the end of compulsory school age"),
+                    ("died", "Died"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
