@@ -10,7 +10,7 @@ from cme.cases.enums import CaseStatus
 from cme.cases.models import SignOffRequest
 from cme.rights.enums import RequestKind
 from cme.rights.services import request_record
-from cme.tasks.registry import task_list_for, team_overdue_tasks
+from cme.tasks.registry import TaskScope, _collect, task_list_for, team_overdue_tasks
 from tests.web.test_url_permissions import _api_client_for
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,28 @@ def test_a_front_door_report_waits_on_every_caseworker_s_list_a_worry_first_and_
     report_no_further_action(report=plain, actor=officer, rationale="Already known to the service")
     labels = {t.label for t in task_list_for(user=officer, today=today) if t.kind == "front_door_report"}
     assert not any(plain.reference in label for label in labels)
+
+
+def test_the_team_view_holds_each_persons_own_sign_off_tasks_read_in_a_few_queries(
+    officer, manager, user_factory, case_factory, django_assert_max_num_queries
+):
+    second_manager = user_factory(role=Role.CME_MANAGER)
+    others = [user_factory(role=Role.CME_OFFICER) for _ in range(5)]  # more people must not mean more queries
+    decided = datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC)
+    for person in [officer, *others]:
+        case = case_factory(officer=person, status=CaseStatus.LOCATED)
+        SignOffRequest.objects.create(case=case, outcome="died", rationale="Confirmed", requested_by=person)
+        back = case_factory(officer=person, status=CaseStatus.LOCATED)
+        SignOffRequest.objects.create(
+            case=back, outcome="died", rationale="Confirmed", requested_by=person, state="sent_back",
+            decided_by=manager, decided_at=decided, decision_reason="Evidence, please",
+        )  # fmt: skip
+    own = set()
+    for person in [officer, *others, manager, second_manager]:
+        own |= {(t.record, person.pk) for t in task_list_for(user=person, today=TODAY) if t.kind == "sign_off"}
+
+    with django_assert_max_num_queries(30):  # the team's every task (the team view keeps the overdue ones)
+        team = _collect(TaskScope(user=manager, team=True), TODAY)
+
+    assert {(t.record, t.assignee_id) for t in team if t.kind == "sign_off"} == own
+    assert len(own) == 6 * 2 + 6  # each waiting request for both managers, each sent-back one for its officer
