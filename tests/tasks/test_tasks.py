@@ -190,3 +190,17 @@ def test_the_managers_page_shows_each_persons_ten_most_overdue_and_counts_the_re
     assert shown == cases[-10:]  # the ten most overdue: the longest overdue first
     assert "And 3 more overdue. All 13 by kind:" in page
     assert f"?officer={officer.pk}&amp;overdue=on" in page
+
+
+def test_the_task_list_shows_all_ones_own_tasks_and_only_the_most_urgent_intake(
+    officer, world, sign_in, referral_factory
+):
+    from cme.web.tasks.views import INTAKE_ROWS
+
+    for _ in range(INTAKE_ROWS + 5):
+        referral_factory(received_on=datetime.date.today())
+    page = sign_in(officer).get(reverse("web:tasks:list")).content.decode()
+
+    assert world["mine"].reference in page  # one's own case: always listed
+    assert page.count("/referrals/") - page.count('href="/referrals/"') <= INTAKE_ROWS
+    assert "more, less urgent" in page and 'href="/returns/inbox/"' in page

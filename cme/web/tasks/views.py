@@ -13,6 +13,11 @@ from cme.tasks.registry import count_by_kind, task_list_for, team_overdue_tasks
 from cme.web.forms import GovukForm
 from cme.web.mixins import PermissionRequiredMixin, ServiceFormView
 
+# The intake the whole service triages (returns, referrals, front-door reports) is on every caseworker's list: the
+# most urgent are listed, the rest counted, and the intake pages hold them all. A service with a thousand returns
+# waiting would otherwise send every caseworker a thousand rows on every visit (slow to send, no use to read).
+INTAKE_ROWS = 25
+
 
 class TaskListView(PermissionRequiredMixin, TemplateView):
     """The signed-in caseworker's tasks, overdue first: what is due, for which case or return, and where to do it."""
@@ -23,8 +28,16 @@ class TaskListView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         tasks = task_list_for(user=self.request.user)
+        own = [task for task in tasks if task.assignee_id is not None]
+        intake = [task for task in tasks if task.assignee_id is None]
         return super().get_context_data(
             tasks=tasks,
+            own=own,
+            own_caption=f"On your cases: {len(own)}",
+            intake=intake[:INTAKE_ROWS],
+            intake_caption=f"Intake for the whole service: {len(intake)}",
+            intake_total=len(intake),
+            intake_more=max(0, len(intake) - INTAKE_ROWS),
             counts=count_by_kind(tasks),
             overdue_count=sum(task.overdue for task in tasks),
             is_manager=self.request.user.has_perm("cases.view_team_caseload"),
