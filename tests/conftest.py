@@ -135,3 +135,22 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- Spark tests (marked `spark`): one local Spark per test file -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """cme's own local Spark session (Splink's similarity jar from inside the splink package, a scratch folder removed
+    afterwards), stopped after the file; the linkage engine uses the active session. Skipped without Java on a
+    developer's machine; with CI set a missing Java is a failure (.ci/run installs openjdk-17-jre-headless)."""
+    from cme.matching.linkage.engine import spark_session_start, spark_session_stop
+
+    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but there is no Java: the Spark tests need it (.ci/run installs it)")
+        pytest.skip("no Java runtime here: the Spark tests need one (apt-get install openjdk-17-jre-headless)")
+    session = spark_session_start()
+    yield session
+    spark_session_stop(session)

@@ -3,8 +3,6 @@ small synthetic borough with the same model (issue 16 point 3): within 0.1%, whi
 of them. Real Spark, real Java: PySpark and a Java runtime are part of the test environment (.ci/run)."""
 
 import io
-import os
-import shutil
 from contextlib import redirect_stdout
 
 import pytest
@@ -15,22 +13,6 @@ from cme.matching.enums import RunState
 from cme.matching.models import MatchCandidate, MatchRun
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spark]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    """A local Spark of two cores for this file (cme's own session: Splink's similarity jar from inside the splink
-    package, a scratch folder removed afterwards), stopped afterwards; the linkage engine uses the active session.
-    Skipped without Java on a developer's machine; with CI set a missing Java is a failure (.ci/run installs it)."""
-    from cme.matching.linkage.engine import spark_session_start, spark_session_stop
-
-    if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but there is no Java: the Spark tests need it (.ci/run installs it)")
-        pytest.skip("no Java runtime here: the Spark tests need one (apt-get install openjdk-17-jre-headless)")
-    session = spark_session_start()
-    yield session
-    spark_session_stop(session)
 
 
 def match_run(*arguments: str) -> MatchRun:

@@ -8,8 +8,6 @@ are skipped, unless CI is set: there, a missing Java is a failure (.ci/run insta
 
 import csv
 import io
-import os
-import shutil
 from contextlib import redirect_stdout
 
 import pandas as pd
@@ -17,24 +15,9 @@ import pytest
 
 from cme.cli import main
 from cme.matching.linkage import LinkageBackendUnavailable, TrainingOptions, dedupe_frame, link_frames
-from cme.matching.linkage.engine import spark_session_start, spark_session_stop, spark_settings
+from cme.matching.linkage.engine import spark_session_start, spark_settings
 
 from .synthetic import population
-
-
-def _java() -> bool:
-    return bool(os.environ.get("JAVA_HOME") or shutil.which("java"))
-
-
-@pytest.fixture(scope="module")
-def spark():
-    if not _java():
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but there is no Java: the Spark tests need it (.ci/run installs it)")
-        pytest.skip("no Java runtime here: the Spark tests need one (apt-get install openjdk-17-jre-headless)")
-    session = spark_session_start()
-    yield session
-    spark_session_stop(session)
 
 
 @pytest.fixture(scope="module")
