@@ -154,15 +154,23 @@ def link(
     progress: EngineProgress | None = None,
     model: dict | None = None,
     backend: str = "duckdb",
+    train_on: list | None = None,
     **options: Any,
 ) -> Outcome:
     """Score `left` against `right` records with the engine's link model; the pairs at or above `threshold`.
-    `options` go to the engine's `link_frames` as they are (how linking is done, for example one-to-one)."""
+    Without `model`, the model is trained on `train_on` (more records of the left side, `left` among them) against
+    `right` when given, else on `left` and `right`. `options` go to the engine's `link_frames` as they are (how
+    linking is done, for example one-to-one)."""
+    if not model and train_on and not left:
+        left = train_on  # nothing else to score: train and score alike
     if not left or not right:
         return Outcome(pairs=[], model={}, model_version="not run")
+    right_frame = _frame(right)
+    if not model and train_on and len(train_on) > len(left):
+        options["training_frames"] = (_frame(train_on), right_frame)
     result = _api().link_frames(
         _frame(left),
-        _frame(right),
+        right_frame,
         threshold=threshold,
         progress=progress,
         model=model or None,

@@ -3,7 +3,8 @@
 Public API (everything else in this package may change):
 
     link_frames(left, right, *, threshold=0.5, backend="duckdb", model=None, training=None, sibling_guard=True,
-                progress=None, left_one_per_person=False, right_one_per_person=False) -> LinkResult
+                progress=None, left_one_per_person=False, right_one_per_person=False,
+                training_frames=None) -> LinkResult
     dedupe_frame(frame, *, threshold=0.5, cluster_threshold=None, backend="duckdb", model=None, training=None,
                  sibling_guard=True, progress=None, cluster_pairs=False) -> LinkResult
 
@@ -46,6 +47,9 @@ ties dropped into `.ties`), so each record of the other frame links to at most o
 record outscores their twin's, and a lone candidate gets through. With both, `sibling_guard="evidence"` is enough to
 keep twins apart (what `cme link` does by default); with only one, keep the guard on ("always"): records of one child
 on the repeating side can still all join the other twin's roll entry.
+
+`training_frames=(left, right)`: without `model`, train on these frames (more records, `left` and `right` among
+them) and score only `left` and `right` with the model they teach.
 
 `training=TrainingOptions(deterministic_rules_recall=0.7, u_max_pairs=5e5, em_max_pairs=1e6, seed=2026, ...)`
 changes how a model is trained (ignored when `model` is given).

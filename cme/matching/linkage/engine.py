@@ -33,9 +33,11 @@ from .model import (
     SIBLING_GUARD_LABEL,
     ComparisonLabels,
     TrainingOptions,
+    comparisons_without_data,
     model_in_dialect,
     model_restore_priors,
     model_version,
+    model_with_every_comparison,
     settings_create,
     sibling_guard_mode,
     sibling_guard_weights,
@@ -220,6 +222,7 @@ def link_frames(
     progress: Progress | None = None,
     left_one_per_person: bool = False,
     right_one_per_person: bool = False,
+    training_frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> LinkResult:
     """Pairs of records, one from `left` and one from `right`, that the model says are the same person.
 
@@ -239,11 +242,22 @@ def link_frames(
     best for the other record, so a twin's own record wins over their twin's and a lone candidate gets through. A
     record with two or more equally strong best candidates is linked to none of them: those pairs are in
     `LinkResult.ties`, for a person to decide.
+
+    `training_frames` (left, right): without `model`, train on these records instead and score only `left` and
+    `right` with what was learnt. A match run trains on every record but need not score the ones it has already
+    placed: the model is the one all the records teach, and the scoring costs only what is left to decide.
     """
     _threshold_check(threshold)
     report = _Stages(progress, total=4 if model is None else 2)
     report("Standardising records")
     prepared = {LEFT: frame_prepare(left, source="left"), RIGHT: frame_prepare(right, source="right")}
+    training_prepared = None
+    if training_frames is not None and model is None:
+        training_left, training_right = training_frames
+        training_prepared = {
+            LEFT: prepared[LEFT] if training_left is left else frame_prepare(training_left, source="left"),
+            RIGHT: prepared[RIGHT] if training_right is right else frame_prepare(training_right, source="right"),
+        }
     return _run(
         prepared,
         link_type="link_only",
@@ -257,6 +271,7 @@ def link_frames(
         one_per_person=tuple(
             name for name, unique in ((LEFT, left_one_per_person), (RIGHT, right_one_per_person)) if unique
         ),
+        training_prepared=training_prepared,
     )
 
 
@@ -334,22 +349,48 @@ def _run(
     report: _Stages,
     one_per_person: tuple[str, ...] = (),
     cluster_pairs: bool = False,
+    training_prepared: dict[str, pd.DataFrame] | None = None,
 ) -> LinkResult:
     started_at = datetime.now(UTC)
     training = training or TrainingOptions()
     guard_mode = sibling_guard_mode(sibling_guard)
-    prepared = dict(zip(prepared, address_masks(list(prepared.values())), strict=True))
+    # Every frame of a run, scored or trained on, shares one vocabulary of address words (a frame that is both, once).
+    distinct = {id(frame): frame for frame in [*prepared.values(), *(training_prepared or {}).values()]}
+    masked = dict(zip(distinct, address_masks(list(distinct.values())), strict=True))
+    prepared = {name: masked[id(frame)] for name, frame in prepared.items()}
+    if training_prepared:
+        training_prepared = {name: masked[id(frame)] for name, frame in training_prepared.items()}
     with _backend_session(backend) as db_api, _quiet_splink():
         tables = [
             db_api.register(_table_for(backend, frame, db_api), dataset_display_name=name)
             for name, frame in prepared.items()
         ]
         if model is None:
-            trained_model = _train(tables, link_type=link_type, training=training, report=report, prepared=prepared)
+            learn_from = training_prepared or prepared
+            training_tables = tables
+            if training_prepared:
+                training_tables = [
+                    db_api.register(
+                        _table_for(backend, frame, db_api), table_name=f"{name}_training", dataset_display_name=name
+                    )
+                    for name, frame in training_prepared.items()
+                ]
+            trained_model = _train(
+                training_tables,
+                link_type=link_type,
+                training=training,
+                report=report,
+                prepared=learn_from,
+                sql_dialect=db_api.sql_dialect.sql_dialect_str,
+            )
         else:
             trained_model = _model_load(model, link_type=link_type, sql_dialect=db_api.sql_dialect.sql_dialect_str)
         # A model trained here is this package's own; a loaded one is checked against these tables.
         linker = Linker(tables, trained_model, log_level=None, validate_settings=model is not None)
+        if training_prepared:
+            # Splink keeps what it computed for the training records (their name frequencies among them) for the
+            # next linker on this connection: the records scored need their own, as a saved model would compute.
+            linker.table_management.invalidate_cache()
         report("Scoring record pairs")
         lowest = threshold if cluster_threshold is None else min(threshold, cluster_threshold)
         predictions = linker.inference.predict(threshold_match_probability=lowest, warning_mode="never")
@@ -524,14 +565,26 @@ def _ties(scored: pd.DataFrame, kept: pd.Series, *, one_per_person: tuple[str, .
 
 
 def _train(
-    tables: list, *, link_type: str, training: TrainingOptions, report: _Stages, prepared: dict[str, pd.DataFrame]
+    tables: list,
+    *,
+    link_type: str,
+    training: TrainingOptions,
+    report: _Stages,
+    prepared: dict[str, pd.DataFrame],
+    sql_dialect: str,
 ) -> dict[str, Any]:
-    """Train without labels: lambda from deterministic rules, u by random sampling, m by EM; priors where unseen."""
-    settings = settings_create(link_type=link_type, options=training)
+    """Train without labels: lambda from deterministic rules, u by random sampling, m by EM; priors where unseen.
+    Comparisons whose column the records leave blank are not trained (they keep their priors, as training would
+    leave them): on files without NHS numbers, UPNs, UPRNs or sexes that is half of the training's passes."""
+    blank = comparisons_without_data(prepared.values(), link_type=link_type)
+    settings = settings_create(link_type=link_type, options=training, without=blank)
     # The settings are this package's own, written for the columns frame_prepare makes: Splink's check of them
     # (parsing every SQL condition) took a second of each run and cannot fail here.
     linker = Linker(tables, settings, log_level=None, validate_settings=False)
     untrained = linker.misc.save_model_to_json()
+    if blank:
+        every = settings_create(link_type=link_type, options=training).create_settings_dict(sql_dialect)
+        untrained = model_with_every_comparison(untrained, every)
     report("Estimating how often records agree by chance")
     _estimate_lambda(linker, training, link_type=link_type, prepared=prepared)
     linker.training.estimate_u_using_random_sampling(max_pairs=training.u_max_pairs, seed=training.seed, num_chunks=1)
@@ -548,7 +601,8 @@ def _train(
             # the model as it was; the earlier estimates and the priors stand for what this session would train.
             logger.info("Expectation maximisation blocked on %s did not finish: %s", rule, error)
             linker = Linker(tables, before, log_level=None, validate_settings=False)
-    return model_restore_priors(linker.misc.save_model_to_json(), untrained)
+    trained = model_with_every_comparison(linker.misc.save_model_to_json(), untrained)
+    return model_restore_priors(trained, untrained)
 
 
 def _estimate_lambda(
@@ -670,6 +724,11 @@ SPARK_LOCAL_DEFAULTS = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # Blocking joins a table of records with itself: Spark judged it small enough to copy whole to every task (a
+    # broadcast join) and ran out of the driver's 2 GB at 100,000 records. On one machine a sort-merge join costs
+    # nothing more.
+    "spark.sql.autoBroadcastJoinThreshold": "-1",
+    "spark.sql.adaptive.autoBroadcastJoinThreshold": "-1",
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.driver.host": "127.0.0.1",
 }

@@ -45,23 +45,27 @@ def link_to_rolls(
     """Link every record of `people` to the roll entries: each person's best pair, and each entry's best person.
 
     The model scores one of each set of records equal in everything it compares (a child held twice by one system);
-    its pairs count for all of them. Scoring with a saved model, a person living here with a record that is a roll
-    entry to the letter (given and family name, date of birth, postcode) is on that roll without scoring: no score
-    could say otherwise, and most children are so. (Training sees every record, so the model is the same.)
-    `linking` is passed on to the engine's `link` (its options for linking)."""
+    its pairs count for all of them. A person living here with a record that is a roll entry to the letter (given
+    and family name, date of birth, postcode) is on that roll without scoring: no score could say otherwise, and
+    most children are so. A run that trains the model trains it on every person's records, so the model is the same
+    whichever people are scored. `linking` is passed on to the engine's `link` (its options for linking)."""
     cluster_of = {record.id: person.cluster_id for person in people for record in person.records}
     if not cluster_of or not rolls:
         return RollLinks(engine.Outcome(pairs=[], model={}, model_version="not run"))
-    exact = _exactly_on_roll(people, rolls, on=on) if model else {}
+    exact = _exactly_on_roll(people, rolls, on=on)
     same: dict[tuple, list[SourceRecord]] = defaultdict(list)
+    every: dict[tuple, SourceRecord] = {}
     for person in people:
-        if person.cluster_id not in exact:
-            for record in person.records:
+        for record in person.records:
+            every.setdefault(_compared(record), record)
+            if person.cluster_id not in exact:
                 same[_compared(record)].append(record)
     left = [records[0] for records in same.values()]
+    train_on = None if model else list(every.values())
     outcome = engine.link(
-        left, rolls, threshold=EVIDENCE_THRESHOLD, model=model, backend=backend, progress=progress, **linking
-    )
+        left, rolls, threshold=EVIDENCE_THRESHOLD, model=model, backend=backend, progress=progress,
+        train_on=train_on, **linking,
+    )  # fmt: skip
     copies = {records[0].id: records for records in same.values()}
     roll_by_id = {entry.id: entry for entry in rolls}
     pairs = [pair for pairs in exact.values() for pair in pairs]

@@ -107,6 +107,62 @@ def test_a_saved_model_scores_new_frames_the_same_way_without_training(people, l
     pd.testing.assert_frame_equal(again.pairs, linked.pairs)
 
 
+def test_a_saved_model_scores_the_pairs_this_versions_blocking_rules_find_not_those_it_was_saved_with(people, linked):
+    saved = json.loads(linked.model_json())
+    saved["blocking_rules_to_generate_predictions"] = [{"blocking_rule": "l.id = r.id", "sql_dialect": "duckdb"}]
+    again = link_frames(people.left, people.right, model=saved)
+    assert again.run.model_version == linked.run.model_version
+    pd.testing.assert_frame_equal(again.pairs, linked.pairs)
+
+
+def test_a_model_trained_on_more_records_than_are_scored_learns_from_all_and_scores_only_those_given(people, linked):
+    scored = people.left.iloc[: len(people.left) // 4]
+    result = link_frames(scored, people.right, training_frames=(people.left, people.right))
+    assert result.run.trained_here and result.run.records == {"cme_left": len(scored), "cme_right": len(people.right)}
+    assert set(result.pairs["left_id"]) <= set(scored["id"])
+    # What all the records teach: the model of linking every record (to the last digits a parallel sum may change),
+    # not the model the records scored would teach alone; and the pairs that model gives the records scored.
+    assert _parameters(result.model) == pytest.approx(_parameters(linked.model), rel=1e-9)
+    alone = link_frames(scored, people.right)
+    assert _parameters(alone.model) != pytest.approx(_parameters(linked.model), rel=1e-3)
+    with_that_model = link_frames(scored, people.right, model=result.model)
+    assert _weights(with_that_model) == pytest.approx(_weights(result), rel=1e-9)
+
+
+def test_comparisons_the_records_leave_blank_are_not_trained_and_the_model_is_what_training_them_would_give(
+    people, linked, monkeypatch
+):
+    from cme.matching.linkage import engine
+    from cme.matching.linkage.frames import frame_prepare
+    from cme.matching.linkage.model import comparisons_without_data
+
+    prepared = [frame_prepare(people.left), frame_prepare(people.right)]
+    blank = comparisons_without_data(prepared, link_type="link_only")
+    assert blank == {"middle_names", "nhs_number", "upn"}  # the synthetic sources have no such columns
+    assert comparisons_without_data(prepared[:1], link_type="dedupe_only") == blank
+    monkeypatch.setattr(engine, "comparisons_without_data", lambda *args, **kwargs: frozenset())
+    every_one_trained = link_frames(people.left, people.right, threshold=0.5)
+    assert _parameters(linked.model) == pytest.approx(_parameters(every_one_trained.model), rel=1e-9)
+    assert [c["output_column_name"] for c in linked.model["comparisons"]] == [
+        c["output_column_name"] for c in every_one_trained.model["comparisons"]
+    ]
+    assert _weights(linked) == pytest.approx(_weights(every_one_trained), rel=1e-9)
+
+
+def _weights(result) -> dict[tuple[str, str], float]:
+    return dict(zip(zip(result.pairs["left_id"], result.pairs["right_id"], strict=True), result.pairs["match_weight"],
+                    strict=True))  # fmt: skip
+
+
+def _parameters(model: dict) -> list[float]:
+    """Lambda and every level's m and u probabilities, in order."""
+    found = [model["probability_two_random_records_match"]]
+    for comparison in sorted(model["comparisons"], key=lambda comparison: comparison["output_column_name"]):
+        for level in comparison["comparison_levels"]:
+            found += [level.get("m_probability", -1), level.get("u_probability", -1)]
+    return [value if isinstance(value, float) else -1.0 for value in found]
+
+
 def test_a_higher_threshold_keeps_only_stronger_pairs(people, linked):
     strict = link_frames(people.left, people.right, model=linked.model, threshold=0.999)
     assert _found(strict) <= _found(linked)

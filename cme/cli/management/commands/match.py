@@ -18,6 +18,9 @@ EXIT_FAILED = 2
 
 class Command(BaseCommand):
     help = "Data matching. `cme match run` finds children living here who are on no school roll, for review."
+    # A batch job run every night: Django's system checks (URL patterns, templates) took a second of every run and
+    # concern the web service, which `cme check --deploy` and `cme run` check.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
