@@ -581,10 +581,7 @@ def _train(
     # The settings are this package's own, written for the columns frame_prepare makes: Splink's check of them
     # (parsing every SQL condition) took a second of each run and cannot fail here.
     linker = Linker(tables, settings, log_level=None, validate_settings=False)
-    untrained = linker.misc.save_model_to_json()
-    if blank:
-        every = settings_create(link_type=link_type, options=training).create_settings_dict(sql_dialect)
-        untrained = model_with_every_comparison(untrained, every)
+    untrained = model_with_every_comparison(linker.misc.save_model_to_json(), sql_dialect=sql_dialect)
     report("Estimating how often records agree by chance")
     _estimate_lambda(linker, training, link_type=link_type, prepared=prepared)
     linker.training.estimate_u_using_random_sampling(max_pairs=training.u_max_pairs, seed=training.seed, num_chunks=1)
@@ -601,7 +598,7 @@ def _train(
             # the model as it was; the earlier estimates and the priors stand for what this session would train.
             logger.info("Expectation maximisation blocked on %s did not finish: %s", rule, error)
             linker = Linker(tables, before, log_level=None, validate_settings=False)
-    trained = model_with_every_comparison(linker.misc.save_model_to_json(), untrained)
+    trained = model_with_every_comparison(linker.misc.save_model_to_json(), sql_dialect=sql_dialect)
     return model_restore_priors(trained, untrained)
 
 

@@ -323,13 +323,15 @@ def comparisons_without_data(frames: Collection[pd.DataFrame], *, link_type: str
     return frozenset(name for name in names if sum(int(frame[name].notna().sum()) for frame in frames) < 2)
 
 
-def model_with_every_comparison(trained: dict[str, Any], untrained: dict[str, Any]) -> dict[str, Any]:
-    """A model trained without some comparisons, with those comparisons (as `untrained` has them: their priors) put
-    back in the model's order."""
+def model_with_every_comparison(trained: dict[str, Any], *, sql_dialect: str) -> dict[str, Any]:
+    """A model trained without some comparisons, with those comparisons put back (untrained: their priors, in
+    `sql_dialect`'s SQL), in the order of `comparisons()`."""
     have = _by_name(trained)
     model = deepcopy(trained)
     model["comparisons"] = [
-        deepcopy(have.get(comparison["output_column_name"], comparison)) for comparison in untrained["comparisons"]
+        deepcopy(have[name]) if name in have else creator.get_comparison(sql_dialect).as_dict()
+        for creator in comparisons()
+        for name in [creator.create_output_column_name()]
     ]
     return model
 
